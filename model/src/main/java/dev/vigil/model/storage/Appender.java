@@ -1,0 +1,26 @@
+package dev.vigil.model.storage;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.labels.Labels;
+
+/**
+ * A batch of appends that becomes visible (and durable, for a durable store) at {@link #commit()}
+ * or is discarded by {@link #rollback()}. One appender serves one batch; not thread-safe.
+ */
+public interface Appender {
+  /**
+   * Appends a float sample. {@code ref} is a series reference returned by an earlier append to
+   * this store (0 if unknown) and lets the store skip the label lookup.
+   *
+   * @return the series reference, to be passed to later appends of the same series
+   * @throws StorageException when the sample is rejected (out of order, duplicate, limits)
+   */
+  long append(long ref, Labels labels, long t, double v);
+
+  /** Appends a native histogram sample; see {@link #append}. */
+  long appendHistogram(long ref, Labels labels, long t, FloatHistogram h);
+
+  void commit();
+
+  void rollback();
+}

@@ -1,0 +1,93 @@
+package dev.vigil.model.labels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LabelsTest {
+  @Test
+  void sortsDropsEmptyAndLooksUp() {
+    Labels l = Labels.of("job", "api", "__name__", "up", "empty", "", "instance", "a:1");
+    assertThat(l.size()).isEqualTo(3);
+    assertThat(l.name(0)).isEqualTo("__name__");
+    assertThat(l.get("job")).isEqualTo("api");
+    assertThat(l.get("missing")).isEmpty();
+    assertThat(l.has("empty")).isFalse();
+    assertThat(l.metricName()).isEqualTo("up");
+    assertThat(l).hasToString("{__name__=\"up\", instance=\"a:1\", job=\"api\"}");
+    assertThat(l.toMetricString()).isEqualTo("up{instance=\"a:1\", job=\"api\"}");
+  }
+
+  @Test
+  void oddArgumentCountIsAnError() {
+    assertThatThrownBy(() -> Labels.of("a")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void quotesNamesThatAreNotLegacy() {
+    Labels l = Labels.of("__name__", "my.metric", "a.b", "x\"y");
+    assertThat(l.toMetricString()).isEqualTo("{\"my.metric\", \"a.b\"=\"x\\\"y\"}");
+    assertThat(Labels.of("a", "1").toMetricString()).isEqualTo("{a=\"1\"}");
+    assertThat(Labels.of("__name__", "x").toMetricString()).isEqualTo("x");
+  }
+
+  @Test
+  void keepDropWithout() {
+    Labels l = Labels.of("__name__", "x", "a", "1", "b", "2");
+    assertThat(l.keep(Set.of("a"))).isEqualTo(Labels.of("a", "1"));
+    assertThat(l.drop(Set.of("a"))).isEqualTo(Labels.of("__name__", "x", "b", "2"));
+    assertThat(l.withoutMetricName()).isEqualTo(Labels.of("a", "1", "b", "2"));
+    assertThat(l.without("zz")).isSameAs(l);
+  }
+
+  @Test
+  void builderSetsReplacesAndDeletes() {
+    Labels l = Labels.of("a", "1", "c", "3").toBuilder().set("b", "2").set("a", "9").del("c")
+        .set("d", "").build();
+    assertThat(l).isEqualTo(Labels.of("a", "9", "b", "2"));
+    assertThat(Labels.builder().build()).isSameAs(Labels.EMPTY);
+  }
+
+  @Test
+  void orderingMatchesPrometheus() {
+    List<Labels> sorted = new ArrayList<>(List.of(
+        Labels.of("a", "2"), Labels.of("a", "1", "b", "1"), Labels.of("a", "1"), Labels.of("b", "0")));
+    sorted.sort(null);
+    assertThat(sorted).containsExactly(
+        Labels.of("a", "1"), Labels.of("a", "1", "b", "1"), Labels.of("a", "2"), Labels.of("b", "0"));
+  }
+
+  @Test
+  void builderAgreesWithASortedMapOnRandomInput() {
+    Random r = new Random(42);
+    for (int round = 0; round < 500; round++) {
+      TreeMap<String, String> expected = new TreeMap<>();
+      Labels.Builder b = Labels.builder();
+      for (int op = 0; op < 20; op++) {
+        String name = "n" + r.nextInt(8);
+        if (r.nextInt(4) == 0) {
+          expected.remove(name);
+          b.del(name);
+        } else {
+          String value = r.nextInt(3) == 0 ? "" : "v" + r.nextInt(5);
+          if (value.isEmpty()) {
+            expected.remove(name);
+          } else {
+            expected.put(name, value);
+          }
+          b.set(name, value);
+        }
+      }
+      Labels built = b.build();
+      assertThat(built).isEqualTo(Labels.fromMap(expected));
+      assertThat(built.hash()).isEqualTo(Labels.fromMap(expected).hash());
+      assertThat(built.size()).isEqualTo(expected.size());
+    }
+  }
+}
