@@ -108,6 +108,245 @@ public final class FloatHistogram {
         positiveBuckets, negativeSpans, negativeBuckets, customValues);
   }
 
+  /** A copy with all bucket counts, the zero count, the count and the sum scaled by factor. */
+  public FloatHistogram mul(double factor) {
+    double[] pos = positiveBuckets.clone();
+    for (int i = 0; i < pos.length; i++) {
+      pos[i] *= factor;
+    }
+    double[] neg = negativeBuckets.clone();
+    for (int i = 0; i < neg.length; i++) {
+      neg[i] *= factor;
+    }
+    return new FloatHistogram(factor < 0 ? CounterResetHint.GAUGE : counterResetHint, schema,
+        zeroThreshold, zeroCount * factor, count * factor, sum * factor, positiveSpans, pos,
+        negativeSpans, neg, customValues);
+  }
+
+  /**
+   * A copy divided by {@code divisor}. Dividing by zero drops every bucket (count, zero count
+   * and sum become ±Inf or NaN), as Prometheus's {@code Div}; a negative divisor makes a gauge.
+   */
+  public FloatHistogram div(double divisor) {
+    if (divisor == 0) {
+      return new FloatHistogram(counterResetHint, schema, zeroThreshold, zeroCount / divisor,
+          count / divisor, sum / divisor, List.of(), new double[0], List.of(), new double[0],
+          customValues);
+    }
+    double[] pos = positiveBuckets.clone();
+    for (int i = 0; i < pos.length; i++) {
+      pos[i] /= divisor;
+    }
+    double[] neg = negativeBuckets.clone();
+    for (int i = 0; i < neg.length; i++) {
+      neg[i] /= divisor;
+    }
+    return new FloatHistogram(divisor < 0 ? CounterResetHint.GAUGE : counterResetHint, schema,
+        zeroThreshold, zeroCount / divisor, count / divisor, sum / divisor, positiveSpans, pos,
+        negativeSpans, neg, customValues);
+  }
+
+  /** Unary minus: {@code mul(-1)}, which also makes the result a gauge histogram. */
+  public FloatHistogram negate() {
+    return mul(-1);
+  }
+
+  /**
+   * {@code this + other} with Prometheus's {@code Add} semantics (plain, not Kahan, summation;
+   * result not compacted). Throws {@link IncompatibleHistogramsException} when mixing exponential
+   * and custom buckets.
+   */
+  public CombineResult add(FloatHistogram other) {
+    return combine(other, false);
+  }
+
+  /**
+   * {@code this - other} with Prometheus's {@code Sub} semantics. The hint is adjusted as for
+   * addition; PromQL's '-' operator must then set it to GAUGE itself.
+   */
+  public CombineResult sub(FloatHistogram other) {
+    return combine(other, true);
+  }
+
+  private CombineResult combine(FloatHistogram other, boolean subtract) {
+    HistogramAccumulator acc = HistogramAccumulator.plain().set(this);
+    boolean ok = subtract ? acc.sub(other) : acc.add(other);
+    if (!ok) {
+      throw new IncompatibleHistogramsException();
+    }
+    return new CombineResult(acc.build(false), acc.counterResetCollision(),
+        acc.customBoundsReconciled());
+  }
+
+  /**
+   * PromQL's trim operators: {@code h </ rhs} ({@code upperTrim}, keep observations below rhs)
+   * and {@code h >/ rhs} (keep those above). Buckets on the dropped side are emptied and a bucket
+   * containing rhs keeps its interpolated share; if anything changed, count and sum are
+   * re-estimated from bucket midpoints and the result is compacted. Returns this if nothing was
+   * trimmed.
+   */
+  public FloatHistogram trimBuckets(double rhs, boolean upperTrim) {
+    return BucketTrimming.trim(this, rhs, upperTrim);
+  }
+
+  /** {@code compact(0)}: drops every empty bucket and merges adjacent spans. */
+  public FloatHistogram compact() {
+    return compact(0);
+  }
+
+  /**
+   * Prometheus's {@code Compact(maxEmptyBuckets)}: drops empty buckets at span edges, splits
+   * spans at runs of more than {@code maxEmptyBuckets} empty buckets and merges spans at most that
+   * many buckets apart. Returns this instance when nothing changes.
+   */
+  public FloatHistogram compact(int maxEmptyBuckets) {
+    Layout pos = Layout.compact(positiveSpans, positiveBuckets, maxEmptyBuckets);
+    Layout neg = Layout.compact(negativeSpans, negativeBuckets, maxEmptyBuckets);
+    if (pos.spans().equals(positiveSpans) && Arrays.equals(pos.buckets(), positiveBuckets)
+        && neg.spans().equals(negativeSpans) && Arrays.equals(neg.buckets(), negativeBuckets)) {
+      return this;
+    }
+    return new FloatHistogram(counterResetHint, schema, zeroThreshold, zeroCount, count, sum,
+        pos.spans(), pos.buckets(), neg.spans(), neg.buckets(), customValues);
+  }
+
+  /**
+   * Prometheus's {@code CopyToSchema}: the same observations in the lower-resolution {@code
+   * targetSchema} (≤ schema). Like Prometheus, the copy's counter reset hint is UNKNOWN unless the
+   * schema is unchanged (then this instance is returned).
+   */
+  public FloatHistogram copyToSchema(int targetSchema) {
+    if (targetSchema == schema) {
+      return this;
+    }
+    if (usesCustomBuckets()) {
+      throw new IllegalStateException(
+          "cannot reduce resolution to " + targetSchema + " when there are custom buckets");
+    }
+    if (targetSchema == CUSTOM_BUCKETS_SCHEMA) {
+      throw new IllegalArgumentException("cannot reduce resolution to custom buckets schema");
+    }
+    if (targetSchema > schema) {
+      throw new IllegalArgumentException(
+          "cannot copy from schema " + schema + " to " + targetSchema);
+    }
+    Layout pos = Layout.reduceResolution(positiveSpans, positiveBuckets, schema, targetSchema);
+    Layout neg = Layout.reduceResolution(negativeSpans, negativeBuckets, schema, targetSchema);
+    return new FloatHistogram(CounterResetHint.UNKNOWN, targetSchema, zeroThreshold, zeroCount,
+        count, sum, pos.spans(), pos.buckets(), neg.spans(), neg.buckets(), null);
+  }
+
+  /**
+   * Prometheus's {@code ReduceResolution}: like {@link #copyToSchema} but keeps the hint and
+   * requires {@code targetSchema < schema}; throws IllegalArgumentException otherwise.
+   */
+  public FloatHistogram reduceResolution(int targetSchema) {
+    if (usesCustomBuckets()) {
+      throw new IllegalArgumentException("cannot reduce resolution when there are custom buckets");
+    }
+    if (targetSchema == CUSTOM_BUCKETS_SCHEMA) {
+      throw new IllegalArgumentException("cannot reduce resolution to custom buckets schema");
+    }
+    if (targetSchema >= schema) {
+      throw new IllegalArgumentException(
+          "cannot reduce resolution from schema " + schema + " to " + targetSchema);
+    }
+    Layout pos = Layout.reduceResolution(positiveSpans, positiveBuckets, schema, targetSchema);
+    Layout neg = Layout.reduceResolution(negativeSpans, negativeBuckets, schema, targetSchema);
+    return new FloatHistogram(counterResetHint, targetSchema, zeroThreshold, zeroCount, count,
+        sum, pos.spans(), pos.buckets(), neg.spans(), neg.buckets(), null);
+  }
+
+  /**
+   * Prometheus's {@code DetectReset}: whether this histogram, following {@code previous}, shows
+   * a counter reset. Trusts an explicit COUNTER_RESET / NOT_COUNTER_RESET hint; otherwise a reset
+   * is any decrease of the count, the zero count or a bucket (after bringing {@code previous} to
+   * this schema and zero threshold), a resolution increase or a zero-threshold decrease.
+   */
+  public boolean detectReset(FloatHistogram previous) {
+    return ResetDetection.detectReset(this, previous);
+  }
+
+  /**
+   * Prometheus's {@code Equals}: same schema, zero threshold, custom bounds, bucket layout
+   * (ignoring zero-length spans) and bit-identical count, sum, zero count and bucket counts. The
+   * counter reset hint is not compared.
+   */
+  public boolean equalsExact(FloatHistogram o) {
+    if (o == null) {
+      return false;
+    }
+    if (schema != o.schema || !sameBits(count, o.count) || !sameBits(sum, o.sum)) {
+      return false;
+    }
+    if (usesCustomBuckets() && !BucketBounds.customBoundsMatch(customValues, o.customValues)) {
+      return false;
+    }
+    if (zeroThreshold != o.zeroThreshold || !sameBits(zeroCount, o.zeroCount)) {
+      return false;
+    }
+    return Layout.spansMatch(negativeSpans, o.negativeSpans)
+        && bucketsSameBits(negativeBuckets, o.negativeBuckets)
+        && Layout.spansMatch(positiveSpans, o.positiveSpans)
+        && bucketsSameBits(positiveBuckets, o.positiveBuckets);
+  }
+
+  private static boolean sameBits(double a, double b) {
+    return Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(b);
+  }
+
+  private static boolean bucketsSameBits(double[] a, double[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!sameBits(a[i], b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The zero bucket [-zeroThreshold, zeroThreshold]; custom-bucket histograms have none. */
+  public Bucket zeroBucket() {
+    if (usesCustomBuckets()) {
+      throw new IllegalStateException("histograms with custom buckets have no zero bucket");
+    }
+    return new Bucket(-zeroThreshold, zeroThreshold, true, true, zeroCount, 0);
+  }
+
+  /** Whether any count, the sum or a custom bound is infinite (aggregation overflow). */
+  public boolean hasOverflow() {
+    if (Double.isInfinite(zeroCount) || Double.isInfinite(count) || Double.isInfinite(sum)) {
+      return true;
+    }
+    for (double v : positiveBuckets) {
+      if (Double.isInfinite(v)) {
+        return true;
+      }
+    }
+    for (double v : negativeBuckets) {
+      if (Double.isInfinite(v)) {
+        return true;
+      }
+    }
+    for (double v : customValues) {
+      if (Double.isInfinite(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Prometheus's {@code Validate}: spans consistent with buckets, no negative counts, a valid
+   * schema, custom bounds strictly increasing and finite. Throws IllegalArgumentException with
+   * Prometheus's message.
+   */
+  public void validate() {
+    Validation.validate(this);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof FloatHistogram h)) {
