@@ -11,6 +11,10 @@ public enum BinaryOp {
   LSS("<", 3),
   GTE(">=", 3),
   GTR(">", 3),
+  /** Native-histogram trim: drop observations above the scalar ({@code </}). */
+  TRIM_UPPER("</", 3),
+  /** Native-histogram trim: drop observations below the scalar ({@code >/}). */
+  TRIM_LOWER(">/", 3),
   ADD("+", 4),
   SUB("-", 4),
   MUL("*", 5),
@@ -40,8 +44,9 @@ public enum BinaryOp {
     return this == POW;
   }
 
+  /** The six comparisons; the trim operators share their precedence but are not comparisons. */
   public boolean isComparison() {
-    return precedence == 3;
+    return precedence == 3 && this != TRIM_UPPER && this != TRIM_LOWER;
   }
 
   /** {@code and}, {@code or}, {@code unless}: many-to-many matching, vector operands only. */

@@ -47,7 +47,8 @@ public final class Functions {
     put(m, "quantile_over_time", List.of(SCALAR, MATRIX), 0, VECTOR, false);
     put(m, "double_exponential_smoothing", List.of(MATRIX, SCALAR, SCALAR), 0, VECTOR, true);
     put(m, "histogram_quantile", List.of(SCALAR, VECTOR), 0, VECTOR, false);
-    put(m, "histogram_quantiles", List.of(VECTOR, STRING, SCALAR), -1, VECTOR, true);
+    // One quantile is required, up to nine more may follow (parser/functions.go).
+    put(m, "histogram_quantiles", List.of(VECTOR, STRING, SCALAR, SCALAR), 9, VECTOR, true);
     put(m, "histogram_fraction", List.of(SCALAR, SCALAR, VECTOR), 0, VECTOR, false);
     put(m, "label_replace", List.of(VECTOR, STRING, STRING, STRING, STRING), 0, VECTOR, false);
     put(m, "label_join", List.of(VECTOR, STRING, STRING, STRING), -1, VECTOR, false);
@@ -59,6 +60,12 @@ public final class Functions {
     put(m, "vector", List.of(SCALAR), 0, VECTOR, false);
     put(m, "time", List.of(), 0, SCALAR, false);
     put(m, "pi", List.of(), 0, SCALAR, false);
+    // Experimental query-parameter functions; the duration keywords double as functions.
+    for (String f : List.of("start", "end", "step", "range")) {
+      put(m, f, List.of(), 0, SCALAR, true);
+    }
+    put(m, "min_of", List.of(SCALAR, SCALAR), 0, SCALAR, true);
+    put(m, "max_of", List.of(SCALAR, SCALAR), 0, SCALAR, true);
     BY_NAME = Collections.unmodifiableMap(m);
   }
 
