@@ -1,5 +1,6 @@
 package dev.vigil.model.storage.memory;
 
+import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
@@ -249,11 +250,30 @@ public final class InMemoryStorage implements Storage {
       System.arraycopy(v, at, v, at + 1, n - at);
       if (h != null) {
         System.arraycopy(h, at, h, at + 1, n - at);
-        h[at] = hist;
+        h[at] = at == n && hist != null ? withChunkHint(hist, at > 0 ? h[at - 1] : null) : hist;
       }
       t[at] = ts;
       v[at] = val;
       n++;
+    }
+
+    /**
+     * The counter reset hint a TSDB head reports for a histogram appended after {@code prev}:
+     * a histogram continuing a counter histogram without a reset is {@code NOT_COUNTER_RESET},
+     * as Prometheus's histogram chunks record it. After a float, at the start, after a reset and
+     * for gauge histograms the appended hint stands.
+     */
+    private static FloatHistogram withChunkHint(FloatHistogram hist, FloatHistogram prev) {
+      if (prev == null || hist.counterResetHint() == CounterResetHint.GAUGE
+          || prev.counterResetHint() == CounterResetHint.GAUGE) {
+        return hist;
+      }
+      if (hist.counterResetHint() == CounterResetHint.COUNTER_RESET || hist.detectReset(prev)) {
+        // A detected reset starts a new chunk in Prometheus's head, whose first sample reads
+        // back with the hint it was appended with (prometheus/prometheus#15346); so does ours.
+        return hist;
+      }
+      return hist.withCounterResetHint(CounterResetHint.NOT_COUNTER_RESET);
     }
 
     boolean hasSamplesIn(long minT, long maxT) {
