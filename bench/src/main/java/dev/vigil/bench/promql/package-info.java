@@ -1,0 +1,2 @@
+/** JMH benchmarks of the PromQL engine. */
+package dev.vigil.bench.promql;
