@@ -1,0 +1,658 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SelectHints;
+import dev.vigil.model.storage.SeriesSet;
+import dev.vigil.model.storage.Storage;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.block.BlockFormat;
+import dev.vigil.tsdb.block.BlockMeta;
+import dev.vigil.tsdb.block.BlockWriter;
+import dev.vigil.tsdb.block.Ulid;
+import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.head.CommitBatch;
+import dev.vigil.tsdb.head.CommitLog;
+import dev.vigil.tsdb.head.Head;
+import dev.vigil.tsdb.record.RecordDecoder;
+import dev.vigil.tsdb.record.RecordEncoder;
+import dev.vigil.tsdb.wal.WalCheckpoint;
+import dev.vigil.tsdb.wal.WalReader;
+import dev.vigil.tsdb.wal.WalRepair;
+import dev.vigil.tsdb.wal.WalWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.CRC32C;
+
+/**
+ * One time-series database in a directory ({@code <dir>/wal}, {@code <dir>/blocks},
+ * {@code <dir>/lock}; see {@code FORMATS.md}): the head, made durable by the WAL, and immutable
+ * blocks cut from it. Every commit is in the WAL before it returns; {@link #open} opens the
+ * blocks and replays the WAL (checkpoint first), repairing a damaged tail (logged, quarantined,
+ * never deleted). Thread-safe. Only one process may open a directory (an OS file lock).
+ */
+public final class Tsdb implements Storage, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Tsdb.class.getName());
+  static final String BLOCKS = "blocks";
+  static final String QUARANTINE = "quarantine";
+
+  private final Path dir;
+  private final TsdbOptions options;
+  private final Clock clock;
+  private final Head head;
+  private final WalWriter wal;
+  private final CopyOnWriteArrayList<Block> blocks;
+  private final Object cutLock = new Object();
+  private final SplittableRandom ids;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ReplayStats replay;
+  private volatile boolean closed;
+
+  /**
+   * What opening found in the WAL.
+   *
+   * @param samples samples replayed
+   * @param series series records replayed
+   * @param unknownRefs samples dropped because their series record was missing
+   * @param corruption description of repaired damage, or null
+   * @param millis time the replay took
+   */
+  public record ReplayStats(long samples, long series, long unknownRefs, String corruption,
+      long millis) {}
+
+  private Tsdb(Path dir, TsdbOptions options, Clock clock, Head head, WalWriter wal,
+      List<Block> blocks, FileChannel lockChannel, FileLock lock, ReplayStats replay) {
+    this.dir = dir;
+    this.options = options;
+    this.clock = clock;
+    this.head = head;
+    this.blocks = new CopyOnWriteArrayList<>(blocks);
+    this.ids = new SplittableRandom(clock.millis() ^ System.nanoTime());
+    this.wal = wal;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.replay = replay;
+  }
+
+  public static Tsdb open(Path dir, TsdbOptions options) {
+    return open(dir, options, Clock.systemUTC());
+  }
+
+  /** Opens with {@code clock} used for block ids (ULIDs carry their creation time). */
+  public static Tsdb open(Path dir, TsdbOptions options, Clock clock) {
+    FileChannel lockChannel = null;
+    try {
+      Files.createDirectories(dir);
+      lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = lockChannel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw new StorageException("database " + dir + " is already open (lock file "
+            + dir.resolve("lock") + " held)");
+      }
+      Path walDir = dir.resolve("wal");
+      Files.createDirectories(walDir);
+      long start = System.nanoTime();
+      CommitLogProxy proxy = new CommitLogProxy();
+      Head head = new Head(options.head(), proxy);
+      ReplayHandler handler = new ReplayHandler(head);
+      List<Block> blocks = openBlocks(dir);
+      try {
+        return openWithBlocks(dir, options, clock, walDir, head, proxy, handler, blocks, start,
+            lockChannel, lock);
+      } catch (RuntimeException e) {
+        for (Block b : blocks) {
+          b.close();
+        }
+        throw e;
+      }
+    } catch (IOException e) {
+      closeQuietly(lockChannel);
+      throw new UncheckedIOException("cannot open database " + dir, e);
+    } catch (RuntimeException e) {
+      closeQuietly(lockChannel);
+      throw e;
+    }
+  }
+
+  private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
+      Head head, CommitLogProxy proxy, ReplayHandler handler, List<Block> blocks, long start,
+      FileChannel lockChannel, FileLock lock) {
+    WalCheckpoint.Found cp = WalCheckpoint.latest(walDir);
+    int after = 0;
+    if (cp != null) {
+      WalReader.Result cr = WalReader.read(cp.dir(), handler);
+      if (cr.corruption() != null) {
+        LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + cp.dir() + " is damaged ("
+            + cr.corruption() + "); replayed what precedes the damage");
+      }
+      after = cp.lastSegment();
+    }
+    WalReader.Result result = WalReader.read(walDir, handler, after);
+    String corruption = null;
+    if (result.corruption() != null) {
+      corruption = result.corruption().toString();
+      WalRepair.repair(walDir, result.corruption(), result.segments());
+    }
+    WalWriter writer = WalWriter.open(walDir, options.wal());
+    proxy.target = new WalCommitLog(writer);
+    ReplayStats stats = new ReplayStats(handler.samples, handler.series, handler.unknown,
+        corruption, (System.nanoTime() - start) / 1_000_000);
+    if (handler.unknown > 0) {
+      LOG.log(System.Logger.Level.WARNING, "WAL " + walDir + ": " + handler.unknown
+          + " samples referenced series with no series record and were skipped");
+    }
+    LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
+        + " samples of " + head.numSeries() + " series in " + stats.millis() + " ms");
+    // The head must not accept what the blocks already hold.
+    for (Block b : blocks) {
+      head.setMinValidTime(b.meta().maxTime());
+    }
+    return new Tsdb(dir, options, clock, head, writer, blocks, lockChannel, lock, stats);
+  }
+
+  /**
+   * Opens every block under {@code <dir>/blocks}. Leftover {@code .tmp} directories (a crash
+   * while writing) and blocks that fail to open are moved to {@code <dir>/quarantine} with a
+   * warning; nothing is deleted.
+   */
+  private static List<Block> openBlocks(Path dir) throws IOException {
+    Path blocksDir = dir.resolve(BLOCKS);
+    Files.createDirectories(blocksDir);
+    List<Block> out = new ArrayList<>();
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocksDir)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p)) {
+          entries.add(p);
+        }
+      }
+    }
+    entries.sort(null);
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      if (name.endsWith(BlockFormat.TMP_SUFFIX)) {
+        quarantine(dir, p, "incomplete block (writer stopped before finishing)");
+        continue;
+      }
+      try {
+        out.add(Block.open(p));
+      } catch (CorruptDataException e) {
+        quarantine(dir, p, e.getMessage());
+      }
+    }
+    out.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+    return out;
+  }
+
+  private static void quarantine(Path dir, Path p, String why) throws IOException {
+    Path q = dir.resolve(QUARANTINE);
+    Files.createDirectories(q);
+    Path dst = q.resolve(p.getFileName().toString());
+    Files.move(p, dst, StandardCopyOption.REPLACE_EXISTING);
+    LOG.log(System.Logger.Level.WARNING, "moved " + p + " to " + dst + ": " + why);
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // Already failing; the original error matters.
+      }
+    }
+  }
+
+  /** Replays records into the head; counts what it could not place. */
+  private static final class ReplayHandler implements WalReader.RecordConsumer,
+      RecordDecoder.Visitor {
+    private final Head head;
+    long samples;
+    long series;
+    long unknown;
+    private final RecordDecoder decoder = new RecordDecoder();
+    private final ByteSource src = new ByteSource("", new byte[0]);
+
+    ReplayHandler(Head head) {
+      this.head = head;
+    }
+
+    @Override
+    public void accept(byte[] buf, int len, int segment, long offset) {
+      src.reset("WAL segment " + segment + " record at " + offset, buf, 0, len, 0);
+      try {
+        decoder.decode(src, this);
+      } catch (CorruptDataException e) {
+        // The CRC matched, so the bytes are what was written: a bug or a newer writer.
+        throw new StorageException("WAL record with valid checksum does not decode: "
+            + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void series(long ref, Labels labels) {
+      head.replaySeries(ref, labels);
+      series++;
+    }
+
+    @Override
+    public void floatSample(long ref, long t, double v) {
+      if (head.replaySample(ref, t, v, null)) {
+        samples++;
+      } else {
+        unknown++;
+      }
+    }
+
+    @Override
+    public void tombstone(long ref, long minT, long maxT) {
+      head.replayTombstone(ref, minT, maxT);
+    }
+
+    @Override
+    public void histogramSample(long ref, long t, FloatHistogram h) {
+      if (head.replaySample(ref, t, 0, h)) {
+        samples++;
+      } else {
+        unknown++;
+      }
+    }
+  }
+
+  /** Lets the head exist during replay (no logging) before the WAL writer is opened. */
+  private static final class CommitLogProxy implements CommitLog {
+    volatile CommitLog target = CommitLog.NONE;
+
+    @Override
+    public long write(CommitBatch batch) {
+      return target.write(batch);
+    }
+
+    @Override
+    public long writeTombstones(long[] refs, int n, long minT, long maxT) {
+      return target.writeTombstones(refs, n, minT, maxT);
+    }
+
+    @Override
+    public void awaitDurable(long token) {
+      target.awaitDurable(token);
+    }
+  }
+
+  @Override
+  public Appender appender() {
+    ensureOpen();
+    return head.appender();
+  }
+
+  /** Reads head and blocks; on equal timestamps the head's sample wins. */
+  @Override
+  public Querier querier(long minT, long maxT) {
+    ensureOpen();
+    List<Querier> qs = new ArrayList<>();
+    qs.add(head.querier(minT, maxT));
+    for (Block b : blocks) {
+      // A block dropped meanwhile (compaction, retention) fails tryAcquire: its data is in the
+      // block that replaced it, which is in the list we iterate, or was meant to go.
+      if (b.meta().minTime() <= maxT && b.meta().maxTime() > minT && b.tryAcquire()) {
+        qs.add(new ReleasingQuerier(b.querier(minT, maxT), b));
+      }
+    }
+    return qs.size() == 1 ? qs.get(0) : new MergeQuerier(qs);
+  }
+
+  /** A block querier that releases its block reference when closed. */
+  private record ReleasingQuerier(Querier q, Block block) implements Querier {
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+      return q.select(sorted, hints, matchers);
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+      return q.labelValues(name, matchers);
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+      return q.labelNames(matchers);
+    }
+
+    @Override
+    public void close() {
+      try {
+        q.close();
+      } finally {
+        block.release();
+      }
+    }
+  }
+
+  /**
+   * Merges blocks into larger ones, as Prometheus does 2 h → 6 h → 24 h: for each range
+   * {@code blockRange × 3^k} (k = 1, 2) whose aligned window is complete (data exists after
+   * it), the two or more blocks inside the window become one block of the window; the sources
+   * are then dropped (deleted once no query uses them). Returns the blocks written.
+   * A crash between writing and deleting leaves overlapping blocks, which queries merge and the
+   * next compaction folds together.
+   */
+  public List<BlockMeta> compact() {
+    ensureOpen();
+    List<BlockMeta> written = new ArrayList<>();
+    synchronized (cutLock) {
+      // Blocks with tombstones are rewritten on their own so deleted samples leave the disk.
+      for (Block b : List.copyOf(blocks)) {
+        if (b.hasTombstones()) {
+          written.add(merge(List.of(b), b.meta().minTime(), b.meta().maxTime()));
+        }
+      }
+      long[] ranges = {options.blockRangeMs() * 3, options.blockRangeMs() * 12};
+      for (long range : ranges) {
+        boolean again = true;
+        while (again) {
+          again = false;
+          List<Block> current = List.copyOf(blocks);
+          long newest = head.minValidTime();
+          for (Block b : current) {
+            newest = Math.max(newest, b.meta().maxTime());
+          }
+          for (int i = 0; i < current.size(); i++) {
+            long start = Math.floorDiv(current.get(i).meta().minTime(), range) * range;
+            long end = start + range;
+            List<Block> group = new ArrayList<>();
+            for (Block b : current) {
+              if (b.meta().minTime() >= start && b.meta().maxTime() <= end) {
+                group.add(b);
+              }
+            }
+            if (group.size() < 2 || newest < end) {
+              continue;
+            }
+            written.add(merge(group, start, end));
+            again = true;
+            break;
+          }
+        }
+      }
+    }
+    return written;
+  }
+
+  private BlockMeta merge(List<Block> group, long start, long end) {
+    List<Querier> qs = new ArrayList<>();
+    int level = 0;
+    for (Block b : group) {
+      qs.add(b.querier(start, end - 1));
+      level = Math.max(level, b.meta().level());
+    }
+    if (group.size() == 1) {
+      level--; // a rewrite to apply tombstones keeps the level
+    }
+    BlockMeta meta;
+    try (Querier q = new MergeQuerier(qs)) {
+      meta = BlockWriter.write(dir.resolve(BLOCKS), Ulid.generate(clock.millis(), ids), q, start,
+          end, options.head().samplesPerChunk(), level + 1);
+    }
+    blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
+    blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+    drop(group);
+    LOG.log(System.Logger.Level.INFO, "compacted " + group.size() + " blocks into " + meta.ulid()
+        + " [" + start + ", " + end + ")");
+    return meta;
+  }
+
+  /**
+   * Deletes blocks entirely older than {@code maxAgeMs} before the newest sample, and then the
+   * oldest blocks while all blocks together exceed {@code maxBytes} (0: no size limit).
+   * Returns how many blocks were dropped.
+   */
+  public int applyRetention(long maxAgeMs, long maxBytes) {
+    ensureOpen();
+    synchronized (cutLock) {
+      long newest = head.maxTime();
+      for (Block b : blocks) {
+        newest = Math.max(newest, b.meta().maxTime() - 1);
+      }
+      List<Block> sorted = new ArrayList<>(blocks);
+      sorted.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+      List<Block> victims = new ArrayList<>();
+      long total = 0;
+      for (Block b : sorted) {
+        total += blockBytes(b);
+      }
+      for (Block b : sorted) {
+        boolean tooOld = maxAgeMs > 0 && b.meta().maxTime() <= newest - maxAgeMs;
+        boolean tooBig = maxBytes > 0 && total > maxBytes;
+        if (!tooOld && !tooBig) {
+          break;
+        }
+        victims.add(b);
+        total -= blockBytes(b);
+      }
+      if (!victims.isEmpty()) {
+        drop(victims);
+        LOG.log(System.Logger.Level.INFO, "retention dropped " + victims.size() + " block(s)");
+      }
+      return victims.size();
+    }
+  }
+
+  private static long blockBytes(Block b) {
+    long n = b.meta().indexLength();
+    for (long l : b.meta().chunkSegmentLengths()) {
+      n += l;
+    }
+    return n;
+  }
+
+  // Removes blocks from the list (new queries stop seeing them), deletes their directories
+  // (running queries keep their memory mappings) and releases the owner references.
+  private void drop(List<Block> victims) {
+    blocks.removeAll(victims);
+    for (Block b : victims) {
+      try {
+        deleteTree(b.dir());
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.ERROR, "could not delete dropped block " + b.dir(), e);
+      }
+      b.close();
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    List<Path> all = new ArrayList<>();
+    try (var walk = Files.walk(p)) {
+      walk.forEach(all::add);
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Files.deleteIfExists(all.get(i));
+    }
+  }
+
+  /**
+   * Deletes the samples in {@code [minT, maxT]} of every series matching {@code matchers}, in
+   * the head (a WAL tombstone record) and in every overlapping block (its tombstones file).
+   * Deleted samples vanish from queries at once and from disk when compacted or cut.
+   * Returns the number of (series, head-or-block) pairs affected.
+   */
+  public int delete(long minT, long maxT, List<Matcher> matchers) {
+    ensureOpen();
+    if (matchers.isEmpty()) {
+      throw new IllegalArgumentException("delete needs at least one matcher");
+    }
+    synchronized (cutLock) {
+      int n = head.delete(minT, maxT, matchers);
+      for (Block b : blocks) {
+        n += b.delete(minT, maxT, matchers);
+      }
+      return n;
+    }
+  }
+
+  /** Open blocks, oldest first. */
+  public List<Block> blocks() {
+    return List.copyOf(blocks);
+  }
+
+  /**
+   * Cuts blocks from the head while it spans more than 1.5 block ranges (as Prometheus): each
+   * cut writes the oldest aligned range {@code [k·range, (k+1)·range)} to a block, drops it from
+   * the head, and checkpoints the WAL so replay no longer reads it. Returns the blocks written.
+   * Safe to call concurrently with appends and queries; calls are serialised.
+   */
+  public List<BlockMeta> cutBlocks() {
+    ensureOpen();
+    List<BlockMeta> written = new ArrayList<>();
+    synchronized (cutLock) {
+      long range = options.blockRangeMs();
+      while (true) {
+        long max = head.maxTime();
+        if (head.minTime() == Long.MAX_VALUE) {
+          break;
+        }
+        // The head keeps whole chunks that straddle the last cut, so its min time can lag;
+        // everything before minValidTime is in blocks already.
+        long min = Math.max(head.minTime(), head.minValidTime());
+        if (max - min <= range / 2 * 3) {
+          break;
+        }
+        long start = Math.floorDiv(min, range) * range;
+        long end = start + range;
+        // From here no commit can add samples before `end`: the block below sees them all.
+        head.setMinValidTime(end);
+        BlockMeta meta;
+        try (Querier q = head.querier(start, end - 1)) {
+          meta = BlockWriter.write(dir.resolve(BLOCKS), Ulid.generate(clock.millis(),
+              ids), q, start, end, options.head().samplesPerChunk());
+        }
+        blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
+        blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+        head.truncateBefore(end);
+        checkpoint(end);
+        written.add(meta);
+        LOG.log(System.Logger.Level.INFO, "cut block " + meta.ulid() + " [" + start + ", " + end
+            + "): " + meta.numSeries() + " series, " + meta.numSamples() + " samples");
+      }
+    }
+    return written;
+  }
+
+  /**
+   * Rotates the WAL and, with no commit running, writes every series and the head's samples
+   * from {@code from} into a checkpoint covering all earlier segments, which are then deleted.
+   */
+  private void checkpoint(long from) {
+    Path walDir = dir.resolve("wal");
+    head.exclusive(() -> {
+      int n = wal.rotateNow() - 1;
+      RecordEncoder enc = new RecordEncoder();
+      ByteSink buf = new ByteSink(1 << 16);
+      CRC32C crc = new CRC32C();
+      try (WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
+        head.forEachSeries(from, (ref, labels, it) -> {
+          buf.reset();
+          int mark = WalWriter.beginRecord(buf);
+          enc.seriesStart(buf);
+          enc.series(buf, ref, labels);
+          WalWriter.endRecord(buf, mark, crc);
+          int fm = -1;
+          int hm = -1;
+          ByteSink hb = null;
+          for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+            if (k == ValueKind.FLOAT) {
+              if (fm < 0) {
+                fm = WalWriter.beginRecord(buf);
+                enc.floatsStart(buf, ref, it.atT());
+              }
+              enc.floatSample(buf, ref, it.atT(), it.atF());
+            } else {
+              if (hb == null) {
+                hb = new ByteSink();
+              }
+              if (hm < 0) {
+                hm = WalWriter.beginRecord(hb);
+                enc.histogramsStart(hb, ref, it.atT());
+              }
+              enc.histogramSample(hb, ref, it.atT(), it.atHistogram());
+            }
+          }
+          if (fm >= 0) {
+            WalWriter.endRecord(buf, fm, crc);
+          }
+          if (hb != null) {
+            WalWriter.endRecord(hb, hm, crc);
+            buf.putBytes(hb.array(), 0, hb.length());
+          }
+          cw.write(buf);
+        });
+      }
+      WalCheckpoint.finish(walDir, n);
+    });
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("database " + dir + " is closed");
+    }
+  }
+
+  public Head head() {
+    return head;
+  }
+
+  public ReplayStats replayStats() {
+    return replay;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Flushes and closes the WAL and releases the directory lock. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      wal.close();
+      for (Block b : blocks) {
+        b.close();
+      }
+    } finally {
+      try {
+        lock.release();
+        lockChannel.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("releasing lock of " + dir, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.head.CommitBatch;
+import dev.vigil.tsdb.head.CommitLog;
+import dev.vigil.tsdb.record.RecordEncoder;
+import dev.vigil.tsdb.wal.WalWriter;
+import java.util.zip.CRC32C;
+
+/**
+ * Turns a head commit into WAL records (series, float samples, histogram samples; see
+ * {@code record/FORMAT.md}) written with one write. Called under the head's commit lock, so the
+ * scratch buffer and encoder are used by one thread at a time.
+ */
+final class WalCommitLog implements CommitLog {
+  private final WalWriter wal;
+  private final RecordEncoder enc = new RecordEncoder();
+  private final ByteSink buf = new ByteSink(1 << 16);
+  private final CRC32C crc = new CRC32C();
+
+  WalCommitLog(WalWriter wal) {
+    this.wal = wal;
+  }
+
+  @Override
+  public long write(CommitBatch b) {
+    buf.reset();
+    if (b.seriesCount() > 0) {
+      int mark = WalWriter.beginRecord(buf);
+      enc.seriesStart(buf);
+      for (int i = 0; i < b.seriesCount(); i++) {
+        enc.series(buf, b.seriesRef(i), b.seriesLabels(i));
+      }
+      WalWriter.endRecord(buf, mark, crc);
+    }
+    int n = b.sampleCount();
+    int mark = -1;
+    boolean anyHistogram = false;
+    for (int i = 0; i < n; i++) {
+      if (!b.accepted(i)) {
+        continue;
+      }
+      if (b.histogram(i) != null) {
+        anyHistogram = true;
+        continue;
+      }
+      if (mark < 0) {
+        mark = WalWriter.beginRecord(buf);
+        enc.floatsStart(buf, b.ref(i), b.t(i));
+      }
+      enc.floatSample(buf, b.ref(i), b.t(i), b.v(i));
+    }
+    if (mark >= 0) {
+      WalWriter.endRecord(buf, mark, crc);
+    }
+    if (anyHistogram) {
+      mark = -1;
+      for (int i = 0; i < n; i++) {
+        FloatHistogram h = b.histogram(i);
+        if (h == null || !b.accepted(i)) {
+          continue;
+        }
+        if (mark < 0) {
+          mark = WalWriter.beginRecord(buf);
+          enc.histogramsStart(buf, b.ref(i), b.t(i));
+        }
+        enc.histogramSample(buf, b.ref(i), b.t(i), h);
+      }
+      WalWriter.endRecord(buf, mark, crc);
+    }
+    if (buf.length() == 0) {
+      return 0;
+    }
+    return wal.write(buf);
+  }
+
+  @Override
+  public long writeTombstones(long[] refs, int n, long minT, long maxT) {
+    buf.reset();
+    int mark = WalWriter.beginRecord(buf);
+    enc.tombstonesStart(buf);
+    for (int i = 0; i < n; i++) {
+      enc.tombstone(buf, refs[i], minT, maxT);
+    }
+    WalWriter.endRecord(buf, mark, crc);
+    return wal.write(buf);
+  }
+
+  @Override
+  public void awaitDurable(long token) {
+    if (token > 0) {
+      wal.sync(token);
+    }
+  }
+}

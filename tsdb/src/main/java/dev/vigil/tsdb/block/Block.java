@@ -1,0 +1,176 @@
+package dev.vigil.tsdb.block;
+
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.Queryable;
+import dev.vigil.tsdb.chunks.ChunkSegmentReader;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.head.DeletedIntervalsIterator;
+import dev.vigil.tsdb.index.IndexReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * An open, immutable block. Opening checks {@code meta.json}, that the index and every chunk
+ * segment have exactly the recorded lengths, and the index's checksums; chunk CRCs are checked
+ * as chunks are read. Thread-safe. Reference-counted: the opener holds one reference, each
+ * querier user takes one with {@link #tryAcquire()}; the files are unmapped when the last is
+ * released, so a block can be dropped (compaction, retention) under running queries.
+ */
+public final class Block implements Queryable, AutoCloseable {
+  private final Path dir;
+  private final BlockMeta meta;
+  private final IndexReader index;
+  private final ChunkSegmentReader chunks;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private volatile Map<Integer, long[]> tombstones;
+
+  private Block(Path dir, BlockMeta meta, IndexReader index, ChunkSegmentReader chunks) {
+    this.dir = dir;
+    this.meta = meta;
+    this.index = index;
+    this.chunks = chunks;
+    this.tombstones = Tombstones.read(dir);
+  }
+
+  /**
+   * Opens the block in {@code dir}.
+   *
+   * @throws CorruptDataException when a file is missing, has the wrong length or fails a check
+   */
+  public static Block open(Path dir) {
+    Path metaFile = dir.resolve(BlockFormat.META);
+    BlockMeta meta;
+    try {
+      meta = BlockMeta.fromJson(metaFile.toString(), Files.readString(metaFile, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new CorruptDataException(metaFile.toString(), 0, "block has no meta.json", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + metaFile, e);
+    }
+    Path indexFile = dir.resolve(BlockFormat.INDEX);
+    try {
+      long size = Files.size(indexFile);
+      if (size != meta.indexLength()) {
+        throw new CorruptDataException(indexFile.toString(), size, "index is " + size
+            + " bytes, meta.json says " + meta.indexLength());
+      }
+    } catch (NoSuchFileException e) {
+      throw new CorruptDataException(indexFile.toString(), 0, "block has no index", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + indexFile, e);
+    }
+    IndexReader index = IndexReader.open(indexFile);
+    Tombstones.read(dir); // fail here, before mapping anything, if the file is damaged
+    ChunkSegmentReader chunks;
+    try {
+      chunks = new ChunkSegmentReader(dir.resolve(BlockFormat.CHUNKS), meta.chunkSegmentLengths());
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException nsf) {
+        throw new CorruptDataException(nsf.getFile(), 0, "chunk segment missing", e);
+      }
+      throw e;
+    }
+    return new Block(dir, meta, index, chunks);
+  }
+
+  public BlockMeta meta() {
+    return meta;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  IndexReader index() {
+    return index;
+  }
+
+  ChunkSegmentReader chunks() {
+    return chunks;
+  }
+
+  /** Reads and checks every chunk; returns how many. For {@code vigil tsdb check}. */
+  public long verify() {
+    return chunks.verifyAll();
+  }
+
+  @Override
+  public Querier querier(long minT, long maxT) {
+    return new BlockQuerier(this, minT, maxT);
+  }
+
+  /** Whether some series has deleted intervals (compaction rewrites such blocks). */
+  public boolean hasTombstones() {
+    return !tombstones.isEmpty();
+  }
+
+  /** Deleted intervals of series {@code id} ([min0, max0, ...]), or null. */
+  long[] deleted(int id) {
+    return tombstones.get(id);
+  }
+
+  /**
+   * Deletes samples in {@code [minT, maxT]} of the series matching {@code matchers} by adding
+   * tombstones (durable when this returns); compaction drops the samples for good. Returns the
+   * number of series affected.
+   */
+  public synchronized int delete(long minT, long maxT, List<Matcher> matchers) {
+    if (maxT < meta.minTime() || minT >= meta.maxTime()) {
+      return 0;
+    }
+    RoaringBitmap ids = index.select(matchers);
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    Map<Integer, long[]> next = new HashMap<>(tombstones);
+    PeekableIntIterator it = ids.getIntIterator();
+    while (it.hasNext()) {
+      int id = it.next();
+      long[] cur = next.get(id);
+      next.put(id, DeletedIntervalsIterator.add(cur == null ? new long[0] : cur, minT, maxT));
+    }
+    Tombstones.write(dir, next);
+    tombstones = Map.copyOf(next);
+    return ids.getCardinality();
+  }
+
+  /** Takes a reference for a reader; false when the block is already released for good. */
+  public boolean tryAcquire() {
+    while (true) {
+      int r = refs.get();
+      if (r <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(r, r + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Drops a reference; the last one unmaps the files. */
+  public void release() {
+    int r = refs.decrementAndGet();
+    if (r == 0) {
+      chunks.close();
+    } else if (r < 0) {
+      throw new IllegalStateException("block " + dir + " released more often than acquired");
+    }
+  }
+
+  /** Releases the opener's reference. */
+  @Override
+  public void close() {
+    release();
+  }
+}

@@ -1,0 +1,162 @@
+package dev.vigil.tsdb.block;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.SelectHints;
+import dev.vigil.model.storage.Series;
+import dev.vigil.model.storage.SeriesSet;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.head.BoundedIterator;
+import dev.vigil.tsdb.head.DeletedIntervalsIterator;
+import dev.vigil.tsdb.index.IndexReader;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Reads a block over {@code [minT, maxT]}. Series come out in label order (block ids are label
+ * order). Only series with a sample in range are returned, as the head does.
+ */
+final class BlockQuerier implements Querier {
+  private final Block block;
+  private final long minT;
+  private final long maxT;
+
+  BlockQuerier(Block block, long minT, long maxT) {
+    this.block = block;
+    this.minT = minT;
+    this.maxT = maxT;
+  }
+
+  private boolean disjoint() {
+    return minT > maxT || block.meta().maxTime() <= minT || block.meta().minTime() > maxT;
+  }
+
+  /** The chunks of a series overlapping the range (+ its tombstones), or null when none does. */
+  private long[][] overlapping(int id, IndexReader.SeriesEntry e) {
+    int from = 0;
+    while (from < e.maxT().length && e.maxT()[from] < minT) {
+      from++;
+    }
+    int to = from;
+    while (to < e.minT().length && e.minT()[to] <= maxT) {
+      to++;
+    }
+    if (from == to) {
+      return null;
+    }
+    return new long[][] {Arrays.copyOfRange(e.minT(), from, to),
+        Arrays.copyOfRange(e.maxT(), from, to), Arrays.copyOfRange(e.refs(), from, to),
+        block.deleted(id)};
+  }
+
+  private SampleIterator iterator(long[][] cs) {
+    SampleIterator it = new BlockSeriesIterator(block.chunks(), cs[1], cs[2]);
+    if (cs[3] != null) {
+      it = new DeletedIntervalsIterator(it, cs[3]);
+    }
+    return new BoundedIterator(it, minT, maxT);
+  }
+
+  /** Whether the chunks hold a sample in range: chunk bounds decide unless the range falls inside one chunk's gap. */
+  private boolean hasSample(long[][] cs) {
+    long lo = cs[0][0];
+    long hi = cs[1][cs[1].length - 1];
+    if (cs[3] == null && ((lo >= minT && lo <= maxT) || (hi >= minT && hi <= maxT))) {
+      return true;
+    }
+    return iterator(cs).next() != ValueKind.NONE;
+  }
+
+  @Override
+  public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+    if (disjoint()) {
+      return SeriesSet.EMPTY;
+    }
+    RoaringBitmap ids = block.index().select(matchers);
+    PeekableIntIterator it = ids.getIntIterator();
+    return new SeriesSet() {
+      private Series cur;
+
+      @Override
+      public boolean next() {
+        while (it.hasNext()) {
+          int id = it.next();
+          IndexReader.SeriesEntry e = block.index().series(id);
+          long[][] cs = overlapping(id, e);
+          if (cs != null && hasSample(cs)) {
+            Labels l = e.labels();
+            cur = new Series() {
+              @Override
+              public Labels labels() {
+                return l;
+              }
+
+              @Override
+              public SampleIterator iterator(SampleIterator reuse) {
+                return BlockQuerier.this.iterator(cs);
+              }
+            };
+            return true;
+          }
+        }
+        cur = null;
+        return false;
+      }
+
+      @Override
+      public Series at() {
+        return cur;
+      }
+    };
+  }
+
+  private RoaringBitmap idsWithSamples(List<Matcher> matchers) {
+    RoaringBitmap out = new RoaringBitmap();
+    if (disjoint()) {
+      return out;
+    }
+    PeekableIntIterator it = block.index().select(matchers).getIntIterator();
+    while (it.hasNext()) {
+      int id = it.next();
+      long[][] cs = overlapping(id, block.index().series(id));
+      if (cs != null && hasSample(cs)) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> labelValues(String name, List<Matcher> matchers) {
+    TreeSet<String> values = new TreeSet<>();
+    PeekableIntIterator it = idsWithSamples(matchers).getIntIterator();
+    while (it.hasNext()) {
+      String v = block.index().series(it.next()).labels().get(name);
+      if (!v.isEmpty()) {
+        values.add(v);
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  @Override
+  public List<String> labelNames(List<Matcher> matchers) {
+    TreeSet<String> names = new TreeSet<>();
+    PeekableIntIterator it = idsWithSamples(matchers).getIntIterator();
+    while (it.hasNext()) {
+      Labels l = block.index().series(it.next()).labels();
+      for (int i = 0; i < l.size(); i++) {
+        names.add(l.name(i));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,38 @@
+package dev.vigil.tsdb.chunkenc;
+
+import dev.vigil.model.storage.SampleIterator;
+
+/**
+ * A run of compressed samples of one series, in timestamp order. A chunk created empty is
+ * appended to by one thread; {@link #iterator} may be called concurrently by readers as long as
+ * the caller publishes the chunk to them safely (the head does it under the series lock): the
+ * iterator captures the sample count and buffer at creation and never reads beyond them.
+ */
+public sealed interface Chunk permits XorChunk, HistogramChunk {
+  /** Most samples a chunk can hold: the count is stored in 2 bytes. */
+  int MAX_SAMPLES = 0xFFFF;
+
+  Encoding encoding();
+
+  int numSamples();
+
+  /** Length in bytes of {@link #bytes()}. */
+  int byteLength();
+
+  /** A copy of the encoded data: 2-byte sample count then the sample stream. */
+  byte[] bytes();
+
+  /**
+   * An iterator over the samples present now, positioned before the first. Reuses {@code reuse}
+   * when it is an iterator of the same encoding.
+   */
+  SampleIterator iterator(SampleIterator reuse);
+
+  /** Decodes {@code data} (as {@link #bytes()} returned it) into a read-only chunk. */
+  static Chunk wrap(Encoding encoding, byte[] data, String resource) {
+    return switch (encoding) {
+      case XOR -> XorChunk.wrap(data, resource);
+      case FLOAT_HISTOGRAM_V1 -> HistogramChunk.wrap(data, resource);
+    };
+  }
+}

@@ -1,0 +1,31 @@
+package dev.vigil.tsdb.chunkenc;
+
+/**
+ * The encoding byte stored before every chunk outside memory. It doubles as the chunk format
+ * version: a changed layout gets a new code, old codes stay readable.
+ */
+public enum Encoding {
+  /** Gorilla XOR floats; same code and bytes as Prometheus {@code EncXOR}. */
+  XOR(1),
+  /** Vigil float histograms, v1: varint timestamps + {@code HistogramCodec} per sample. */
+  FLOAT_HISTOGRAM_V1(0x10);
+
+  private final int code;
+
+  Encoding(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** The encoding for a code, or null when unknown. */
+  public static Encoding of(int code) {
+    return switch (code) {
+      case 1 -> XOR;
+      case 0x10 -> FLOAT_HISTOGRAM_V1;
+      default -> null;
+    };
+  }
+}

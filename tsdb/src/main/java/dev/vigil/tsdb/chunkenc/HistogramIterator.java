@@ -1,0 +1,70 @@
+package dev.vigil.tsdb.chunkenc;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.HistogramCodec;
+
+/** Decodes a {@link HistogramChunk}; allocates one {@link FloatHistogram} per sample. */
+public final class HistogramIterator implements SampleIterator {
+  private final ByteSource in = new ByteSource("", new byte[0]);
+  private int numSamples;
+  private int read;
+  private long t;
+  private FloatHistogram h;
+  private boolean done;
+
+  void reset(byte[] buf, int len, int numSamples, String resource) {
+    in.reset(resource, buf, 2, len, 0);
+    this.numSamples = numSamples;
+    this.read = 0;
+    this.h = null;
+    this.done = false;
+  }
+
+  @Override
+  public ValueKind next() {
+    if (done || read >= numSamples) {
+      done = true;
+      return ValueKind.NONE;
+    }
+    long d = in.getVarint();
+    t = read == 0 ? d : t + d;
+    h = HistogramCodec.decode(in);
+    read++;
+    return ValueKind.HISTOGRAM;
+  }
+
+  @Override
+  public ValueKind seek(long ts) {
+    if (done) {
+      return ValueKind.NONE;
+    }
+    if (read > 0 && t >= ts) {
+      return ValueKind.HISTOGRAM;
+    }
+    while (next() == ValueKind.HISTOGRAM) {
+      if (t >= ts) {
+        return ValueKind.HISTOGRAM;
+      }
+    }
+    return ValueKind.NONE;
+  }
+
+  @Override
+  public long atT() {
+    return t;
+  }
+
+  @Override
+  public double atF() {
+    // Prometheus returns the sum for a float view of a histogram; callers should check kind.
+    return h.sum();
+  }
+
+  @Override
+  public FloatHistogram atHistogram() {
+    return h;
+  }
+}

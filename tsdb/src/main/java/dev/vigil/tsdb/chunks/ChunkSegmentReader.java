@@ -1,0 +1,138 @@
+package dev.vigil.tsdb.chunks;
+
+import dev.vigil.tsdb.chunkenc.Chunk;
+import dev.vigil.tsdb.chunkenc.ChunkEnvelope;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.encoding.UnsupportedFormatVersionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads chunks by reference from memory-mapped segment files, so chunk data lives in the page
+ * cache rather than the heap. Opening checks each segment's header and its length against what
+ * the writer recorded; each chunk's CRC is checked when it is read. Thread-safe; {@link #close}
+ * unmaps (no reads may be in flight).
+ */
+public final class ChunkSegmentReader implements AutoCloseable {
+  private final Path dir;
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment[] segments; // index i holds segment i+1
+
+  public ChunkSegmentReader(Path dir, long[] expectedLengths) {
+    this.dir = dir;
+    this.segments = new MemorySegment[expectedLengths.length];
+    try {
+      for (int i = 0; i < expectedLengths.length; i++) {
+        Path p = dir.resolve(ChunkSegmentFormat.segmentName(i + 1));
+        long size = Files.size(p);
+        if (size != expectedLengths[i]) {
+          throw new CorruptDataException(p.toString(), size, "chunk segment is " + size
+              + " bytes, the block meta says " + expectedLengths[i]);
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+          segments[i] = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        }
+        checkHeader(p, segments[i]);
+      }
+    } catch (IOException e) {
+      arena.close();
+      throw new UncheckedIOException("opening chunk segments in " + dir, e);
+    } catch (RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  private static void checkHeader(Path p, MemorySegment s) {
+    if (s.byteSize() < ChunkSegmentFormat.HEADER_SIZE) {
+      throw new CorruptDataException(p.toString(), 0, "chunk segment of " + s.byteSize()
+          + " bytes is shorter than its " + ChunkSegmentFormat.HEADER_SIZE + "-byte header");
+    }
+    int magic = s.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0);
+    if (magic != ChunkSegmentFormat.MAGIC) {
+      throw new CorruptDataException(p.toString(), 0, "bad magic 0x" + Integer.toHexString(magic)
+          + ", expected 0x" + Integer.toHexString(ChunkSegmentFormat.MAGIC));
+    }
+    int version = s.get(ValueLayout.JAVA_BYTE, 4) & 0xFF;
+    if (version < ChunkSegmentFormat.VERSION_MIN_READABLE
+        || version > ChunkSegmentFormat.VERSION_CURRENT) {
+      throw new UnsupportedFormatVersionException(p.toString(), 4, version,
+          ChunkSegmentFormat.VERSION_MIN_READABLE, ChunkSegmentFormat.VERSION_CURRENT);
+    }
+  }
+
+  /**
+   * The chunk at {@code ref}, CRC-checked. Copies the chunk's bytes (a few hundred) onto the
+   * heap for decoding; the mapped file is not retained by the chunk.
+   */
+  public Chunk read(long ref) {
+    int seg = ChunkSegmentFormat.refSegment(ref);
+    long off = ChunkSegmentFormat.refOffset(ref);
+    String name = dir.resolve(ChunkSegmentFormat.segmentName(seg)).toString();
+    if (seg < 1 || seg > segments.length) {
+      throw new CorruptDataException(name, off, "chunk reference to segment " + seg
+          + ", the block has " + segments.length);
+    }
+    MemorySegment s = segments[seg - 1];
+    if (off < ChunkSegmentFormat.HEADER_SIZE || off >= s.byteSize()) {
+      throw new CorruptDataException(name, off, "chunk offset outside the segment of "
+          + s.byteSize() + " bytes");
+    }
+    // Length prefix: at most 10 bytes of uvarint.
+    int head = (int) Math.min(10, s.byteSize() - off);
+    byte[] lenBytes = new byte[head];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, lenBytes, 0, head);
+    ByteSource lenSrc = new ByteSource(name, lenBytes);
+    lenSrc.reset(name, lenBytes, 0, head, off);
+    long len = lenSrc.getUvarint();
+    long total = lenSrc.position() + 1 + len + 4;
+    if (len > ChunkEnvelope.MAX_DATA_BYTES || off + total > s.byteSize()) {
+      throw new CorruptDataException(name, off, "chunk of " + len + " data bytes runs past the"
+          + " segment end " + s.byteSize());
+    }
+    byte[] env = new byte[(int) total];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, env, 0, env.length);
+    ByteSource src = new ByteSource(name, env);
+    src.reset(name, env, 0, env.length, off);
+    return ChunkEnvelope.read(src);
+  }
+
+  /** Reads every byte of every chunk between the header and the recorded end, checking CRCs. */
+  public long verifyAll() {
+    long chunks = 0;
+    for (int i = 0; i < segments.length; i++) {
+      long off = ChunkSegmentFormat.HEADER_SIZE;
+      long size = segments[i].byteSize();
+      while (off < size) {
+        long ref = ChunkSegmentFormat.ref(i + 1, off);
+        read(ref);
+        off += envelopeLength(i, off);
+        chunks++;
+      }
+    }
+    return chunks;
+  }
+
+  private long envelopeLength(int segIdx, long off) {
+    MemorySegment s = segments[segIdx];
+    int head = (int) Math.min(10, s.byteSize() - off);
+    byte[] b = new byte[head];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, b, 0, head);
+    ByteSource src = new ByteSource("", b);
+    long len = src.getUvarint();
+    return src.position() + 1 + len + 4;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+  }
+}

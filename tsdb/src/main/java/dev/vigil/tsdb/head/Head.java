@@ -1,0 +1,391 @@
+package dev.vigil.tsdb.head;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.Storage;
+import dev.vigil.model.storage.StorageException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The in-memory head block. Thread-safe: any number of appenders and queriers may work
+ * concurrently.
+ *
+ * <p>Locking: series creation takes {@link #createLock}; a commit takes {@link #commitLock}
+ * (so commits reach the {@link CommitLog} and the series in one order, which replay repeats);
+ * each series' data is guarded by one of {@link #STRIPES} stripe locks, taken by the committer
+ * per sample and by readers to snapshot a series.
+ */
+public final class Head implements Storage {
+  private static final System.Logger LOG = System.getLogger(Head.class.getName());
+  private static final int STRIPES = 1 << 12;
+  private static final int PAGE_BITS = 12;
+
+  final HeadOptions options;
+  private final CommitLog log;
+  private final Object[] stripes = new Object[STRIPES];
+  private final Object createLock = new Object();
+  final Object commitLock = new Object();
+  private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
+  private volatile MemSeries[][] pages = new MemSeries[1][];
+  private int nextId = 1; // guarded by createLock
+  final MemPostings postings = new MemPostings();
+  private final Interner interner = new Interner();
+  private volatile long minTime = Long.MAX_VALUE;
+  private volatile long maxTime = Long.MIN_VALUE;
+  /** Samples before this are in blocks already: appends there are out of bounds. */
+  private volatile long minValidTime = Long.MIN_VALUE;
+  private final AtomicLong droppedAtCommit = new AtomicLong();
+  private final AtomicReferenceArray<AppendBatch> batchPool = new AtomicReferenceArray<>(16);
+
+  public Head(HeadOptions options, CommitLog log) {
+    this.options = options;
+    this.log = log;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Object();
+    }
+    pages[0] = new MemSeries[1 << PAGE_BITS];
+  }
+
+  @Override
+  public Appender appender() {
+    return new HeadAppender(this);
+  }
+
+  @Override
+  public Querier querier(long minT, long maxT) {
+    return new HeadQuerier(this, minT, maxT);
+  }
+
+  public int numSeries() {
+    return byLabels.size();
+  }
+
+  /** Oldest sample timestamp in the head, {@code Long.MAX_VALUE} when empty. */
+  public long minTime() {
+    return minTime;
+  }
+
+  /** Newest in-order sample timestamp in the head, {@code Long.MIN_VALUE} when empty. */
+  public long maxTime() {
+    return maxTime;
+  }
+
+  /**
+   * Samples accepted by an appender but dropped at commit because a concurrent commit to the
+   * same series got there first with a later or equal timestamp (what Prometheus also does).
+   */
+  public long droppedAtCommit() {
+    return droppedAtCommit.get();
+  }
+
+  /** Appends before this time are rejected ("out of bounds"): that range is in a block. */
+  public long minValidTime() {
+    return minValidTime;
+  }
+
+  /**
+   * Forgets data before {@code t} (now persisted in a block): whole chunks and out-of-order
+   * samples older than {@code t}, and from now on rejects appends before {@code t}. Series stay
+   * (their ids are referenced by the WAL and by callers' cached refs).
+   */
+  public void truncateBefore(long t) {
+    synchronized (commitLock) {
+      if (t > minValidTime) {
+        minValidTime = t;
+      }
+      long newMin = Long.MAX_VALUE;
+      MemSeries[][] ps = pages;
+      for (MemSeries[] page : ps) {
+        if (page == null) {
+          continue;
+        }
+        for (MemSeries s : page) {
+          if (s == null) {
+            continue;
+          }
+          synchronized (lockFor(s.id)) {
+            s.truncateBefore(t);
+            if (s.hasData()) {
+              newMin = Math.min(newMin, s.dataMinT());
+            }
+          }
+        }
+      }
+      minTime = newMin;
+    }
+  }
+
+  /** What {@link #forEachSeries} hands out: one series and its samples from a given time. */
+  @FunctionalInterface
+  public interface SeriesVisitor {
+    void visit(long ref, Labels labels, SampleIterator samples);
+  }
+
+  /**
+   * Runs {@code action} holding the commit lock: no commit starts or ends meanwhile. For WAL
+   * checkpoints, which must see the head and the log at one point of the commit order.
+   */
+  public void exclusive(Runnable action) {
+    synchronized (commitLock) {
+      action.run();
+    }
+  }
+
+  /**
+   * Raises the time before which appends are rejected as out of bounds; commits validated
+   * after this returns respect it. Call before snapshotting a range for a block.
+   */
+  public void setMinValidTime(long t) {
+    synchronized (commitLock) {
+      if (t > minValidTime) {
+        minValidTime = t;
+      }
+    }
+  }
+
+  /**
+   * Visits every series in ref order with an iterator over its samples at or after {@code from}.
+   * Consistent across series only when called inside {@link #exclusive}.
+   */
+  public void forEachSeries(long from, SeriesVisitor visitor) {
+    MemSeries[][] ps = pages;
+    for (MemSeries[] page : ps) {
+      if (page == null) {
+        continue;
+      }
+      for (MemSeries s : page) {
+        if (s == null) {
+          continue;
+        }
+        SampleIterator it;
+        synchronized (lockFor(s.id)) {
+          it = s.snapshotIterator(from, Long.MAX_VALUE);
+        }
+        visitor.visit(s.id, s.labels, it);
+      }
+    }
+  }
+
+  AppendBatch borrowBatch() {
+    for (int i = 0; i < batchPool.length(); i++) {
+      AppendBatch b = batchPool.getAndSet(i, null);
+      if (b != null) {
+        return b;
+      }
+    }
+    return new AppendBatch(this);
+  }
+
+  void returnBatch(AppendBatch b) {
+    b.reset();
+    if (b.capacity() > 1 << 16) {
+      return; // an outsized request: let it go rather than pin its arrays
+    }
+    for (int i = 0; i < batchPool.length(); i++) {
+      if (batchPool.compareAndSet(i, null, b)) {
+        return;
+      }
+    }
+  }
+
+  Object lockFor(int id) {
+    return stripes[id & (STRIPES - 1)];
+  }
+
+  MemSeries byId(long ref) {
+    if (ref <= 0 || ref > Integer.MAX_VALUE) {
+      return null;
+    }
+    int id = (int) ref;
+    MemSeries[][] ps = pages;
+    int page = id >>> PAGE_BITS;
+    if (page >= ps.length || ps[page] == null) {
+      return null;
+    }
+    return ps[page][id & ((1 << PAGE_BITS) - 1)];
+  }
+
+  /** The series for these labels, created (with a new id, interned strings) if missing. */
+  MemSeries getOrCreate(Labels labels) {
+    MemSeries s = byLabels.get(labels);
+    if (s != null) {
+      return s;
+    }
+    synchronized (createLock) {
+      s = byLabels.get(labels);
+      if (s != null) {
+        return s;
+      }
+      return create(nextId, labels);
+    }
+  }
+
+  // Under createLock.
+  private MemSeries create(int id, Labels labels) {
+    if (labels.isEmpty()) {
+      throw new StorageException("series with no labels");
+    }
+    MemSeries s = new MemSeries(id, interner.intern(labels));
+    int page = id >>> PAGE_BITS;
+    MemSeries[][] ps = pages;
+    if (page >= ps.length) {
+      ps = Arrays.copyOf(ps, Math.max(page + 1, ps.length * 2));
+    }
+    if (ps[page] == null) {
+      ps[page] = new MemSeries[1 << PAGE_BITS];
+    }
+    ps[page][id & ((1 << PAGE_BITS) - 1)] = s;
+    pages = ps; // volatile write publishes the slot too
+    postings.add(id, s.labels);
+    byLabels.put(s.labels, s);
+    nextId = Math.max(nextId, id + 1);
+    return s;
+  }
+
+  /** Replay: recreates a series under the id it had when logged. Idempotent. */
+  public void replaySeries(long ref, Labels labels) {
+    if (ref <= 0 || ref > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("series ref " + ref + " out of range");
+    }
+    synchronized (createLock) {
+      MemSeries existing = byLabels.get(labels);
+      if (existing != null) {
+        existing.logged = true;
+        if (existing.id != ref) {
+          LOG.log(System.Logger.Level.WARNING, "series {0} logged twice with refs {1} and {2}",
+              labels, existing.id, ref);
+        }
+        return;
+      }
+      MemSeries other = byId(ref);
+      if (other != null) {
+        throw new IllegalStateException("series ref " + ref + " logged for " + labels
+            + " but already used by " + other.labels);
+      }
+      create((int) ref, labels).logged = true;
+    }
+  }
+
+  /**
+   * Replay: applies a logged sample. Returns false when the ref is unknown (the series record was
+   * lost). Samples behind the series' newest go to the out-of-order buffer whatever the window:
+   * they were acknowledged once.
+   */
+  public boolean replaySample(long ref, long t, double v, FloatHistogram h) {
+    MemSeries s = byId(ref);
+    if (s == null) {
+      return false;
+    }
+    synchronized (commitLock) {
+      apply(s, t, v, h, true);
+    }
+    return true;
+  }
+
+  /**
+   * Deletes the samples in {@code [minT, maxT]} of every series matching {@code matchers}: logged
+   * first (a tombstone), then hidden from reads; they disappear physically when the range is cut
+   * into a block or checkpointed. Returns the number of series affected.
+   */
+  public int delete(long minT, long maxT, List<Matcher> matchers) {
+    RoaringBitmap ids = postings.select(matchers);
+    long[] refs = new long[ids.getCardinality()];
+    int n = 0;
+    PeekableIntIterator it = ids.getIntIterator();
+    while (it.hasNext()) {
+      refs[n++] = it.next();
+    }
+    if (n == 0) {
+      return 0;
+    }
+    long token;
+    synchronized (commitLock) {
+      token = log.writeTombstones(refs, n, minT, maxT);
+      for (int i = 0; i < n; i++) {
+        replayTombstone(refs[i], minT, maxT);
+      }
+    }
+    log.awaitDurable(token);
+    return n;
+  }
+
+  /** Replay (and {@link #delete}): hides {@code [minT, maxT]} of series {@code ref}. */
+  public boolean replayTombstone(long ref, long minT, long maxT) {
+    MemSeries s = byId(ref);
+    if (s == null) {
+      return false;
+    }
+    synchronized (lockFor(s.id)) {
+      s.delete(minT, maxT);
+    }
+    return true;
+  }
+
+  /** Whether the sample must be dropped at commit; called under the commit lock. */
+  boolean rejectAtCommit(MemSeries s, long t, double v, FloatHistogram h) {
+    if (t < minValidTime) {
+      droppedAtCommit.incrementAndGet();
+      return true;
+    }
+    if (t > s.maxT) {
+      return false;
+    }
+    if (s.isDuplicateOfLast(t, v, h)) {
+      return true; // an exact retry: nothing to do, nothing lost
+    }
+    if (options.outOfOrderWindowMs() > 0 && t >= maxTime - options.outOfOrderWindowMs()) {
+      return false;
+    }
+    droppedAtCommit.incrementAndGet();
+    return true;
+  }
+
+  /** Applies one validated sample; called under the commit lock. */
+  void apply(MemSeries s, long t, double v, FloatHistogram h, boolean replay) {
+    synchronized (lockFor(s.id)) {
+      if (t > s.maxT) {
+        s.appendInOrder(t, v, h, options.samplesPerChunk());
+      } else if (s.isDuplicateOfLast(t, v, h)) {
+        return;
+      } else if (t == s.maxT && !replay) {
+        droppedAtCommit.incrementAndGet();
+        return;
+      } else {
+        s.insertOutOfOrder(t, v, h);
+      }
+    }
+    if (t > maxTime) {
+      maxTime = t;
+    }
+    if (t < minTime) {
+      minTime = t;
+    }
+  }
+
+  /** Commits an appender's batch: log it, then apply it, then wait for durability. */
+  void commit(AppendBatch a) {
+    long token;
+    synchronized (commitLock) {
+      a.validateAtCommit();
+      token = log.write(a);
+      a.markLogged();
+      for (int i = 0, n = a.sampleCount(); i < n; i++) {
+        if (a.accepted(i)) {
+          apply(a.series(i), a.t(i), a.v(i), a.histogram(i), false);
+        }
+      }
+    }
+    log.awaitDurable(token);
+  }
+
+}

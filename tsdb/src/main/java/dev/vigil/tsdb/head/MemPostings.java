@@ -1,0 +1,80 @@
+package dev.vigil.tsdb.head;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.tsdb.index.LabelIndex;
+import dev.vigil.tsdb.index.PostingsForMatchers;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The head's inverted index: label name → value → bitmap of series ids, plus all ids.
+ * Thread-safe: series are added under the write lock; lookups run under the read lock and
+ * return fresh bitmaps the caller owns. Series are never removed until the head is truncated.
+ */
+final class MemPostings {
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final HashMap<String, HashMap<String, RoaringBitmap>> index = new HashMap<>();
+  private final RoaringBitmap all = new RoaringBitmap();
+
+  void add(int id, Labels labels) {
+    lock.writeLock().lock();
+    try {
+      for (int i = 0; i < labels.size(); i++) {
+        index.computeIfAbsent(labels.name(i), k -> new HashMap<>())
+            .computeIfAbsent(labels.value(i), k -> new RoaringBitmap()).add(id);
+      }
+      all.add(id);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Ids of series satisfying every matcher; see {@link PostingsForMatchers}. */
+  RoaringBitmap select(List<Matcher> matchers) {
+    lock.readLock().lock();
+    try {
+      return PostingsForMatchers.select(view, matchers);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // Read under the read lock only (select holds it).
+  private final LabelIndex view = new LabelIndex() {
+    @Override
+    public void forEachValue(String name, ValueVisitor visitor) {
+      Map<String, RoaringBitmap> values = index.get(name);
+      if (values != null) {
+        for (Map.Entry<String, RoaringBitmap> e : values.entrySet()) {
+          visitor.visit(e.getKey(), e.getValue());
+        }
+      }
+    }
+
+    @Override
+    public RoaringBitmap postings(String name, String value) {
+      Map<String, RoaringBitmap> values = index.get(name);
+      return values == null ? null : values.get(value);
+    }
+
+    @Override
+    public RoaringBitmap all() {
+      return all;
+    }
+  };
+
+  /** Label names with at least one series, unsorted. */
+  List<String> names() {
+    lock.readLock().lock();
+    try {
+      return new ArrayList<>(index.keySet());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+}

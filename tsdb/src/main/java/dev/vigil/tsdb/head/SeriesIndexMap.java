@@ -1,0 +1,70 @@
+package dev.vigil.tsdb.head;
+
+import java.util.Arrays;
+
+/**
+ * Open-addressing map from series id (a positive int) to an int, without boxing: the appender
+ * keeps per series the batch index of its last pending sample here.
+ */
+final class SeriesIndexMap {
+  private int[] keys = new int[64];
+  private int[] values = new int[64];
+  private int size;
+
+  int get(int key, int missing) {
+    int mask = keys.length - 1;
+    for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+      int k = keys[i];
+      if (k == key) {
+        return values[i];
+      }
+      if (k == 0) {
+        return missing;
+      }
+    }
+  }
+
+  void put(int key, int value) {
+    if ((size + 1) * 2 > keys.length) {
+      grow();
+    }
+    int mask = keys.length - 1;
+    for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+      if (keys[i] == key) {
+        values[i] = value;
+        return;
+      }
+      if (keys[i] == 0) {
+        keys[i] = key;
+        values[i] = value;
+        size++;
+        return;
+      }
+    }
+  }
+
+  void clear() {
+    if (size > 0) {
+      Arrays.fill(keys, 0);
+      size = 0;
+    }
+  }
+
+  private void grow() {
+    int[] ok = keys;
+    int[] ov = values;
+    keys = new int[ok.length * 2];
+    values = new int[ok.length * 2];
+    size = 0;
+    for (int i = 0; i < ok.length; i++) {
+      if (ok[i] != 0) {
+        put(ok[i], ov[i]);
+      }
+    }
+  }
+
+  private static int mix(int k) {
+    int h = k * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+}

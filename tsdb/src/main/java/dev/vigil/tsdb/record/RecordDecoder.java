@@ -1,0 +1,95 @@
+package dev.vigil.tsdb.record;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.encoding.HistogramCodec;
+
+/**
+ * Decodes record payloads written by {@link RecordEncoder}, calling back per element so replay
+ * allocates nothing per float sample. Throws {@link CorruptDataException} (resource, offset,
+ * what was wrong) on any malformed payload; a record is decoded fully before the next.
+ */
+public final class RecordDecoder {
+  /** Receives decoded elements; implement the kinds you need. */
+  public interface Visitor {
+    default void series(long ref, Labels labels) {}
+
+    default void floatSample(long ref, long t, double v) {}
+
+    default void histogramSample(long ref, long t, FloatHistogram h) {}
+
+    default void tombstone(long ref, long minT, long maxT) {}
+  }
+
+  private final Labels.Builder builder = Labels.builder();
+
+  /** Decodes one payload {@code in[position, end)}. */
+  public void decode(ByteSource in, Visitor visitor) {
+    int type = in.getByte();
+    switch (type) {
+      case RecordType.SERIES_V1 -> series(in, visitor);
+      case RecordType.FLOAT_SAMPLES_V1 -> floats(in, visitor);
+      case RecordType.HISTOGRAM_SAMPLES_V1 -> histograms(in, visitor);
+      case RecordType.TOMBSTONES_V1 -> tombstones(in, visitor);
+      default -> throw new CorruptDataException(in.resource(), 0, "unknown record type " + type
+          + ", known: 1 (series), 2 (float samples), 3 (tombstones), 16 (histogram samples)");
+    }
+  }
+
+  private void series(ByteSource in, Visitor visitor) {
+    while (in.hasRemaining()) {
+      long ref = in.getUvarint();
+      if (ref <= 0 || ref > Integer.MAX_VALUE) {
+        throw in.corrupt("series ref " + ref + " not in [1, 2^31)");
+      }
+      int n = in.getUvarintInt(in.remaining() / 2, "label count");
+      builder.reset(Labels.EMPTY);
+      String prev = null;
+      for (int i = 0; i < n; i++) {
+        String name = in.getUvarintString();
+        String value = in.getUvarintString();
+        if (prev != null && prev.compareTo(name) >= 0) {
+          throw in.corrupt("label names out of order: " + prev + " then " + name);
+        }
+        prev = name;
+        builder.set(name, value);
+      }
+      visitor.series(ref, builder.build());
+    }
+  }
+
+  private void floats(ByteSource in, Visitor visitor) {
+    long baseRef = in.getBE64();
+    long baseT = in.getBE64();
+    while (in.hasRemaining()) {
+      long ref = baseRef + in.getVarint();
+      long t = baseT + in.getVarint();
+      double v = in.getDouble();
+      visitor.floatSample(ref, t, v);
+    }
+  }
+
+  private void tombstones(ByteSource in, Visitor visitor) {
+    while (in.hasRemaining()) {
+      long ref = in.getUvarint();
+      long min = in.getVarint();
+      long max = in.getVarint();
+      if (max < min) {
+        throw in.corrupt("tombstone interval [" + min + ", " + max + "] is empty");
+      }
+      visitor.tombstone(ref, min, max);
+    }
+  }
+
+  private void histograms(ByteSource in, Visitor visitor) {
+    long baseRef = in.getBE64();
+    long baseT = in.getBE64();
+    while (in.hasRemaining()) {
+      long ref = baseRef + in.getVarint();
+      long t = baseT + in.getVarint();
+      visitor.histogramSample(ref, t, HistogramCodec.decode(in));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.vigil.tsdb.record;
+
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.encoding.HistogramCodec;
+
+/**
+ * Appends record payloads to a caller-owned {@link ByteSink} (layouts in {@code FORMAT.md}).
+ * Usage: {@code seriesStart}, then {@code series} per series; or {@code floatsStart} then
+ * {@code floatSample} per sample (likewise for histograms). A record ends where the caller ends
+ * it. Holds the delta bases of the record being written; not thread-safe, reusable.
+ */
+public final class RecordEncoder {
+  private long baseRef;
+  private long baseT;
+
+  public void seriesStart(ByteSink out) {
+    out.putByte(RecordType.SERIES_V1);
+  }
+
+  public void series(ByteSink out, long ref, Labels labels) {
+    out.putUvarint(ref);
+    out.putUvarint(labels.size());
+    for (int i = 0; i < labels.size(); i++) {
+      out.putUvarintString(labels.name(i));
+      out.putUvarintString(labels.value(i));
+    }
+  }
+
+  /** Starts a float-samples record whose deltas are relative to the first sample's ref and t. */
+  public void floatsStart(ByteSink out, long firstRef, long firstT) {
+    out.putByte(RecordType.FLOAT_SAMPLES_V1);
+    out.putBE64(firstRef);
+    out.putBE64(firstT);
+    baseRef = firstRef;
+    baseT = firstT;
+  }
+
+  public void floatSample(ByteSink out, long ref, long t, double v) {
+    out.putVarint(ref - baseRef);
+    out.putVarint(t - baseT);
+    out.putDouble(v);
+  }
+
+  public void tombstonesStart(ByteSink out) {
+    out.putByte(RecordType.TOMBSTONES_V1);
+  }
+
+  /** Deletion of samples in {@code [minT, maxT]} of series {@code ref}. */
+  public void tombstone(ByteSink out, long ref, long minT, long maxT) {
+    out.putUvarint(ref);
+    out.putVarint(minT);
+    out.putVarint(maxT);
+  }
+
+  public void histogramsStart(ByteSink out, long firstRef, long firstT) {
+    out.putByte(RecordType.HISTOGRAM_SAMPLES_V1);
+    out.putBE64(firstRef);
+    out.putBE64(firstT);
+    baseRef = firstRef;
+    baseT = firstT;
+  }
+
+  public void histogramSample(ByteSink out, long ref, long t, FloatHistogram h) {
+    out.putVarint(ref - baseRef);
+    out.putVarint(t - baseT);
+    HistogramCodec.encode(out, h);
+  }
+}

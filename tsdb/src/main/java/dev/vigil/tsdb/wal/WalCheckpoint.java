@@ -1,0 +1,99 @@
+package dev.vigil.tsdb.wal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints bound replay time: {@code checkpoint.N/} holds, in ordinary segments, what the
+ * head needs from segments 1..N (every series, and the samples not yet in a block). Protocol:
+ * write {@code checkpoint.N.tmp/} completely (fsynced), rename it to {@code checkpoint.N}, and only
+ * then delete segments ≤ N and older checkpoints. A crash at any step leaves either the old
+ * segments or the finished checkpoint; a leftover {@code .tmp} is an incomplete copy and is
+ * removed on open.
+ */
+public final class WalCheckpoint {
+  private static final System.Logger LOG = System.getLogger(WalCheckpoint.class.getName());
+  static final String PREFIX = "checkpoint.";
+  static final String TMP = ".tmp";
+
+  private WalCheckpoint() {}
+
+  /** A finished checkpoint: its directory and the last segment it covers. */
+  public record Found(Path dir, int lastSegment) {}
+
+  /** The newest finished checkpoint in {@code walDir}, or null. Removes incomplete ones. */
+  public static Found latest(Path walDir) {
+    Found best = null;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(walDir, PREFIX + "*")) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(TMP)) {
+          LOG.log(System.Logger.Level.INFO, "removing incomplete WAL checkpoint " + p
+              + " (its segments are still there)");
+          deleteTree(p);
+          continue;
+        }
+        int n = WalFormat.segmentIndex(name.substring(PREFIX.length()));
+        if (n >= 0 && (best == null || n > best.lastSegment())) {
+          best = new Found(p, n);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing checkpoints in " + walDir, e);
+    }
+    return best;
+  }
+
+  /** Starts writing checkpoint {@code n}; append records, close the writer, then {@link #finish}. */
+  public static WalWriter begin(Path walDir, int n, WalOptions options) {
+    Path tmp = walDir.resolve(PREFIX + WalFormat.segmentName(n) + TMP);
+    if (Files.exists(tmp)) {
+      deleteTree(tmp);
+    }
+    return WalWriter.open(tmp, options.withFsync(FsyncPolicy.PER_COMMIT));
+  }
+
+  /** Publishes checkpoint {@code n} and deletes what it replaces. */
+  public static void finish(Path walDir, int n) {
+    Path tmp = walDir.resolve(PREFIX + WalFormat.segmentName(n) + TMP);
+    Path dst = walDir.resolve(PREFIX + WalFormat.segmentName(n));
+    try {
+      WalWriter.syncDir(tmp);
+      Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+      WalWriter.syncDir(walDir);
+      for (int idx : WalReader.segments(walDir)) {
+        if (idx <= n) {
+          Files.delete(walDir.resolve(WalFormat.segmentName(idx)));
+        }
+      }
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(walDir, PREFIX + "*")) {
+        for (Path p : ds) {
+          String name = p.getFileName().toString();
+          int m = name.endsWith(TMP) ? -1 : WalFormat.segmentIndex(name.substring(PREFIX.length()));
+          if (m >= 0 && m < n) {
+            deleteTree(p);
+          }
+        }
+      }
+      WalWriter.syncDir(walDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("finishing WAL checkpoint " + dst, e);
+    }
+  }
+
+  private static void deleteTree(Path p) {
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting " + p, e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.vigil.tsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalysisTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void countsBlocksHeadAndCardinality() {
+    try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults().withBlockRangeMs(1000))) {
+      for (int t = 0; t < 3000; t += 15) {
+        Appender a = db.appender();
+        for (int pod = 0; pod < 10; pod++) {
+          a.append(0, Labels.of("__name__", "cpu", "pod", "p" + pod), t, t);
+        }
+        a.append(0, Labels.of("__name__", "up", "pod", "p0"), t, 1);
+        a.commit();
+      }
+      db.cutBlocks();
+      Analysis an = Analysis.of(db, 2);
+      assertThat(an.blocks()).hasSize(2);
+      Analysis.BlockSummary b = an.blocks().get(0);
+      assertThat(b.series()).isEqualTo(11);
+      assertThat(b.samples()).isEqualTo(11 * 67);
+      assertThat(b.bytesPerSample()).isPositive();
+      assertThat(an.headSeries()).isEqualTo(11);
+      assertThat(an.topMetrics()).containsExactly(new Analysis.Count("cpu", 10),
+          new Analysis.Count("up", 1));
+      assertThat(an.topLabels()).containsExactly(new Analysis.Count("pod", 10),
+          new Analysis.Count("__name__", 2));
+    }
+  }
+}

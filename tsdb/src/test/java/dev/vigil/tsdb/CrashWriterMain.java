@@ -1,0 +1,41 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.tsdb.wal.FsyncPolicy;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The victim of {@link CrashRecoveryTest}: appends batches forever and prints {@code ACK <n>}
+ * after batch n's commit returned, until it is killed. Batch n holds, for each of
+ * {@link #SERIES} series, the sample {@code (t = n, v = n * 1000 + series)}.
+ */
+public final class CrashWriterMain {
+  static final int SERIES = 50;
+
+  private CrashWriterMain() {}
+
+  static Labels series(int s) {
+    return Labels.of("__name__", "crash_test", "series", Integer.toString(s), "job", "victim");
+  }
+
+  public static void main(String[] args) {
+    Path dir = Path.of(args[0]);
+    FsyncPolicy policy = FsyncPolicy.valueOf(args[1]);
+    TsdbOptions opts = TsdbOptions.defaults()
+        .withWal(TsdbOptions.defaults().wal().withFsync(policy).withSegmentSize(64 << 10));
+    PrintStream out = System.out;
+    Tsdb db = Tsdb.open(dir, opts);
+    long[] refs = new long[SERIES];
+    for (int n = 0; ; n++) {
+      Appender a = db.appender();
+      for (int s = 0; s < SERIES; s++) {
+        refs[s] = a.append(refs[s], series(s), n, n * 1000.0 + s);
+      }
+      a.commit();
+      out.println("ACK " + n);
+      out.flush();
+    }
+  }
+}

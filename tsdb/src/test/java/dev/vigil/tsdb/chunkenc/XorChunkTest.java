@@ -1,0 +1,197 @@
+package dev.vigil.tsdb.chunkenc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class XorChunkTest {
+  private static final double[] SPECIALS = {
+    Double.NaN, StaleNaN.VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
+    Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Double.longBitsToDouble(0x7ff8dead0000beefL)
+  };
+
+  /** Generates sample series of many shapes: regular, jittered, big gaps, constant, random. */
+  static long[][] times(Random r, int n) {
+    long[] ts = new long[n];
+    long t = r.nextInt(3) == 0 ? -r.nextLong(1L << 40) : r.nextLong(1L << 41);
+    int shape = r.nextInt(5);
+    for (int i = 0; i < n; i++) {
+      ts[i] = t;
+      t += switch (shape) {
+        case 0 -> 15_000;
+        case 1 -> 15_000 + r.nextInt(200) - 100;
+        case 2 -> 1 + (r.nextInt(10) == 0 ? r.nextLong(1L << 40) : r.nextInt(1 << 20));
+        case 3 -> 1;
+        default -> 1 + r.nextLong(1L << (1 + r.nextInt(50)));
+      };
+    }
+    return new long[][] {ts};
+  }
+
+  static double value(Random r, int shape, int i, double prev) {
+    return switch (shape) {
+      case 0 -> 42.0;
+      case 1 -> prev + r.nextInt(100);
+      case 2 -> r.nextGaussian() * 1e6;
+      case 3 -> SPECIALS[r.nextInt(SPECIALS.length)];
+      case 4 -> Double.longBitsToDouble(r.nextLong());
+      default -> i % 7 == 0 ? StaleNaN.VALUE : -r.nextDouble();
+    };
+  }
+
+  @Test
+  void roundTripsGeneratedSeriesBitExactly() {
+    Random r = new Random(42);
+    for (int iter = 0; iter < 2000; iter++) {
+      int n = 1 + r.nextInt(iter % 50 == 0 ? 2000 : 130);
+      long[] ts = times(r, n)[0];
+      double[] vs = new double[n];
+      int shape = r.nextInt(6);
+      double prev = 0;
+      XorChunk c = new XorChunk();
+      for (int i = 0; i < n; i++) {
+        vs[i] = value(r, shape, i, prev);
+        prev = vs[i];
+        c.append(ts[i], vs[i]);
+      }
+      assertThat(c.numSamples()).isEqualTo(n);
+      assertSamples(c.iterator(null), ts, vs, "iteration " + iter);
+      // The same bytes, wrapped and behind an envelope, decode identically.
+      ByteSink sink = new ByteSink();
+      ChunkEnvelope.write(sink, c);
+      Chunk back = ChunkEnvelope.read(new ByteSource("test", sink.toByteArray()));
+      assertThat(back.encoding()).isEqualTo(Encoding.XOR);
+      assertSamples(back.iterator(null), ts, vs, "envelope " + iter);
+    }
+  }
+
+  static void assertSamples(SampleIterator it, long[] ts, double[] vs, String what) {
+    for (int i = 0; i < ts.length; i++) {
+      assertThat(it.next()).as(what + " sample " + i).isEqualTo(ValueKind.FLOAT);
+      assertThat(it.atT()).as(what + " t " + i).isEqualTo(ts[i]);
+      assertThat(Double.doubleToRawLongBits(it.atF())).as(what + " v " + i)
+          .isEqualTo(Double.doubleToRawLongBits(vs[i]));
+    }
+    assertThat(it.next()).as(what + " end").isEqualTo(ValueKind.NONE);
+    assertThat(it.next()).as(what + " end twice").isEqualTo(ValueKind.NONE);
+  }
+
+  @Test
+  void goldenBytesMatchPrometheusLayout() {
+    XorChunk c = new XorChunk();
+    c.append(1000, 1.0);
+    c.append(2000, 1.0);
+    c.append(3000, 2.0);
+    assertThat(HexFormat.of().formatHex(c.bytes()))
+        .isEqualTo("0003" + "d00f" + "3ff0000000000000" + "e807" + "3097ffc0");
+  }
+
+  @Test
+  void seekPositionsAtFirstSampleAtOrAfter() {
+    XorChunk c = new XorChunk();
+    for (int i = 0; i < 120; i++) {
+      c.append(i * 10L, i);
+    }
+    SampleIterator it = c.iterator(null);
+    assertThat(it.seek(55)).isEqualTo(ValueKind.FLOAT);
+    assertThat(it.atT()).isEqualTo(60);
+    assertThat(it.seek(10)).isEqualTo(ValueKind.FLOAT);
+    assertThat(it.atT()).as("seek backwards stays put").isEqualTo(60);
+    assertThat(it.next()).isEqualTo(ValueKind.FLOAT);
+    assertThat(it.atT()).isEqualTo(70);
+    assertThat(it.seek(1191)).isEqualTo(ValueKind.NONE);
+    assertThat(it.next()).isEqualTo(ValueKind.NONE);
+    SampleIterator reused = c.iterator(it);
+    assertThat(reused).isSameAs(it);
+    assertThat(reused.seek(-5)).isEqualTo(ValueKind.FLOAT);
+    assertThat(reused.atT()).isZero();
+  }
+
+  @Test
+  void iteratorSeesPrefixWhileWriterContinues() {
+    XorChunk c = new XorChunk();
+    c.append(1, 1);
+    c.append(2, 2);
+    SampleIterator it = c.iterator(null);
+    for (int i = 3; i < 500; i++) {
+      c.append(i, i * 1.5);
+    }
+    assertSamples(it, new long[] {1, 2}, new double[] {1, 2}, "prefix");
+  }
+
+  @Test
+  void truncatedDataThrowsAtEveryLength() {
+    Random r = new Random(7);
+    XorChunk c = new XorChunk();
+    long t = 0;
+    for (int i = 0; i < 120; i++) {
+      t += 1 + r.nextInt(100_000);
+      c.append(t, r.nextGaussian());
+    }
+    byte[] full = c.bytes();
+    // The count header promises 120 samples; any shorter stream must fail, never end quietly.
+    for (int len = 2; len < full.length; len++) {
+      XorChunk cut = XorChunk.wrap(Arrays.copyOf(full, len), "cut");
+      assertThatThrownBy(() -> drain(cut.iterator(null)))
+          .as("length " + len).isInstanceOf(CorruptDataException.class);
+    }
+    assertThatThrownBy(() -> XorChunk.wrap(new byte[1], "tiny"))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("tiny");
+  }
+
+  @Test
+  void envelopeDetectsEveryFlippedByteAndTruncation() {
+    XorChunk c = new XorChunk();
+    for (int i = 0; i < 50; i++) {
+      c.append(1_700_000_000_000L + i * 15_000L, i * 0.25);
+    }
+    ByteSink sink = new ByteSink();
+    ChunkEnvelope.write(sink, c);
+    byte[] good = sink.toByteArray();
+    for (int i = 0; i < good.length; i++) {
+      for (int bit = 0; bit < 8; bit++) {
+        byte[] bad = good.clone();
+        bad[i] ^= (byte) (1 << bit);
+        assertThatThrownBy(() -> ChunkEnvelope.read(new ByteSource("flip", bad)))
+            .as("byte " + i + " bit " + bit).isInstanceOf(CorruptDataException.class);
+      }
+    }
+    for (int len = 0; len < good.length; len++) {
+      byte[] cut = Arrays.copyOf(good, len);
+      assertThatThrownBy(() -> ChunkEnvelope.read(new ByteSource("cut", cut)))
+          .as("length " + len).isInstanceOf(CorruptDataException.class)
+          .hasMessageContaining("cut at offset");
+    }
+  }
+
+  @Test
+  void rejectsAppendsBeyondCapacityAndToReadOnlyChunks() {
+    XorChunk ro = XorChunk.wrap(new XorChunk().bytes(), "ro");
+    assertThatThrownBy(() -> ro.append(1, 1)).isInstanceOf(IllegalStateException.class);
+    XorChunk c = new XorChunk();
+    for (int i = 0; i < Chunk.MAX_SAMPLES; i++) {
+      c.append(i, 1);
+    }
+    assertThat(c.isFull()).isTrue();
+    assertThatThrownBy(() -> c.append(1 << 20, 1)).isInstanceOf(IllegalStateException.class);
+    assertThat(drain(c.iterator(null))).isEqualTo(Chunk.MAX_SAMPLES);
+  }
+
+  static int drain(SampleIterator it) {
+    int n = 0;
+    while (it.next() != ValueKind.NONE) {
+      n++;
+    }
+    return n;
+  }
+}

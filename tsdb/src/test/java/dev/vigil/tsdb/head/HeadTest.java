@@ -1,0 +1,195 @@
+package dev.vigil.tsdb.head;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.SelectHints;
+import dev.vigil.model.storage.SeriesSet;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.contract.QueryableContract;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class HeadTest {
+  private static final Labels A = Labels.of("__name__", "a", "job", "x");
+  private static final Labels B = Labels.of("__name__", "b", "job", "x");
+
+  private static Head head() {
+    return new Head(HeadOptions.defaults(), CommitLog.NONE);
+  }
+
+  static List<String> all(Head h) {
+    try (Querier q = h.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      return QueryableContract.dump(q.select(true, SelectHints.range(0, 0),
+          List.of(Matcher.of(dev.vigil.model.labels.MatchType.REGEX, "__name__", ".+"))));
+    }
+  }
+
+  @Test
+  void rejectsOutOfOrderAndConflictingDuplicatesWithClearMessages() {
+    Head h = head();
+    Appender a = h.appender();
+    a.append(0, A, 100, 1);
+    a.commit();
+    Appender b = h.appender();
+    assertThatThrownBy(() -> b.append(0, A, 50, 1)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("out of order sample").hasMessageContaining("timestamp 50")
+        .hasMessageContaining("newest timestamp 100").hasMessageContaining(A.toString());
+    assertThatThrownBy(() -> b.append(0, A, 100, 2)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("duplicate sample for timestamp");
+    b.append(0, A, 100, 1); // an exact retry is accepted and ignored
+    b.append(0, A, 101, 1);
+    assertThatThrownBy(() -> b.append(0, A, 101, 3)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("duplicate sample for timestamp").hasMessageContaining("timestamp 101");
+    b.commit();
+    assertThat(all(h)).containsExactly(A + ": 100=3ff0000000000000 101=3ff0000000000000");
+  }
+
+  @Test
+  void uncommittedAndRolledBackSamplesAreInvisible() {
+    Head h = head();
+    Appender a = h.appender();
+    long ref = a.append(0, A, 1, 1);
+    assertThat(all(h)).isEmpty();
+    a.rollback();
+    assertThat(all(h)).isEmpty();
+    Appender b = h.appender();
+    assertThat(b.append(ref, A, 2, 2)).isEqualTo(ref);
+    assertThat(b.append(ref, Labels.EMPTY, 3, 3)).as("ref skips the label lookup").isEqualTo(ref);
+    b.commit();
+    assertThat(all(h)).containsExactly(A + ": 2=4000000000000000 3=4008000000000000");
+    assertThatThrownBy(b::commit).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void outOfOrderWindowAcceptsRecentSamplesAndMergesThem() {
+    Head h = new Head(HeadOptions.defaults().withOutOfOrderWindowMs(1000), CommitLog.NONE);
+    Appender a = h.appender();
+    for (int t = 1000; t <= 5000; t += 1000) {
+      a.append(0, A, t, t);
+    }
+    a.commit();
+    Appender b = h.appender();
+    b.append(0, A, 4500, 45);
+    b.append(0, A, 4200, 42);
+    assertThatThrownBy(() -> b.append(0, A, 3999, 1)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("out-of-order window of 1000 ms");
+    b.commit();
+    try (Querier q = h.querier(4100, 4600)) {
+      SeriesSet s = q.select(true, SelectHints.range(0, 0), List.of(Matcher.equal("job", "x")));
+      assertThat(QueryableContract.dump(s))
+          .containsExactly(A + ": 4200=4045000000000000 4500=4046800000000000");
+    }
+    assertThat(all(h).get(0)).contains("4000=40af400000000000 4200=4045000000000000 "
+        + "4500=4046800000000000 5000=40b3880000000000");
+  }
+
+  @Test
+  void seriesSwitchBetweenFloatsAndHistogramsAcrossChunks() {
+    Head h = head();
+    Appender a = h.appender();
+    for (int t = 0; t < 300; t++) {
+      if (t % 100 < 50) {
+        a.append(0, A, t, t);
+      } else {
+        a.appendHistogram(0, A, t, QueryableContract.histogramForTest(t));
+      }
+    }
+    a.commit();
+    try (Querier q = h.querier(0, 1000)) {
+      SeriesSet s = q.select(true, SelectHints.range(0, 0), List.of(Matcher.equal("__name__", "a")));
+      assertThat(s.next()).isTrue();
+      SampleIterator it = s.at().iterator(null);
+      for (int t = 0; t < 300; t++) {
+        ValueKind k = it.next();
+        assertThat(it.atT()).isEqualTo(t);
+        assertThat(k).isEqualTo(t % 100 < 50 ? ValueKind.FLOAT : ValueKind.HISTOGRAM);
+      }
+      assertThat(it.next()).isEqualTo(ValueKind.NONE);
+      assertThat(it.seek(10)).isEqualTo(ValueKind.NONE);
+      SampleIterator again = s.at().iterator(null);
+      assertThat(again.seek(175)).isEqualTo(ValueKind.HISTOGRAM);
+      assertThat(again.atT()).isEqualTo(175);
+      assertThat(again.seek(199)).isEqualTo(ValueKind.HISTOGRAM);
+      assertThat(again.next()).isEqualTo(ValueKind.FLOAT);
+      assertThat(again.atT()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void concurrentAppendersAndQueriersSeeConsistentData() throws Exception {
+    Head h = head();
+    int writers = 4;
+    int perWriter = 20_000;
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int id = w;
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          start.await();
+          for (int i = 0; i < perWriter; i += 100) {
+            Appender a = h.appender();
+            for (int j = i; j < i + 100; j++) {
+              // Own series in order, plus a shared series whose races must be resolved safely.
+              a.append(0, Labels.of("__name__", "w", "writer", Integer.toString(id),
+                  "s", Integer.toString(j % 10)), j, j);
+            }
+            a.commit();
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      }));
+    }
+    threads.add(Thread.ofPlatform().start(() -> {
+      try {
+        start.await();
+        for (int i = 0; i < 200; i++) {
+          try (Querier q = h.querier(0, Long.MAX_VALUE)) {
+            SeriesSet s = q.select(true, SelectHints.range(0, 0), List.of(Matcher.equal("__name__", "w")));
+            while (s.next()) {
+              SampleIterator it = s.at().iterator(null);
+              long prev = -1;
+              for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+                if (it.atT() <= prev || it.atF() != it.atT()) {
+                  throw new AssertionError("bad sample " + it.atT() + " after " + prev);
+                }
+                prev = it.atT();
+              }
+            }
+          }
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    }));
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(h.numSeries()).isEqualTo(writers * 10);
+    try (Querier q = h.querier(0, Long.MAX_VALUE)) {
+      SeriesSet s = q.select(true, SelectHints.range(0, 0), List.of(Matcher.equal("__name__", "w")));
+      int samples = 0;
+      while (s.next()) {
+        SampleIterator it = s.at().iterator(null);
+        while (it.next() != ValueKind.NONE) {
+          samples++;
+        }
+      }
+      assertThat(samples).isEqualTo(writers * perWriter);
+    }
+  }
+}
