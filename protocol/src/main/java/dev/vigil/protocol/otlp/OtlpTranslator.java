@@ -1,0 +1,425 @@
+package dev.vigil.protocol.otlp;
+
+import dev.vigil.model.histogram.CounterResetHint;
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.histogram.Span;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.protocol.otlp.pb.AggregationTemporality;
+import dev.vigil.protocol.otlp.pb.AnyValue;
+import dev.vigil.protocol.otlp.pb.ExponentialHistogramDataPoint;
+import dev.vigil.protocol.otlp.pb.ExportMetricsServiceRequest;
+import dev.vigil.protocol.otlp.pb.HistogramDataPoint;
+import dev.vigil.protocol.otlp.pb.KeyValue;
+import dev.vigil.protocol.otlp.pb.Metric;
+import dev.vigil.protocol.otlp.pb.NumberDataPoint;
+import dev.vigil.protocol.otlp.pb.ResourceMetrics;
+import dev.vigil.protocol.otlp.pb.ScopeMetrics;
+import dev.vigil.protocol.otlp.pb.SummaryDataPoint;
+import dev.vigil.protocol.remote.PushStats;
+import dev.vigil.protocol.remote.RejectReason;
+import dev.vigil.protocol.remote.ValidationLimits;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Translates an OTLP metrics export into appends, as Prometheus's OTLP receiver does:
+ * <ul>
+ *   <li>gauges and non-monotonic sums become gauges; monotonic cumulative sums counters
+ *       ({@code _total});
+ *   <li>explicit-bucket histograms become {@code _bucket{le}}, {@code _sum}, {@code _count};
+ *       exponential histograms native histograms (scale above 8 is downscaled);
+ *   <li>summaries become {@code {quantile}}, {@code _sum}, {@code _count};
+ *   <li>{@code service.namespace/service.name} becomes {@code job}, {@code service.instance.id}
+ *       {@code instance}; the other resource attributes go to a {@code target_info} series;
+ *   <li>points flagged "no recorded value" become staleness markers.
+ * </ul>
+ * Delta temporality is refused (counted as {@link RejectReason#UNSUPPORTED_OTLP}). Not
+ * thread-safe; cheap to create.
+ */
+public final class OtlpTranslator {
+  private static final double DEFAULT_ZERO_THRESHOLD = 2.938735877055719e-39;
+  private static final int NO_RECORDED_VALUE = 1;
+
+  private final ValidationLimits limits;
+
+  public OtlpTranslator(ValidationLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Appends every translatable point of {@code req}; refusals are counted in {@code stats}. */
+  public void translate(ExportMetricsServiceRequest req, Appender app, PushStats stats) {
+    for (ResourceMetrics rm : req.getResourceMetricsList()) {
+      Map<String, String> resource = attributes(rm.getResource().getAttributesList());
+      TreeMap<String, String> base = new TreeMap<>();
+      String name = resource.get("service.name");
+      String ns = resource.get("service.namespace");
+      if (name != null) {
+        base.put("job", ns == null || ns.isEmpty() ? name : ns + "/" + name);
+      }
+      String instance = resource.get("service.instance.id");
+      if (instance != null) {
+        base.put("instance", instance);
+      }
+      long newest = Long.MIN_VALUE;
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric m : sm.getMetricsList()) {
+          newest = Math.max(newest, metric(m, base, app, stats));
+        }
+      }
+      targetInfo(resource, base, newest, app, stats);
+    }
+  }
+
+  /** Translates one metric; returns its newest timestamp (ms) or Long.MIN_VALUE. */
+  private long metric(Metric m, Map<String, String> base, Appender app, PushStats stats) {
+    long newest = Long.MIN_VALUE;
+    switch (m.getDataCase()) {
+      case GAUGE -> {
+        String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.GAUGE);
+        for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+          newest = Math.max(newest, number(name, p, base, app, stats));
+        }
+      }
+      case SUM -> {
+        var sum = m.getSum();
+        boolean counter = sum.getIsMonotonic();
+        if (counter && sum.getAggregationTemporality()
+            != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+          unsupported(stats, m, sum.getDataPointsCount(), "delta or unspecified temporality");
+          break;
+        }
+        String name = OtlpNaming.metricName(m.getName(), m.getUnit(),
+            counter ? OtlpNaming.Kind.COUNTER : OtlpNaming.Kind.GAUGE);
+        for (NumberDataPoint p : sum.getDataPointsList()) {
+          newest = Math.max(newest, number(name, p, base, app, stats));
+        }
+      }
+      case HISTOGRAM -> {
+        var h = m.getHistogram();
+        if (h.getAggregationTemporality()
+            != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+          unsupported(stats, m, h.getDataPointsCount(), "delta or unspecified temporality");
+          break;
+        }
+        String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
+        for (HistogramDataPoint p : h.getDataPointsList()) {
+          newest = Math.max(newest, classicHistogram(name, p, base, app, stats));
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        var h = m.getExponentialHistogram();
+        if (h.getAggregationTemporality()
+            != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+          unsupported(stats, m, h.getDataPointsCount(), "delta or unspecified temporality");
+          break;
+        }
+        String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
+        for (ExponentialHistogramDataPoint p : h.getDataPointsList()) {
+          newest = Math.max(newest, nativeHistogram(m, name, p, base, app, stats));
+        }
+      }
+      case SUMMARY -> {
+        String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
+        for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
+          newest = Math.max(newest, summary(name, p, base, app, stats));
+        }
+      }
+      case DATA_NOT_SET -> { }
+    }
+    return newest;
+  }
+
+  private long number(String name, NumberDataPoint p, Map<String, String> base, Appender app,
+      PushStats stats) {
+    long t = millis(p.getTimeUnixNano());
+    double v = (p.getFlags() & NO_RECORDED_VALUE) != 0 ? StaleNaN.VALUE
+        : p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? (double) p.getAsInt()
+        : p.getAsDouble();
+    Labels labels = labels(name, base, p.getAttributesList(), null, null, stats);
+    append(labels, t, v, app, stats);
+    return t;
+  }
+
+  private long classicHistogram(String name, HistogramDataPoint p, Map<String, String> base,
+      Appender app, PushStats stats) {
+    long t = millis(p.getTimeUnixNano());
+    boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
+    List<KeyValue> attrs = p.getAttributesList();
+    if (p.hasSum()) {
+      append(labels(name + "_sum", base, attrs, null, null, stats), t,
+          stale ? StaleNaN.VALUE : p.getSum(), app, stats);
+    }
+    append(labels(name + "_count", base, attrs, null, null, stats), t,
+        stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
+    long cumulative = 0;
+    int bounds = p.getExplicitBoundsCount();
+    for (int i = 0; i < bounds; i++) {
+      if (i < p.getBucketCountsCount()) {
+        cumulative += p.getBucketCounts(i);
+      }
+      append(labels(name + "_bucket", base, attrs, "le", plain(p.getExplicitBounds(i)), stats),
+          t, stale ? StaleNaN.VALUE : unsigned(cumulative), app, stats);
+    }
+    append(labels(name + "_bucket", base, attrs, "le", "+Inf", stats), t,
+        stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
+    return t;
+  }
+
+  private long summary(String name, SummaryDataPoint p, Map<String, String> base, Appender app,
+      PushStats stats) {
+    long t = millis(p.getTimeUnixNano());
+    boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
+    List<KeyValue> attrs = p.getAttributesList();
+    append(labels(name + "_sum", base, attrs, null, null, stats), t,
+        stale ? StaleNaN.VALUE : p.getSum(), app, stats);
+    append(labels(name + "_count", base, attrs, null, null, stats), t,
+        stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
+    for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
+      append(labels(name, base, attrs, "quantile", plain(q.getQuantile()), stats), t,
+          stale ? StaleNaN.VALUE : q.getValue(), app, stats);
+    }
+    return t;
+  }
+
+  private long nativeHistogram(Metric m, String name, ExponentialHistogramDataPoint p,
+      Map<String, String> base, Appender app, PushStats stats) {
+    long t = millis(p.getTimeUnixNano());
+    int scale = p.getScale();
+    if (scale < -4) {
+      unsupported(stats, m, 1, "exponential histogram scale " + scale + " is below -4");
+      return t;
+    }
+    int shift = Math.max(0, scale - 8); // schemas stop at 8: merge 2^shift buckets into one
+    int schema = scale - shift;
+    Labels labels = labels(name, base, p.getAttributesList(), null, null, stats);
+    if (labels == null) {
+      return t;
+    }
+    boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
+    double zt = p.getZeroThreshold() > 0 ? p.getZeroThreshold() : DEFAULT_ZERO_THRESHOLD;
+    List<Span> posSpans = new ArrayList<>();
+    List<Span> negSpans = new ArrayList<>();
+    double[] pos = buckets(p.getPositive(), shift, posSpans);
+    double[] neg = buckets(p.getNegative(), shift, negSpans);
+    FloatHistogram h = new FloatHistogram(CounterResetHint.UNKNOWN, schema, zt,
+        unsigned(p.getZeroCount()), unsigned(p.getCount()),
+        stale ? StaleNaN.VALUE : p.getSum(), posSpans, pos, negSpans, neg, null);
+    try {
+      app.appendHistogram(0, labels, t, h);
+      stats.addHistogram();
+    } catch (StorageException e) {
+      stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
+          ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "'" : null);
+    }
+    return t;
+  }
+
+  /**
+   * OTLP bucket {@code offset + i} covers {@code (base^(offset+i), base^(offset+i+1)]}, which is
+   * Prometheus's bucket index {@code offset + i + 1}. Downscaling maps index {@code k} to
+   * {@code k >> shift} (floor), merging neighbours.
+   */
+  private static double[] buckets(ExponentialHistogramDataPoint.Buckets b, int shift,
+      List<Span> spans) {
+    int n = b.getBucketCountsCount();
+    double[] counts = new double[n];
+    int[] index = new int[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      long c = b.getBucketCounts(i);
+      if (c == 0) {
+        continue;
+      }
+      int otlpIndex = b.getOffset() + i;
+      int idx = (otlpIndex >> shift) + 1;
+      if (m > 0 && index[m - 1] == idx) {
+        counts[m - 1] += unsigned(c);
+      } else {
+        index[m] = idx;
+        counts[m++] = unsigned(c);
+      }
+    }
+    int prevEnd = 0;
+    for (int i = 0; i < m; ) {
+      int j = i;
+      while (j + 1 < m && index[j + 1] == index[j] + 1) {
+        j++;
+      }
+      int offset = spans.isEmpty() ? index[i] : index[i] - prevEnd;
+      spans.add(new Span(offset, j - i + 1));
+      prevEnd = index[j] + 1;
+      i = j + 1;
+    }
+    return java.util.Arrays.copyOf(counts, m);
+  }
+
+  private void targetInfo(Map<String, String> resource, Map<String, String> base, long t,
+      Appender app, PushStats stats) {
+    if (t == Long.MIN_VALUE) {
+      return;
+    }
+    TreeMap<String, String> extra = new TreeMap<>();
+    resource.forEach((k, v) -> {
+      if (!k.equals("service.name") && !k.equals("service.namespace")
+          && !k.equals("service.instance.id")) {
+        extra.merge(OtlpNaming.labelName(k), v, (a, b) -> a + ";" + b);
+      }
+    });
+    if (extra.isEmpty()) {
+      return;
+    }
+    Labels.Builder b = Labels.builder();
+    extra.forEach(b::set);
+    base.forEach(b::set);
+    b.set(Labels.METRIC_NAME, "target_info");
+    Labels labels = checked(b.build(), stats);
+    append(labels, t, 1, app, stats);
+  }
+
+  /** The series' labels, or null after counting a refusal. */
+  private Labels labels(String name, Map<String, String> base, List<KeyValue> attrs,
+      String extraName, String extraValue, PushStats stats) {
+    Labels.Builder b = Labels.builder();
+    if (!attrs.isEmpty()) {
+      TreeMap<String, String> sorted = new TreeMap<>();
+      for (KeyValue kv : attrs) {
+        sorted.put(kv.getKey(), value(kv.getValue()));
+      }
+      TreeMap<String, String> merged = new TreeMap<>();
+      sorted.forEach((k, v) -> merged.merge(OtlpNaming.labelName(k), v, (a, c) -> a + ";" + c));
+      merged.forEach(b::set);
+    }
+    base.forEach(b::set); // resource identity wins over a point attribute of the same name
+    if (extraName != null) {
+      b.set(extraName, extraValue);
+    }
+    b.set(Labels.METRIC_NAME, name);
+    return checked(b.build(), stats);
+  }
+
+  private Labels checked(Labels l, PushStats stats) {
+    if (l.metricName().isEmpty()) {
+      stats.reject(RejectReason.MISSING_METRIC_NAME, 1, stats.wantsMessage()
+          ? "received a series without metric name, series: '" + l + "' ("
+              + RejectReason.MISSING_METRIC_NAME.errorId() + ")" : null);
+      return null;
+    }
+    if (l.size() > limits.maxLabelNamesPerSeries()) {
+      stats.reject(RejectReason.MAX_LABEL_NAMES_PER_SERIES, 1, stats.wantsMessage()
+          ? "received a series whose number of labels exceeds the limit (actual: " + l.size()
+              + ", limit: " + limits.maxLabelNamesPerSeries() + ") series: '" + l + "' ("
+              + RejectReason.MAX_LABEL_NAMES_PER_SERIES.errorId() + ")" : null);
+      return null;
+    }
+    for (int i = 0; i < l.size(); i++) {
+      if (l.name(i).length() > limits.maxLabelNameLength()) {
+        stats.reject(RejectReason.LABEL_NAME_TOO_LONG, 1, stats.wantsMessage()
+            ? "received a series whose label name length exceeds the limit, label: '"
+                + l.name(i) + "' (" + RejectReason.LABEL_NAME_TOO_LONG.errorId() + ")" : null);
+        return null;
+      }
+      if (l.value(i).length() > limits.maxLabelValueLength()) {
+        stats.reject(RejectReason.LABEL_VALUE_TOO_LONG, 1, stats.wantsMessage()
+            ? "received a series whose label value length exceeds the limit, label: '"
+                + l.name(i) + "' (" + RejectReason.LABEL_VALUE_TOO_LONG.errorId() + ")" : null);
+        return null;
+      }
+    }
+    return l;
+  }
+
+  private static void append(Labels labels, long t, double v, Appender app, PushStats stats) {
+    if (labels == null) {
+      return;
+    }
+    try {
+      app.append(0, labels, t, v);
+      stats.addSample();
+    } catch (StorageException e) {
+      stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
+          ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("
+              + RejectReason.STORAGE.errorId() + ")" : null);
+    }
+  }
+
+  private static void unsupported(PushStats stats, Metric m, int points, String why) {
+    stats.reject(RejectReason.UNSUPPORTED_OTLP, points, stats.wantsMessage()
+        ? "metric '" + m.getName() + "' cannot be translated: " + why + " ("
+            + RejectReason.UNSUPPORTED_OTLP.errorId() + ")" : null);
+  }
+
+  private static Map<String, String> attributes(List<KeyValue> kvs) {
+    Map<String, String> out = new TreeMap<>();
+    for (KeyValue kv : kvs) {
+      out.put(kv.getKey(), value(kv.getValue()));
+    }
+    return out;
+  }
+
+  /** An attribute value as text, as the OpenTelemetry collector's {@code AsString} renders it. */
+  static String value(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> plain(v.getDoubleValue());
+      case BYTES_VALUE -> Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
+      case ARRAY_VALUE -> {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.getArrayValue().getValuesCount(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          AnyValue e = v.getArrayValue().getValues(i);
+          sb.append(e.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+              ? "\"" + e.getStringValue().replace("\"", "\\\"") + "\"" : value(e));
+        }
+        yield sb.append(']').toString();
+      }
+      case KVLIST_VALUE -> {
+        StringBuilder sb = new StringBuilder("{");
+        List<KeyValue> kvs = v.getKvlistValue().getValuesList();
+        for (int i = 0; i < kvs.size(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          sb.append('"').append(kvs.get(i).getKey()).append("\":");
+          AnyValue e = kvs.get(i).getValue();
+          sb.append(e.getValueCase() == AnyValue.ValueCase.STRING_VALUE
+              ? "\"" + e.getStringValue().replace("\"", "\\\"") + "\"" : value(e));
+        }
+        yield sb.append('}').toString();
+      }
+      case VALUE_NOT_SET -> "";
+    };
+  }
+
+  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as bucket bounds and quantiles print. */
+  static String plain(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    if (v == (long) v && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+  }
+
+  private static long millis(long unixNanos) {
+    return Math.floorDiv(unixNanos, 1_000_000L);
+  }
+
+  private static double unsigned(long v) {
+    return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
+  }
+}

@@ -1,0 +1,476 @@
+package dev.vigil.protocol.remote;
+
+import dev.vigil.model.labels.LabelStrings;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.StorageException;
+import java.util.Arrays;
+
+/**
+ * Decodes remote write 1.0 {@code WriteRequest} and 2.0 {@code Request} bodies (already
+ * decompressed) straight from the wire format into appends, without building message objects.
+ *
+ * <p>Each series is read twice: first its labels (fields may come in any order, and samples need
+ * the finished label set), then its samples and histograms. Invalid series are counted per
+ * {@link RejectReason} in the {@link PushStats} and skipped; only a body that is not a valid
+ * message throws, and then the caller must roll the appender back. The decoder never commits or
+ * rolls back itself.
+ *
+ * <p>Reusable and not thread-safe: keep one per thread. Strings come from a small cache so that
+ * repeated label names and values are not allocated again.
+ */
+public final class RemoteWriteDecoder {
+  // Remote write 1.0 field numbers (prometheus/remote.proto, types.proto).
+  private static final int V1_TIMESERIES = 1;
+  private static final int V1_METADATA = 3;
+  private static final int V1_LABELS = 1;
+  private static final int V1_SAMPLES = 2;
+  private static final int V1_EXEMPLARS = 3;
+  private static final int V1_HISTOGRAMS = 4;
+  // Remote write 2.0 field numbers (io/prometheus/write/v2/types.proto).
+  private static final int V2_SYMBOLS = 4;
+  private static final int V2_TIMESERIES = 5;
+  private static final int V2_LABELS_REFS = 1;
+  private static final int V2_SAMPLES = 2;
+  private static final int V2_HISTOGRAMS = 3;
+  private static final int V2_EXEMPLARS = 4;
+  private static final int V2_METADATA = 5;
+
+  private final ValidationLimits defaultLimits;
+  private ValidationLimits limits; // of the request being decoded
+  private final WireReader in = new WireReader();
+  private final StringCache strings = new StringCache(8192);
+  private final HistogramReader histogram = new HistogramReader();
+  private final Labels.Builder builder = new Labels.Builder();
+  private String[] names = new String[32];
+  private String[] values = new String[32];
+  private int[] nameBytes = new int[32];
+  private int[] valueBytes = new int[32];
+  private int nLabels;
+  private String[] symbols = new String[1024];
+  private int nSymbols;
+
+  public RemoteWriteDecoder(ValidationLimits limits) {
+    this.defaultLimits = limits;
+    this.limits = limits;
+  }
+
+  /**
+   * Appends the series of {@code body[off, off+len)} to {@code app} and records what happened in
+   * {@code stats} (which is not reset first).
+   *
+   * @throws MalformedBodyException when the body is not a valid message of {@code version};
+   *     appends made so far must then be rolled back
+   */
+  public void decode(RemoteWriteVersion version, byte[] body, int off, int len, Appender app,
+      PushStats stats) throws MalformedBodyException {
+    decode(version, body, off, len, app, stats, defaultLimits);
+  }
+
+  /** {@link #decode} with the limits of this request's tenant instead of the decoder's. */
+  public void decode(RemoteWriteVersion version, byte[] body, int off, int len, Appender app,
+      PushStats stats, ValidationLimits tenantLimits) throws MalformedBodyException {
+    this.limits = tenantLimits;
+    try {
+      if (version == RemoteWriteVersion.V1) {
+        decodeV1(body, off, len, app, stats);
+      } else {
+        decodeV2(body, off, len, app, stats);
+      }
+    } finally {
+      // Drop references into the request so a parked decoder does not pin it.
+      Arrays.fill(symbols, 0, nSymbols, null);
+      nSymbols = 0;
+      Arrays.fill(names, 0, nLabels, null);
+      Arrays.fill(values, 0, nLabels, null);
+      nLabels = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- remote write 1.0
+
+  private void decodeV1(byte[] body, int off, int len, Appender app, PushStats stats)
+      throws MalformedBodyException {
+    in.reset(body, off, len, "remote write 1.0 WriteRequest");
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == V1_TIMESERIES) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        int start = in.pos;
+        int end = start + n;
+        int outer = in.limit(end);
+        seriesV1(start, end, app, stats);
+        in.limit(outer);
+        in.pos = end;
+      } else if (field == V1_METADATA) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int skip = in.readLength();
+        in.pos += skip;
+        stats.addMetadata();
+      } else if (field == V2_SYMBOLS || field == V2_TIMESERIES) {
+        // Unknown to 1.0; a 2.0 Request sent with a 1.0 Content-Type would otherwise be
+        // accepted as empty and silently dropped.
+        throw in.malformed("field " + field + " is not part of remote write 1.0; is this a 2.0 "
+            + "Request? Send it with Content-Type: " + RemoteWriteVersion.V2.contentType());
+      } else {
+        in.skipField(tag);
+      }
+    }
+  }
+
+  private void seriesV1(int start, int end, Appender app, PushStats stats)
+      throws MalformedBodyException {
+    stats.addSeries();
+    nLabels = 0;
+    while (in.more()) {
+      int tag = in.readTag();
+      if (tag >>> 3 == V1_LABELS) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        int labelEnd = in.pos + n;
+        int outer = in.limit(labelEnd);
+        labelV1();
+        in.limit(outer);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    Labels labels = validatedLabels(stats, start, end, V1_SAMPLES, V1_HISTOGRAMS);
+    in.pos = start;
+    samplesAndHistograms(labels, app, stats, V1_SAMPLES, V1_HISTOGRAMS, V1_EXEMPLARS);
+  }
+
+  private void labelV1() throws MalformedBodyException {
+    byte[] buf = in.buf();
+    String name = "";
+    String value = "";
+    int nb = 0;
+    int vb = 0;
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == 1 || field == 2) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        String s = strings.get(buf, in.pos, n);
+        if (s == null) {
+          throw in.malformed("label " + (field == 1 ? "name" : "value") + " is not valid UTF-8");
+        }
+        in.pos += n;
+        if (field == 1) {
+          name = s;
+          nb = n;
+        } else {
+          value = s;
+          vb = n;
+        }
+      } else {
+        in.skipField(tag);
+      }
+    }
+    addLabel(name, nb, value, vb);
+  }
+
+  // ---------------------------------------------------------------- remote write 2.0
+
+  private void decodeV2(byte[] body, int off, int len, Appender app, PushStats stats)
+      throws MalformedBodyException {
+    // Pass 1: the symbol table, wherever it sits in the message.
+    in.reset(body, off, len, "remote write 2.0 Request");
+    while (in.more()) {
+      int tag = in.readTag();
+      if (tag >>> 3 == V2_SYMBOLS) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        String s = strings.get(body, in.pos, n);
+        if (s == null) {
+          throw in.malformed("symbol " + nSymbols + " is not valid UTF-8");
+        }
+        in.pos += n;
+        if (nSymbols == symbols.length) {
+          symbols = Arrays.copyOf(symbols, nSymbols * 2);
+        }
+        symbols[nSymbols++] = s;
+      } else if (tag >>> 3 <= 3) {
+        // Fields 1-3 are reserved in 2.0 precisely so that a 1.0 WriteRequest is recognised.
+        throw in.malformed("field " + (tag >>> 3) + " is reserved in remote write 2.0; is this a "
+            + "1.0 WriteRequest? Send it with Content-Type: " + RemoteWriteVersion.V1.contentType());
+      } else {
+        in.skipField(tag);
+      }
+    }
+    // Pass 2: the series.
+    in.reset(body, off, len, "remote write 2.0 Request");
+    while (in.more()) {
+      int tag = in.readTag();
+      if (tag >>> 3 == V2_TIMESERIES) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        int start = in.pos;
+        int end = start + n;
+        int outer = in.limit(end);
+        seriesV2(start, end, app, stats);
+        in.limit(outer);
+        in.pos = end;
+      } else {
+        in.skipField(tag);
+      }
+    }
+  }
+
+  private void seriesV2(int start, int end, Appender app, PushStats stats)
+      throws MalformedBodyException {
+    stats.addSeries();
+    nLabels = 0;
+    int pendingName = -1; // refs come in pairs, possibly split over packed and unpacked runs
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == V2_LABELS_REFS) {
+        if ((tag & 7) == WireReader.LENGTH_DELIMITED) {
+          int n = in.readLength();
+          int outer = in.limit(in.pos + n);
+          while (in.more()) {
+            pendingName = labelRef(in.readUint32(), pendingName);
+          }
+          in.limit(outer);
+        } else {
+          in.expect(tag, WireReader.VARINT);
+          pendingName = labelRef(in.readUint32(), pendingName);
+        }
+      } else if (field == V2_METADATA) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int skip = in.readLength();
+        in.pos += skip;
+        stats.addMetadata();
+      } else {
+        in.skipField(tag);
+      }
+    }
+    if (pendingName >= 0) {
+      throw in.malformed("labels_refs has an odd number of entries");
+    }
+    Labels labels = validatedLabels(stats, start, end, V2_SAMPLES, V2_HISTOGRAMS);
+    in.pos = start;
+    samplesAndHistograms(labels, app, stats, V2_SAMPLES, V2_HISTOGRAMS, V2_EXEMPLARS);
+  }
+
+  /** Resolves one symbol reference; returns the pending name ref, or -1 once a pair is done. */
+  private int labelRef(int ref, int pendingName) throws MalformedBodyException {
+    if (ref < 0 || ref >= nSymbols) {
+      throw in.malformed("label symbol reference " + Integer.toUnsignedString(ref)
+          + " is out of range (" + nSymbols + " symbols)");
+    }
+    if (pendingName < 0) {
+      return ref;
+    }
+    String name = symbols[pendingName];
+    String value = symbols[ref];
+    addLabel(name, utf8Length(name), value, utf8Length(value));
+    return -1;
+  }
+
+  private static int utf8Length(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return Utf8.encodedLength(s);
+      }
+    }
+    return s.length();
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  private void addLabel(String name, int nb, String value, int vb) {
+    if (nLabels == names.length) {
+      int n = nLabels * 2;
+      names = Arrays.copyOf(names, n);
+      values = Arrays.copyOf(values, n);
+      nameBytes = Arrays.copyOf(nameBytes, n);
+      valueBytes = Arrays.copyOf(valueBytes, n);
+    }
+    names[nLabels] = name;
+    values[nLabels] = value;
+    nameBytes[nLabels] = nb;
+    valueBytes[nLabels] = vb;
+    nLabels++;
+  }
+
+  /**
+   * The series' labels, or null after counting its samples as rejected. Checks Mimir's rules in
+   * Mimir's order: label count, metric name, then per label name validity, lengths, order.
+   */
+  private Labels validatedLabels(PushStats stats, int start, int end, int samplesField,
+      int histogramsField) throws MalformedBodyException {
+    RejectReason reason = null;
+    String detail = null;
+    if (nLabels > limits.maxLabelNamesPerSeries()) {
+      reason = RejectReason.MAX_LABEL_NAMES_PER_SERIES;
+      detail = "received a series whose number of labels exceeds the limit (actual: " + nLabels
+          + ", limit: " + limits.maxLabelNamesPerSeries() + ") series: '" + seriesText() + "'";
+    } else {
+      String metric = null;
+      for (int i = 0; i < nLabels; i++) {
+        if (names[i].equals(Labels.METRIC_NAME)) {
+          metric = values[i];
+        }
+      }
+      if (metric == null || metric.isEmpty()) {
+        reason = RejectReason.MISSING_METRIC_NAME;
+        detail = "received a series without metric name, series: '" + seriesText() + "'";
+      } else if (!LabelStrings.isValidLegacyMetricName(metric)) {
+        reason = RejectReason.INVALID_METRIC_NAME;
+        detail = "received a series with invalid metric name: '" + metric + "'";
+      } else {
+        for (int i = 0; i < nLabels && reason == null; i++) {
+          String name = names[i];
+          if (!name.equals(Labels.METRIC_NAME) && !LabelStrings.isValidLegacyLabelName(name)) {
+            reason = RejectReason.INVALID_LABEL;
+            detail = "received a series with an invalid label: '" + name + "' series: '"
+                + seriesText() + "'";
+          } else if (nameBytes[i] > limits.maxLabelNameLength()) {
+            reason = RejectReason.LABEL_NAME_TOO_LONG;
+            detail = "received a series whose label name length exceeds the limit (actual: "
+                + nameBytes[i] + ", limit: " + limits.maxLabelNameLength() + "), label: '"
+                + truncate(name) + "' series: '" + seriesText() + "'";
+          } else if (valueBytes[i] > limits.maxLabelValueLength()) {
+            reason = RejectReason.LABEL_VALUE_TOO_LONG;
+            detail = "received a series whose label value length exceeds the limit (actual: "
+                + valueBytes[i] + ", limit: " + limits.maxLabelValueLength() + "), label: '"
+                + name + "' value: '" + truncate(values[i]) + "' series: '" + seriesText() + "'";
+          } else if (i > 0) {
+            int c = names[i - 1].compareTo(name);
+            if (c == 0) {
+              reason = RejectReason.DUPLICATE_LABEL_NAMES;
+              detail = "received a series with duplicate label name, label: '" + name
+                  + "' series: '" + seriesText() + "'";
+            } else if (c > 0) {
+              reason = RejectReason.LABELS_NOT_SORTED;
+              detail = "received a series whose label names are not sorted, label: '" + name
+                  + "' comes after '" + names[i - 1] + "', series: '" + seriesText() + "'";
+            }
+          }
+        }
+      }
+    }
+    if (reason == null) {
+      builder.reset(Labels.EMPTY);
+      for (int i = 0; i < nLabels; i++) {
+        builder.set(names[i], values[i]); // sorted input: each set appends at the end
+      }
+      return builder.build();
+    }
+    long samples = countSamples(start, end, samplesField, histogramsField);
+    stats.reject(reason, samples, stats.wantsMessage()
+        ? detail + " (" + reason.errorId() + ")" : null);
+    return null;
+  }
+
+  private long countSamples(int start, int end, int samplesField, int histogramsField)
+      throws MalformedBodyException {
+    in.pos = start;
+    long n = 0;
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == samplesField || field == histogramsField) {
+        n++;
+      }
+      in.skipField(tag);
+    }
+    in.pos = end;
+    return n;
+  }
+
+  private void samplesAndHistograms(Labels labels, Appender app, PushStats stats,
+      int samplesField, int histogramsField, int exemplarsField) throws MalformedBodyException {
+    long ref = 0;
+    int exemplars = 0;
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == samplesField) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        int outer = in.limit(in.pos + n);
+        double v = 0;
+        long t = 0;
+        while (in.more()) {
+          int st = in.readTag();
+          switch (st) {
+            case (1 << 3) | WireReader.FIXED64 -> v = in.readDouble();
+            case (2 << 3) | WireReader.VARINT -> t = in.readVarint64();
+            default -> in.skipField(st);
+          }
+        }
+        in.limit(outer);
+        if (labels == null) {
+          continue;
+        }
+        try {
+          ref = app.append(ref, labels, t, v);
+          stats.addSample();
+        } catch (StorageException e) {
+          stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
+              ? storageMessage(e, labels, t) : null);
+        }
+      } else if (field == histogramsField) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        int outer = in.limit(in.pos + n);
+        histogram.read(in);
+        in.limit(outer);
+        if (labels == null) {
+          continue;
+        }
+        if (histogram.problem != null) {
+          stats.reject(RejectReason.INVALID_NATIVE_HISTOGRAM, 1, stats.wantsMessage()
+              ? "received a native histogram sample that is not valid: " + histogram.problem
+                  + ", timestamp: " + histogram.timestamp + " series: '" + labels + "' ("
+                  + RejectReason.INVALID_NATIVE_HISTOGRAM.errorId() + ")" : null);
+          continue;
+        }
+        try {
+          ref = app.appendHistogram(ref, labels, histogram.timestamp, histogram.build());
+          stats.addHistogram();
+        } catch (StorageException e) {
+          stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
+              ? storageMessage(e, labels, histogram.timestamp) : null);
+        }
+      } else {
+        if (field == exemplarsField && (tag & 7) == WireReader.LENGTH_DELIMITED) {
+          exemplars++;
+        }
+        in.skipField(tag);
+      }
+    }
+    stats.addExemplars(exemplars);
+  }
+
+  private static String storageMessage(StorageException e, Labels labels, long t) {
+    return e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("
+        + RejectReason.STORAGE.errorId() + ")";
+  }
+
+  /** The series as received (possibly unsorted or invalid), for error messages only. */
+  private String seriesText() {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < nLabels; i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(names[i]).append('=');
+      LabelStrings.appendQuoted(sb, truncate(values[i]));
+      if (sb.length() > 1024) {
+        return sb.append(", ...}").toString();
+      }
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+}

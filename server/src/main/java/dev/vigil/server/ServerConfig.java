@@ -1,0 +1,150 @@
+package dev.vigil.server;
+
+import dev.vigil.promql.engine.EngineOptions;
+import dev.vigil.protocol.remote.ValidationLimits;
+import dev.vigil.server.limits.TenantLimits;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything a {@link VigilServer} needs, immutable. Defaults follow Mimir where Mimir has one:
+ * port 9009, multi-tenancy on, tenant {@code anonymous} when it is off, 100 MiB push messages,
+ * Mimir's per-tenant limits.
+ *
+ * @param host interface to bind ("" for all)
+ * @param port TCP port; 0 picks a free one (tests)
+ * @param dataDir where tenants' data lives ({@code <dataDir>/tenants/<tenant>/})
+ * @param storage which store each tenant gets
+ * @param multitenancy whether {@code X-Scope-OrgID} is required ({@code -auth.multitenancy-enabled})
+ * @param noAuthTenant the tenant of every request when multi-tenancy is off
+ * @param limits every tenant's limits unless the runtime config overrides them
+ * @param runtimeConfigFile Mimir-style runtime config with per-tenant {@code overrides}, re-read
+ *     every 10 s; null for none
+ * @param maxPushBytes largest push body, compressed and decoded ({@code -distributor.max-recv-msg-size})
+ * @param maxFormBytes largest form-encoded query body
+ * @param engine PromQL engine limits
+ * @param clock time source for queries without a time and for rate limits
+ * @param configYaml what {@code /api/v1/status/config} shows
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    StorageEngine storage,
+    boolean multitenancy,
+    String noAuthTenant,
+    TenantLimits limits,
+    Path runtimeConfigFile,
+    int maxPushBytes,
+    int maxFormBytes,
+    EngineOptions engine,
+    Clock clock,
+    String configYaml) {
+  public static final int DEFAULT_PORT = 9009;
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(noAuthTenant, "noAuthTenant");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(configYaml, "configYaml");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (maxPushBytes <= 0 || maxFormBytes <= 0) {
+      throw new IllegalArgumentException("body limits must be positive");
+    }
+  }
+
+  /** Mimir-like defaults: all interfaces, port 9009, TSDB storage, multi-tenancy on. */
+  public static ServerConfig defaults(Path dataDir) {
+    return new ServerConfig("", DEFAULT_PORT, dataDir, StorageEngine.TSDB, true, "anonymous",
+        TenantLimits.MIMIR_DEFAULTS, null, 100 << 20, 10 << 20, EngineOptions.defaults(),
+        Clock.systemUTC(), "");
+  }
+
+  public ServerConfig withListen(String host, int port) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withStorage(StorageEngine storage) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withMultitenancy(boolean multitenancy, String noAuthTenant) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withLimits(TenantLimits limits) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  /** Mimir's ingestion rate limit for every tenant; a rate of 0 disables it. */
+  public ServerConfig withIngestionRate(double rate, long burst) {
+    return withLimits(new TenantLimits(rate, burst, limits.validation()));
+  }
+
+  public ServerConfig withValidation(ValidationLimits validation) {
+    return withLimits(new TenantLimits(limits.ingestionRate(), limits.ingestionBurstSize(),
+        validation));
+  }
+
+  public ServerConfig withRuntimeConfigFile(Path runtimeConfigFile) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withMaxPushBytes(int maxPushBytes) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withEngine(EngineOptions engine) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withClock(Clock clock) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  public ServerConfig withConfigYaml(String configYaml) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+  }
+
+  /** The flags {@code /api/v1/status/flags} reports, named as Mimir names them. */
+  Map<String, String> flags() {
+    ValidationLimits v = limits.validation();
+    Map<String, String> m = new TreeMap<>();
+    m.put("server.http-listen-address", host);
+    m.put("server.http-listen-port", Integer.toString(port));
+    m.put("data-dir", dataDir.toString());
+    m.put("storage.engine", storage.name().toLowerCase(Locale.ROOT));
+    m.put("auth.multitenancy-enabled", Boolean.toString(multitenancy));
+    m.put("auth.no-auth-tenant", noAuthTenant);
+    m.put("runtime-config.file", runtimeConfigFile == null ? "" : runtimeConfigFile.toString());
+    m.put("validation.max-label-names-per-series", Integer.toString(v.maxLabelNamesPerSeries()));
+    m.put("validation.max-length-label-name", Integer.toString(v.maxLabelNameLength()));
+    m.put("validation.max-length-label-value", Integer.toString(v.maxLabelValueLength()));
+    m.put("distributor.max-recv-msg-size", Integer.toString(maxPushBytes));
+    m.put("distributor.ingestion-rate-limit", Double.toString(limits.ingestionRate()));
+    m.put("distributor.ingestion-burst-size", Long.toString(limits.ingestionBurstSize()));
+    m.put("querier.max-samples", Integer.toString(engine.maxSamples()));
+    m.put("querier.timeout", engine.timeout().toString());
+    m.put("querier.lookback-delta", engine.lookbackDeltaMillis() + "ms");
+    return m;
+  }
+}

@@ -1,0 +1,200 @@
+package dev.vigil.server;
+
+import dev.vigil.model.storage.memory.InMemoryStorage;
+import dev.vigil.promql.engine.Engine;
+import dev.vigil.promql.parser.ParserOptions;
+import dev.vigil.server.api.BuildInfo;
+import dev.vigil.server.api.HeadStats;
+import dev.vigil.server.api.PrometheusApi;
+import dev.vigil.server.api.QueryLanguage;
+import dev.vigil.server.http.HttpReply;
+import dev.vigil.server.http.Routes;
+import dev.vigil.server.http.RoutingHandler;
+import dev.vigil.server.ingest.OtlpEndpoint;
+import dev.vigil.server.ingest.PushEndpoint;
+import dev.vigil.server.limits.IngestionRateLimiter;
+import dev.vigil.server.limits.RuntimeOverrides;
+import dev.vigil.server.monitoring.ServerMetrics;
+import dev.vigil.server.query.PromqlLanguage;
+import dev.vigil.server.tenant.DirectoryTenantStorages;
+import dev.vigil.server.tenant.TenantResolver;
+import dev.vigil.server.tenant.TenantStorages;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import java.util.Set;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * One running Vigil backend: Jetty serving remote write, the Prometheus API (at the root and
+ * under {@code /prometheus}), health and metrics, over per-tenant stores. Start with
+ * {@link #start}, stop with {@link #close()} (Jetty first, so no request writes into a closed
+ * store, then the stores, which flushes and closes their WALs).
+ */
+public final class VigilServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(VigilServer.class.getName());
+  private static final Set<String> GET = Set.of("GET", "HEAD");
+  private static final Set<String> GET_POST = Set.of("GET", "POST");
+  private static final Set<String> POST = Set.of("POST");
+  /** Mimir's {@code -runtime-config.reload-period} default. */
+  private static final java.time.Duration RUNTIME_CONFIG_PERIOD = java.time.Duration.ofSeconds(10);
+
+  private final ServerConfig config;
+  private final TenantStorages storages;
+  private final ServerMetrics metrics;
+  private final RuntimeOverrides overrides;
+  private final Server jetty;
+  private final ServerConnector connector;
+  private volatile boolean closed;
+
+  private VigilServer(ServerConfig config, TenantStorages storages, QueryLanguage promql,
+      BuildInfo buildInfo) {
+    this.config = config;
+    this.storages = storages;
+    this.metrics = new ServerMetrics();
+    this.overrides = RuntimeOverrides.start(config.limits(), config.runtimeConfigFile(),
+        RUNTIME_CONFIG_PERIOD);
+    TenantResolver tenants = new TenantResolver(config.multitenancy(), config.noAuthTenant());
+    PrometheusApi api = new PrometheusApi(promql, config.clock(), buildInfo, config.configYaml(),
+        config.flags());
+    Routes routes = routes(api, tenants);
+
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("vigil-http-" + config.port());
+    jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(true);
+    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    connector.setHost(config.host().isEmpty() ? null : config.host());
+    connector.setPort(config.port());
+    jetty.addConnector(connector);
+    jetty.setHandler(new RoutingHandler(routes, metrics));
+    jetty.setStopTimeout(5_000);
+  }
+
+  private Routes routes(PrometheusApi api, TenantResolver tenants) {
+    ApiEndpoints e = new ApiEndpoints(tenants, storages, config.maxFormBytes());
+    Routes r = new Routes();
+    // One limiter for both ingest paths: the rate is per tenant, whatever the protocol.
+    IngestionRateLimiter rate = new IngestionRateLimiter(config.clock());
+    PushEndpoint push = new PushEndpoint(tenants, storages, metrics, overrides,
+        config.maxPushBytes(), rate);
+    r.add("/otlp/v1/metrics", POST, new OtlpEndpoint(tenants, storages, metrics,
+        overrides, config.maxPushBytes(), rate));
+    r.add("/api/v1/push", POST, push);
+    r.add("/api/v1/write", POST, push);
+    for (String prefix : new String[] {"", "/prometheus"}) {
+      String v1 = prefix + "/api/v1";
+      r.add(v1 + "/query", GET_POST, e.withTenant((p, q, x) -> api.query(p, q)));
+      r.add(v1 + "/query_range", GET_POST, e.withTenant((p, q, x) -> api.queryRange(p, q)));
+      r.add(v1 + "/series", GET_POST, e.withTenant((p, q, x) -> api.series(p, q)));
+      r.add(v1 + "/labels", GET_POST, e.withTenant((p, q, x) -> api.labelNames(p, q)));
+      r.add(v1 + "/label/{name}/values", GET, e.withTenant(api::labelValuesOf));
+      r.add(v1 + "/metadata", GET, e.withoutTenant(api::metadata));
+      r.add(v1 + "/query_exemplars", GET_POST, e.withoutTenant(api::queryExemplars));
+      r.add(v1 + "/format_query", GET_POST, e.withoutTenant(api::formatQuery));
+      r.add(v1 + "/parse_query", GET_POST, e.withoutTenant(api::parseQuery));
+      r.add(v1 + "/status/buildinfo", GET, e.withoutTenant(p -> api.buildInfo()));
+      r.add(v1 + "/status/config", GET, e.withoutTenant(p -> api.config()));
+      r.add(v1 + "/status/flags", GET, e.withoutTenant(p -> api.flags()));
+      // Empty until the ruler is served; Grafana's Mimir flavour asks for these.
+      r.add(v1 + "/rules", GET, e.withoutTenant(p -> api.rules()));
+      r.add(v1 + "/alerts", GET, e.withoutTenant(p -> api.alerts()));
+      r.add(v1 + "/status/tsdb", GET,
+          e.withTenant((p, q, x) -> api.tsdbStatus(p, q, headStats(q))));
+    }
+    r.add("/ready", GET, call -> readiness());
+    r.add("/-/ready", GET, call -> readiness());
+    r.add("/-/healthy", GET, call -> HttpReply.text(200, "Vigil is Healthy."));
+    r.add("/metrics", GET, call -> metrics.scrape(call.header("Accept")));
+    return r;
+  }
+
+  /** The head of a single tenant's TSDB; null for other stores and federated reads. */
+  private static HeadStats headStats(dev.vigil.model.storage.Queryable q) {
+    if (!(q instanceof Tsdb t)) {
+      return null;
+    }
+    int n = t.head().numSeries();
+    // An empty head reports MAX/MIN_VALUE; Prometheus shows 0 then.
+    return n == 0 ? new HeadStats(0, 0, 0, 0)
+        : new HeadStats(n, 0, t.head().minTime(), t.head().maxTime());
+  }
+
+  private HttpReply readiness() {
+    return closed ? HttpReply.text(503, "shutting down") : HttpReply.text(200, "ready");
+  }
+
+  /** Opens the tenant registry described by {@code config} and starts serving. */
+  public static VigilServer start(ServerConfig config, BuildInfo buildInfo) {
+    DirectoryTenantStorages.StorageOpener opener = switch (config.storage()) {
+      case TSDB -> (tenant, dir) -> Tsdb.open(dir, TsdbOptions.defaults());
+      case MEMORY -> (tenant, dir) -> new InMemoryStorage();
+    };
+    TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener);
+    QueryLanguage promql = new PromqlLanguage(new Engine(config.engine()),
+        ParserOptions.ALL_FEATURES);
+    return start(config, storages, promql, buildInfo);
+  }
+
+  /** Starts serving over the given stores and query language (tests swap either). */
+  public static VigilServer start(ServerConfig config, TenantStorages storages,
+      QueryLanguage promql, BuildInfo buildInfo) {
+    VigilServer server = new VigilServer(config, storages, promql, buildInfo);
+    try {
+      server.jetty.start();
+    } catch (Exception e) {
+      server.close();
+      throw new IllegalStateException("cannot start the HTTP server on "
+          + (config.host().isEmpty() ? "*" : config.host()) + ":" + config.port() + ": " + e, e);
+    }
+    LOG.log(System.Logger.Level.INFO, "vigil server listening on {0}:{1,number,#}, data in {2}, "
+        + "storage {3}, multi-tenancy {4}", config.host().isEmpty() ? "*" : config.host(),
+        server.port(), config.dataDir(), config.storage(), config.multitenancy() ? "on" : "off");
+    return server;
+  }
+
+  /** The bound port (the real one when configured with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Per-tenant limits in force (flags plus runtime overrides). */
+  public RuntimeOverrides limits() {
+    return overrides;
+  }
+
+  public TenantStorages storages() {
+    return storages;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  /** Stops accepting requests, lets running ones finish (5 s at most), closes every store. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server failed", e);
+    }
+    overrides.close();
+    storages.close();
+    LOG.log(System.Logger.Level.INFO, "vigil server stopped");
+  }
+}

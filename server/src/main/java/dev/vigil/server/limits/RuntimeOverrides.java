@@ -1,0 +1,185 @@
+package dev.vigil.server.limits;
+
+import dev.vigil.protocol.remote.ValidationLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Per-tenant limits from Mimir's runtime configuration file, re-read periodically
+ * ({@code -runtime-config.file}, {@code -runtime-config.reload-period}, 10 s by default):
+ *
+ * <pre>
+ * overrides:
+ *   tenant-a:
+ *     ingestion_rate: 50000
+ *     ingestion_burst_size: 1000000
+ *     max_label_names_per_series: 40
+ * </pre>
+ *
+ * Unset fields keep the defaults (the flags). A file that does not parse fails startup; later
+ * it is logged and the previous overrides stay in force. Thread-safe.
+ */
+public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(RuntimeOverrides.class.getName());
+  private static final Set<String> FIELDS = Set.of("ingestion_rate", "ingestion_burst_size",
+      "max_label_names_per_series", "max_label_name_length", "max_label_value_length");
+
+  private final TenantLimits defaults;
+  private final Path file;
+  private final ScheduledExecutorService reloader;
+  private volatile Map<String, TenantLimits> overrides = Map.of();
+  private volatile String lastError;
+
+  private RuntimeOverrides(TenantLimits defaults, Path file, Duration period) {
+    this.defaults = defaults;
+    this.file = file;
+    if (file == null) {
+      reloader = null;
+      return;
+    }
+    reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vigil-runtime-config");
+      t.setDaemon(true);
+      return t;
+    });
+    reloader.scheduleWithFixedDelay(this::reloadQuietly, period.toMillis(), period.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Loads {@code file} (null: defaults for everyone) and re-reads it every {@code period}.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or parsed
+   */
+  public static RuntimeOverrides start(TenantLimits defaults, Path file, Duration period) {
+    RuntimeOverrides o = new RuntimeOverrides(defaults, file, period);
+    if (file != null) {
+      try {
+        o.reload();
+      } catch (IllegalArgumentException e) {
+        o.close();
+        throw e;
+      }
+    }
+    return o;
+  }
+
+  @Override
+  public TenantLimits forTenant(String tenant) {
+    TenantLimits l = overrides.get(tenant);
+    return l == null ? defaults : l;
+  }
+
+  /** The problem of the last reload, or null when it succeeded. */
+  public String lastError() {
+    return lastError;
+  }
+
+  /** Re-reads the file now. @throws IllegalArgumentException naming the file and the problem */
+  public void reload() {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read runtime config " + file + ": " + e, e);
+    }
+    overrides = parse(text, defaults, file.toString());
+    lastError = null;
+  }
+
+  private void reloadQuietly() {
+    try {
+      reload();
+    } catch (IllegalArgumentException e) {
+      if (!e.getMessage().equals(lastError)) {
+        LOG.log(System.Logger.Level.ERROR, e.getMessage() + "; keeping the previous overrides");
+      }
+      lastError = e.getMessage();
+    }
+  }
+
+  /** Parses the runtime config text; {@code source} names it in errors. */
+  static Map<String, TenantLimits> parse(String text, TenantLimits defaults, String source) {
+    Object root;
+    try {
+      root = new Load(LoadSettings.builder().setLabel(source).build()).loadFromString(text);
+    } catch (YamlEngineException e) {
+      throw new IllegalArgumentException("runtime config " + source + " is not valid YAML: "
+          + e.getMessage(), e);
+    }
+    if (root == null) {
+      return Map.of();
+    }
+    if (!(root instanceof Map<?, ?> top)) {
+      throw new IllegalArgumentException("runtime config " + source + ": expected a mapping");
+    }
+    Object ov = top.get("overrides");
+    if (ov == null) {
+      return Map.of();
+    }
+    if (!(ov instanceof Map<?, ?> tenants)) {
+      throw new IllegalArgumentException("runtime config " + source
+          + ": 'overrides' must map tenant IDs to limits");
+    }
+    Map<String, TenantLimits> out = new HashMap<>();
+    for (var e : tenants.entrySet()) {
+      String tenant = String.valueOf(e.getKey());
+      if (!(e.getValue() instanceof Map<?, ?> fields)) {
+        throw new IllegalArgumentException("runtime config " + source + ": overrides of tenant '"
+            + tenant + "' must be a mapping");
+      }
+      double rate = defaults.ingestionRate();
+      long burst = defaults.ingestionBurstSize();
+      ValidationLimits v = defaults.validation();
+      int names = v.maxLabelNamesPerSeries();
+      int nameLen = v.maxLabelNameLength();
+      int valueLen = v.maxLabelValueLength();
+      for (var f : fields.entrySet()) {
+        String key = String.valueOf(f.getKey());
+        if (!FIELDS.contains(key)) {
+          throw new IllegalArgumentException("runtime config " + source + ": unknown limit '"
+              + key + "' for tenant '" + tenant + "' (known: " + String.join(", ",
+                  new java.util.TreeSet<>(FIELDS)) + ")");
+        }
+        if (!(f.getValue() instanceof Number n)) {
+          throw new IllegalArgumentException("runtime config " + source + ": limit '" + key
+              + "' of tenant '" + tenant + "' must be a number, got '" + f.getValue() + "'");
+        }
+        switch (key) {
+          case "ingestion_rate" -> rate = n.doubleValue();
+          case "ingestion_burst_size" -> burst = n.longValue();
+          case "max_label_names_per_series" -> names = n.intValue();
+          case "max_label_name_length" -> nameLen = n.intValue();
+          case "max_label_value_length" -> valueLen = n.intValue();
+          default -> throw new IllegalStateException(key);
+        }
+      }
+      try {
+        out.put(tenant, new TenantLimits(rate, burst,
+            new ValidationLimits(names, nameLen, valueLen)));
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("runtime config " + source + ": tenant '" + tenant
+            + "': " + ex.getMessage(), ex);
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  @Override
+  public void close() {
+    if (reloader != null) {
+      reloader.shutdownNow();
+    }
+  }
+}

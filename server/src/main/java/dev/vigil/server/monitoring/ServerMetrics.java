@@ -1,0 +1,106 @@
+package dev.vigil.server.monitoring;
+
+import dev.vigil.protocol.remote.PushStats;
+import dev.vigil.protocol.remote.RejectReason;
+import dev.vigil.server.http.HttpReply;
+import dev.vigil.server.http.RequestObserver;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The server's own metrics, with Prometheus-style names ({@code vigil_} prefix; labels as in
+ * Mimir: {@code user} for the tenant, {@code reason} for discards, {@code route} and
+ * {@code status_code} for requests). Thread-safe.
+ */
+public final class ServerMetrics implements RequestObserver {
+  private static final RejectReason[] REASONS = RejectReason.values();
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final Histogram requestDuration;
+  private final Counter receivedSamples;
+  private final Counter receivedHistograms;
+  private final Counter receivedExemplars;
+  private final Counter discardedSamples;
+  private final Counter pushRequests;
+
+  public ServerMetrics() {
+    requestDuration = Histogram.builder().name("vigil_request_duration_seconds")
+        .help("Time to answer HTTP requests, by route.")
+        .labelNames("method", "route", "status_code")
+        .classicUpperBounds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30)
+        .register(registry);
+    receivedSamples = Counter.builder().name("vigil_distributor_received_samples_total")
+        .help("Float samples stored from remote write, per tenant.")
+        .labelNames("user").register(registry);
+    receivedHistograms = Counter.builder().name("vigil_distributor_received_histograms_total")
+        .help("Native histogram samples stored from remote write, per tenant.")
+        .labelNames("user").register(registry);
+    receivedExemplars = Counter.builder().name("vigil_distributor_received_exemplars_total")
+        .help("Exemplars received by remote write (not stored yet), per tenant.")
+        .labelNames("user").register(registry);
+    discardedSamples = Counter.builder().name("vigil_discarded_samples_total")
+        .help("Samples refused at ingest, per tenant and reason.")
+        .labelNames("reason", "user").register(registry);
+    pushRequests = Counter.builder().name("vigil_distributor_requests_total")
+        .help("Remote write requests, per protocol version and answer.")
+        .labelNames("version", "status_code").register(registry);
+  }
+
+  @Override
+  public void finished(String method, String route, int status, long nanos) {
+    requestDuration.labelValues(method, route, Integer.toString(status)).observe(nanos / 1e9);
+  }
+
+  /** Records one push's outcome. */
+  public void push(String tenant, String version, int status, PushStats stats) {
+    pushRequests.labelValues(version, Integer.toString(status)).inc();
+    if (stats == null) {
+      return;
+    }
+    if (stats.samplesWritten() > 0) {
+      receivedSamples.labelValues(tenant).inc(stats.samplesWritten());
+    }
+    if (stats.histogramsWritten() > 0) {
+      receivedHistograms.labelValues(tenant).inc(stats.histogramsWritten());
+    }
+    if (stats.exemplarsReceived() > 0) {
+      receivedExemplars.labelValues(tenant).inc(stats.exemplarsReceived());
+    }
+    if (stats.rejectedTotal() > 0) {
+      for (RejectReason r : REASONS) {
+        long n = stats.rejected(r);
+        if (n > 0) {
+          discardedSamples.labelValues(r.label(), tenant).inc(n);
+        }
+      }
+    }
+  }
+
+  /** Samples refused for a reason outside decoding (e.g. {@code rate_limited}). */
+  public void discarded(String tenant, String reason, long n) {
+    if (n > 0) {
+      discardedSamples.labelValues(reason, tenant).inc(n);
+    }
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** {@code /metrics}: OpenMetrics when the scraper asks for it, else the Prometheus text format. */
+  public HttpReply scrape(String accept) throws IOException {
+    ExpositionFormatWriter writer = formats.getOpenMetricsTextFormatWriter().accepts(accept)
+        ? formats.getOpenMetricsTextFormatWriter()
+        : formats.getPrometheusTextFormatWriter();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    writer.write(out, registry.scrape());
+    return new HttpReply(200, writer.getContentType(), out.toByteArray(), List.of());
+  }
+}

@@ -1,0 +1,24 @@
+package dev.vigil.server.tenant;
+
+import dev.vigil.model.storage.Storage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry of per-tenant stores. Implementations open a tenant's store on first use and
+ * close them all on {@link #close()}. Thread-safe.
+ */
+public interface TenantStorages extends AutoCloseable {
+  /** The tenant's store, opened (and created) if needed. */
+  Storage forWrite(String tenant);
+
+  /** The tenant's store if it exists (opened if needed); empty for a tenant never written. */
+  Optional<Storage> forRead(String tenant);
+
+  /** Tenants with a store, opened or on disk, sorted. */
+  List<String> tenants();
+
+  /** Closes every opened store; later calls fail. Idempotent. */
+  @Override
+  void close();
+}
