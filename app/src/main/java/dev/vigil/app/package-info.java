@@ -1,0 +1,2 @@
+/** The vigil command line: parses arguments and wires the modules together. Nothing else. */
+package dev.vigil.app;
