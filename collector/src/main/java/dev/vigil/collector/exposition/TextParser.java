@@ -1,0 +1,787 @@
+package dev.vigil.collector.exposition;
+
+import dev.vigil.model.labels.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A pull parser over one scrape body in Prometheus text 0.0.4 or OpenMetrics 1.0 text.
+ *
+ * <p>Call {@link #next()} until it returns {@link Entry#EOF}; after each entry the accessors for
+ * that kind of entry are valid. Labels are decoded only when {@link #labels()} is called, and
+ * {@link #seriesBytesEqual}/{@link #seriesHash()} let a caller cache per-series work by the raw
+ * series text, as Prometheus's scrape cache does. Not thread-safe; one instance per body. The
+ * byte array is read, never copied or modified, and must not change while parsing.
+ *
+ * <p>The two formats differ as Prometheus's two parsers do: Prometheus text allows blank lines,
+ * free comments, runs of blanks and tabs between tokens and integer millisecond timestamps;
+ * OpenMetrics wants single spaces, {@code # EOF} at the end, float second timestamps, and adds
+ * {@code # UNIT}, exemplars and more types. One deliberate difference: a raw newline inside a
+ * quoted string is an error in both (Prometheus text accepts it), so that errors always point at
+ * the right line.
+ */
+public final class TextParser {
+  private final byte[] b;
+  private final int limit;
+  private final boolean om;
+
+  private int pos;
+  private int lineNo;
+  private int lineStart;
+  private boolean sawEof;
+
+  // Current entry.
+  private int seriesStart;
+  private int seriesEnd;
+  private int nameStart;
+  private int nameEnd;
+  private int[] lbl = new int[32]; // per label: name start, name end, value start, value end
+  private int nLbl;
+  private double value;
+  private boolean hasTimestamp;
+  private long timestamp;
+  private MetricType type = MetricType.UNKNOWN;
+  private String metaText = "";
+  private String unit = "";
+
+  private int[] ex = new int[16];
+  private int nEx;
+  private boolean hasExemplar;
+  private double exValue;
+  private boolean exHasTimestamp;
+  private long exTimestamp;
+
+  private TextParser(byte[] b, int offset, int length, boolean om) {
+    this.b = b;
+    this.pos = offset;
+    this.limit = offset + length;
+    this.om = om;
+  }
+
+  public static TextParser create(ExpositionFormat format, byte[] body, int offset, int length) {
+    return new TextParser(body, offset, length, format == ExpositionFormat.OPENMETRICS_TEXT);
+  }
+
+  public static TextParser create(ExpositionFormat format, byte[] body) {
+    return create(format, body, 0, body.length);
+  }
+
+  /** Advances to the next entry. @throws ExpositionParseException on malformed input */
+  public Entry next() {
+    hasExemplar = false;
+    while (true) {
+      if (pos >= limit) {
+        if (om && !sawEof) {
+          throw error(pos, "data does not end with # EOF");
+        }
+        return Entry.EOF;
+      }
+      if (om && sawEof) {
+        throw error(pos, "unexpected data after # EOF");
+      }
+      lineNo++;
+      lineStart = pos;
+      byte c = b[pos];
+      if (c == '\n') {
+        if (om) {
+          throw parseError(pos, "expected a valid start token", pos + 1);
+        }
+        pos++;
+        continue;
+      }
+      if (c == '#') {
+        Entry e = om ? openMetricsComment() : promComment();
+        if (e == null) {
+          continue;
+        }
+        return e;
+      }
+      if (!om && (c == ' ' || c == '\t')) {
+        int p = skipBlanks(pos);
+        if (p >= limit || b[p] == '\n') {
+          pos = Math.min(p + 1, limit);
+          continue;
+        }
+        pos = p;
+        if (b[p] == '#') {
+          Entry e = promComment();
+          if (e == null) {
+            continue;
+          }
+          return e;
+        }
+      }
+      series();
+      return Entry.SERIES;
+    }
+  }
+
+  // ---- comments and metadata ----
+
+  private Entry promComment() {
+    int p = pos + 1;
+    if (p < limit && (b[p] == ' ' || b[p] == '\t')) {
+      p = skipBlanks(p);
+      Entry kind = null;
+      if (startsWith(p, "HELP") && p + 4 < limit && (b[p + 4] == ' ' || b[p + 4] == '\t')) {
+        kind = Entry.HELP;
+      } else if (startsWith(p, "TYPE") && p + 4 < limit && (b[p + 4] == ' ' || b[p + 4] == '\t')) {
+        kind = Entry.TYPE;
+      }
+      if (kind != null) {
+        return metadata(kind, skipBlanks(p + 4));
+      }
+    }
+    int eol = endOfLine(pos);
+    metaText = new String(b, pos, eol - pos, StandardCharsets.UTF_8);
+    pos = Math.min(eol + 1, limit);
+    return Entry.COMMENT;
+  }
+
+  private Entry openMetricsComment() {
+    int p = pos + 1;
+    if (p < limit && b[p] == ' ') {
+      p++;
+      if (startsWith(p, "EOF")) {
+        if (p + 3 < limit && b[p + 3] != '\n') {
+          throw error(p + 3, "unexpected data after # EOF");
+        }
+        sawEof = true;
+        pos = Math.min(p + 4, limit);
+        return null;
+      }
+      Entry kind = null;
+      if (startsWith(p, "HELP ")) {
+        kind = Entry.HELP;
+      } else if (startsWith(p, "TYPE ")) {
+        kind = Entry.TYPE;
+      } else if (startsWith(p, "UNIT ")) {
+        kind = Entry.UNIT;
+      }
+      if (kind != null) {
+        return metadata(kind, p + 5);
+      }
+    }
+    throw parseError(pos, "expected a valid start token", endOfLine(pos));
+  }
+
+  private Entry metadata(Entry kind, int p) {
+    String keyword = kind.name();
+    int ne = scanMetricName(p);
+    if (ne < 0) {
+      throw parseError(p, "expected metric name after " + keyword, Math.min(p + 1, limit));
+    }
+    nameStart = p;
+    nameEnd = ne;
+    int eol = endOfLine(ne);
+    int textStart;
+    if (om) {
+      if (ne >= limit || b[ne] != ' ' || eol >= limit) {
+        throw error(ne, "expected text in " + keyword);
+      }
+      textStart = ne + 1;
+    } else {
+      // Prometheus takes the rest of the line and drops its first byte (the separator).
+      textStart = Math.min(ne + 1, eol);
+    }
+    int textEnd = eol;
+    if (kind == Entry.TYPE) {
+      type = parseType(textStart, textEnd);
+      metaText = "";
+    } else {
+      if (!Utf8.isValid(b, textStart, textEnd)) {
+        throw error(textStart, "help text " + GoQuoting.quote(b, textStart, textEnd) + " is not a valid utf8 string");
+      }
+      String text = new String(b, textStart, textEnd - textStart, StandardCharsets.UTF_8);
+      if (kind == Entry.HELP) {
+        metaText = unescape(text, !om);
+      } else {
+        unit = text;
+        metaText = text;
+        if (!unit.isEmpty()) {
+          String m = metricFamily();
+          if (!m.endsWith("_" + unit)) {
+            throw error(textStart, "unit " + quote(unit) + " not a suffix of metric " + quote(m));
+          }
+        }
+      }
+    }
+    pos = Math.min(eol + 1, limit);
+    return kind;
+  }
+
+  private MetricType parseType(int from, int to) {
+    String s = new String(b, from, to - from, StandardCharsets.UTF_8);
+    MetricType t =
+        switch (s) {
+          case "counter" -> MetricType.COUNTER;
+          case "gauge" -> MetricType.GAUGE;
+          case "histogram" -> MetricType.HISTOGRAM;
+          case "summary" -> MetricType.SUMMARY;
+          case "untyped" -> om ? null : MetricType.UNKNOWN;
+          case "unknown" -> om ? MetricType.UNKNOWN : null;
+          case "gaugehistogram" -> om ? MetricType.GAUGEHISTOGRAM : null;
+          case "info" -> om ? MetricType.INFO : null;
+          case "stateset" -> om ? MetricType.STATESET : null;
+          default -> null;
+        };
+    if (t == null) {
+      throw error(from, "invalid metric type " + quote(s));
+    }
+    return t;
+  }
+
+  // ---- series ----
+
+  private void series() {
+    seriesStart = pos;
+    nameStart = -1;
+    nameEnd = -1;
+    nLbl = 0;
+    int p = pos;
+    if (b[p] == '{') {
+      p = labelSet(p, false);
+    } else {
+      int ne = scanMetricName(p);
+      if (ne < 0 || b[p] == '"') {
+        throw parseError(p, "expected a valid start token", p + 1);
+      }
+      nameStart = p;
+      nameEnd = ne;
+      p = ne;
+      if (!om) {
+        int q = skipBlanks(p);
+        if (q < limit && b[q] == '{') {
+          p = labelSet(q, false);
+        }
+      } else if (p < limit && b[p] == '{') {
+        p = labelSet(p, false);
+      }
+    }
+    seriesEnd = p;
+    if (nameStart < 0) {
+      throw error(p, "metric name not set while parsing: " + GoQuoting.quote(b, lineStart, endOfLine(p)));
+    }
+    // Value.
+    int vs;
+    if (om) {
+      if (p >= limit || b[p] != ' ') {
+        throw parseError(p, "expected value after metric", p + 1);
+      }
+      vs = p + 1;
+    } else {
+      vs = skipBlanks(p);
+    }
+    int ve = vs;
+    if (om) {
+      while (ve < limit && b[ve] != ' ' && b[ve] != '\n') {
+        ve++;
+      }
+    } else {
+      while (ve < limit && isValueByte(b[ve])) {
+        ve++;
+      }
+    }
+    if (ve == vs) {
+      throw parseError(vs, "expected value after metric", vs + 1);
+    }
+    value = parseFloat(vs, ve);
+    hasTimestamp = false;
+    p = ve;
+    if (om) {
+      p = openMetricsSuffix(p);
+    } else {
+      int q = skipBlanks(p);
+      if (q < limit && b[q] != '\n') {
+        if (!isDigit(b[q])) {
+          throw parseError(q, "expected timestamp or new record", q + 1);
+        }
+        int te = q;
+        while (te < limit && isDigit(b[te])) {
+          te++;
+        }
+        timestamp = parseInt(q, te);
+        hasTimestamp = true;
+        q = skipBlanks(te);
+        if (q < limit && b[q] != '\n') {
+          throw parseError(q, "expected next entry after timestamp", q + 1);
+        }
+      }
+      p = q;
+    }
+    pos = Math.min(p + 1, limit);
+  }
+
+  private int openMetricsSuffix(int p) {
+    if (p >= limit) {
+      throw error(p, "data does not end with # EOF");
+    }
+    if (b[p] == '\n') {
+      return p;
+    }
+    if (startsWith(p, " # {")) {
+      return exemplar(p + 3);
+    }
+    if (b[p] != ' ') {
+      throw parseError(p, "expected timestamp or new record", p + 1);
+    }
+    int ts = p + 1;
+    int te = ts;
+    while (te < limit && b[te] != ' ' && b[te] != '\n') {
+      te++;
+    }
+    if (te == ts) {
+      throw parseError(ts, "expected timestamp or new record", ts + 1);
+    }
+    timestamp = secondsToMillis(ts, te, "invalid timestamp ");
+    hasTimestamp = true;
+    if (te >= limit) {
+      throw error(te, "data does not end with # EOF");
+    }
+    if (b[te] == '\n') {
+      return te;
+    }
+    if (startsWith(te, " # {")) {
+      return exemplar(te + 3);
+    }
+    throw parseError(te, "expected next entry after timestamp", te + 1);
+  }
+
+  private int exemplar(int p) {
+    int[] savedLbl = lbl;
+    int savedN = nLbl;
+    lbl = ex;
+    nLbl = 0;
+    int q;
+    try {
+      q = labelSet(p, true);
+    } finally {
+      ex = lbl;
+      nEx = nLbl;
+      lbl = savedLbl;
+      nLbl = savedN;
+    }
+    if (q >= limit || b[q] != ' ') {
+      throw parseError(q, "expected value after exemplar labels", q + 1);
+    }
+    int vs = q + 1;
+    int ve = vs;
+    while (ve < limit && b[ve] != ' ' && b[ve] != '\n') {
+      ve++;
+    }
+    if (ve == vs) {
+      throw parseError(vs, "expected value after exemplar labels", vs + 1);
+    }
+    exValue = parseFloat(vs, ve);
+    exHasTimestamp = false;
+    exTimestamp = 0;
+    q = ve;
+    if (q < limit && b[q] == ' ') {
+      int ts = q + 1;
+      int te = ts;
+      while (te < limit && b[te] != ' ' && b[te] != '\n') {
+        te++;
+      }
+      if (te == ts) {
+        throw parseError(ts, "expected timestamp or comment", ts + 1);
+      }
+      exTimestamp = secondsToMillis(ts, te, "invalid exemplar timestamp ");
+      exHasTimestamp = true;
+      q = te;
+      if (q < limit && b[q] != '\n') {
+        throw parseError(q, "expected next entry after exemplar timestamp", q + 1);
+      }
+    }
+    if (q >= limit) {
+      throw error(q, "data does not end with # EOF");
+    }
+    if (b[q] != '\n') {
+      throw parseError(q, "expected timestamp or comment", q + 1);
+    }
+    hasExemplar = true;
+    return q;
+  }
+
+  /** Parses {@code {...}} at {@code p} (which holds '{'); returns the index after '}'. */
+  private int labelSet(int p, boolean exemplar) {
+    p++;
+    while (true) {
+      if (!om) {
+        p = skipBlanks(p);
+      }
+      if (p >= limit || b[p] == '\n') {
+        throw parseError(p, "expected label name", p + 1);
+      }
+      byte c = b[p];
+      if (c == '}') {
+        return p + 1;
+      }
+      int ns;
+      int ne;
+      int after;
+      if (c == '"') {
+        int end = quoted(p, "expected label name");
+        ns = p + 1;
+        ne = end - 1;
+        after = om ? end : skipBlanks(end);
+        if (after < limit && (b[after] == ',' || b[after] == '}')) {
+          // A lone quoted string is the metric name (UTF-8 names: {"my.metric", a="b"}).
+          if (exemplar) {
+            throw parseError(after, "expected label name", after + 1);
+          }
+          if (nameStart >= 0) {
+            throw error(p, "metric name already set while parsing: " + GoQuoting.quote(b, lineStart, after + 1));
+          }
+          nameStart = ns;
+          nameEnd = ne;
+          p = b[after] == ',' ? after + 1 : after;
+          continue;
+        }
+      } else if (isLabelNameStart(c)) {
+        ns = p;
+        ne = p + 1;
+        while (ne < limit && isLabelNameByte(b[ne])) {
+          ne++;
+        }
+        after = om ? ne : skipBlanks(ne);
+      } else {
+        throw parseError(p, "expected label name", p + 1);
+      }
+      if (after >= limit || b[after] != '=') {
+        throw parseError(after, "expected equal", after + 1);
+      }
+      int vq = om ? after + 1 : skipBlanks(after + 1);
+      if (vq >= limit || b[vq] != '"') {
+        throw parseError(vq, "expected label value", vq + 1);
+      }
+      int vend = quoted(vq, "expected label value");
+      if (!Utf8.isValid(b, vq, vend)) {
+        throw error(vq, "invalid UTF-8 label value: " + GoQuoting.quote(b, vq, vend));
+      }
+      if (nLbl + 4 > lbl.length) {
+        lbl = Arrays.copyOf(lbl, lbl.length * 2);
+      }
+      lbl[nLbl++] = ns;
+      lbl[nLbl++] = ne;
+      lbl[nLbl++] = vq + 1;
+      lbl[nLbl++] = vend - 1;
+      p = om ? vend : skipBlanks(vend);
+      if (p < limit && b[p] == ',') {
+        p++;
+      } else if (om && (p >= limit || b[p] != '}')) {
+        throw parseError(p, "expected comma or brace close", p + 1);
+      }
+    }
+  }
+
+  /** Scans a quoted string at {@code p} ('"'); returns the index after the closing quote. */
+  private int quoted(int p, String what) {
+    int i = p + 1;
+    while (i < limit) {
+      byte c = b[i];
+      if (c == '"') {
+        return i + 1;
+      }
+      if (c == '\n') {
+        break;
+      }
+      if (c == '\\') {
+        if (i + 1 >= limit || b[i + 1] == '\n') {
+          break;
+        }
+        i += 2;
+      } else {
+        i++;
+      }
+    }
+    throw parseError(p, what, Math.min(i + 1, limit));
+  }
+
+  private int scanMetricName(int p) {
+    if (p >= limit) {
+      return -1;
+    }
+    if (b[p] == '"') {
+      int e = quoted(p, "expected metric name");
+      return e;
+    }
+    if (!isMetricNameStart(b[p])) {
+      return -1;
+    }
+    int e = p + 1;
+    while (e < limit && isMetricNameByte(b[e])) {
+      e++;
+    }
+    return e;
+  }
+
+  // ---- accessors ----
+
+  /** 1-based line number of the current entry. */
+  public int line() {
+    return lineNo;
+  }
+
+  /** The family name of a TYPE/HELP/UNIT entry, or the metric name of a SERIES entry. */
+  public String metricFamily() {
+    int s = nameStart;
+    int e = nameEnd;
+    if (s < e && b[s] == '"' && b[e - 1] == '"') {
+      s++;
+      e--;
+    }
+    return unescape(new String(b, s, e - s, StandardCharsets.UTF_8), false);
+  }
+
+  /** The type of the latest {@code # TYPE} (UNKNOWN before any). */
+  public MetricType type() {
+    return type;
+  }
+
+  /** Help text of a HELP entry, with escapes resolved. */
+  public String help() {
+    return metaText;
+  }
+
+  /** Unit of a UNIT entry. */
+  public String unit() {
+    return unit;
+  }
+
+  /** The whole line of a COMMENT entry. */
+  public String comment() {
+    return metaText;
+  }
+
+  public double value() {
+    return value;
+  }
+
+  public boolean hasTimestamp() {
+    return hasTimestamp;
+  }
+
+  /** Milliseconds since the epoch; meaningful only when {@link #hasTimestamp()}. */
+  public long timestamp() {
+    return timestamp;
+  }
+
+  public boolean hasExemplar() {
+    return hasExemplar;
+  }
+
+  /** The exemplar of the current series, or null. */
+  public Exemplar exemplar() {
+    if (!hasExemplar) {
+      return null;
+    }
+    Labels.Builder lb = Labels.builder();
+    for (int i = 0; i < nEx; i += 4) {
+      lb.set(string(ex[i], ex[i + 1]), string(ex[i + 2], ex[i + 3]));
+    }
+    return new Exemplar(lb.build(), exValue, exHasTimestamp, exTimestamp);
+  }
+
+  /** A hash of the raw series text (name and labels as written), for caches. */
+  public long seriesHash() {
+    long h = 0xcbf29ce484222325L;
+    for (int i = seriesStart; i < seriesEnd; i++) {
+      h ^= b[i];
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  /** Whether the raw series text equals {@code other[from, to)}. */
+  public boolean seriesBytesEqual(byte[] other, int from, int to) {
+    return Arrays.equals(b, seriesStart, seriesEnd, other, from, to);
+  }
+
+  /** A copy of the raw series text, for use as a cache key. */
+  public byte[] seriesBytes() {
+    return Arrays.copyOfRange(b, seriesStart, seriesEnd);
+  }
+
+  /**
+   * The labels of the current series, {@code __name__} included. As in Prometheus, values of
+   * {@code le} (histograms) and {@code quantile} (summaries) are normalised to
+   * {@code FormatOpenMetricsFloat} form, so {@code le="1"} reads as {@code 1.0}.
+   *
+   * @throws ExpositionParseException when a label name repeats
+   */
+  public Labels labels() {
+    Labels.Builder lb = Labels.builder();
+    lb.set(Labels.METRIC_NAME, metricFamily());
+    String[] names = nLbl > 0 ? new String[nLbl / 4] : null;
+    for (int i = 0; i < nLbl; i += 4) {
+      String name = string(lbl[i], lbl[i + 1]);
+      if (name.equals(Labels.METRIC_NAME)) {
+        throw error(lbl[i], "label name " + quote(name) + " is not unique: invalid sample");
+      }
+      for (int k = 0; k < i / 4; k++) {
+        if (names[k].equals(name)) {
+          throw error(lbl[i], "label name " + quote(name) + " is not unique: invalid sample");
+        }
+      }
+      names[i / 4] = name;
+      String v = string(lbl[i + 2], lbl[i + 3]);
+      if ((type == MetricType.HISTOGRAM && name.equals("le"))
+          || (type == MetricType.SUMMARY && name.equals("quantile"))) {
+        v = normalizeFloat(v);
+      }
+      lb.set(name, v);
+    }
+    return lb.build();
+  }
+
+  private static String normalizeFloat(String v) {
+    try {
+      return GoFloat.formatOpenMetrics(GoFloat.parse(v));
+    } catch (GoFloat.SyntaxException e) {
+      return v;
+    }
+  }
+
+  // ---- helpers ----
+
+  private String string(int from, int to) {
+    String s = new String(b, from, to - from, StandardCharsets.UTF_8);
+    return s.indexOf('\\') >= 0 ? unescape(s, false) : s;
+  }
+
+  /** Resolves {@code \\}, {@code \n} and (unless {@code helpOnly}) {@code \"}; keeps others. */
+  private static String unescape(String s, boolean promHelp) {
+    int i = s.indexOf('\\');
+    if (i < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    sb.append(s, 0, i);
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(i + 1);
+        if (n == '\\') {
+          sb.append('\\');
+          i += 2;
+          continue;
+        }
+        if (n == 'n') {
+          sb.append('\n');
+          i += 2;
+          continue;
+        }
+        if (n == '"' && !promHelp) {
+          sb.append('"');
+          i += 2;
+          continue;
+        }
+      }
+      sb.append(c);
+      i++;
+    }
+    return sb.toString();
+  }
+
+  private double parseFloat(int from, int to) {
+    try {
+      double v = GoFloat.parse(b, from, to);
+      // Text cannot carry NaN payloads, so every NaN is the normal one (never the stale marker).
+      return Double.isNaN(v) ? Double.NaN : v;
+    } catch (GoFloat.SyntaxException e) {
+      throw error(from, e.getMessage() + " while parsing: " + GoQuoting.quote(b, lineStart, to));
+    }
+  }
+
+  private long parseInt(int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int d = b[i] - '0';
+      if (v > (Long.MAX_VALUE - d) / 10) {
+        throw error(from, "strconv.ParseInt: parsing " + GoQuoting.quote(b, from, to)
+            + ": value out of range while parsing: " + GoQuoting.quote(b, lineStart, to));
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  private long secondsToMillis(int from, int to, String what) {
+    double ts = parseFloat(from, to);
+    if (Double.isNaN(ts) || Double.isInfinite(ts)) {
+      throw error(from, what + GoFloat.formatOpenMetrics(ts));
+    }
+    return (long) (ts * 1000);
+  }
+
+  private int skipBlanks(int p) {
+    while (p < limit && (b[p] == ' ' || b[p] == '\t')) {
+      p++;
+    }
+    return p;
+  }
+
+  private int endOfLine(int p) {
+    while (p < limit && b[p] != '\n') {
+      p++;
+    }
+    return p;
+  }
+
+  private boolean startsWith(int p, String s) {
+    if (p + s.length() > limit) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (b[p + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isValueByte(byte c) {
+    return c != ' ' && c != '\t' && c != '\n' && c != '{' && c != 0;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isLabelNameStart(byte c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  }
+
+  private static boolean isLabelNameByte(byte c) {
+    return isLabelNameStart(c) || isDigit(c);
+  }
+
+  private static boolean isMetricNameStart(byte c) {
+    return isLabelNameStart(c) || c == ':';
+  }
+
+  private static boolean isMetricNameByte(byte c) {
+    return isMetricNameStart(c) || isDigit(c);
+  }
+
+  private static String quote(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    return GoQuoting.quote(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Prometheus's "{expected}, got {text} while parsing: {line so far}", where the offending text
+   * runs from {@code at} to {@code gotEnd}.
+   */
+  private ExpositionParseException parseError(int at, String expected, int gotEnd) {
+    int from = Math.min(at, limit);
+    int to = Math.min(Math.max(gotEnd, from), limit);
+    return error(at, expected + ", got " + GoQuoting.quote(b, from, to)
+        + " while parsing: " + GoQuoting.quote(b, lineStart, to));
+  }
+
+  private ExpositionParseException error(int at, String detail) {
+    int col = Math.max(1, Math.min(at, limit) - lineStart + 1);
+    return new ExpositionParseException(Math.max(lineNo, 1), col, detail);
+  }
+}

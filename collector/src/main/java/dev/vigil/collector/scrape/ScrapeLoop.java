@@ -1,0 +1,358 @@
+package dev.vigil.collector.scrape;
+
+import dev.vigil.collector.config.ScrapeConfig;
+import dev.vigil.collector.exposition.Entry;
+import dev.vigil.collector.exposition.ExpositionFormat;
+import dev.vigil.collector.exposition.ExpositionParseException;
+import dev.vigil.collector.exposition.TextParser;
+import dev.vigil.collector.relabel.Relabeler;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appendable;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.model.storage.StorageException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scrapes one target and appends what it finds, with Prometheus's semantics:
+ *
+ * <ul>
+ *   <li>each sample gets the target's labels ({@code honor_labels} decides conflicts; without it
+ *       a clashing scraped label is kept as {@code exported_<name>}), then
+ *       {@code metric_relabel_configs};
+ *   <li>{@code sample_limit}, {@code label_limit} and the label length limits fail the whole
+ *       scrape, which then stores nothing but staleness markers and the report;
+ *   <li>every scrape writes {@code up}, {@code scrape_duration_seconds},
+ *       {@code scrape_samples_scraped}, {@code scrape_samples_post_metric_relabeling} and
+ *       {@code scrape_series_added} at the scrape's start time;
+ *   <li>series of the previous scrape that are missing now (all of them after a failed scrape)
+ *       get a staleness marker; {@link #stop()} marks every series, report series included.
+ *       Series with their own timestamps are exempt unless {@code track_timestamps_staleness}.
+ * </ul>
+ *
+ * <p>Thread-safe: scrapes and {@link #stop()} are serialised on a private lock.
+ */
+public final class ScrapeLoop {
+  static final String[] REPORT_NAMES = {
+    "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
+    "scrape_series_added"
+  };
+
+  private final Object lock = new Object();
+  private final ScrapeTarget target;
+  private final ScrapeConfig config;
+  private final HttpScraper scraper;
+  private final Appendable storage;
+  private final InstantSource clock;
+  private final Labels targetLabels;
+  private final Labels[] reportLabels;
+
+  // Guarded by lock.
+  private Set<Labels> previous = new HashSet<>();
+  private final SeriesCache cache = new SeriesCache();
+  private ScrapeResult last;
+  private ScheduledFuture<?> schedule;
+  private boolean stopped;
+
+  public ScrapeLoop(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper, Appendable storage,
+      InstantSource clock) {
+    this.target = target;
+    this.config = config;
+    this.scraper = scraper;
+    this.storage = storage;
+    this.clock = clock;
+    this.targetLabels = target.labels();
+    this.reportLabels = new Labels[REPORT_NAMES.length];
+    for (int i = 0; i < REPORT_NAMES.length; i++) {
+      reportLabels[i] = reportLabels(Labels.of(Labels.METRIC_NAME, REPORT_NAMES[i]));
+    }
+  }
+
+  public ScrapeTarget target() {
+    return target;
+  }
+
+  /** The latest result, or null before the first scrape. */
+  public ScrapeResult lastResult() {
+    synchronized (lock) {
+      return last;
+    }
+  }
+
+  /**
+   * Schedules scrapes every interval, starting at Prometheus's per-target offset so that targets
+   * spread over the interval and keep their slot across restarts.
+   */
+  public void start(ScheduledExecutorService executor, long offsetSeed) {
+    long interval = target.interval().toMillis();
+    long now = clock.millis();
+    long base = interval - Math.floorMod(now, interval);
+    long offset = Long.remainderUnsigned(target.hash() ^ offsetSeed, interval);
+    long next = base + offset;
+    if (next > interval) {
+      next -= interval;
+    }
+    synchronized (lock) {
+      schedule = executor.scheduleAtFixedRate(this::scrapeQuietly, next, interval, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void scrapeQuietly() {
+    try {
+      scrapeOnce();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops scheduling and marks every series of this target stale (the target went away). */
+  public void stop() {
+    synchronized (lock) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      if (schedule != null) {
+        schedule.cancel(false);
+      }
+      long ts = clock.millis();
+      Appender app = storage.appender();
+      for (Labels l : previous) {
+        appendQuietly(app, l, ts, StaleNaN.VALUE);
+      }
+      for (Labels l : reportLabels) {
+        appendQuietly(app, l, ts, StaleNaN.VALUE);
+      }
+      app.commit();
+      previous = new HashSet<>();
+    }
+  }
+
+  /** One scrape, appended and committed. */
+  public ScrapeResult scrapeOnce() throws InterruptedException {
+    synchronized (lock) {
+      if (stopped) {
+        return last;
+      }
+      Instant start = clock.instant();
+      long ts = start.toEpochMilli();
+      String error = "";
+      Stats st = new Stats();
+      Set<Labels> seen = new HashSet<>();
+      Appender app = storage.appender();
+      try {
+        ScrapeResponse resp = scraper.scrape();
+        append(app, resp, ts, seen, st);
+      } catch (ScrapeException e) {
+        error = e.getMessage();
+      } catch (ExpositionParseException e) {
+        error = "parse error at line " + e.getMessage();
+      }
+      if (error.isEmpty()) {
+        cache.sweep();
+      } else {
+        // Nothing of a failed scrape is kept; its series all go stale below.
+        app.rollback();
+        app = storage.appender();
+        seen.clear();
+      }
+      for (Labels l : previous) {
+        if (!seen.contains(l)) {
+          appendQuietly(app, l, ts, StaleNaN.VALUE);
+        }
+      }
+      previous = seen;
+      Duration duration = Duration.between(start, clock.instant());
+      double[] values = {
+        error.isEmpty() ? 1 : 0, duration.toNanos() / 1e9, st.total, st.added, st.seriesAdded
+      };
+      for (int i = 0; i < REPORT_NAMES.length; i++) {
+        appendQuietly(app, reportLabels[i], ts, values[i]);
+      }
+      app.commit();
+      last = new ScrapeResult(start, duration, error, st.total, st.added, st.seriesAdded, st.rejected);
+      return last;
+    }
+  }
+
+  private static final class Stats {
+    int total;
+    int added;
+    int seriesAdded;
+    int rejected;
+  }
+
+  private void append(Appender app, ScrapeResponse resp, long ts, Set<Labels> seen, Stats st)
+      throws ScrapeException {
+    TextParser p = TextParser.create(format(resp.contentType()), resp.body());
+    cache.beginScrape();
+    long sampleLimit = config.sampleLimit();
+    boolean honorTs = config.honorTimestamps();
+    for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+      if (e != Entry.SERIES) {
+        continue;
+      }
+      st.total++;
+      Labels l = cache.get(p);
+      if (l == null) {
+        l = mutate(p.labels());
+        if (l == null || l.isEmpty()) {
+          cache.put(p, SeriesCache.DROPPED);
+          continue;
+        }
+        // Checked before caching, so a cached series has passed the limits already.
+        checkLabelLimits(l);
+        cache.put(p, l);
+      } else if (l == SeriesCache.DROPPED) {
+        continue;
+      }
+      st.added++;
+      if (sampleLimit > 0 && st.added > sampleLimit) {
+        throw new ScrapeException("sample limit exceeded");
+      }
+      boolean ownTs = honorTs && p.hasTimestamp();
+      long t = ownTs ? p.timestamp() : ts;
+      try {
+        app.append(0, l, t, p.value());
+      } catch (StorageException ex) {
+        st.rejected++;
+        continue;
+      }
+      if (!previous.contains(l) && !seen.contains(l)) {
+        st.seriesAdded++;
+      }
+      if (!ownTs || config.trackTimestampsStaleness()) {
+        seen.add(l);
+      }
+    }
+  }
+
+  private ExpositionFormat format(String contentType) throws ScrapeException {
+    String ct = contentType.toLowerCase(Locale.ROOT).strip();
+    if (ct.startsWith("application/openmetrics-text")) {
+      return ExpositionFormat.OPENMETRICS_TEXT;
+    }
+    if (ct.startsWith("text/plain")) {
+      return ExpositionFormat.PROMETHEUS_TEXT;
+    }
+    if (config.fallbackScrapeProtocol() != null) {
+      return switch (config.fallbackScrapeProtocol()) {
+        case OPENMETRICS_TEXT_0_0_1, OPENMETRICS_TEXT_1_0_0 -> ExpositionFormat.OPENMETRICS_TEXT;
+        case PROMETHEUS_TEXT_0_0_4, PROMETHEUS_TEXT_1_0_0 -> ExpositionFormat.PROMETHEUS_TEXT;
+        case PROMETHEUS_PROTO -> throw new ScrapeException("the protobuf exposition format is not supported yet");
+      };
+    }
+    if (ct.isEmpty()) {
+      throw new ScrapeException(
+          "non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target");
+    }
+    throw new ScrapeException("received unsupported Content-Type \"" + contentType
+        + "\" and no fallback_scrape_protocol specified for target");
+  }
+
+  /** Prometheus's {@code mutateSampleLabels}: target labels, conflicts, metric relabelling. */
+  Labels mutate(Labels scraped) {
+    Labels.Builder lb = scraped.toBuilder();
+    if (config.honorLabels()) {
+      for (int i = 0; i < targetLabels.size(); i++) {
+        if (!scraped.has(targetLabels.name(i))) {
+          lb.set(targetLabels.name(i), targetLabels.value(i));
+        }
+      }
+    } else {
+      List<String[]> conflicts = null;
+      for (int i = 0; i < targetLabels.size(); i++) {
+        String name = targetLabels.name(i);
+        String existing = scraped.get(name);
+        if (!existing.isEmpty()) {
+          if (conflicts == null) {
+            conflicts = new ArrayList<>(2);
+          }
+          conflicts.add(new String[] {name, existing});
+        }
+        lb.set(name, targetLabels.value(i));
+      }
+      if (conflicts != null) {
+        // Shorter names first, as Prometheus, so exported_ prefixes resolve deterministically.
+        conflicts.sort((a, b) -> Integer.compare(a[0].length(), b[0].length()));
+        for (String[] c : conflicts) {
+          String newName = c[0];
+          while (true) {
+            newName = "exported_" + newName;
+            if (lb.get(newName).isEmpty()) {
+              lb.set(newName, c[1]);
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (config.metricRelabelConfigs().isEmpty()) {
+      return lb.build();
+    }
+    return Relabeler.processBuilder(lb, config.metricRelabelConfigs()) ? lb.build() : null;
+  }
+
+  private Labels reportLabels(Labels base) {
+    Labels.Builder lb = base.toBuilder();
+    for (int i = 0; i < targetLabels.size(); i++) {
+      String name = targetLabels.name(i);
+      lb.set("exported_" + name, base.get(name));
+      lb.set(name, targetLabels.value(i));
+    }
+    return lb.build();
+  }
+
+  private void checkLabelLimits(Labels l) throws ScrapeException {
+    long labelLimit = config.labelLimit();
+    long nameLimit = config.labelNameLengthLimit();
+    long valueLimit = config.labelValueLengthLimit();
+    if (labelLimit == 0 && nameLimit == 0 && valueLimit == 0) {
+      return;
+    }
+    String metric = l.metricName();
+    if (labelLimit > 0 && l.size() > labelLimit) {
+      throw new ScrapeException("label_limit exceeded (metric: " + cut(metric) + ", number of labels: "
+          + l.size() + ", limit: " + labelLimit + ")");
+    }
+    for (int i = 0; i < l.size(); i++) {
+      int nameLen = utf8Length(l.name(i));
+      if (nameLimit > 0 && nameLen > nameLimit) {
+        throw new ScrapeException("label_name_length_limit exceeded (metric: " + cut(metric) + ", label name: "
+            + cut(l.name(i)) + ", length: " + nameLen + ", limit: " + nameLimit + ")");
+      }
+      int valueLen = utf8Length(l.value(i));
+      if (valueLimit > 0 && valueLen > valueLimit) {
+        throw new ScrapeException("label_value_length_limit exceeded (metric: " + cut(metric) + ", label name: "
+            + cut(l.name(i)) + ", value: \"" + cut(l.value(i)) + "\", length: " + valueLen + ", limit: " + valueLimit + ")");
+      }
+    }
+  }
+
+  private static String cut(String s) {
+    return s.length() <= 50 ? s : s.substring(0, 50);
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static void appendQuietly(Appender app, Labels l, long t, double v) {
+    try {
+      app.append(0, l, t, v);
+    } catch (StorageException e) {
+      // Out-of-order or duplicate report/staleness samples are harmless; Prometheus ignores them too.
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.vigil.collector.scrape;
+
+import dev.vigil.collector.config.ScrapeConfig;
+import dev.vigil.collector.discovery.TargetGroup;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appendable;
+import java.net.http.HttpClient;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The scrape loops of one job. {@link #sync} takes the current target groups, relabels them into
+ * targets, starts loops for new targets and stops (which marks stale) those that disappeared,
+ * the way Prometheus's scrape pool does. Targets the relabelling dropped or refused are kept with
+ * the reason, for the targets page.
+ */
+public final class ScrapePool implements AutoCloseable {
+  private final Object lock = new Object();
+  private final ScrapeConfig config;
+  private final HttpClient client;
+  private final Appendable storage;
+  private final InstantSource clock;
+  private final ScheduledExecutorService executor;
+  private final long offsetSeed;
+
+  // Guarded by lock. Keyed by all target labels (URL included), as Prometheus keys by hash.
+  private Map<Labels, ScrapeLoop> active = new LinkedHashMap<>();
+  private List<DroppedTarget> dropped = List.of();
+
+  /** A discovered target that is not scraped, and why ("" when relabelling dropped it). */
+  public record DroppedTarget(Labels discoveredLabels, String reason) {}
+
+  public ScrapePool(ScrapeConfig config, HttpClient client, Appendable storage, InstantSource clock,
+      ScheduledExecutorService executor, long offsetSeed) {
+    this.config = config;
+    this.client = client;
+    this.storage = storage;
+    this.clock = clock;
+    this.executor = executor;
+    this.offsetSeed = offsetSeed;
+  }
+
+  public ScrapeConfig config() {
+    return config;
+  }
+
+  /** Replaces the job's targets with those of {@code groups}. */
+  public void sync(List<TargetGroup> groups) {
+    Map<Labels, ScrapeTarget> wanted = new LinkedHashMap<>();
+    List<DroppedTarget> drops = new ArrayList<>();
+    for (TargetGroup g : groups) {
+      for (int i = 0; i < g.targets().size(); i++) {
+        Labels discovered = g.merged(i);
+        try {
+          ScrapeTarget t = ScrapeTarget.populate(discovered, config);
+          if (t == null) {
+            drops.add(new DroppedTarget(discovered, ""));
+          } else {
+            wanted.putIfAbsent(t.allLabels(), t);
+          }
+        } catch (IllegalArgumentException e) {
+          drops.add(new DroppedTarget(discovered, e.getMessage()));
+        }
+      }
+    }
+    List<ScrapeLoop> toStop = new ArrayList<>();
+    synchronized (lock) {
+      Map<Labels, ScrapeLoop> next = new LinkedHashMap<>();
+      Map<Labels, ScrapeLoop> old = new HashMap<>(active);
+      for (Map.Entry<Labels, ScrapeTarget> e : wanted.entrySet()) {
+        ScrapeLoop loop = old.remove(e.getKey());
+        if (loop == null) {
+          ScrapeTarget t = e.getValue();
+          loop = new ScrapeLoop(t, config, new HttpScraper(client, t, config), storage, clock);
+          loop.start(executor, offsetSeed);
+        }
+        next.put(e.getKey(), loop);
+      }
+      toStop.addAll(old.values());
+      active = next;
+      dropped = List.copyOf(drops);
+    }
+    // Outside the pool lock: stopping waits for a running scrape of that loop.
+    for (ScrapeLoop l : toStop) {
+      l.stop();
+    }
+  }
+
+  public List<ScrapeLoop> activeTargets() {
+    synchronized (lock) {
+      return List.copyOf(active.values());
+    }
+  }
+
+  public List<DroppedTarget> droppedTargets() {
+    synchronized (lock) {
+      return dropped;
+    }
+  }
+
+  /** Stops every loop; their series go stale. */
+  @Override
+  public void close() {
+    List<ScrapeLoop> loops;
+    synchronized (lock) {
+      loops = new ArrayList<>(active.values());
+      active = new LinkedHashMap<>();
+    }
+    for (ScrapeLoop l : loops) {
+      l.stop();
+    }
+  }
+}
