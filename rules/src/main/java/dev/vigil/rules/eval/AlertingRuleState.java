@@ -27,6 +27,9 @@ final class AlertingRuleState {
   private final long holdMillis;
   private final long keepFiringForMillis;
   private final Map<Labels, MutableAlert> active = new LinkedHashMap<>();
+  // False from a restart until RestoreForState ran: ALERTS/ALERTS_FOR_STATE are not written
+  // meanwhile, so the restore reads the state written before the restart, not a fresh one.
+  private boolean restored = true;
 
   private static final class MutableAlert {
     Labels labels;
@@ -37,6 +40,7 @@ final class AlertingRuleState {
     long firedAt;
     long resolvedAt;
     long keepFiringSince;
+    long lastSentAt = Long.MIN_VALUE; // Unix ms of the last notification (MIN_VALUE: never)
 
     Alert snapshot() {
       return new Alert(labels, annotations, state, value, activeAt, firedAt, resolvedAt,
@@ -53,6 +57,62 @@ final class AlertingRuleState {
 
   Rule.AlertingRule rule() {
     return rule;
+  }
+
+  long holdMillis() {
+    return holdMillis;
+  }
+
+  void setRestored(boolean restored) {
+    this.restored = restored;
+  }
+
+  /** Takes over the alerts of the same rule of a replaced group (Prometheus's CopyState). */
+  void copyFrom(AlertingRuleState from) {
+    active.putAll(from.active);
+  }
+
+  /**
+   * The alerts to notify at {@code ts}, as Prometheus's {@code sendAlerts}: firing alerts not
+   * sent for {@code resendDelay}, and alerts resolved since their last send. Marks them sent.
+   */
+  List<Alert> toSend(long ts, long resendDelayMillis) {
+    List<Alert> out = new ArrayList<>();
+    for (MutableAlert a : active.values()) {
+      if (a.state == AlertState.PENDING) {
+        continue;
+      }
+      boolean resolvedSinceSend = a.resolvedAt != 0 && a.resolvedAt > a.lastSentAt;
+      if (resolvedSinceSend || a.lastSentAt + resendDelayMillis < ts) {
+        a.lastSentAt = ts;
+        out.add(a.snapshot());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Moves each active alert's {@code activeAt} as Prometheus's {@code RestoreForState} does,
+   * from the last {@code ALERTS_FOR_STATE} sample of the alert's series in {@code forState}
+   * (keyed by labels without the metric name; value: [timestamp ms, activeAt seconds]).
+   */
+  void restore(Map<Labels, double[]> forState, long ts, long forGracePeriodMillis) {
+    for (MutableAlert a : active.values()) {
+      double[] last = forState.get(a.labels);
+      if (last == null || dev.vigil.model.storage.StaleNaN.is(last[1])) {
+        continue;
+      }
+      long downAt = Math.floorDiv((long) last[0], 1000) * 1000; // Prometheus keeps seconds only
+      long restoredActiveAt = (long) last[1] * 1000;
+      long remaining = holdMillis - (downAt - restoredActiveAt);
+      if (remaining <= 0) {
+        continue; // it was firing at shutdown and fires again at the next evaluation
+      } else if (remaining < forGracePeriodMillis) {
+        a.activeAt = ts + forGracePeriodMillis - holdMillis; // fires after the grace period
+      } else {
+        a.activeAt = restoredActiveAt + (ts - downAt); // the outage does not count as pending
+      }
+    }
   }
 
   /** The current alerts (any state), in a stable order. */
@@ -156,8 +216,10 @@ final class AlertingRuleState {
         a.state = AlertState.FIRING;
         a.firedAt = ts;
       }
-      out.add(alertSample(a, ts - queryOffset));
-      out.add(forStateSample(a, ts - queryOffset));
+      if (restored) {
+        out.add(alertSample(a, ts - queryOffset));
+        out.add(forStateSample(a, ts - queryOffset));
+      }
     }
     if (limit > 0 && activePending > limit) {
       active.clear();

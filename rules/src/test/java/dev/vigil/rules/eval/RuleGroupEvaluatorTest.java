@@ -164,4 +164,69 @@ class RuleGroupEvaluatorTest {
     assertThat(ev.status().get(1).lastError()).isNull();
     assertThat(samples(s, "ok")).hasSize(1);
   }
+
+  @Test
+  void copyStateMatchesRulesByNameAndLabelsAndStalesTheSeriesOfRemovedRules() {
+    RuleGroup before = group("""
+        groups:
+        - name: g
+          rules:
+          - record: kept
+            expr: vector(1)
+          - record: dropped
+            expr: vector(2)
+          - alert: A
+            expr: vector(3)
+            for: 1h
+        """);
+    RuleGroup after = group("""
+        groups:
+        - name: g
+          rules:
+          - alert: A
+            expr: vector(3)
+            for: 1h
+          - record: kept
+            expr: vector(1)
+        """);
+    InMemoryStorage s = new InMemoryStorage();
+    EngineRuleQuery q = new EngineRuleQuery(new Engine(EngineOptions.forTests()), s);
+    RuleGroupEvaluator old = new RuleGroupEvaluator(before, RuleEvalOptions.defaults());
+    old.evaluate(0, q, s);
+    RuleGroupEvaluator fresh = new RuleGroupEvaluator(after, RuleEvalOptions.defaults());
+    fresh.copyStateFrom(old);
+    EvaluationSummary sum = fresh.evaluate(MIN, q, s);
+    assertThat(sum).isEqualTo(new EvaluationSummary(2, 0, 3));
+    assertThat(fresh.status().getFirst().alerts()).singleElement()
+        .satisfies(a -> assertThat(a.activeAt()).isZero()); // kept from the old group
+    List<double[]> dropped = samples(s, "dropped");
+    assertThat(dropped).hasSize(2);
+    assertThat(dropped.get(1)[0]).isEqualTo(MIN);
+    assertThat(StaleNaN.is(dropped.get(1)[1])).isTrue();
+    assertThat(samples(s, "kept")).hasSize(2).noneMatch(x -> StaleNaN.is(x[1]));
+  }
+
+  @Test
+  void alertsAreHandedToTheSinkOnResendDelayAndWhenResolved() {
+    RuleGroup g = group("""
+        groups:
+        - name: g
+          rules:
+          - alert: A
+            expr: x > 5
+        """);
+    InMemoryStorage s = new InMemoryStorage();
+    EngineRuleQuery q = new EngineRuleQuery(new Engine(EngineOptions.forTests()), s);
+    RuleGroupEvaluator ev = new RuleGroupEvaluator(g, RuleEvalOptions.defaults());
+    List<String> sent = new ArrayList<>();
+    double[] values = {10, 10, 10, 10, 1, 1};
+    for (int i = 0; i < values.length; i++) {
+      put(s, "x", i * MIN, values[i]);
+      long ts = i * MIN;
+      ev.evaluate(ts, q, s, (rule, alerts) -> alerts.forEach(
+          a -> sent.add(ts / MIN + ":" + a.state().label())), 2 * MIN);
+    }
+    // Resend delay 2m: sent at 0 and 3 (strictly after 2m), resolved at 4, not again at 5.
+    assertThat(sent).containsExactly("0:firing", "3:firing", "4:inactive");
+  }
 }
