@@ -1,5 +1,6 @@
 package dev.vigil.promql.functions;
 
+import dev.vigil.model.histogram.ClassicBucketQuantile;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.HistogramStatistics;
 import dev.vigil.model.labels.Labels;
@@ -91,14 +92,13 @@ final class HistogramFunctions {
       out.add(in.labels[i], nativeQuantile(q, in.h[i], in.labels[i], argPos, ctx), null, true,
           -1);
     }
-    Quantiles.BucketResult r = new Quantiles.BucketResult();
     for (Buckets b : groups.values()) {
-      Quantiles.bucketQuantile(q, b.upper, b.count, b.n, r);
-      if (r.forcedMonotonic) {
+      ClassicBucketQuantile.Result r = ClassicBucketQuantile.quantile(q, b.upper, b.count, b.n);
+      if (r.forcedMonotonicity()) {
         ctx.forcedMonotonicity(ctx.delayedNameRemoval() ? b.metric.metricName() : "", argPos,
-            r.minBucket, r.maxBucket, r.maxDiff);
+            r.minBucket(), r.maxBucket(), r.maxDiff());
       }
-      out.add(b.metric, r.quantile, null, true, -1);
+      out.add(b.metric, r.value(), null, true, -1);
     }
   }
 
@@ -131,7 +131,6 @@ final class HistogramFunctions {
     List<Integer> natives = new ArrayList<>();
     Map<Labels, Buckets> groups = group(in, argPos, ctx, natives);
     Map<Labels, Map<Double, Labels>> labelCache = new HashMap<>();
-    Quantiles.BucketResult r = new Quantiles.BucketResult();
     for (double q : qs) {
       for (int i : natives) {
         out.add(withQuantile(labelCache, in.labels[i], label, q),
@@ -140,12 +139,12 @@ final class HistogramFunctions {
       for (Buckets b : groups.values()) {
         double[] upper = Arrays.copyOf(b.upper, b.n);
         double[] count = Arrays.copyOf(b.count, b.n);
-        Quantiles.bucketQuantile(q, upper, count, b.n, r);
-        if (r.forcedMonotonic) {
+        ClassicBucketQuantile.Result r = ClassicBucketQuantile.quantile(q, upper, count, b.n);
+        if (r.forcedMonotonicity()) {
           ctx.forcedMonotonicity(ctx.delayedNameRemoval() ? b.metric.metricName() : "", argPos,
-              r.minBucket, r.maxBucket, r.maxDiff);
+              r.minBucket(), r.maxBucket(), r.maxDiff());
         }
-        out.add(withQuantile(labelCache, b.metric, label, q), r.quantile, null, true, -1);
+        out.add(withQuantile(labelCache, b.metric, label, q), r.value(), null, true, -1);
       }
     }
   }
@@ -190,7 +189,7 @@ final class HistogramFunctions {
       out.add(in.labels[i], est.value(), null, true, -1);
     }
     for (Buckets b : groups.values()) {
-      out.add(b.metric, Quantiles.bucketFraction(lower, upper, b.upper, b.count, b.n), null,
+      out.add(b.metric, ClassicBucketQuantile.fraction(lower, upper, b.upper, b.count, b.n), null,
           true, -1);
     }
   }
