@@ -20,6 +20,21 @@ public interface Appender {
   /** Appends a native histogram sample; see {@link #append}. */
   long appendHistogram(long ref, Labels labels, long t, FloatHistogram h);
 
+  /**
+   * Appends a float sample with its start timestamp {@code st} (0 = unknown). Stores that keep
+   * no start timestamps inherit this default, which drops {@code st}. A separate name (not an
+   * overload of {@link #append}) so that {@code st} and {@code t} cannot be swapped silently.
+   */
+  default long appendWithStart(long ref, Labels labels, long st, long t, double v) {
+    return append(ref, labels, t, v);
+  }
+
+  /** Appends a native histogram sample with its start timestamp; see {@link #appendWithStart}. */
+  default long appendHistogramWithStart(
+      long ref, Labels labels, long st, long t, FloatHistogram h) {
+    return appendHistogram(ref, labels, t, h);
+  }
+
   void commit();
 
   void rollback();

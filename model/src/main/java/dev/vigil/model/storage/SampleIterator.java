@@ -25,6 +25,15 @@ public interface SampleIterator {
   /** The current histogram sample. */
   FloatHistogram atHistogram();
 
+  /**
+   * Start timestamp in milliseconds of the current sample (the time the cumulative series or
+   * the delta interval began, as OTLP and remote write 2.0 carry it), or 0 when unknown. Stores
+   * that keep no start timestamps inherit this default.
+   */
+  default long atST() {
+    return 0;
+  }
+
   SampleIterator EMPTY = new SampleIterator() {
     @Override
     public ValueKind next() {

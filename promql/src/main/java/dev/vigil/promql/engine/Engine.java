@@ -79,7 +79,8 @@ public final class Engine {
       range[1] = 0;
     }
     try (Querier querier = storage.querier(range[0], range[1])) {
-      QueryContext qc = new QueryContext(querier, options, start, end, step);
+      QueryContext qc = new QueryContext(querier, options, start, end, step,
+          HistogramStatsDecoding.selectors(expr));
       Evaluator ev = new Evaluator(qc, start, end, step == 0 ? 1 : step);
       Expr top = expr;
       while (top instanceof ParenExpr p) {

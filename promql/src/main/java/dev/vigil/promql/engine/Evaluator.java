@@ -299,6 +299,13 @@ final class Evaluator implements FunctionContext {
     if (name.equals("timestamp") && unwrap(e.args().get(0)) instanceof VectorSelector vs) {
       return new SelectorEval(this).evalVectorSelector(vs, true);
     }
+    if (name.equals("start_timestamp")) {
+      // Start timestamps only reach the function straight from a selector; over any other
+      // expression (or with start timestamps off) the result is empty, as in Prometheus.
+      return qc.options.useStartTimestamps()
+          && unwrap(e.args().get(0)) instanceof VectorSelector vs
+          ? new SelectorEval(this).evalStartTimestamps(vs) : new ArrayList<>();
+    }
     if ((name.equals("sort") || name.equals("sort_desc") || name.equals("sort_by_label")
         || name.equals("sort_by_label_desc")) && start != end) {
       annotate(Annotations.sortInRangeQuery(e.pos()));

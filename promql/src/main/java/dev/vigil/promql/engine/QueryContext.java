@@ -1,6 +1,8 @@
 package dev.vigil.promql.engine;
 
 import dev.vigil.model.storage.Querier;
+import dev.vigil.promql.parser.VectorSelector;
+import java.util.Set;
 
 /**
  * State shared by all evaluators of one query (the outer one and those of subqueries): the
@@ -13,6 +15,7 @@ final class QueryContext {
 
   final Querier querier;
   final EngineOptions options;
+  final Set<VectorSelector> statsSelectors;
   final AnnotationCollector annotations = new AnnotationCollector();
   /** Query start/end/step, for {@code @ start()}, {@code @ end()}, {@code step()}, {@code range()}. */
   final long queryStart;
@@ -26,6 +29,16 @@ final class QueryContext {
 
   QueryContext(Querier querier, EngineOptions options, long queryStart, long queryEnd,
       long queryStep) {
+    this(querier, options, queryStart, queryEnd, queryStep, Set.of());
+  }
+
+  /**
+   * @param statsSelectors selectors whose histograms are read as statistics only (see {@link
+   *     HistogramStatsDecoding}); an identity set
+   */
+  QueryContext(Querier querier, EngineOptions options, long queryStart, long queryEnd,
+      long queryStep, Set<VectorSelector> statsSelectors) {
+    this.statsSelectors = statsSelectors;
     this.querier = querier;
     this.options = options;
     this.queryStart = queryStart;

@@ -1,5 +1,7 @@
 package dev.vigil.promql.engine;
 
+import dev.vigil.model.histogram.CounterResetHint;
+import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.Series;
@@ -98,6 +100,7 @@ final class RangeCallEval {
       at = ev.atMillis(sq.at());
       range = ev.durationMillis(sq.range(), false);
       subSeries = ev.subqueryEvaluator(sq).eval(sq.expr());
+      forgetCounterResetHints(subSeries);
     } else {
       throw new QueryException("unexpected range argument of " + name);
     }
@@ -122,6 +125,10 @@ final class RangeCallEval {
     SeriesPoints shared = sink == null ? null : new SeriesPoints(Labels.EMPTY, false, steps);
     SampleIterator reuse = null;
     boolean counterCheck = name.equals("rate") || name.equals("increase");
+    // Start timestamps reach only these functions, and only from a selector: a subquery's
+    // points carry none (Prometheus: "subqueries cut the propagation of start timestamps").
+    boolean withStart = storageSeries != null && ev.qc.options.useStartTimestamps()
+        && (counterCheck || name.equals("irate") || name.equals("resets"));
     Set<String> nonCounterNames = counterCheck ? new java.util.HashSet<>() : null;
     for (int si = 0; si < count; si++) {
       ev.qc.maybeCheckTimeout();
@@ -130,7 +137,8 @@ final class RangeCallEval {
       boolean inputDropName;
       if (storageSeries != null) {
         Series s = storageSeries.get(si);
-        reuse = sel.load(s, minRef - range - windowBefore, maxRef + windowAfter, true, buf, reuse);
+        reuse = sel.load(s, minRef - range - windowBefore, maxRef + windowAfter, true,
+            withStart, buf, reuse);
         src = buf;
         metric = s.labels();
         inputDropName = false;
@@ -150,6 +158,8 @@ final class RangeCallEval {
       w.fv = src.fv;
       w.ht = src.ht;
       w.hv = src.hv;
+      w.fst = withStart ? src.fst : null;
+      w.hst = withStart ? src.hst : null;
       SeriesPoints res = null;
       int fLo = 0;
       int fHi = 0;
@@ -233,6 +243,24 @@ final class RangeCallEval {
       return absentOverTime(out, marg);
     }
     return out;
+  }
+
+  /**
+   * Turns the explicit counter reset hints of a subquery's histograms into "unknown", so the
+   * range function detects resets from the values (as Prometheus's evalSubquery does): a
+   * subquery may skip the sample that carried a reset, or repeat it at several steps, so the
+   * stored hints do not describe the sequence of points it returns.
+   */
+  private static void forgetCounterResetHints(List<SeriesPoints> mat) {
+    for (SeriesPoints s : mat) {
+      for (int i = 0; i < s.hn; i++) {
+        FloatHistogram h = s.hv[i];
+        CounterResetHint hint = h.counterResetHint();
+        if (hint == CounterResetHint.NOT_COUNTER_RESET || hint == CounterResetHint.COUNTER_RESET) {
+          s.hv[i] = h.withCounterResetHint(CounterResetHint.UNKNOWN);
+        }
+      }
+    }
   }
 
   private List<SeriesPoints> absentOverTime(List<SeriesPoints> mat, Expr marg) {

@@ -34,8 +34,9 @@ final class SelectorEval {
     SelectHints hints = new SelectHints(mint, maxt, ev.interval, func, List.of(), false, rangeMillis);
     SeriesSet set = ev.qc.querier.select(false, hints, vs.matchers());
     List<Series> out = new ArrayList<>();
+    boolean stats = ev.qc.statsSelectors.contains(vs);
     while (set.next()) {
-      out.add(set.at());
+      out.add(stats ? HistogramStatsDecoding.wrap(set.at()) : set.at());
     }
     return out;
   }
@@ -46,7 +47,19 @@ final class SelectorEval {
    */
   SampleIterator load(Series s, long mint, long maxt, boolean dropStale, SeriesPoints buf,
       SampleIterator reuse) {
+    return load(s, mint, maxt, dropStale, false, buf, reuse);
+  }
+
+  /**
+   * As above; with {@code withStart} the samples' start timestamps are kept too (see {@link
+   * SeriesPoints#fst}). A separate path so that the common case pays nothing for them.
+   */
+  SampleIterator load(Series s, long mint, long maxt, boolean dropStale, boolean withStart,
+      SeriesPoints buf, SampleIterator reuse) {
     buf.clearPoints();
+    if (withStart) {
+      return loadWithStart(s, mint, maxt, dropStale, buf, reuse);
+    }
     SampleIterator it = s.iterator(reuse);
     ValueKind k = mint == Long.MAX_VALUE ? ValueKind.NONE : it.seek(mint + 1);
     int n = 0;
@@ -73,6 +86,34 @@ final class SelectorEval {
     return it;
   }
 
+  private SampleIterator loadWithStart(Series s, long mint, long maxt, boolean dropStale,
+      SeriesPoints buf, SampleIterator reuse) {
+    SampleIterator it = s.iterator(reuse);
+    ValueKind k = mint == Long.MAX_VALUE ? ValueKind.NONE : it.seek(mint + 1);
+    int n = 0;
+    while (k != ValueKind.NONE) {
+      long t = it.atT();
+      if (t > maxt) {
+        break;
+      }
+      if (k == ValueKind.FLOAT) {
+        double v = it.atF();
+        if (!(dropStale && StaleNaN.is(v))) {
+          buf.addF(t, v, it.atST());
+        }
+      } else {
+        FloatHistogram h = it.atHistogram();
+        if (!(dropStale && StaleNaN.is(h.sum()))) {
+          buf.addH(t, h, it.atST());
+        }
+      }
+      n++;
+      k = it.next();
+    }
+    ev.qc.samplesScanned += n;
+    return it;
+  }
+
   // ---- selectors ----
 
   /**
@@ -81,6 +122,19 @@ final class SelectorEval {
    * timestampValues} the value is the sample's own timestamp in seconds (for timestamp()).
    */
   List<SeriesPoints> evalVectorSelector(VectorSelector vs, boolean timestampValues) {
+    return evalVectorSelector(vs, timestampValues, false);
+  }
+
+  /**
+   * start_timestamp() of a selector: at every step, the start timestamp (seconds; 0 if unknown)
+   * of the sample the selector would return.
+   */
+  List<SeriesPoints> evalStartTimestamps(VectorSelector vs) {
+    return evalVectorSelector(vs, true, true);
+  }
+
+  private List<SeriesPoints> evalVectorSelector(VectorSelector vs, boolean timestampValues,
+      boolean startValues) {
     long off = ev.durationMillis(vs.offset(), true);
     long at = ev.atMillis(vs.at());
     boolean fixed = at != Long.MIN_VALUE;
@@ -91,7 +145,7 @@ final class SelectorEval {
       return evalSmoothedSelector(vs, off, at);
     }
     List<Series> series = select(vs, minRef - lb, maxRef, 0, "");
-    return evalSeries(series, off, at, timestampValues);
+    return evalSeries(series, off, at, timestampValues, false, startValues, null);
   }
 
   /**
@@ -106,7 +160,7 @@ final class SelectorEval {
   /** As above; {@code infoSeries} rejects histogram samples (info metrics are floats). */
   List<SeriesPoints> evalSeries(List<Series> series, long off, long at,
       boolean timestampValues, boolean infoSeries) {
-    return evalSeries(series, off, at, timestampValues, infoSeries, null);
+    return evalSeries(series, off, at, timestampValues, infoSeries, false, null);
   }
 
   /** Streams the selector's series to {@code sink} through one reused buffer. */
@@ -117,11 +171,12 @@ final class SelectorEval {
     long minRef = (fixed ? at : ev.start) - off;
     long maxRef = (fixed ? at : ev.end) - off;
     List<Series> series = select(vs, minRef - ev.lookback(), maxRef, 0, "");
-    evalSeries(series, off, at, false, false, sink);
+    evalSeries(series, off, at, false, false, false, sink);
   }
 
   private List<SeriesPoints> evalSeries(List<Series> series, long off, long at,
-      boolean timestampValues, boolean infoSeries, Evaluator.SeriesSink sink) {
+      boolean timestampValues, boolean infoSeries, boolean startValues,
+      Evaluator.SeriesSink sink) {
     boolean fixed = at != Long.MIN_VALUE;
     long minRef = (fixed ? at : ev.start) - off;
     long maxRef = (fixed ? at : ev.end) - off;
@@ -133,7 +188,7 @@ final class SelectorEval {
     SampleIterator reuse = null;
     for (Series s : series) {
       ev.qc.maybeCheckTimeout();
-      reuse = load(s, minRef - lb, maxRef, false, buf, reuse);
+      reuse = load(s, minRef - lb, maxRef, false, startValues, buf, reuse);
       if (buf.size() == 0) {
         continue;
       }
@@ -181,7 +236,9 @@ final class SelectorEval {
             throw new QueryException(
                 "this should be an info metric, with float samples: " + s.labels());
           }
-          if (timestampValues) {
+          if (startValues) {
+            res.addF(t, buf.histogramStart(hp - 1) / 1000.0);
+          } else if (timestampValues) {
             res.addF(t, st / 1000.0);
           } else {
             res.addH(t, h);
@@ -191,7 +248,8 @@ final class SelectorEval {
           if (StaleNaN.is(v)) {
             continue;
           }
-          res.addF(t, timestampValues ? st / 1000.0 : v);
+          res.addF(t, startValues ? buf.floatStart(fp - 1) / 1000.0
+              : timestampValues ? st / 1000.0 : v);
         }
         if (sink == null) {
           ev.qc.addSamples(1);

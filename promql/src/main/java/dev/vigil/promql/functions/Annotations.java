@@ -74,6 +74,11 @@ public final class Annotations {
         pos);
   }
 
+  public static Annotation startTimeOverlap(String metricName, PositionRange pos) {
+    return warn("sample has start time that overlaps with previous sample timestamp for metric "
+        + GoFormat.quote(metricName), pos);
+  }
+
   public static Annotation possibleNonCounter(String metricName, PositionRange pos) {
     return info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
         + GoFormat.quote(metricName), pos);

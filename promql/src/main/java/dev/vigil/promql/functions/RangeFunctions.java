@@ -338,18 +338,27 @@ final class RangeFunctions {
     boolean havePrev = false;
     double prevF = 0;
     FloatHistogram prevH = null;
+    long prevT = 0;
+    long prevSt = 0;
     while (fi < w.fTo || hi < w.hTo) {
       double curF = 0;
       FloatHistogram curH = null;
+      long curT;
+      long curSt;
       if (hi >= w.hTo || (fi < w.fTo && w.ft[fi] < w.ht[hi])) {
+        curT = w.ft[fi];
+        curSt = w.floatStart(fi);
         curF = w.fv[fi++];
       } else {
+        curT = w.ht[hi];
+        curSt = w.histogramStart(hi);
         curH = w.hv[hi++];
       }
       if (havePrev) {
+        boolean startReset = resets && StartTimestamps.isReset(prevSt, prevT, curSt, curT);
         if (prevH == null && curH == null) {
           if (resets) {
-            if (curF < prevF) {
+            if (curF < prevF || startReset) {
               count++;
             }
           } else if (curF != prevF && !(Double.isNaN(curF) && Double.isNaN(prevF))) {
@@ -357,13 +366,16 @@ final class RangeFunctions {
           }
         } else if (prevH == null || curH == null) {
           count++;
-        } else if (resets ? curH.detectReset(prevH) : !sameHistogram(curH, prevH)) {
+        } else if (resets ? startReset || curH.detectReset(prevH)
+            : !sameHistogram(curH, prevH)) {
           count++;
         }
       }
       havePrev = true;
       prevF = curF;
       prevH = curH;
+      prevT = curT;
+      prevSt = curSt;
     }
     return out.setFloat(count);
   }

@@ -48,7 +48,7 @@ final class RateFunctions {
     if (nh > 0) {
       return histogramExtrapolatedRate(w, ctx, isCounter, isRate, out);
     }
-    if (nf < 2) {
+    if (nf == 0) {
       return false;
     }
     long[] ft = w.ft;
@@ -58,9 +58,11 @@ final class RateFunctions {
     long firstT = ft[first];
     long lastT = ft[last];
     double result = fv[last] - fv[first];
-    // The prefix count of drops lets windows without a counter reset skip the correction loop;
-    // with one, the loop adds exactly as Prometheus does (same order, same rounding).
-    if (isCounter && resetsBetween(w, first, last)) {
+    if (isCounter && w.fst != null) {
+      result += startAwareCorrection(w, ctx, first, last);
+    } else if (isCounter && resetsBetween(w, first, last)) {
+      // The prefix count of drops lets windows without a counter reset skip the correction
+      // loop; with one, the loop adds exactly as Prometheus does (same order, same rounding).
       double prev = fv[first];
       for (int i = first + 1; i <= last; i++) {
         double cur = fv[i];
@@ -74,18 +76,29 @@ final class RateFunctions {
     double durationToStart = (firstT - w.rangeStart) / 1000.0;
     double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
     double sampledInterval = (lastT - firstT) / 1000.0;
-    double averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne;
+    double averageDurationBetweenSamples =
+        numSamplesMinusOne > 0 ? sampledInterval / numSamplesMinusOne : 0;
     double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-    if (durationToStart >= extrapolationThreshold) {
-      durationToStart = averageDurationBetweenSamples / 2;
-    }
-    if (isCounter) {
-      double durationToZero = durationToStart;
-      if (result > 0 && fv[first] >= 0) {
-        durationToZero = sampledInterval * (fv[first] / result);
+    long firstSt = w.floatStart(first);
+    if (isCounter && startsInside(firstSt, w.rangeStart, firstT)) {
+      // A zero sample at the first sample's start stands in for extrapolation to the left.
+      durationToStart = 0;
+      sampledInterval = (lastT - firstSt) / 1000.0;
+      result += fv[first];
+    } else if (numSamplesMinusOne == 0) {
+      return false;
+    } else {
+      if (durationToStart >= extrapolationThreshold) {
+        durationToStart = averageDurationBetweenSamples / 2;
       }
-      if (durationToZero < durationToStart) {
-        durationToStart = durationToZero;
+      if (isCounter) {
+        double durationToZero = durationToStart;
+        if (result > 0 && fv[first] >= 0) {
+          durationToZero = sampledInterval * (fv[first] / result);
+        }
+        if (durationToZero < durationToStart) {
+          durationToStart = durationToZero;
+        }
       }
     }
     if (durationToEnd >= extrapolationThreshold) {
@@ -101,16 +114,48 @@ final class RateFunctions {
     return out.setFloat(result * factor);
   }
 
+  /**
+   * Whether a start timestamp points inside the window before its first sample ({@code
+   * rangeStart} is exclusive), so the counter can be taken as zero there.
+   */
+  private static boolean startsInside(long st, long rangeStart, long firstT) {
+    return st != 0 && st > rangeStart && st < firstT;
+  }
+
+  /**
+   * The counter-reset correction of floats [first, last] when start timestamps are known: a
+   * drop or a start-timestamp reset adds the previous value. Warns once per series about an
+   * overlapping start timestamp.
+   */
+  private static double startAwareCorrection(Window w, FunctionContext ctx, int first,
+      int last) {
+    double correction = 0;
+    boolean overlap = false;
+    for (int i = first + 1; i <= last; i++) {
+      long prevSt = w.fst[i - 1];
+      long prevT = w.ft[i - 1];
+      long st = w.fst[i];
+      if (!overlap && StartTimestamps.overlaps(prevSt, prevT, st)) {
+        ctx.annotate(Annotations.startTimeOverlap(w.metricName(), w.argPos));
+        overlap = true;
+      }
+      if (w.fv[i] < w.fv[i - 1] || StartTimestamps.isReset(prevSt, prevT, st, w.ft[i])) {
+        correction += w.fv[i - 1];
+      }
+    }
+    return correction;
+  }
+
   private static boolean histogramExtrapolatedRate(Window w, FunctionContext ctx,
       boolean isCounter, boolean isRate, RangeOut out) {
     int first = w.hFrom;
     int last = w.hTo - 1;
-    if (last - first < 1) {
-      return false;
-    }
-    FloatHistogram result = histogramRate(w, ctx, isCounter);
-    if (result == null) {
-      return false;
+    FloatHistogram result = null;
+    if (last > first) {
+      result = histogramRate(w, ctx, isCounter);
+      if (result == null) {
+        return false;
+      }
     }
     long firstT = w.ht[first];
     long lastT = w.ht[last];
@@ -118,18 +163,41 @@ final class RateFunctions {
     double durationToStart = (firstT - w.rangeStart) / 1000.0;
     double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
     double sampledInterval = (lastT - firstT) / 1000.0;
-    double averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne;
+    double averageDurationBetweenSamples =
+        numSamplesMinusOne > 0 ? sampledInterval / numSamplesMinusOne : 0;
     double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-    if (durationToStart >= extrapolationThreshold) {
-      durationToStart = averageDurationBetweenSamples / 2;
-    }
-    if (isCounter) {
-      double durationToZero = durationToStart;
-      if (result.count() > 0 && w.hv[first].count() >= 0) {
-        durationToZero = sampledInterval * (w.hv[first].count() / result.count());
+    long firstSt = w.histogramStart(first);
+    if (isCounter && startsInside(firstSt, w.rangeStart, firstT)) {
+      durationToStart = 0;
+      sampledInterval = (lastT - firstSt) / 1000.0;
+      if (result == null) {
+        result = w.hv[first];
+      } else {
+        try {
+          CombineResult r = result.add(w.hv[first]);
+          if (r.customBoundsReconciled()) {
+            ctx.annotate(Annotations.mismatchedCustomBuckets("addition", w.argPos));
+          }
+          result = r.histogram();
+        } catch (IncompatibleHistogramsException e) {
+          ctx.annotate(Annotations.mixedExponentialCustom(w.metricName(), w.argPos));
+          return false;
+        }
       }
-      if (durationToZero < durationToStart) {
-        durationToStart = durationToZero;
+    } else if (numSamplesMinusOne == 0) {
+      return false;
+    } else {
+      if (durationToStart >= extrapolationThreshold) {
+        durationToStart = averageDurationBetweenSamples / 2;
+      }
+      if (isCounter) {
+        double durationToZero = durationToStart;
+        if (result.count() > 0 && w.hv[first].count() >= 0) {
+          durationToZero = sampledInterval * (w.hv[first].count() / result.count());
+        }
+        if (durationToZero < durationToStart) {
+          durationToStart = durationToZero;
+        }
       }
     }
     if (durationToEnd >= extrapolationThreshold) {
@@ -185,7 +253,8 @@ final class RateFunctions {
     }
     if (isCounter) {
       FloatHistogram second = hv[from + 1];
-      if (second.detectReset(prev)) {
+      if (StartTimestamps.isReset(w.histogramStart(from), w.ht[from],
+          w.histogramStart(from + 1), w.ht[from + 1]) || second.detectReset(prev)) {
         prev = emptyLike(second);
         custom = second.usesCustomBuckets();
       }
@@ -218,9 +287,16 @@ final class RateFunctions {
     boolean reconciled = acc.customBoundsReconciled();
     if (isCounter) {
       FloatHistogram p = prev;
+      boolean overlap = false;
       for (int i = from + 1; i < to; i++) {
         FloatHistogram cur = hv[i];
-        if (cur.detectReset(p)) {
+        long prevSt = w.histogramStart(i - 1);
+        long st = w.histogramStart(i);
+        if (!overlap && StartTimestamps.overlaps(prevSt, w.ht[i - 1], st)) {
+          ctx.annotate(Annotations.startTimeOverlap(name, w.argPos));
+          overlap = true;
+        }
+        if (StartTimestamps.isReset(prevSt, w.ht[i - 1], st, w.ht[i]) || cur.detectReset(p)) {
           if (!acc.add(p)) {
             ctx.annotate(Annotations.mixedExponentialCustom(name, w.argPos));
             return null;
@@ -516,24 +592,31 @@ final class RateFunctions {
     int fi = w.fTo - 1;
     int hi = w.hTo - 1;
     // pick latest
+    long st0;
+    long st1;
     boolean takeH = hi >= w.hFrom && (fi < w.fFrom || w.ht[hi] > w.ft[fi]);
     if (takeH) {
+      st1 = w.histogramStart(hi);
       t1 = w.ht[hi--];
       h1 = true;
     } else {
+      st1 = w.floatStart(fi);
       t1 = w.ft[fi];
       f1 = w.fv[fi--];
       h1 = false;
     }
     takeH = hi >= w.hFrom && (fi < w.fFrom || w.ht[hi] > w.ft[fi]);
     if (takeH) {
+      st0 = w.histogramStart(hi);
       t0 = w.ht[hi];
       h0 = true;
     } else {
+      st0 = w.floatStart(fi);
       t0 = w.ft[fi];
       f0 = w.fv[fi];
       h0 = false;
     }
+    boolean startReset = StartTimestamps.isReset(st0, t0, st1, t1);
     long sampledInterval = t1 - t0;
     if (sampledInterval == 0) {
       return false;
@@ -555,7 +638,7 @@ final class RateFunctions {
         ctx.annotate(Annotations.nativeHistogramNotGauge(name, w.argPos));
       }
       FloatHistogram res = a;
-      if (!isRate || !a.detectReset(b)) {
+      if (!isRate || (!startReset && !a.detectReset(b))) {
         try {
           CombineResult cr = a.sub(b);
           res = cr.histogram();
@@ -574,7 +657,7 @@ final class RateFunctions {
       return out.setHistogram(res);
     }
     double result = f1;
-    if (!isRate || !(f1 < f0)) {
+    if (!isRate || !(f1 < f0 || startReset)) {
       result = f1 - f0;
     }
     if (isRate) {

@@ -20,6 +20,14 @@ public final class Window {
   public FloatHistogram[] hv;
   public int hFrom;
   public int hTo;
+  /**
+   * Start timestamps parallel to {@code ft} / {@code ht} (0 = unknown), or null when the
+   * engine does not pass them (start timestamps off, a function that ignores them, subquery
+   * input, or a series without any). Read them with {@link #floatStart} / {@link
+   * #histogramStart}.
+   */
+  public long[] fst;
+  public long[] hst;
   /** Exclusive start of the range: evaluation time - offset - range. */
   public long rangeStart;
   /** Inclusive end of the range: evaluation time - offset. */
@@ -40,6 +48,16 @@ public final class Window {
 
   /** Position of the range argument, for annotations. */
   public PositionRange argPos = PositionRange.NONE;
+
+  /** Start timestamp of float sample {@code i} (an index into {@code ft}), 0 if unknown. */
+  public long floatStart(int i) {
+    return fst == null ? 0 : fst[i];
+  }
+
+  /** Start timestamp of histogram sample {@code i} (an index into {@code ht}), 0 if unknown. */
+  public long histogramStart(int i) {
+    return hst == null ? 0 : hst[i];
+  }
 
   public int floatCount() {
     return fTo - fFrom;

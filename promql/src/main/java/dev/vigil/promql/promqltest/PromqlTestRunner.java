@@ -114,12 +114,14 @@ public final class PromqlTestRunner {
     Appender app = storage.appender();
     for (SeriesDescription sd : l.series()) {
       long t = 0;
-      for (SequenceValue v : sd.values()) {
+      for (int i = 0; i < sd.values().size(); i++) {
+        SequenceValue v = sd.values().get(i);
         if (!v.omitted()) {
+          long st = sd.startTimestamp(i, t);
           if (v.histogram() != null) {
-            app.appendHistogram(0, sd.labels(), t, v.histogram());
+            app.appendHistogramWithStart(0, sd.labels(), st, t, v.histogram());
           } else {
-            app.append(0, sd.labels(), t, v.value());
+            app.appendWithStart(0, sd.labels(), st, t, v.value());
           }
         }
         t += l.intervalMillis();

@@ -143,7 +143,7 @@ public final class SeriesDescriptionParser {
     }
     pos++;
     try {
-      return GoStrings.unquote(text.substring(s, pos));
+      return StringLiterals.unquote(text.substring(s, pos));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw error("invalid string " + text.substring(s, pos) + ": " + e.getMessage());
     }

@@ -67,32 +67,40 @@ public final class TestScriptParser {
     }
     long interval = duration(m.group(2), i, "step");
     List<SeriesDescription> series = new ArrayList<>();
+    StartTimestampLine.Parsed pendingStart = null;
+    int pendingStartLine = 0;
     while (i + 1 < lines.length && !lines[i + 1].isEmpty()) {
       i++;
-      if (isStartTimestampLine(lines[i])) {
-        // Start timestamps (@st lines) are not stored by Vigil's model yet: the line is read
-        // and its samples' start timestamps are dropped; cases that depend on them fail.
+      if (StartTimestampLine.matches(lines[i])) {
+        if (pendingStart != null) {
+          throw new ScriptException(pendingStartLine, "@st line has no following sample line");
+        }
+        pendingStart = StartTimestampLine.parse(lines[i], i + 1);
+        pendingStartLine = i + 1;
         continue;
       }
-      series.add(SeriesDescriptionParser.parse(lines[i], i + 1));
+      SeriesDescription sd = SeriesDescriptionParser.parse(lines[i], i + 1);
+      if (pendingStart != null) {
+        if (!pendingStart.labels().equals(sd.labels())) {
+          throw new ScriptException(pendingStartLine,
+              "@st metric does not match the following sample line metric");
+        }
+        if (pendingStart.offsets().size() != sd.values().size()) {
+          throw new ScriptException(pendingStartLine, "@st line has "
+              + pendingStart.offsets().size() + " values but sample line has "
+              + sd.values().size());
+        }
+        sd = new SeriesDescription(sd.labels(), sd.values(), pendingStart.offsets());
+        pendingStart = null;
+      }
+      series.add(sd);
+    }
+    if (pendingStart != null) {
+      throw new ScriptException(pendingStartLine, "@st line has no following sample line");
     }
     cmds.add(new Command.Load(
         series.isEmpty() ? i + 1 : i + 1 - series.size(), interval, m.group(1) != null, series));
     return i;
-  }
-
-  private static boolean isStartTimestampLine(String l) {
-    int space = indexOfSpace(l);
-    return space > 0 && l.substring(0, space).endsWith("@st");
-  }
-
-  private static int indexOfSpace(String l) {
-    for (int i = 0; i < l.length(); i++) {
-      if (l.charAt(i) == ' ' || l.charAt(i) == '\t') {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static int parseEval(String[] lines, int i, List<Command> cmds) {
@@ -163,7 +171,7 @@ public final class TestScriptParser {
             throw new ScriptException(i + 1,
                 "expected string literal not valid - a quoted string literal is required");
           }
-          cmd.expectedString = GoStrings.unquote(lit);
+          cmd.expectedString = StringLiterals.unquote(lit);
           cmd.excludeFromRangeQuery = true;
           continue;
         }

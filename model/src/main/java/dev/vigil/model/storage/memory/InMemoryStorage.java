@@ -62,29 +62,44 @@ public final class InMemoryStorage implements Storage {
   private final class MemAppender implements Appender {
     private final List<Labels> labels = new ArrayList<>();
     private long[] ts = new long[16];
+    private long[] sts = new long[16];
     private double[] vs = new double[16];
     private final List<FloatHistogram> hs = new ArrayList<>();
 
     @Override
     public long append(long ref, Labels l, long t, double v) {
-      add(l, t, v, null);
+      add(l, 0, t, v, null);
       return 0;
     }
 
     @Override
     public long appendHistogram(long ref, Labels l, long t, FloatHistogram h) {
-      add(l, t, 0, h);
+      add(l, 0, t, 0, h);
       return 0;
     }
 
-    private void add(Labels l, long t, double v, FloatHistogram h) {
+    @Override
+    public long appendWithStart(long ref, Labels l, long st, long t, double v) {
+      add(l, st, t, v, null);
+      return 0;
+    }
+
+    @Override
+    public long appendHistogramWithStart(long ref, Labels l, long st, long t, FloatHistogram h) {
+      add(l, st, t, 0, h);
+      return 0;
+    }
+
+    private void add(Labels l, long st, long t, double v, FloatHistogram h) {
       int i = labels.size();
       if (i == ts.length) {
         ts = Arrays.copyOf(ts, i * 2);
+        sts = Arrays.copyOf(sts, i * 2);
         vs = Arrays.copyOf(vs, i * 2);
       }
       labels.add(l);
       ts[i] = t;
+      sts[i] = st;
       vs[i] = v;
       hs.add(h);
     }
@@ -94,7 +109,8 @@ public final class InMemoryStorage implements Storage {
       lock.writeLock().lock();
       try {
         for (int i = 0; i < labels.size(); i++) {
-          series.computeIfAbsent(labels.get(i), MemSeries::new).put(ts[i], vs[i], hs.get(i));
+          series.computeIfAbsent(labels.get(i), MemSeries::new)
+              .put(sts[i], ts[i], vs[i], hs.get(i));
         }
       } finally {
         lock.writeLock().unlock();
@@ -208,6 +224,7 @@ public final class InMemoryStorage implements Storage {
   private static final class MemSeries implements Series {
     private final Labels labels;
     private long[] t;
+    private long[] st; // start timestamps, 0 = unknown; null array while every one is unknown
     private double[] v;
     private FloatHistogram[] h; // null entries for float samples; null array if none so far
     private int n;
@@ -218,21 +235,29 @@ public final class InMemoryStorage implements Storage {
       this.v = new double[8];
     }
 
-    private MemSeries(Labels labels, long[] t, double[] v, FloatHistogram[] h, int n) {
+    private MemSeries(
+        Labels labels, long[] t, long[] st, double[] v, FloatHistogram[] h, int n) {
       this.labels = labels;
       this.t = t;
+      this.st = st;
       this.v = v;
       this.h = h;
       this.n = n;
     }
 
-    void put(long ts, double val, FloatHistogram hist) {
+    void put(long start, long ts, double val, FloatHistogram hist) {
       int i = Arrays.binarySearch(t, 0, n, ts);
       if (hist != null && h == null) {
         h = new FloatHistogram[t.length];
       }
+      if (start != 0 && st == null) {
+        st = new long[t.length];
+      }
       if (i >= 0) {
         v[i] = val;
+        if (st != null) {
+          st[i] = start;
+        }
         if (h != null) {
           h[i] = hist;
         }
@@ -245,6 +270,13 @@ public final class InMemoryStorage implements Storage {
         if (h != null) {
           h = Arrays.copyOf(h, n * 2);
         }
+        if (st != null) {
+          st = Arrays.copyOf(st, n * 2);
+        }
+      }
+      if (st != null) {
+        System.arraycopy(st, at, st, at + 1, n - at);
+        st[at] = start;
       }
       System.arraycopy(t, at, t, at + 1, n - at);
       System.arraycopy(v, at, v, at + 1, n - at);
@@ -293,7 +325,8 @@ public final class InMemoryStorage implements Storage {
       while (to < n && t[to] <= maxT) {
         to++;
       }
-      return new MemSeries(labels, Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(v, from, to),
+      return new MemSeries(labels, Arrays.copyOfRange(t, from, to),
+          st == null ? null : Arrays.copyOfRange(st, from, to), Arrays.copyOfRange(v, from, to),
           h == null ? null : Arrays.copyOfRange(h, from, to), to - from);
     }
 
@@ -355,6 +388,11 @@ public final class InMemoryStorage implements Storage {
     @Override
     public FloatHistogram atHistogram() {
       return s.h[i];
+    }
+
+    @Override
+    public long atST() {
+      return s.st == null ? 0 : s.st[i];
     }
   }
 }

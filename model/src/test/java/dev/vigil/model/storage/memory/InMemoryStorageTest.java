@@ -53,4 +53,63 @@ class InMemoryStorageTest {
     a.commit();
     assertThat(s.seriesCount()).isZero();
   }
+
+  @Test
+  void keepsStartTimestampsAndReportsZeroWhereUnknown() {
+    InMemoryStorage s = new InMemoryStorage();
+    Appender a = s.appender();
+    Labels x = Labels.of("__name__", "x");
+    a.append(0, x, 10, 1);
+    a.appendWithStart(0, x, 25, 30, 3);
+    a.appendWithStart(0, x, 15, 20, 2); // inserted before 30: its ST must move with it
+    a.commit();
+    try (Querier q = s.querier(0, 100)) {
+      SeriesSet set = q.select(true, SelectHints.range(0, 100), List.of());
+      assertThat(set.next()).isTrue();
+      SampleIterator it = set.at().iterator(null);
+      long[] expected = {0, 15, 25};
+      for (long st : expected) {
+        assertThat(it.next()).isEqualTo(ValueKind.FLOAT);
+        assertThat(it.atST()).isEqualTo(st);
+      }
+    }
+  }
+
+  @Test
+  void appenderWithoutStartTimestampsDropsThem() {
+    InMemoryStorage backing = new InMemoryStorage();
+    Appender inner = backing.appender();
+    Appender plain = new Appender() {
+      @Override
+      public long append(long ref, Labels l, long t, double v) {
+        return inner.append(ref, l, t, v);
+      }
+
+      @Override
+      public long appendHistogram(long ref, Labels l, long t,
+          dev.vigil.model.histogram.FloatHistogram h) {
+        return inner.appendHistogram(ref, l, t, h);
+      }
+
+      @Override
+      public void commit() {
+        inner.commit();
+      }
+
+      @Override
+      public void rollback() {
+        inner.rollback();
+      }
+    };
+    plain.appendWithStart(0, Labels.of("__name__", "x"), 5, 10, 1);
+    plain.commit();
+    try (Querier q = backing.querier(0, 100)) {
+      SeriesSet set = q.select(true, SelectHints.range(0, 100), List.of());
+      assertThat(set.next()).isTrue();
+      SampleIterator it = set.at().iterator(null);
+      assertThat(it.next()).isEqualTo(ValueKind.FLOAT);
+      assertThat(it.atT()).isEqualTo(10);
+      assertThat(it.atST()).isZero();
+    }
+  }
 }
