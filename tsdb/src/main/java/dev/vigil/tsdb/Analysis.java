@@ -10,31 +10,50 @@ import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@code vigil tsdb analyze} prints for one database (like {@code promtool tsdb analyze}):
- * block sizes and bytes per sample, head size, and the highest-cardinality metrics and labels.
+ * block sizes and bytes per sample, head size, the label index statistics and the
+ * highest-cardinality metrics, label names and label pairs, over head and blocks together.
  *
  * @param blocks one summary per block, oldest first
- * @param headSeries series in the head with samples
- * @param headSamples samples in the head
+ * @param headSeries series in the head with samples not yet in a block
+ * @param headSamples samples in the head not yet in a block
+ * @param series distinct series (head and blocks)
+ * @param labelNames distinct label names
+ * @param postings distinct label pairs ({@code name=value}), promtool's "postings"
+ * @param postingEntries label pairs summed over all series, promtool's "postings entries"
  * @param topMetrics metric names with the most series (head and blocks), descending
  * @param topLabels label names with the most distinct values, descending
+ * @param topLabelPairs label pairs found in the most series, descending
+ * @param topValueLength label names with the highest summed length of their distinct values
  */
-public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamples,
-    List<Count> topMetrics, List<Count> topLabels) {
+public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamples, long series,
+    long labelNames, long postings, long postingEntries, List<Count> topMetrics,
+    List<Count> topLabels, List<Count> topLabelPairs, List<Count> topValueLength) {
 
   /** A block's figures; {@code bytes} counts index and chunk files. */
   public record BlockSummary(String ulid, long minTime, long maxTime, long series, long samples,
-      long chunks, long bytes) {
+      long chunks, long bytes, int level) {
     public double bytesPerSample() {
       return samples == 0 ? 0 : (double) bytes / samples;
     }
   }
 
   public record Count(String name, long count) {}
+
+  /** Samples in blocks and head together. */
+  public long totalSamples() {
+    long n = headSamples;
+    for (BlockSummary b : blocks) {
+      n += b.samples;
+    }
+    return n;
+  }
 
   /** Scans the whole database (every head sample, every series' labels); not for hot paths. */
   public static Analysis of(Tsdb db, int topN) {
@@ -46,11 +65,12 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
         bytes += l;
       }
       blocks.add(new BlockSummary(m.ulid(), m.minTime(), m.maxTime(), m.numSeries(),
-          m.numSamples(), m.numChunks(), bytes));
+          m.numSamples(), m.numChunks(), bytes, m.level()));
     }
     long headSeries = 0;
     long headSamples = 0;
-    try (Querier q = db.head().querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+    // The head keeps whole chunks straddling the last cut: count only what is not in a block.
+    try (Querier q = db.head().querier(db.head().minValidTime(), Long.MAX_VALUE)) {
       SeriesSet set = q.select(false, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE), List.of());
       SampleIterator reuse = null;
       while (set.next()) {
@@ -62,18 +82,36 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
       }
     }
     Map<String, Long> perMetric = new HashMap<>();
-    Map<String, Long> perLabel = new HashMap<>();
+    Map<String, Set<String>> valuesPerName = new HashMap<>();
+    Map<String, Long> perPair = new HashMap<>();
+    long series = 0;
+    long entries = 0;
     try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE), List.of());
       while (set.next()) {
         Labels l = set.at().labels();
+        series++;
+        entries += l.size();
         perMetric.merge(l.metricName(), 1L, Long::sum);
-      }
-      for (String name : q.labelNames(List.of())) {
-        perLabel.put(name, (long) q.labelValues(name, List.of()).size());
+        for (int i = 0; i < l.size(); i++) {
+          valuesPerName.computeIfAbsent(l.name(i), k -> new HashSet<>()).add(l.value(i));
+          perPair.merge(l.name(i) + "=" + l.value(i), 1L, Long::sum);
+        }
       }
     }
-    return new Analysis(blocks, headSeries, headSamples, top(perMetric, topN), top(perLabel, topN));
+    Map<String, Long> perLabel = new HashMap<>();
+    Map<String, Long> valueLength = new HashMap<>();
+    valuesPerName.forEach((name, values) -> {
+      perLabel.put(name, (long) values.size());
+      long len = 0;
+      for (String v : values) {
+        len += v.length();
+      }
+      valueLength.put(name, len);
+    });
+    return new Analysis(blocks, headSeries, headSamples, series, valuesPerName.size(),
+        perPair.size(), entries, top(perMetric, topN), top(perLabel, topN), top(perPair, topN),
+        top(valueLength, topN));
   }
 
   private static List<Count> top(Map<String, Long> counts, int n) {

@@ -35,6 +35,13 @@ class AnalysisTest {
           new Analysis.Count("up", 1));
       assertThat(an.topLabels()).containsExactly(new Analysis.Count("pod", 10),
           new Analysis.Count("__name__", 2));
+      assertThat(an.series()).isEqualTo(11);
+      assertThat(an.labelNames()).isEqualTo(2);
+      assertThat(an.postings()).isEqualTo(12);
+      assertThat(an.postingEntries()).isEqualTo(22);
+      assertThat(an.topLabelPairs()).containsExactly(new Analysis.Count("__name__=cpu", 10),
+          new Analysis.Count("pod=p0", 2));
+      assertThat(an.totalSamples()).isEqualTo(11 * 200);
     }
   }
 }

@@ -28,6 +28,12 @@ public sealed interface Chunk permits XorChunk, HistogramChunk {
    */
   SampleIterator iterator(SampleIterator reuse);
 
+  /**
+   * Called when the chunk is closed (no more appends): releases buffer slack. Readers created
+   * before keep seeing their prefix. Call under the same lock as appends.
+   */
+  default void trimToSize() {}
+
   /** Decodes {@code data} (as {@link #bytes()} returned it) into a read-only chunk. */
   static Chunk wrap(Encoding encoding, byte[] data, String resource) {
     return switch (encoding) {

@@ -9,10 +9,12 @@ import java.util.Arrays;
  * {@code XORChunk} (layout in {@code FORMAT.md}). Created empty it accepts {@link #append} from
  * one thread; {@link #wrap} gives a read-only chunk over stored bytes.
  */
-public final class XorChunk implements Chunk {
+public final class XorChunk extends BitWriter implements Chunk {
   private static final String RESOURCE = "xor chunk";
 
-  private final BitWriter bits;
+  /** Initial bytes of a head chunk's buffer: header + first sample + ~10 compressed samples. */
+  static final int INITIAL_BYTES = 32;
+
   private final boolean writable;
   private final String resource;
   private int numSamples;
@@ -25,14 +27,14 @@ public final class XorChunk implements Chunk {
   private int trailing;
 
   public XorChunk() {
-    bits = new BitWriter(128);
-    bits.writeBits(0, 16);
+    super(INITIAL_BYTES);
+    writeBits(0, 16);
     writable = true;
     resource = RESOURCE;
   }
 
   private XorChunk(byte[] data, String resource) {
-    bits = new BitWriter(data);
+    super(data);
     writable = false;
     this.resource = resource;
     numSamples = ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
@@ -59,12 +61,18 @@ public final class XorChunk implements Chunk {
 
   @Override
   public int byteLength() {
-    return bits.byteLength();
+    return writtenBytes();
   }
 
   @Override
   public byte[] bytes() {
-    return Arrays.copyOf(bits.buffer(), bits.byteLength());
+    return Arrays.copyOf(buffer(), writtenBytes());
+  }
+
+  /** Drops the unused tail of the buffer; the chunk must not be appended to afterwards. */
+  @Override
+  public void trimToSize() {
+    trimBuffer();
   }
 
   /** Whether another sample fits. */
@@ -87,7 +95,7 @@ public final class XorChunk implements Chunk {
     if (numSamples == 0) {
       long u = (ts << 1) ^ (ts >> 63);
       writeUvarint(u);
-      bits.writeBits(vb, 64);
+      writeBits(vb, 64);
     } else if (numSamples == 1) {
       tDelta = ts - t;
       writeUvarint(tDelta);
@@ -96,19 +104,19 @@ public final class XorChunk implements Chunk {
       long newDelta = ts - t;
       long dod = newDelta - tDelta;
       if (dod == 0) {
-        bits.writeBit(false);
+        writeBit(false);
       } else if (fits(dod, 14)) {
-        bits.writeBits(0b10, 2);
-        bits.writeBits(dod, 14);
+        writeBits(0b10, 2);
+        writeBits(dod, 14);
       } else if (fits(dod, 17)) {
-        bits.writeBits(0b110, 3);
-        bits.writeBits(dod, 17);
+        writeBits(0b110, 3);
+        writeBits(dod, 17);
       } else if (fits(dod, 20)) {
-        bits.writeBits(0b1110, 4);
-        bits.writeBits(dod, 20);
+        writeBits(0b1110, 4);
+        writeBits(dod, 20);
       } else {
-        bits.writeBits(0b1111, 4);
-        bits.writeBits(dod, 64);
+        writeBits(0b1111, 4);
+        writeBits(dod, 64);
       }
       tDelta = newDelta;
       writeValue(vb);
@@ -116,8 +124,8 @@ public final class XorChunk implements Chunk {
     t = ts;
     vBits = vb;
     numSamples++;
-    bits.setByte(0, numSamples >>> 8);
-    bits.setByte(1, numSamples);
+    setByte(0, numSamples >>> 8);
+    setByte(1, numSamples);
   }
 
   /** Prometheus's {@code bitRange}: whether x fits the asymmetric range of an nbits field. */
@@ -127,42 +135,42 @@ public final class XorChunk implements Chunk {
 
   private void writeUvarint(long u) {
     while ((u & ~0x7FL) != 0) {
-      bits.writeByte((int) ((u & 0x7F) | 0x80));
+      writeByte((int) ((u & 0x7F) | 0x80));
       u >>>= 7;
     }
-    bits.writeByte((int) u);
+    writeByte((int) u);
   }
 
   private void writeValue(long vb) {
     long xor = vb ^ vBits;
     if (xor == 0) {
-      bits.writeBit(false);
+      writeBit(false);
       return;
     }
-    bits.writeBit(true);
+    writeBit(true);
     int lead = Long.numberOfLeadingZeros(xor);
     int trail = Long.numberOfTrailingZeros(xor);
     if (lead >= 32) {
       lead = 31; // the field is 5 bits wide
     }
     if (leading != 0xFF && lead >= leading && trail >= trailing) {
-      bits.writeBit(false);
-      bits.writeBits(xor >>> trailing, 64 - leading - trailing);
+      writeBit(false);
+      writeBits(xor >>> trailing, 64 - leading - trailing);
     } else {
       leading = lead;
       trailing = trail;
-      bits.writeBit(true);
-      bits.writeBits(lead, 5);
+      writeBit(true);
+      writeBits(lead, 5);
       int sig = 64 - lead - trail;
-      bits.writeBits(sig, 6); // 64 is written as 0
-      bits.writeBits(xor >>> trail, sig);
+      writeBits(sig, 6); // 64 is written as 0
+      writeBits(xor >>> trail, sig);
     }
   }
 
   @Override
   public SampleIterator iterator(SampleIterator reuse) {
     XorIterator it = reuse instanceof XorIterator x ? x : new XorIterator();
-    it.reset(bits.buffer(), bits.byteLength(), numSamples, resource);
+    it.reset(buffer(), writtenBytes(), numSamples, resource);
     return it;
   }
 }

@@ -125,6 +125,11 @@ final class AppendBatch implements CommitBatch {
     unloggedSeen.clear();
     for (int i = 0; i < n; i++) {
       MemSeries s = series[i];
+      if (s.removed) {
+        // Garbage-collected by a block cut since add(): its samples go to the live series.
+        s = head.getOrCreate(s.labels);
+        series[i] = s;
+      }
       rejected[i] = head.rejectAtCommit(s, ts[i], vs[i], histogram(i));
       if (!rejected[i] && !s.logged && unloggedSeen.get(s.id, -1) < 0) {
         unloggedSeen.put(s.id, nUnlogged);

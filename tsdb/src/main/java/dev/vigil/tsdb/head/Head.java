@@ -9,7 +9,9 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.Storage;
 import dev.vigil.model.storage.StorageException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -29,6 +31,8 @@ public final class Head implements Storage {
   private static final System.Logger LOG = System.getLogger(Head.class.getName());
   private static final int STRIPES = 1 << 12;
   private static final int PAGE_BITS = 12;
+  private static final int MAX_POOLED_BATCH = 1 << 18;
+  private static final int LARGE_BATCH_SLOTS = 2;
 
   final HeadOptions options;
   private final CommitLog log;
@@ -38,6 +42,8 @@ public final class Head implements Storage {
   private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
   private volatile MemSeries[][] pages = new MemSeries[1][];
   private int nextId = 1; // guarded by createLock
+  /** Extra refs of a series replayed under several refs (see replaySeries); under createLock. */
+  private final Map<Integer, int[]> aliases = new HashMap<>();
   final MemPostings postings = new MemPostings();
   private final Interner interner = new Interner();
   private volatile long minTime = Long.MAX_VALUE;
@@ -45,6 +51,7 @@ public final class Head implements Storage {
   /** Samples before this are in blocks already: appends there are out of bounds. */
   private volatile long minValidTime = Long.MIN_VALUE;
   private final AtomicLong droppedAtCommit = new AtomicLong();
+  private final AtomicLong removedSeries = new AtomicLong();
   private final AtomicReferenceArray<AppendBatch> batchPool = new AtomicReferenceArray<>(16);
 
   public Head(HeadOptions options, CommitLog log) {
@@ -95,8 +102,11 @@ public final class Head implements Storage {
 
   /**
    * Forgets data before {@code t} (now persisted in a block): whole chunks and out-of-order
-   * samples older than {@code t}, and from now on rejects appends before {@code t}. Series stay
-   * (their ids are referenced by the WAL and by callers' cached refs).
+   * samples older than {@code t}, and from now on rejects appends before {@code t}. Series left
+   * without any sample are garbage-collected: removed from the label map, the id table and the
+   * postings (their ids are never reused, so a caller's cached ref just misses and falls back to
+   * the labels; an appender still holding such a series re-resolves it by labels at commit).
+   * Call {@code Tsdb}'s WAL checkpoint afterwards: it no longer writes the removed series.
    */
   public void truncateBefore(long t) {
     synchronized (commitLock) {
@@ -105,24 +115,60 @@ public final class Head implements Storage {
       }
       long newMin = Long.MAX_VALUE;
       MemSeries[][] ps = pages;
-      for (MemSeries[] page : ps) {
+      for (int p = 0; p < ps.length; p++) {
+        MemSeries[] page = ps[p];
         if (page == null) {
           continue;
         }
-        for (MemSeries s : page) {
-          if (s == null) {
-            continue;
+        for (int i = 0; i < page.length; i++) {
+          MemSeries s = page[i];
+          if (s == null || s.id != ((p << PAGE_BITS) | i)) {
+            continue; // empty, or an alias of a series replayed under two refs
           }
+          boolean empty;
           synchronized (lockFor(s.id)) {
             s.truncateBefore(t);
-            if (s.hasData()) {
+            empty = !s.hasData();
+            if (!empty) {
               newMin = Math.min(newMin, s.dataMinT());
             }
+          }
+          if (empty && s.maxT < t) {
+            remove(s);
           }
         }
       }
       minTime = newMin;
     }
+  }
+
+  /** Series garbage-collected so far by {@link #truncateBefore}. */
+  public long removedSeries() {
+    return removedSeries.get();
+  }
+
+  // Under commitLock: no commit can be applying to s meanwhile.
+  private void remove(MemSeries s) {
+    synchronized (createLock) {
+      s.removed = true;
+      byLabels.remove(s.labels, s);
+      clearSlot(s.id);
+      int[] extra = aliases.remove(s.id);
+      if (extra != null) {
+        for (int a : extra) {
+          clearSlot(a);
+        }
+      }
+      postings.remove(s.id, s.labels);
+      removedSeries.incrementAndGet();
+    }
+  }
+
+  // Under createLock.
+  private void clearSlot(int id) {
+    MemSeries[][] ps = pages;
+    ps[id >>> PAGE_BITS][id & ((1 << PAGE_BITS) - 1)] = null;
+    pages = ps; // volatile write publishes the cleared slot
   }
 
   /** What {@link #forEachSeries} hands out: one series and its samples from a given time. */
@@ -159,13 +205,15 @@ public final class Head implements Storage {
    */
   public void forEachSeries(long from, SeriesVisitor visitor) {
     MemSeries[][] ps = pages;
-    for (MemSeries[] page : ps) {
+    for (int p = 0; p < ps.length; p++) {
+      MemSeries[] page = ps[p];
       if (page == null) {
         continue;
       }
-      for (MemSeries s : page) {
-        if (s == null) {
-          continue;
+      for (int i = 0; i < page.length; i++) {
+        MemSeries s = page[i];
+        if (s == null || s.id != ((p << PAGE_BITS) | i)) {
+          continue; // empty, or an alias of a series replayed under two refs
         }
         SampleIterator it;
         synchronized (lockFor(s.id)) {
@@ -188,10 +236,15 @@ public final class Head implements Storage {
 
   void returnBatch(AppendBatch b) {
     b.reset();
-    if (b.capacity() > 1 << 16) {
+    int cap = b.capacity();
+    if (cap > MAX_POOLED_BATCH) {
       return; // an outsized request: let it go rather than pin its arrays
     }
-    for (int i = 0; i < batchPool.length(); i++) {
+    // Large batches (one sample for each of 100k series, ~8 MB of arrays) may only use the
+    // first LARGE_BATCH_SLOTS slots: a steady large-batch ingest reuses its arrays instead of
+    // regrowing them per request (~100 B of garbage per sample), at a bounded pinned cost.
+    int slots = cap > 1 << 16 ? LARGE_BATCH_SLOTS : batchPool.length();
+    for (int i = 0; i < slots; i++) {
       if (batchPool.compareAndSet(i, null, b)) {
         return;
       }
@@ -236,6 +289,15 @@ public final class Head implements Storage {
       throw new StorageException("series with no labels");
     }
     MemSeries s = new MemSeries(id, interner.intern(labels));
+    setSlot(id, s);
+    postings.add(id, s.labels);
+    byLabels.put(s.labels, s);
+    nextId = Math.max(nextId, id + 1);
+    return s;
+  }
+
+  // Under createLock.
+  private void setSlot(int id, MemSeries s) {
     int page = id >>> PAGE_BITS;
     MemSeries[][] ps = pages;
     if (page >= ps.length) {
@@ -246,10 +308,6 @@ public final class Head implements Storage {
     }
     ps[page][id & ((1 << PAGE_BITS) - 1)] = s;
     pages = ps; // volatile write publishes the slot too
-    postings.add(id, s.labels);
-    byLabels.put(s.labels, s);
-    nextId = Math.max(nextId, id + 1);
-    return s;
   }
 
   /** Replay: recreates a series under the id it had when logged. Idempotent. */
@@ -261,9 +319,17 @@ public final class Head implements Storage {
       MemSeries existing = byLabels.get(labels);
       if (existing != null) {
         existing.logged = true;
-        if (existing.id != ref) {
-          LOG.log(System.Logger.Level.WARNING, "series {0} logged twice with refs {1} and {2}",
+        if (existing.id != ref && byId(ref) == null) {
+          // The series was garbage-collected and re-created under a new ref before the WAL
+          // was checkpointed (or logged twice): both refs lead to one series.
+          LOG.log(System.Logger.Level.DEBUG, "series {0} logged with refs {1} and {2}",
               labels, existing.id, ref);
+          setSlot((int) ref, existing);
+          int[] a = aliases.get(existing.id);
+          a = a == null ? new int[1] : Arrays.copyOf(a, a.length + 1);
+          a[a.length - 1] = (int) ref;
+          aliases.put(existing.id, a);
+          nextId = Math.max(nextId, (int) ref + 1);
         }
         return;
       }

@@ -14,7 +14,7 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * The head's inverted index: label name → value → bitmap of series ids, plus all ids.
  * Thread-safe: series are added under the write lock; lookups run under the read lock and
- * return fresh bitmaps the caller owns. Series are never removed until the head is truncated.
+ * return fresh bitmaps the caller owns. Series are removed when the head garbage-collects them.
  */
 final class MemPostings {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -29,6 +29,32 @@ final class MemPostings {
             .computeIfAbsent(labels.value(i), k -> new RoaringBitmap()).add(id);
       }
       all.add(id);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Removes a series (garbage collection); drops bitmaps and names left empty. */
+  void remove(int id, Labels labels) {
+    lock.writeLock().lock();
+    try {
+      for (int i = 0; i < labels.size(); i++) {
+        HashMap<String, RoaringBitmap> values = index.get(labels.name(i));
+        if (values == null) {
+          continue;
+        }
+        RoaringBitmap b = values.get(labels.value(i));
+        if (b != null) {
+          b.remove(id);
+          if (b.isEmpty()) {
+            values.remove(labels.value(i));
+            if (values.isEmpty()) {
+              index.remove(labels.name(i));
+            }
+          }
+        }
+      }
+      all.remove(id);
     } finally {
       lock.writeLock().unlock();
     }

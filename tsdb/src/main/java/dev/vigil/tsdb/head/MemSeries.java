@@ -21,25 +21,50 @@ final class MemSeries {
   final Labels labels;
   /** Set once a series record for this series is in the commit log. */
   volatile boolean logged;
+  /**
+   * Set (under the head's commit lock) when the head garbage-collected the series; an appender
+   * holding it re-resolves its labels at commit.
+   */
+  boolean removed;
 
   // In-order data: chunks[0..nChunks), the last one open for appends.
-  private Chunk[] chunks = new Chunk[2];
-  private long[] chunkMinT = new long[2];
-  private long[] chunkMaxT = new long[2];
+  // Capacity 1: an active series mostly has one chunk (saves ~16 bytes per series).
+  private Chunk[] chunks = new Chunk[1];
+  private long[] chunkMinT = new long[1];
+  private long[] chunkMaxT = new long[1];
   private int nChunks;
   long minT = Long.MAX_VALUE;
   long maxT = Long.MIN_VALUE;
   private long lastVBits;
   private FloatHistogram lastH;
 
-  // Out-of-order samples, sorted by time, kept apart and merged on read.
-  private long[] oooT;
-  private double[] oooV;
-  private FloatHistogram[] oooH;
-  private int oooN;
+  // Out-of-order samples and tombstones, null until the first of either.
+  private Rare rare;
 
-  /** Tombstones: sorted disjoint closed intervals [min0, max0, ...], hidden on read. */
-  private long[] deleted;
+  /**
+   * State most series never have, kept apart so a plain series carries one null reference
+   * instead of five fields (head memory per series).
+   */
+  private static final class Rare {
+    // Out-of-order samples, sorted by time, kept apart and merged on read.
+    long[] oooT;
+    double[] oooV;
+    FloatHistogram[] oooH;
+    int oooN;
+    /** Tombstones: sorted disjoint closed intervals [min0, max0, ...], hidden on read. */
+    long[] deleted;
+  }
+
+  private Rare rare() {
+    if (rare == null) {
+      rare = new Rare();
+    }
+    return rare;
+  }
+
+  private int oooN() {
+    return rare == null ? 0 : rare.oooN;
+  }
 
   MemSeries(int id, Labels labels) {
     this.id = id;
@@ -47,16 +72,16 @@ final class MemSeries {
   }
 
   boolean hasData() {
-    return nChunks > 0 || oooN > 0;
+    return nChunks > 0 || oooN() > 0;
   }
 
   long dataMinT() {
-    return oooN > 0 ? Math.min(minT, oooT[0]) : minT;
+    return oooN() > 0 ? Math.min(minT, rare.oooT[0]) : minT;
   }
 
   /** Upper bound of the data: {@link #maxT}, or the newest OOO sample if no chunk is left. */
   long dataMaxTBound() {
-    return nChunks > 0 ? maxT : (oooN > 0 ? oooT[oooN - 1] : Long.MIN_VALUE);
+    return nChunks > 0 ? maxT : (oooN() > 0 ? rare.oooT[rare.oooN - 1] : Long.MIN_VALUE);
   }
 
   /** Whether {@code (t, v)} repeats the newest in-order sample exactly (an idempotent retry). */
@@ -76,6 +101,9 @@ final class MemSeries {
     boolean cut = open == null || open.numSamples() >= samplesPerChunk
         || (open instanceof HistogramChunk) != wantHist;
     if (cut) {
+      if (open != null) {
+        open.trimToSize();
+      }
       if (nChunks == chunks.length) {
         chunks = Arrays.copyOf(chunks, nChunks * 2);
         chunkMinT = Arrays.copyOf(chunkMinT, nChunks * 2);
@@ -117,33 +145,34 @@ final class MemSeries {
       System.arraycopy(chunkMaxT, drop, chunkMaxT, 0, nChunks - drop);
       Arrays.fill(chunks, nChunks - drop, nChunks, null);
       nChunks -= drop;
-      if (nChunks == 0 && chunks.length > 2) {
-        chunks = new Chunk[2];
-        chunkMinT = new long[2];
-        chunkMaxT = new long[2];
+      if (nChunks == 0 && chunks.length > 1) {
+        chunks = new Chunk[1];
+        chunkMinT = new long[1];
+        chunkMaxT = new long[1];
       }
     }
     minT = nChunks > 0 ? chunkMinT[0] : Long.MAX_VALUE;
-    if (oooN > 0) {
+    if (oooN() > 0) {
       int keep = 0;
-      while (keep < oooN && oooT[keep] < t) {
+      while (keep < rare.oooN && rare.oooT[keep] < t) {
         keep++;
       }
       if (keep > 0) {
-        System.arraycopy(oooT, keep, oooT, 0, oooN - keep);
-        System.arraycopy(oooV, keep, oooV, 0, oooN - keep);
-        if (oooH != null) {
-          System.arraycopy(oooH, keep, oooH, 0, oooN - keep);
-          Arrays.fill(oooH, oooN - keep, oooN, null);
+        System.arraycopy(rare.oooT, keep, rare.oooT, 0, rare.oooN - keep);
+        System.arraycopy(rare.oooV, keep, rare.oooV, 0, rare.oooN - keep);
+        if (rare.oooH != null) {
+          System.arraycopy(rare.oooH, keep, rare.oooH, 0, rare.oooN - keep);
+          Arrays.fill(rare.oooH, rare.oooN - keep, rare.oooN, null);
         }
-        oooN -= keep;
+        rare.oooN -= keep;
       }
     }
   }
 
   /** Hides samples in {@code [min, max]} from now on (a tombstone). */
   void delete(long min, long max) {
-    deleted = DeletedIntervalsIterator.add(deleted == null ? new long[0] : deleted, min, max);
+    Rare r = rare();
+    r.deleted = DeletedIntervalsIterator.add(r.deleted == null ? new long[0] : r.deleted, min, max);
   }
 
   /**
@@ -164,42 +193,44 @@ final class MemSeries {
 
   /** Inserts an out-of-order sample; a sample at an existing OOO timestamp replaces it. */
   void insertOutOfOrder(long t, double v, FloatHistogram h) {
-    if (oooT == null) {
-      oooT = new long[8];
-      oooV = new double[8];
+    Rare rare = rare();
+    if (rare.oooT == null) {
+      rare.oooT = new long[8];
+      rare.oooV = new double[8];
     }
-    int i = Arrays.binarySearch(oooT, 0, oooN, t);
+    int i = Arrays.binarySearch(rare.oooT, 0, rare.oooN, t);
     if (i >= 0) {
-      oooV[i] = v;
+      rare.oooV[i] = v;
       setOooH(i, h);
       return;
     }
     int at = -i - 1;
-    if (oooN == oooT.length) {
-      oooT = Arrays.copyOf(oooT, oooN * 2);
-      oooV = Arrays.copyOf(oooV, oooN * 2);
-      if (oooH != null) {
-        oooH = Arrays.copyOf(oooH, oooN * 2);
+    if (rare.oooN == rare.oooT.length) {
+      rare.oooT = Arrays.copyOf(rare.oooT, rare.oooN * 2);
+      rare.oooV = Arrays.copyOf(rare.oooV, rare.oooN * 2);
+      if (rare.oooH != null) {
+        rare.oooH = Arrays.copyOf(rare.oooH, rare.oooN * 2);
       }
     }
-    System.arraycopy(oooT, at, oooT, at + 1, oooN - at);
-    System.arraycopy(oooV, at, oooV, at + 1, oooN - at);
-    if (oooH != null) {
-      System.arraycopy(oooH, at, oooH, at + 1, oooN - at);
-      oooH[at] = null;
+    System.arraycopy(rare.oooT, at, rare.oooT, at + 1, rare.oooN - at);
+    System.arraycopy(rare.oooV, at, rare.oooV, at + 1, rare.oooN - at);
+    if (rare.oooH != null) {
+      System.arraycopy(rare.oooH, at, rare.oooH, at + 1, rare.oooN - at);
+      rare.oooH[at] = null;
     }
-    oooT[at] = t;
-    oooV[at] = v;
-    oooN++;
+    rare.oooT[at] = t;
+    rare.oooV[at] = v;
+    rare.oooN++;
     setOooH(at, h);
   }
 
   private void setOooH(int i, FloatHistogram h) {
-    if (h != null && oooH == null) {
-      oooH = new FloatHistogram[oooT.length];
+    Rare rare = this.rare;
+    if (h != null && rare.oooH == null) {
+      rare.oooH = new FloatHistogram[rare.oooT.length];
     }
-    if (oooH != null) {
-      oooH[i] = h;
+    if (rare.oooH != null) {
+      rare.oooH[i] = h;
     }
   }
 
@@ -218,13 +249,15 @@ final class MemSeries {
     long[] maxTs = Arrays.copyOfRange(chunkMaxT, first, nChunks);
     SampleIterator open = n > 0 ? cs[n - 1].iterator(null) : null;
     SampleIterator it = new ChunkChainIterator(cs, maxTs, n, open);
-    if (oooN > 0) {
-      SampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(oooT, oooN),
-          Arrays.copyOf(oooV, oooN), oooH == null ? null : Arrays.copyOf(oooH, oooN), oooN);
+    if (oooN() > 0) {
+      Rare r = rare;
+      SampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN),
+          Arrays.copyOf(r.oooV, r.oooN), r.oooH == null ? null : Arrays.copyOf(r.oooH, r.oooN),
+          r.oooN);
       it = new MergeIterator(it, ooo);
     }
-    if (deleted != null) {
-      it = new DeletedIntervalsIterator(it, deleted);
+    if (rare != null && rare.deleted != null) {
+      it = new DeletedIntervalsIterator(it, rare.deleted);
     }
     return new BoundedIterator(it, mint, maxt);
   }
@@ -236,7 +269,7 @@ final class MemSeries {
 
   /** Whether the series bounds alone prove a sample in range (an endpoint lies inside it). */
   boolean boundsProveSample(long mint, long maxt) {
-    if (deleted != null) {
+    if (rare != null && rare.deleted != null) {
       return false; // a tombstone may hide the bounding samples
     }
     long lo = dataMinT();

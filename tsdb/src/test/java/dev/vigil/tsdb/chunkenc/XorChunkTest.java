@@ -130,6 +130,25 @@ class XorChunkTest {
   }
 
   @Test
+  void trimKeepsBytesAndEarlierIteratorsValid() {
+    XorChunk c = new XorChunk();
+    long[] ts = new long[120];
+    double[] vs = new double[120];
+    for (int i = 0; i < 120; i++) {
+      ts[i] = 1000L + 15_000L * i;
+      vs[i] = i * 0.25 + (i % 7);
+      c.append(ts[i], vs[i]);
+    }
+    SampleIterator before = c.iterator(null);
+    byte[] bytes = c.bytes();
+    c.trimToSize();
+    assertThat(c.bytes()).isEqualTo(bytes);
+    assertThat(c.byteLength()).isEqualTo(bytes.length);
+    assertSamples(before, ts, vs, "iterator created before the trim");
+    assertSamples(c.iterator(null), ts, vs, "iterator created after the trim");
+  }
+
+  @Test
   void truncatedDataThrowsAtEveryLength() {
     Random r = new Random(7);
     XorChunk c = new XorChunk();

@@ -1,0 +1,156 @@
+package dev.vigil.app;
+
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.tsdb.Analysis;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.tenant.TenantDatabases;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil tsdb ...}: inspect a Vigil data directory, as {@code promtool tsdb} does. */
+@Command(name = "tsdb", description = "Inspect TSDB data directories.",
+    subcommands = {TsdbCommand.Analyze.class})
+final class TsdbCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * {@code vigil tsdb analyze DIR}: per tenant what {@code promtool tsdb analyze} prints (series,
+   * label index statistics, highest-cardinality metrics, label names and label pairs) plus the
+   * blocks with their samples, chunks and bytes per sample, and the head. {@code DIR} is a
+   * server data directory (one database per tenant under {@code tenants/}) or one database.
+   * The database must not be open in a running server (its lock is taken).
+   */
+  @Command(name = "analyze", description = "Analyze churn, label pair cardinality and "
+      + "compression of each tenant's database (promtool tsdb analyze).")
+  static final class Analyze implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "Data directory (of the server, or of one database).")
+    Path dir;
+
+    @Option(names = "--tenant", description = "Only this tenant.")
+    String tenant;
+
+    @Option(names = "--limit", defaultValue = "20",
+        description = "How many items to show in each list (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (!Files.isDirectory(dir)) {
+        err.println("error: " + dir + " is not a directory");
+        err.flush();
+        return 1;
+      }
+      List<String[]> dbs = new ArrayList<>(); // {tenant, path}
+      Path tenants = dir.resolve(TenantDatabases.TENANTS_DIR);
+      if (Files.isDirectory(tenants)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tenants)) {
+          for (Path p : ds) {
+            if (Files.isDirectory(p)) {
+              dbs.add(new String[] {p.getFileName().toString(), p.toString()});
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        dbs.sort((a, b) -> a[0].compareTo(b[0]));
+      } else {
+        dbs.add(new String[] {"-", dir.toString()});
+      }
+      if (tenant != null) {
+        dbs.removeIf(d -> !d[0].equals(tenant));
+        if (dbs.isEmpty()) {
+          err.println("error: no tenant " + tenant + " under " + tenants);
+          err.flush();
+          return 1;
+        }
+      }
+      int code = 0;
+      for (String[] d : dbs) {
+        try (Tsdb db = Tsdb.open(Path.of(d[1]), TsdbOptions.defaults())) {
+          print(out, d[0], Analysis.of(db, limit));
+        } catch (StorageException | UncheckedIOException e) {
+          err.println("error: tenant " + d[0] + ": " + e.getMessage());
+          code = 1;
+        }
+      }
+      out.flush();
+      err.flush();
+      return code;
+    }
+
+    static void print(PrintWriter out, String tenant, Analysis a) {
+      out.println("Tenant: " + tenant);
+      long blockSamples = 0;
+      long blockBytes = 0;
+      long blockChunks = 0;
+      for (Analysis.BlockSummary b : a.blocks()) {
+        blockSamples += b.samples();
+        blockBytes += b.bytes();
+        blockChunks += b.chunks();
+      }
+      out.println("Blocks: " + a.blocks().size() + ", samples " + blockSamples + ", chunks "
+          + blockChunks + ", bytes " + blockBytes + ", bytes per sample "
+          + fmt(blockSamples == 0 ? 0 : (double) blockBytes / blockSamples));
+      if (!a.blocks().isEmpty()) {
+        out.printf(Locale.ROOT, "  %-26s %-24s %-10s %7s %10s %12s %10s %12s %9s%n", "BLOCK ULID",
+            "MIN TIME", "DURATION", "LEVEL", "SERIES", "SAMPLES", "CHUNKS", "BYTES", "B/SAMPLE");
+        for (Analysis.BlockSummary b : a.blocks()) {
+          out.printf(Locale.ROOT, "  %-26s %-24s %-10s %7d %10d %12d %10d %12d %9s%n", b.ulid(),
+              Instant.ofEpochMilli(b.minTime()), duration(b.maxTime() - b.minTime()), b.level(),
+              b.series(), b.samples(), b.chunks(), b.bytes(), fmt(b.bytesPerSample()));
+        }
+      }
+      out.println("Head: series " + a.headSeries() + ", samples " + a.headSamples());
+      out.println("Total Series: " + a.series());
+      out.println("Total Samples: " + a.totalSamples());
+      out.println("Label names: " + a.labelNames());
+      out.println("Postings (unique label pairs): " + a.postings());
+      out.println("Postings entries (total label pairs): " + a.postingEntries());
+      list(out, "Label names with highest cumulative label value length:", a.topValueLength());
+      list(out, "Highest cardinality labels:", a.topLabels());
+      list(out, "Highest cardinality metric names:", a.topMetrics());
+      list(out, "Most common label pairs:", a.topLabelPairs());
+      out.println();
+    }
+
+    private static void list(PrintWriter out, String title, List<Analysis.Count> counts) {
+      out.println();
+      out.println(title);
+      for (Analysis.Count c : counts) {
+        out.println(c.count() + " " + c.name());
+      }
+    }
+
+    private static String fmt(double d) {
+      return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    private static String duration(long ms) {
+      return Duration.ofMillis(ms).toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+  }
+}

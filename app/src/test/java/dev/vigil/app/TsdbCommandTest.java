@@ -1,0 +1,89 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TsdbCommandTest {
+  @TempDir
+  Path data;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Two tenants; tenant a has a block (2 h cut) and a head, tenant b only a head. */
+  private void fill() {
+    try (Tsdb a = Tsdb.open(data.resolve("tenants/a"), TsdbOptions.defaults())) {
+      for (long t = 0; t < 4 * 3_600_000L; t += 60_000) {
+        Appender app = a.appender();
+        for (int pod = 0; pod < 5; pod++) {
+          app.append(0, Labels.of("__name__", "cpu", "job", "k", "pod", "p" + pod), t, t / 1000.0);
+        }
+        app.append(0, Labels.of("__name__", "up", "job", "k"), t, 1);
+        app.commit();
+      }
+      assertThat(a.cutBlocks()).hasSize(1);
+    }
+    try (Tsdb b = Tsdb.open(data.resolve("tenants/b"), TsdbOptions.defaults())) {
+      Appender app = b.appender();
+      app.append(0, Labels.of("__name__", "mem", "job", "x"), 1000, 5);
+      app.commit();
+    }
+  }
+
+  @Test
+  void analyzePrintsPerTenantFigures() {
+    fill();
+    Run r = run("tsdb", "analyze", data.toString(), "--limit", "3");
+    assertThat(r.code).as(r.err).isZero();
+    String a = r.out.substring(r.out.indexOf("Tenant: a"), r.out.indexOf("Tenant: b"));
+    assertThat(a).contains("Blocks: 1, samples 720,").contains("Total Series: 6")
+        .contains("Total Samples: 1440").contains("Label names: 3")
+        .contains("Postings (unique label pairs): 8")
+        .contains("Postings entries (total label pairs): 17")
+        .contains("Highest cardinality labels:\n5 pod\n2 __name__\n1 job\n")
+        .contains("Highest cardinality metric names:\n5 cpu\n1 up\n")
+        .contains("Most common label pairs:\n6 job=k\n5 __name__=cpu\n1 __name__=up\n");
+    String b = r.out.substring(r.out.indexOf("Tenant: b"));
+    assertThat(b).contains("Blocks: 0").contains("Head: series 1, samples 1")
+        .contains("Total Series: 1");
+  }
+
+  @Test
+  void analyzeOneTenantOrOneDatabase() {
+    fill();
+    Run r = run("tsdb", "analyze", data.toString(), "--tenant", "b");
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("Tenant: b").doesNotContain("Tenant: a");
+    Run single = run("tsdb", "analyze", data.resolve("tenants/a").toString());
+    assertThat(single.code).isZero();
+    assertThat(single.out).startsWith("Tenant: -").contains("Total Series: 6");
+  }
+
+  @Test
+  void missingDirectoryOrTenantIsAnError() {
+    assertThat(run("tsdb", "analyze", data.resolve("nope").toString()).code).isEqualTo(1);
+    fill();
+    Run r = run("tsdb", "analyze", data.toString(), "--tenant", "zzz");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("no tenant zzz");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.vigil.bench.tsdb;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.Storage;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.head.CommitLog;
+import dev.vigil.tsdb.head.Head;
+import dev.vigil.tsdb.head.HeadOptions;
+import dev.vigil.tsdb.wal.FsyncPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Storage-level append throughput (no HTTP, no protobuf): {@value #SERIES} existing series, each
+ * operation is one sample; one invocation appends one sample to every series in batches of
+ * {@code batch} samples (one appender + commit per batch), 15 s after the previous round.
+ * {@code store=head} is the in-memory head alone, {@code store=tsdb} adds the WAL (interval
+ * fsync, in a temporary directory). {@code refs=true} passes the series ref the previous append
+ * returned (the remote-write path caches them), {@code refs=false} looks each series up by its
+ * 10 labels. Score = samples/s on one thread.
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar AppendBenchmark -prof gc
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Xms6g"})
+@OperationsPerInvocation(AppendBenchmark.SERIES)
+public class AppendBenchmark {
+  static final int SERIES = 100_000;
+  static final long SCRAPE = 15_000;
+
+  @Param({"head", "tsdb"})
+  public String store;
+
+  @Param({"true", "false"})
+  public boolean refs;
+
+  /** Samples per appender commit: 2000 is a typical remote-write request; 100000 = one round. */
+  @Param({"2000", "100000"})
+  public int batch;
+
+  private Storage storage;
+  private Tsdb tsdb;
+  private Path dir;
+  private Labels[] labels;
+  private long[] seriesRefs;
+  private long t;
+  private double v;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    if (store.equals("head")) {
+      storage = new Head(HeadOptions.defaults(), CommitLog.NONE);
+    } else {
+      dir = Files.createTempDirectory("vigil-append-bench");
+      TsdbOptions o = TsdbOptions.defaults();
+      tsdb = Tsdb.open(dir, o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL)));
+      storage = tsdb;
+    }
+    labels = new Labels[SERIES];
+    seriesRefs = new long[SERIES];
+    for (int i = 0; i < SERIES; i++) {
+      labels[i] = KubeSeries.labels(i, 200);
+    }
+    round(); // creates the series and fills the refs
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    if (tsdb != null) {
+      tsdb.close();
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Benchmark
+  public long round() {
+    t += SCRAPE;
+    v += 1;
+    Appender app = storage.appender();
+    int inBatch = 0;
+    for (int i = 0; i < SERIES; i++) {
+      seriesRefs[i] = app.append(refs ? seriesRefs[i] : 0, labels[i], t, v + i);
+      if (++inBatch == batch) {
+        app.commit();
+        app = storage.appender();
+        inBatch = 0;
+      }
+    }
+    app.commit();
+    return t;
+  }
+}

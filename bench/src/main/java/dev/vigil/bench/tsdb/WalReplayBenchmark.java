@@ -1,0 +1,91 @@
+package dev.vigil.bench.tsdb;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.wal.FsyncPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Restart speed: {@link Tsdb#open} replaying a WAL of {@value #SERIES} Kubernetes-like series
+ * × {@value #ROUNDS} samples (the same shape as {@code promtool tsdb bench write --metrics=100000
+ * --scrapes=300}, whose directory Prometheus replays for the comparison in
+ * {@code bench/README.md}). Score = samples replayed per second (op = one sample).
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar WalReplayBenchmark
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
+@OperationsPerInvocation(WalReplayBenchmark.SERIES * WalReplayBenchmark.ROUNDS)
+public class WalReplayBenchmark {
+  static final int SERIES = 100_000;
+  static final int ROUNDS = 300;
+
+  private Path dir;
+  private TsdbOptions options;
+
+  @Setup(Level.Trial)
+  public void write() throws IOException {
+    dir = Files.createTempDirectory("vigil-replay-bench");
+    TsdbOptions o = TsdbOptions.defaults();
+    options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL));
+    Labels[] labels = new Labels[SERIES];
+    long[] refs = new long[SERIES];
+    for (int i = 0; i < SERIES; i++) {
+      labels[i] = KubeSeries.labels(i, 200);
+    }
+    try (Tsdb db = Tsdb.open(dir, options)) {
+      for (int k = 0; k < ROUNDS; k++) {
+        long t = k * 15_000L;
+        Appender app = db.appender();
+        for (int i = 0; i < SERIES; i++) {
+          refs[i] = app.append(refs[i], labels[i], t, k * 10.0 + i);
+          if (i % 2000 == 1999) {
+            app.commit();
+            app = db.appender();
+          }
+        }
+        app.commit();
+      }
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void delete() throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Benchmark
+  public long replay() {
+    try (Tsdb db = Tsdb.open(dir, options)) {
+      return db.replayStats().samples();
+    }
+  }
+}

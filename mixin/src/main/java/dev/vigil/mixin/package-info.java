@@ -1,0 +1,5 @@
+/** Mixin toolchain root. */
+@NullMarked
+package dev.vigil.mixin;
+
+import org.jspecify.annotations.NullMarked;
