@@ -248,7 +248,7 @@ final class MemSeries {
     Chunk[] cs = Arrays.copyOfRange(chunks, first, nChunks);
     long[] maxTs = Arrays.copyOfRange(chunkMaxT, first, nChunks);
     SampleIterator open = n > 0 ? cs[n - 1].iterator(null) : null;
-    SampleIterator it = new ChunkChainIterator(cs, maxTs, n, open);
+    SampleIterator it = new HeadChunkIterator(cs, maxTs, n, open);
     if (oooN() > 0) {
       Rare r = rare;
       SampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN),

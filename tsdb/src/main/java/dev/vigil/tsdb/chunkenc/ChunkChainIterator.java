@@ -1,43 +1,36 @@
-package dev.vigil.tsdb.head;
+package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
-import dev.vigil.tsdb.chunkenc.Chunk;
 
 /**
- * Iterates consecutive, non-overlapping chunks of one series. Closed chunks share one reusable
- * decoder; the last (open) chunk's iterator was created under the series lock by the caller.
- * {@link #seek} skips whole chunks by their max time without decoding them.
+ * Iterates consecutive, non-overlapping chunks of one series in time order. Subclasses say how
+ * chunk {@code i} is opened (decoded from the head's memory or read from a block's segment
+ * files); {@link #seek} skips whole chunks by their max time without opening them, so chunks
+ * before the seek target are never decoded.
  */
-final class ChunkChainIterator implements SampleIterator {
-  private final Chunk[] chunks;
+public abstract class ChunkChainIterator implements SampleIterator {
   private final long[] maxTs;
   private final int n;
-  private final SampleIterator open;
-  private SampleIterator scratch;
   private SampleIterator cur;
   private int idx = -1;
   private ValueKind kind = ValueKind.NONE;
 
-  ChunkChainIterator(Chunk[] chunks, long[] maxTs, int n, SampleIterator open) {
-    this.chunks = chunks;
+  /**
+   * @param maxTs the max timestamp of each chunk; only the first {@code n} entries are used
+   * @param n the number of chunks
+   */
+  protected ChunkChainIterator(long[] maxTs, int n) {
     this.maxTs = maxTs;
     this.n = n;
-    this.open = open;
   }
 
-  private SampleIterator iteratorAt(int i) {
-    if (i == n - 1) {
-      return open;
-    }
-    // Histogram and XOR decoders differ; keep whichever was made last for reuse.
-    scratch = chunks[i].iterator(scratch);
-    return scratch;
-  }
+  /** An iterator over chunk {@code i}, positioned before its first sample. */
+  protected abstract SampleIterator openChunk(int i);
 
   @Override
-  public ValueKind next() {
+  public final ValueKind next() {
     while (true) {
       if (cur != null) {
         kind = cur.next();
@@ -50,12 +43,12 @@ final class ChunkChainIterator implements SampleIterator {
         idx = n;
         return kind = ValueKind.NONE;
       }
-      cur = iteratorAt(++idx);
+      cur = openChunk(++idx);
     }
   }
 
   @Override
-  public ValueKind seek(long t) {
+  public final ValueKind seek(long t) {
     if (cur != null && kind != ValueKind.NONE && cur.atT() >= t) {
       return kind;
     }
@@ -69,7 +62,7 @@ final class ChunkChainIterator implements SampleIterator {
         continue;
       }
       if (cur == null) {
-        cur = iteratorAt(idx);
+        cur = openChunk(idx);
       }
       kind = cur.seek(t);
       if (kind != ValueKind.NONE) {
@@ -81,17 +74,17 @@ final class ChunkChainIterator implements SampleIterator {
   }
 
   @Override
-  public long atT() {
+  public final long atT() {
     return cur.atT();
   }
 
   @Override
-  public double atF() {
+  public final double atF() {
     return cur.atF();
   }
 
   @Override
-  public FloatHistogram atHistogram() {
+  public final FloatHistogram atHistogram() {
     return cur.atHistogram();
   }
 }
