@@ -8,9 +8,13 @@ import dev.vigil.server.ServerConfig;
 import dev.vigil.server.StorageEngine;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.api.BuildInfo;
+import dev.vigil.server.limits.GoDuration;
 import dev.vigil.server.limits.TenantLimits;
+import dev.vigil.server.maintenance.MaintenanceOptions;
+import dev.vigil.server.ruler.RulerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +44,8 @@ final class ServerCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--config.file", paramLabel = "FILE",
-      description = "YAML configuration file (not read yet: every setting is a flag for now).")
+      description = "YAML configuration file in Mimir's layout (server, limits, querier, "
+          + "blocks_storage, compactor, ruler...); flags given on the command line win.")
   Path configFile;
 
   @Option(names = "--auth.multitenancy-enabled", arity = "0..1", defaultValue = "true",
@@ -95,9 +100,164 @@ final class ServerCommand implements Callable<Integer> {
       description = "Longest a query may run, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
   String queryTimeout;
 
+  @Option(names = "--ingester.max-global-series-per-user", defaultValue = "150000",
+      description = "Series each tenant may have in memory; 0 = unlimited "
+          + "(default: ${DEFAULT-VALUE}, Mimir's).")
+  int maxSeriesPerUser;
+
+  @Option(names = "--query-frontend.max-total-query-length", defaultValue = "0",
+      description = "Longest time range of a range query, e.g. 32d; 0 = unlimited "
+          + "(default: ${DEFAULT-VALUE}).")
+  String maxTotalQueryLength;
+
+  @Option(names = "--storage.tsdb.retention.time", defaultValue = "15d",
+      description = "Delete blocks older than this before each tenant's newest sample; 0 = keep "
+          + "(default: ${DEFAULT-VALUE}, Prometheus's).")
+  String retentionTime;
+
+  @Option(names = "--storage.tsdb.retention.size", defaultValue = "0",
+      description = "Delete each tenant's oldest blocks while its blocks exceed this, e.g. "
+          + "10GB; 0 = no limit (default: ${DEFAULT-VALUE}).")
+  String retentionSize;
+
+  @Option(names = "--blocks-storage.tsdb.head-compaction-interval", defaultValue = "1m",
+      description = "How often heads are cut into blocks, blocks compacted and retention "
+          + "applied (default: ${DEFAULT-VALUE}).")
+  String maintenanceInterval;
+
+  @Option(names = "--blocks-storage.tsdb.close-idle-tsdb-timeout", defaultValue = "0",
+      description = "Close a tenant's TSDB after this long without requests, e.g. 1h; "
+          + "0 = never (default: ${DEFAULT-VALUE}, Mimir's).")
+  String closeIdleTimeout;
+
+  @Option(names = "--ruler.enabled", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+      description = "Serve Mimir's rule config API and evaluate the tenants' rule groups "
+          + "(default: ${DEFAULT-VALUE}).")
+  boolean rulerEnabled;
+
+  @Option(names = "--ruler.alertmanager-url", defaultValue = "",
+      description = "Comma-separated Alertmanager URLs that receive alerts; empty: none.")
+  String alertmanagerUrls;
+
+  @Option(names = "--ruler.external.url", defaultValue = "",
+      description = "URL of this server in alerts' generatorURL and $externalURL.")
+  String rulerExternalUrl;
+
+  @Option(names = "--ruler.evaluation-interval", defaultValue = "1m",
+      description = "Interval of rule groups that set none (default: ${DEFAULT-VALUE}).")
+  String evaluationInterval;
+
+  @Option(names = "--ruler.poll-interval", defaultValue = "1m",
+      description = "How often rule groups are re-read from the data directory "
+          + "(default: ${DEFAULT-VALUE}).")
+  String rulerPollInterval;
+
+  @Option(names = "--ruler.max-rules-per-rule-group", defaultValue = "20",
+      description = "Rules one group may hold; 0 = unlimited (default: ${DEFAULT-VALUE}, Mimir's).")
+  int maxRulesPerGroup;
+
+  @Option(names = "--ruler.max-rule-groups-per-tenant", defaultValue = "70",
+      description = "Rule groups a tenant may have; 0 = unlimited "
+          + "(default: ${DEFAULT-VALUE}, Mimir's).")
+  int maxRuleGroups;
+
+  @Option(names = "--server.http-tls-cert-path", paramLabel = "FILE",
+      description = "PEM certificate (chain) to serve HTTPS with; needs the key too.")
+  Path tlsCert;
+
+  @Option(names = "--server.http-tls-key-path", paramLabel = "FILE",
+      description = "Unencrypted PKCS#8 PEM private key of that certificate.")
+  Path tlsKey;
+
+  @Option(names = "--auth.tokens-file", paramLabel = "FILE",
+      description = "Per-tenant tokens (tenants: {id: {tokens: [...]}}): every request but the "
+          + "health checks must present one, by basic auth (tenant as user) or bearer.")
+  Path authFile;
+
+  private java.time.Duration duration(String flag, String value) {
+    try {
+      return GoDuration.parse(value);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Sets the options the config file names and the command line does not (flags win).
+   *
+   * @throws CommandLine.ParameterException for a bad file or value
+   */
+  private void applyConfigFile(String yaml) {
+    Map<String, String> values;
+    try {
+      values = ServerConfigFile.flags(yaml, configFile.toString());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    for (var e : values.entrySet()) {
+      CommandLine.Model.OptionSpec o = spec.findOption(e.getKey());
+      if (o == null || (given != null && given.hasMatchedOption(e.getKey()))) {
+        continue;
+      }
+      try {
+        o.setValue(convert(o.type(), e.getValue()));
+      } catch (RuntimeException ex) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "config file " + configFile
+            + ": invalid value '" + e.getValue() + "' for " + e.getKey() + ": " + ex.getMessage());
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object convert(Class<?> type, String v) {
+    if (type == int.class || type == Integer.class) {
+      return Integer.parseInt(v);
+    }
+    if (type == long.class || type == Long.class) {
+      return Long.parseLong(v);
+    }
+    if (type == double.class || type == Double.class) {
+      return Double.parseDouble(v);
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new IllegalArgumentException("expected true or false");
+      }
+      return Boolean.parseBoolean(v);
+    }
+    if (type == Path.class) {
+      return Path.of(v);
+    }
+    if (type.isEnum()) {
+      return Enum.valueOf((Class) type, v.toUpperCase(java.util.Locale.ROOT));
+    }
+    return v;
+  }
+
   @Override
   public Integer call() throws Exception {
     OneLineLogFormat.installIfUnset();
+    ServerConfig config = config();
+    String version = new VersionProvider().getVersion()[0].replace("vigil ", "");
+    VigilServer server = VigilServer.start(config,
+        new BuildInfo(version, "unknown", "unknown", "unknown", false, false));
+    Thread hook = new Thread(() -> {
+      LOG.log(System.Logger.Level.INFO, "signal received, shutting down");
+      server.close();
+    }, "vigil-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    server.join();
+    return 0;
+  }
+
+  /** The server's configuration from the flags and the config file (flags win). */
+  ServerConfig config() throws java.io.IOException {
+    String yaml = "";
+    if (configFile != null) {
+      yaml = Files.readString(configFile);
+      applyConfigFile(yaml);
+    }
     ListenAddress hp;
     try {
       hp = ListenAddress.parse(listen);
@@ -111,31 +271,56 @@ final class ServerCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--querier.timeout: " + e.getMessage());
     }
-    String yaml = "";
-    if (configFile != null) {
-      yaml = Files.readString(configFile);
-      LOG.log(System.Logger.Level.WARNING, "--config.file {0} is shown by /api/v1/status/config "
-          + "but not applied yet; use flags", configFile);
+    MaintenanceOptions maintenance;
+    TenantLimits limits;
+    try {
+      maintenance = new MaintenanceOptions(
+          duration("--blocks-storage.tsdb.head-compaction-interval", maintenanceInterval),
+          duration("--storage.tsdb.retention.time", retentionTime),
+          MaintenanceOptions.parseBytes(retentionSize),
+          duration("--blocks-storage.tsdb.close-idle-tsdb-timeout", closeIdleTimeout));
+      limits = new TenantLimits(ingestionRate, ingestionBurst,
+          new ValidationLimits(maxLabelNames, maxLabelNameLength, maxLabelValueLength))
+          .withMaxGlobalSeriesPerUser(maxSeriesPerUser)
+          .withQueryLimits(0, java.time.Duration.ZERO,
+              duration("--query-frontend.max-total-query-length", maxTotalQueryLength))
+          .withRulerLimits(maxRulesPerGroup, maxRuleGroups);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    RulerOptions rulerOptions;
+    try {
+      java.util.List<java.net.URI> ams = new java.util.ArrayList<>();
+      for (String u : alertmanagerUrls.split(",")) {
+        if (!u.isBlank()) {
+          ams.add(java.net.URI.create(u.trim()));
+        }
+      }
+      rulerOptions = new RulerOptions(rulerEnabled, ams,
+          rulerExternalUrl.isBlank() ? null : java.net.URI.create(rulerExternalUrl.trim()),
+          duration("--ruler.evaluation-interval", evaluationInterval),
+          duration("--ruler.poll-interval", rulerPollInterval));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--server.http-tls-cert-path and --server.http-tls-key-path go together");
+    }
+
     ServerConfig config = ServerConfig.defaults(dataDir.toAbsolutePath().normalize())
         .withListen(hp.host(), hp.port())
         .withStorage(storage)
         .withMultitenancy(multitenancy, noAuthTenant)
         .withMaxPushBytes(maxRecvMsgSize)
-        .withLimits(new TenantLimits(ingestionRate, ingestionBurst,
-            new ValidationLimits(maxLabelNames, maxLabelNameLength, maxLabelValueLength)))
+        .withLimits(limits)
+        .withMaintenance(maintenance)
+        .withRuler(rulerOptions)
+        .withTls(tlsCert == null ? null : new dev.vigil.server.TlsFiles(tlsCert, tlsKey))
+        .withAuthFile(authFile)
         .withRuntimeConfigFile(runtimeConfigFile)
         .withEngine(EngineOptions.defaults().withMaxSamples(maxSamples).withTimeout(timeout))
         .withConfigYaml(yaml);
-    String version = new VersionProvider().getVersion()[0].replace("vigil ", "");
-    VigilServer server = VigilServer.start(config,
-        new BuildInfo(version, "unknown", "unknown", "unknown", false, false));
-    Thread hook = new Thread(() -> {
-      LOG.log(System.Logger.Level.INFO, "signal received, shutting down");
-      server.close();
-    }, "vigil-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    server.join();
-    return 0;
+    return config;
   }
 }

@@ -4,10 +4,13 @@ import dev.vigil.model.storage.Queryable;
 import dev.vigil.server.api.ApiParams;
 import dev.vigil.server.api.ApiResponse;
 import dev.vigil.server.api.PrometheusApi;
+import dev.vigil.server.api.QueryLimits;
 import dev.vigil.server.http.BodyTooLargeException;
 import dev.vigil.server.http.Endpoint;
 import dev.vigil.server.http.HttpCall;
 import dev.vigil.server.http.HttpReply;
+import dev.vigil.server.limits.LimitsProvider;
+import dev.vigil.server.limits.TenantLimits;
 import dev.vigil.server.tenant.EmptyQueryable;
 import dev.vigil.server.tenant.FederatedQueryable;
 import dev.vigil.server.tenant.TenantException;
@@ -31,14 +34,43 @@ final class ApiEndpoints {
     ApiResponse apply(ApiParams params, Queryable queryable, String pathParam);
   }
 
+  /** A query endpoint: also gets the tenant's (or tenants' strictest) query limits. */
+  @FunctionalInterface
+  interface QueryCall {
+    ApiResponse apply(ApiParams params, Queryable queryable, QueryLimits limits);
+  }
+
   private final TenantResolver tenants;
   private final TenantStorages storages;
+  private final LimitsProvider limits;
   private final int maxFormBytes;
 
-  ApiEndpoints(TenantResolver tenants, TenantStorages storages, int maxFormBytes) {
+  ApiEndpoints(TenantResolver tenants, TenantStorages storages, LimitsProvider limits,
+      int maxFormBytes) {
     this.tenants = tenants;
     this.storages = storages;
+    this.limits = limits;
     this.maxFormBytes = maxFormBytes;
+  }
+
+  /** A PromQL endpoint under the tenant's query limits. */
+  Endpoint query(QueryCall call) {
+    return http -> {
+      List<String> ids;
+      try {
+        ids = tenants.readTenants(http.header(TenantResolver.HEADER));
+      } catch (TenantException e) {
+        return HttpReply.text(e.status(), e.getMessage());
+      }
+      QueryLimits l = null;
+      for (String id : ids) {
+        TenantLimits t = limits.forTenant(id);
+        QueryLimits q = new QueryLimits(t.maxSamplesPerQuery(), t.queryTimeout(),
+            t.maxTotalQueryLength());
+        l = l == null ? q : l.strictest(q);
+      }
+      return reply(call.apply(params(http), queryable(ids), l));
+    };
   }
 
   /** An endpoint that needs the tenant's data. */

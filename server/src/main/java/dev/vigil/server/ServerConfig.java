@@ -3,6 +3,8 @@ package dev.vigil.server;
 import dev.vigil.promql.engine.EngineOptions;
 import dev.vigil.protocol.remote.ValidationLimits;
 import dev.vigil.server.limits.TenantLimits;
+import dev.vigil.server.maintenance.MaintenanceOptions;
+import dev.vigil.server.ruler.RulerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -29,6 +31,11 @@ import java.util.TreeMap;
  * @param engine PromQL engine limits
  * @param clock time source for queries without a time and for rate limits
  * @param configYaml what {@code /api/v1/status/config} shows
+ * @param maintenance block cutting, compaction, retention and idle-close schedule
+ * @param ruler the ruler (rule config API, evaluation, alerts)
+ * @param tls serve HTTPS with these PEM files; null for plain HTTP
+ * @param authFile per-tenant tokens every request must present (see
+ *     {@code auth.TokenAuthenticator}); null for none, as in Mimir
  */
 public record ServerConfig(
     String host,
@@ -43,7 +50,11 @@ public record ServerConfig(
     int maxFormBytes,
     EngineOptions engine,
     Clock clock,
-    String configYaml) {
+    String configYaml,
+    MaintenanceOptions maintenance,
+    RulerOptions ruler,
+    TlsFiles tls,
+    Path authFile) {
   public static final int DEFAULT_PORT = 9009;
 
   public ServerConfig {
@@ -55,6 +66,8 @@ public record ServerConfig(
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(configYaml, "configYaml");
+    Objects.requireNonNull(maintenance, "maintenance");
+    Objects.requireNonNull(ruler, "ruler");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -67,62 +80,95 @@ public record ServerConfig(
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig("", DEFAULT_PORT, dataDir, StorageEngine.TSDB, true, "anonymous",
         TenantLimits.MIMIR_DEFAULTS, null, 100 << 20, 10 << 20, EngineOptions.defaults(),
-        Clock.systemUTC(), "");
+        Clock.systemUTC(), "", MaintenanceOptions.DEFAULTS,
+        RulerOptions.DEFAULTS, null, null);
   }
 
   public ServerConfig withListen(String host, int port) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withStorage(StorageEngine storage) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withMultitenancy(boolean multitenancy, String noAuthTenant) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withLimits(TenantLimits limits) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   /** Mimir's ingestion rate limit for every tenant; a rate of 0 disables it. */
   public ServerConfig withIngestionRate(double rate, long burst) {
-    return withLimits(new TenantLimits(rate, burst, limits.validation()));
+    return withLimits(limits.withIngestion(rate, burst));
   }
 
   public ServerConfig withValidation(ValidationLimits validation) {
-    return withLimits(new TenantLimits(limits.ingestionRate(), limits.ingestionBurstSize(),
-        validation));
+    return withLimits(limits.withValidation(validation));
   }
 
   public ServerConfig withRuntimeConfigFile(Path runtimeConfigFile) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withMaxPushBytes(int maxPushBytes) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withClock(Clock clock) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   public ServerConfig withConfigYaml(String configYaml) {
     return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml);
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
+  }
+
+  public ServerConfig withMaintenance(MaintenanceOptions maintenance) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
+  }
+
+  public ServerConfig withRuler(RulerOptions ruler) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
+  }
+
+  public ServerConfig withTls(TlsFiles tls) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
+  }
+
+  public ServerConfig withAuthFile(Path authFile) {
+    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
+        ruler, tls, authFile);
   }
 
   /** The flags {@code /api/v1/status/flags} reports, named as Mimir names them. */
@@ -142,7 +188,30 @@ public record ServerConfig(
     m.put("distributor.max-recv-msg-size", Integer.toString(maxPushBytes));
     m.put("distributor.ingestion-rate-limit", Double.toString(limits.ingestionRate()));
     m.put("distributor.ingestion-burst-size", Long.toString(limits.ingestionBurstSize()));
+    m.put("ingester.max-global-series-per-user", Integer.toString(limits.maxGlobalSeriesPerUser()));
+    m.put("query-frontend.max-total-query-length",
+        dev.vigil.server.limits.GoDuration.format(limits.maxTotalQueryLength()));
     m.put("querier.max-samples", Integer.toString(engine.maxSamples()));
+    m.put("blocks-storage.tsdb.head-compaction-interval",
+        dev.vigil.server.limits.GoDuration.format(maintenance.interval()));
+    m.put("blocks-storage.tsdb.close-idle-tsdb-timeout",
+        dev.vigil.server.limits.GoDuration.format(maintenance.closeIdleTimeout()));
+    m.put("storage.tsdb.retention.time",
+        dev.vigil.server.limits.GoDuration.format(maintenance.retentionTime()));
+    m.put("storage.tsdb.retention.size", Long.toString(maintenance.retentionBytes()));
+    m.put("server.http-tls-cert-path", tls == null ? "" : tls.certFile().toString());
+    m.put("server.http-tls-key-path", tls == null ? "" : tls.keyFile().toString());
+    m.put("auth.tokens-file", authFile == null ? "" : authFile.toString());
+    m.put("ruler.enabled", Boolean.toString(ruler.enabled()));
+    m.put("ruler.max-rules-per-rule-group", Integer.toString(limits.rulerMaxRulesPerRuleGroup()));
+    m.put("ruler.max-rule-groups-per-tenant",
+        Integer.toString(limits.rulerMaxRuleGroupsPerTenant()));
+    m.put("ruler.alertmanager-url", String.join(",",
+        ruler.alertmanagers().stream().map(Object::toString).toList()));
+    m.put("ruler.external.url", ruler.externalUrl() == null ? "" : ruler.externalUrl().toString());
+    m.put("ruler.evaluation-interval",
+        dev.vigil.server.limits.GoDuration.format(ruler.evaluationInterval()));
+    m.put("ruler.poll-interval", dev.vigil.server.limits.GoDuration.format(ruler.pollInterval()));
     m.put("querier.timeout", engine.timeout().toString());
     m.put("querier.lookback-delta", engine.lookbackDeltaMillis() + "ms");
     return m;

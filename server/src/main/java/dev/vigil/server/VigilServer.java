@@ -7,6 +7,8 @@ import dev.vigil.server.api.BuildInfo;
 import dev.vigil.server.api.HeadStats;
 import dev.vigil.server.api.PrometheusApi;
 import dev.vigil.server.api.QueryLanguage;
+import dev.vigil.server.auth.TokenAuthenticator;
+import dev.vigil.server.http.Authenticator;
 import dev.vigil.server.http.HttpReply;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.RoutingHandler;
@@ -14,8 +16,12 @@ import dev.vigil.server.ingest.OtlpEndpoint;
 import dev.vigil.server.ingest.PushEndpoint;
 import dev.vigil.server.limits.IngestionRateLimiter;
 import dev.vigil.server.limits.RuntimeOverrides;
+import dev.vigil.server.maintenance.TsdbMaintenance;
 import dev.vigil.server.monitoring.ServerMetrics;
 import dev.vigil.server.query.PromqlLanguage;
+import dev.vigil.server.ruler.RulerEndpoints;
+import dev.vigil.server.ruler.RulerMetrics;
+import dev.vigil.server.ruler.RulerService;
 import dev.vigil.server.tenant.DirectoryTenantStorages;
 import dev.vigil.server.tenant.TenantResolver;
 import dev.vigil.server.tenant.TenantStorages;
@@ -39,6 +45,7 @@ public final class VigilServer implements AutoCloseable {
   private static final Set<String> GET = Set.of("GET", "HEAD");
   private static final Set<String> GET_POST = Set.of("GET", "POST");
   private static final Set<String> POST = Set.of("POST");
+  private static final Set<String> RULER_METHODS = Set.of("GET", "HEAD", "POST", "DELETE");
   /** Mimir's {@code -runtime-config.reload-period} default. */
   private static final java.time.Duration RUNTIME_CONFIG_PERIOD = java.time.Duration.ofSeconds(10);
 
@@ -46,6 +53,8 @@ public final class VigilServer implements AutoCloseable {
   private final TenantStorages storages;
   private final ServerMetrics metrics;
   private final RuntimeOverrides overrides;
+  private final TsdbMaintenance maintenance;
+  private final RulerService ruler;
   private final Server jetty;
   private final ServerConnector connector;
   private volatile boolean closed;
@@ -54,13 +63,33 @@ public final class VigilServer implements AutoCloseable {
       BuildInfo buildInfo) {
     this.config = config;
     this.storages = storages;
+    // First, so a bad certificate fails before any thread starts.
+    org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl =
+        config.tls() == null ? null : config.tls().sslContextFactory();
+    Authenticator auth = config.authFile() == null ? Authenticator.NONE
+        : TokenAuthenticator.load(config.authFile());
     this.metrics = new ServerMetrics();
+    // Before the ruler: a bad runtime config file fails startup with no thread started.
     this.overrides = RuntimeOverrides.start(config.limits(), config.runtimeConfigFile(),
         RUNTIME_CONFIG_PERIOD);
+    this.ruler = config.ruler().enabled()
+        ? RulerService.start(config.dataDir(), storages, overrides, new Engine(config.engine()),
+            config.ruler(), "vigil-ruler-" + config.port())
+        : null;
+    if (ruler != null) {
+      // Grafana offers rule editing when the config API is served.
+      buildInfo = new BuildInfo(buildInfo.version(), buildInfo.revision(), buildInfo.branch(),
+          buildInfo.buildDate(), true, buildInfo.alertmanagerConfigApi());
+    }
     TenantResolver tenants = new TenantResolver(config.multitenancy(), config.noAuthTenant());
     PrometheusApi api = new PrometheusApi(promql, config.clock(), buildInfo, config.configYaml(),
         config.flags());
     Routes routes = routes(api, tenants);
+    if (ruler != null) {
+      metrics.registry().register(new RulerMetrics(ruler));
+    }
+    this.maintenance = TsdbMaintenance.start(storages, config.maintenance(), metrics.registry(),
+        "vigil-tsdb-maintenance-" + config.port());
 
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("vigil-http-" + config.port());
@@ -68,16 +97,27 @@ public final class VigilServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
-    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    // Rule namespaces and groups may contain '/', sent as %2F (mimirtool, Grafana).
+    http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.DEFAULT.with("vigil",
+        org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+        org.eclipse.jetty.http.UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+    if (ssl == null) {
+      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    } else {
+      // Clients reach the server by IP or any name; certificates are the operator's concern.
+      http.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+      connector = new ServerConnector(jetty, new org.eclipse.jetty.server.SslConnectionFactory(
+          ssl, "http/1.1"), new HttpConnectionFactory(http));
+    }
     connector.setHost(config.host().isEmpty() ? null : config.host());
     connector.setPort(config.port());
     jetty.addConnector(connector);
-    jetty.setHandler(new RoutingHandler(routes, metrics));
+    jetty.setHandler(new RoutingHandler(routes, metrics, auth));
     jetty.setStopTimeout(5_000);
   }
 
   private Routes routes(PrometheusApi api, TenantResolver tenants) {
-    ApiEndpoints e = new ApiEndpoints(tenants, storages, config.maxFormBytes());
+    ApiEndpoints e = new ApiEndpoints(tenants, storages, overrides, config.maxFormBytes());
     Routes r = new Routes();
     // One limiter for both ingest paths: the rate is per tenant, whatever the protocol.
     IngestionRateLimiter rate = new IngestionRateLimiter(config.clock());
@@ -87,10 +127,15 @@ public final class VigilServer implements AutoCloseable {
         overrides, config.maxPushBytes(), rate));
     r.add("/api/v1/push", POST, push);
     r.add("/api/v1/write", POST, push);
+    RulerEndpoints rulerApi = ruler == null ? null : new RulerEndpoints(ruler, tenants, overrides);
+    if (rulerApi != null) {
+      r.add(RulerEndpoints.CONFIG_PREFIX, RULER_METHODS, rulerApi::config);
+      r.add(RulerEndpoints.CONFIG_PREFIX + "/**", RULER_METHODS, rulerApi::config);
+    }
     for (String prefix : new String[] {"", "/prometheus"}) {
       String v1 = prefix + "/api/v1";
-      r.add(v1 + "/query", GET_POST, e.withTenant((p, q, x) -> api.query(p, q)));
-      r.add(v1 + "/query_range", GET_POST, e.withTenant((p, q, x) -> api.queryRange(p, q)));
+      r.add(v1 + "/query", GET_POST, e.query(api::query));
+      r.add(v1 + "/query_range", GET_POST, e.query(api::queryRange));
       r.add(v1 + "/series", GET_POST, e.withTenant((p, q, x) -> api.series(p, q)));
       r.add(v1 + "/labels", GET_POST, e.withTenant((p, q, x) -> api.labelNames(p, q)));
       r.add(v1 + "/label/{name}/values", GET, e.withTenant(api::labelValuesOf));
@@ -101,9 +146,13 @@ public final class VigilServer implements AutoCloseable {
       r.add(v1 + "/status/buildinfo", GET, e.withoutTenant(p -> api.buildInfo()));
       r.add(v1 + "/status/config", GET, e.withoutTenant(p -> api.config()));
       r.add(v1 + "/status/flags", GET, e.withoutTenant(p -> api.flags()));
-      // Empty until the ruler is served; Grafana's Mimir flavour asks for these.
-      r.add(v1 + "/rules", GET, e.withoutTenant(p -> api.rules()));
-      r.add(v1 + "/alerts", GET, e.withoutTenant(p -> api.alerts()));
+      if (ruler != null) {
+        r.add(v1 + "/rules", GET, rulerApi::rules);
+        r.add(v1 + "/alerts", GET, rulerApi::alerts);
+      } else {
+        r.add(v1 + "/rules", GET, e.withoutTenant(p -> api.rules()));
+        r.add(v1 + "/alerts", GET, e.withoutTenant(p -> api.alerts()));
+      }
       r.add(v1 + "/status/tsdb", GET,
           e.withTenant((p, q, x) -> api.tsdbStatus(p, q, headStats(q))));
     }
@@ -135,7 +184,8 @@ public final class VigilServer implements AutoCloseable {
       case TSDB -> (tenant, dir) -> Tsdb.open(dir, TsdbOptions.defaults());
       case MEMORY -> (tenant, dir) -> new InMemoryStorage();
     };
-    TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener);
+    TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener,
+        config.clock());
     QueryLanguage promql = new PromqlLanguage(new Engine(config.engine()),
         ParserOptions.ALL_FEATURES);
     return start(config, storages, promql, buildInfo);
@@ -172,6 +222,11 @@ public final class VigilServer implements AutoCloseable {
     return overrides;
   }
 
+  /** The TSDB upkeep (tests run a pass with {@code runOnce()}). */
+  public TsdbMaintenance maintenance() {
+    return maintenance;
+  }
+
   public TenantStorages storages() {
     return storages;
   }
@@ -193,6 +248,10 @@ public final class VigilServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server failed", e);
     }
+    if (ruler != null) {
+      ruler.close(); // before the stores: no evaluation writes into a closed store
+    }
+    maintenance.close();
     overrides.close();
     storages.close();
     LOG.log(System.Logger.Level.INFO, "vigil server stopped");

@@ -253,7 +253,7 @@ class ServerEndToEndTest {
   void statusEndpointsIdentifyAsMimirCompatible() throws Exception {
     String build = s.get(null, "/api/v1/status/buildinfo").body();
     assertThat(build).contains("\"application\":\"Grafana Mimir\"")
-        .contains("\"features\":{\"ruler_config_api\":\"false\"");
+        .contains("\"features\":{\"ruler_config_api\":\"true\"");
     assertThat(s.get(null, "/prometheus/api/v1/status/flags").body())
         .contains("\"auth.multitenancy-enabled\":\"true\"");
     assertThat(s.get(null, "/api/v1/status/config").body())

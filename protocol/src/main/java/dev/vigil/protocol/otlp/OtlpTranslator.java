@@ -18,6 +18,7 @@ import dev.vigil.protocol.otlp.pb.NumberDataPoint;
 import dev.vigil.protocol.otlp.pb.ResourceMetrics;
 import dev.vigil.protocol.otlp.pb.ScopeMetrics;
 import dev.vigil.protocol.otlp.pb.SummaryDataPoint;
+import dev.vigil.protocol.remote.LimitExceededException;
 import dev.vigil.protocol.remote.PushStats;
 import dev.vigil.protocol.remote.RejectReason;
 import dev.vigil.protocol.remote.ValidationLimits;
@@ -214,6 +215,8 @@ public final class OtlpTranslator {
     try {
       app.appendHistogram(0, labels, t, h);
       stats.addHistogram();
+    } catch (LimitExceededException e) {
+      stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
     } catch (StorageException e) {
       stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
           ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "'" : null);
@@ -342,6 +345,8 @@ public final class OtlpTranslator {
     try {
       app.append(0, labels, t, v);
       stats.addSample();
+    } catch (LimitExceededException e) {
+      stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
     } catch (StorageException e) {
       stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
           ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("

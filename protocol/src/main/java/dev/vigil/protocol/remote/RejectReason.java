@@ -16,6 +16,8 @@ public enum RejectReason {
   LABEL_NAME_TOO_LONG("label_name_too_long", "err-mimir-label-name-too-long"),
   LABEL_VALUE_TOO_LONG("label_value_too_long", "err-mimir-label-value-too-long"),
   INVALID_NATIVE_HISTOGRAM("invalid_native_histogram", "err-mimir-invalid-native-histogram"),
+  /** A new series over the tenant's {@code max_global_series_per_user}. */
+  PER_USER_SERIES_LIMIT("per_user_series_limit", "err-mimir-max-series-per-user"),
   /** OTLP data Vigil does not translate (delta temporality, exponential scale out of range). */
   UNSUPPORTED_OTLP("otlp_unsupported", "err-vigil-otlp-unsupported"),
   /** The store refused the sample (out of order, duplicate timestamp, too old, a limit). */

@@ -412,6 +412,8 @@ public final class RemoteWriteDecoder {
         try {
           ref = app.append(ref, labels, t, v);
           stats.addSample();
+        } catch (LimitExceededException e) {
+          stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
         } catch (StorageException e) {
           stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
               ? storageMessage(e, labels, t) : null);
@@ -435,6 +437,8 @@ public final class RemoteWriteDecoder {
         try {
           ref = app.appendHistogram(ref, labels, histogram.timestamp, histogram.build());
           stats.addHistogram();
+        } catch (LimitExceededException e) {
+          stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
         } catch (StorageException e) {
           stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
               ? storageMessage(e, labels, histogram.timestamp) : null);

@@ -39,10 +39,15 @@ public final class PrometheusApi {
 
   /** {@code /api/v1/query}. */
   public ApiResponse query(ApiParams p, Queryable q) {
+    return query(p, q, QueryLimits.DEFAULTS);
+  }
+
+  /** {@code /api/v1/query} under the tenant's query limits. */
+  public ApiResponse query(ApiParams p, Queryable q, QueryLimits limits) {
     try {
       long t = p.time("time", clock.millis());
       checkTimeout(p);
-      QueryOutcome out = promql.instant(q, p.get("query"), t);
+      QueryOutcome out = promql.instant(q, p.get("query"), t, limits);
       boolean stats = p.has("stats");
       return success(w -> ResultJson.writeData(w, out, stats), out.warnings(), out.infos());
     } catch (ApiException e) {
@@ -52,6 +57,11 @@ public final class PrometheusApi {
 
   /** {@code /api/v1/query_range}. */
   public ApiResponse queryRange(ApiParams p, Queryable q) {
+    return queryRange(p, q, QueryLimits.DEFAULTS);
+  }
+
+  /** {@code /api/v1/query_range} under the tenant's query limits. */
+  public ApiResponse queryRange(ApiParams p, Queryable q, QueryLimits limits) {
     try {
       long start = p.time("start", Long.MIN_VALUE);
       if (!p.has("start")) {
@@ -74,13 +84,26 @@ public final class PrometheusApi {
         throw new ApiException(ErrorType.BAD_DATA, "exceeded maximum resolution of 11,000 points "
             + "per timeseries. Try decreasing the query resolution (?step=XX)");
       }
+      long maxLength = limits.maxTotalQueryLength().toMillis();
+      if (maxLength > 0 && end - start > maxLength) {
+        // Mimir's query-frontend answer (bad_data, 400).
+        throw new ApiException(ErrorType.BAD_DATA, "the total query time range exceeds the limit"
+            + " (query length: " + goDuration(end - start) + ", limit: " + goDuration(maxLength)
+            + ") (err-mimir-max-total-query-length). To adjust the related per-tenant limit, "
+            + "configure -query-frontend.max-total-query-length, or contact your service "
+            + "administrator.");
+      }
       checkTimeout(p);
-      QueryOutcome out = promql.range(q, p.get("query"), start, end, step);
+      QueryOutcome out = promql.range(q, p.get("query"), start, end, step, limits);
       boolean stats = p.has("stats");
       return success(w -> ResultJson.writeData(w, out, stats), out.warnings(), out.infos());
     } catch (ApiException e) {
       return error(e);
     }
+  }
+
+  private static String goDuration(long ms) {
+    return dev.vigil.server.limits.GoDuration.format(java.time.Duration.ofMillis(ms));
   }
 
   private static void checkTimeout(ApiParams p) throws ApiException {

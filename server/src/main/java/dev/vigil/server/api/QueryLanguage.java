@@ -17,6 +17,18 @@ public interface QueryLanguage {
   QueryOutcome range(Queryable queryable, String query, long start, long end, long step)
       throws ApiException;
 
+  /** {@link #instant} under the tenant's limits; languages without limits ignore them. */
+  default QueryOutcome instant(Queryable queryable, String query, long timeMillis,
+      QueryLimits limits) throws ApiException {
+    return instant(queryable, query, timeMillis);
+  }
+
+  /** {@link #range} under the tenant's limits; languages without limits ignore them. */
+  default QueryOutcome range(Queryable queryable, String query, long start, long end, long step,
+      QueryLimits limits) throws ApiException {
+    return range(queryable, query, start, end, step);
+  }
+
   /** The canonical text of {@code query} (format_query). */
   String format(String query) throws ApiException;
 

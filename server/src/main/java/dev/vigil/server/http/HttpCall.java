@@ -9,6 +9,14 @@ public interface HttpCall {
   /** The decoded path, without query string. */
   String path();
 
+  /**
+   * The path as sent, still URL-encoded, so that an encoded {@code /} (%2F) inside a segment
+   * can be told from a separator (ruler namespaces may contain slashes).
+   */
+  default String rawPath() {
+    return path();
+  }
+
   /** The raw (still URL-encoded) query string, or null. */
   String query();
 

@@ -18,9 +18,19 @@ public final class Routes {
 
   private final Map<String, Match> exact = new HashMap<>();
   private final List<Template> templates = new java.util.ArrayList<>();
+  private final List<Template> prefixes = new java.util.ArrayList<>();
 
-  /** Registers {@code path}; a path with {@code {x}} matches one segment there. */
+  /**
+   * Registers {@code path}; a path with {@code {x}} matches one segment there, and a path
+   * ending in {@code /**} matches everything below it (the rest is the parameter; endpoints
+   * split it themselves, from {@link HttpCall#rawPath()}).
+   */
   public Routes add(String path, Set<String> methods, Endpoint endpoint) {
+    if (path.endsWith("/**")) {
+      String prefix = path.substring(0, path.length() - 2);
+      prefixes.add(new Template(prefix, "", routeName(prefix + "rest"), endpoint, methods));
+      return this;
+    }
     String name = routeName(path);
     int open = path.indexOf('{');
     if (open < 0) {
@@ -45,6 +55,11 @@ public final class Routes {
         if (param.indexOf('/') < 0) {
           return new Match(t.name, t.endpoint, t.methods, param);
         }
+      }
+    }
+    for (Template t : prefixes) {
+      if (path.length() > t.prefix.length() && path.startsWith(t.prefix)) {
+        return new Match(t.name, t.endpoint, t.methods, path.substring(t.prefix.length()));
       }
     }
     return null;

@@ -22,10 +22,16 @@ public final class RoutingHandler extends Handler.Abstract {
 
   private final Routes routes;
   private final RequestObserver observer;
+  private final Authenticator authenticator;
 
   public RoutingHandler(Routes routes, RequestObserver observer) {
+    this(routes, observer, Authenticator.NONE);
+  }
+
+  public RoutingHandler(Routes routes, RequestObserver observer, Authenticator authenticator) {
     this.routes = routes;
     this.observer = observer;
+    this.authenticator = authenticator;
   }
 
   @Override
@@ -44,7 +50,10 @@ public final class RoutingHandler extends Handler.Abstract {
           .withHeaders("Allow", String.join(", ", sorted(match.methods())));
     } else {
       try {
-        reply = match.endpoint().handle(new JettyCall(request, path, match.param()));
+        reply = match.endpoint().handle(
+            authenticator.authenticate(new JettyCall(request, path, match.param())));
+      } catch (Authenticator.Refused e) {
+        reply = e.reply();
       } catch (BodyTooLargeException e) {
         reply = HttpReply.text(413, e.getMessage());
       } catch (IOException e) {
@@ -130,6 +139,11 @@ public final class RoutingHandler extends Handler.Abstract {
     @Override
     public String pathParam() {
       return param;
+    }
+
+    @Override
+    public String rawPath() {
+      return request.getHttpURI().getPath();
     }
 
     @Override

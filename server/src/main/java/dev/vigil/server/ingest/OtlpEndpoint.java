@@ -100,7 +100,9 @@ public final class OtlpEndpoint implements Endpoint {
     }
     TenantLimits tenantLimits = limits.forTenant(tenant);
     PushStats stats = new PushStats();
-    Appender app = storages.forWrite(tenant).appender();
+    dev.vigil.model.storage.Storage storage = storages.forWrite(tenant);
+    Appender app = SeriesLimit.wrap(storage, storage.appender(),
+        tenantLimits.maxGlobalSeriesPerUser());
     try {
       new OtlpTranslator(tenantLimits.validation()).translate(req, app, stats);
     } catch (RuntimeException e) {

@@ -163,7 +163,8 @@ public final class PushEndpoint implements Endpoint {
     }
     TenantLimits tenantLimits = limits.forTenant(tenant);
     Storage storage = storages.forWrite(tenant);
-    Appender app = storage.appender();
+    Appender app = SeriesLimit.wrap(storage, storage.appender(),
+        tenantLimits.maxGlobalSeriesPerUser());
     PushStats stats = s.stats;
     try {
       s.decoder.decode(version, s.snappy.buffer(), 0, s.snappy.length(), app, stats,

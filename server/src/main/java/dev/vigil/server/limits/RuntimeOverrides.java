@@ -25,6 +25,10 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     ingestion_rate: 50000
  *     ingestion_burst_size: 1000000
  *     max_label_names_per_series: 40
+ *     max_global_series_per_user: 500000
+ *     max_samples_per_query: 1000000      # Vigil's; Mimir has the global -querier.max-samples
+ *     query_timeout: 30s                  # Vigil's; Mimir has the global -querier.timeout
+ *     max_total_query_length: 32d
  * </pre>
  *
  * Unset fields keep the defaults (the flags). A file that does not parse fails startup; later
@@ -33,7 +37,12 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RuntimeOverrides.class.getName());
   private static final Set<String> FIELDS = Set.of("ingestion_rate", "ingestion_burst_size",
-      "max_label_names_per_series", "max_label_name_length", "max_label_value_length");
+      "max_label_names_per_series", "max_label_name_length", "max_label_value_length",
+      "max_global_series_per_user", "max_samples_per_query", "query_timeout",
+      "max_total_query_length", "ruler_max_rules_per_rule_group",
+      "ruler_max_rule_groups_per_tenant");
+  /** Limits given as durations ({@code "2m"}, {@code "30d"}; Mimir's model.Duration). */
+  private static final Set<String> DURATIONS = Set.of("query_timeout", "max_total_query_length");
 
   private final TenantLimits defaults;
   private final Path file;
@@ -145,12 +154,35 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
       int names = v.maxLabelNamesPerSeries();
       int nameLen = v.maxLabelNameLength();
       int valueLen = v.maxLabelValueLength();
+      int series = defaults.maxGlobalSeriesPerUser();
+      int samples = defaults.maxSamplesPerQuery();
+      java.time.Duration timeout = defaults.queryTimeout();
+      java.time.Duration length = defaults.maxTotalQueryLength();
+      int rulesPerGroup = defaults.rulerMaxRulesPerRuleGroup();
+      int groupsPerTenant = defaults.rulerMaxRuleGroupsPerTenant();
       for (var f : fields.entrySet()) {
         String key = String.valueOf(f.getKey());
         if (!FIELDS.contains(key)) {
           throw new IllegalArgumentException("runtime config " + source + ": unknown limit '"
               + key + "' for tenant '" + tenant + "' (known: " + String.join(", ",
                   new java.util.TreeSet<>(FIELDS)) + ")");
+        }
+        if (DURATIONS.contains(key)) {
+          java.time.Duration d;
+          try {
+            d = f.getValue() instanceof Number n && n.longValue() == 0 ? java.time.Duration.ZERO
+                : GoDuration.parse(String.valueOf(f.getValue()));
+          } catch (IllegalArgumentException | ArithmeticException ex) {
+            throw new IllegalArgumentException("runtime config " + source + ": limit '" + key
+                + "' of tenant '" + tenant + "' must be a duration such as 2m, got '"
+                + f.getValue() + "'");
+          }
+          if (key.equals("query_timeout")) {
+            timeout = d;
+          } else {
+            length = d;
+          }
+          continue;
         }
         if (!(f.getValue() instanceof Number n)) {
           throw new IllegalArgumentException("runtime config " + source + ": limit '" + key
@@ -162,12 +194,17 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
           case "max_label_names_per_series" -> names = n.intValue();
           case "max_label_name_length" -> nameLen = n.intValue();
           case "max_label_value_length" -> valueLen = n.intValue();
+          case "max_global_series_per_user" -> series = n.intValue();
+          case "max_samples_per_query" -> samples = n.intValue();
+          case "ruler_max_rules_per_rule_group" -> rulesPerGroup = n.intValue();
+          case "ruler_max_rule_groups_per_tenant" -> groupsPerTenant = n.intValue();
           default -> throw new IllegalStateException(key);
         }
       }
       try {
         out.put(tenant, new TenantLimits(rate, burst,
-            new ValidationLimits(names, nameLen, valueLen)));
+            new ValidationLimits(names, nameLen, valueLen), series, samples, timeout, length,
+            rulesPerGroup, groupsPerTenant));
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException("runtime config " + source + ": tenant '" + tenant
             + "': " + ex.getMessage(), ex);

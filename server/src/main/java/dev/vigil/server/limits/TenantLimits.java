@@ -1,6 +1,8 @@
 package dev.vigil.server.limits;
 
 import dev.vigil.protocol.remote.ValidationLimits;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The limits of one tenant, named as Mimir's limits config names them.
@@ -9,17 +11,92 @@ import dev.vigil.protocol.remote.ValidationLimits;
  * @param ingestionBurstSize bucket size of that rate ({@code ingestion_burst_size})
  * @param validation {@code max_label_names_per_series}, {@code max_label_name_length},
  *     {@code max_label_value_length}
+ * @param maxGlobalSeriesPerUser in-memory series of the tenant
+ *     ({@code max_global_series_per_user}, {@code -ingester.max-global-series-per-user});
+ *     0 = unlimited
+ * @param maxSamplesPerQuery samples one query may hold in memory (Mimir has it only as the
+ *     global {@code -querier.max-samples}; Vigil's override {@code max_samples_per_query});
+ *     0 = the server's flag
+ * @param queryTimeout how long one query may run (Mimir: global {@code -querier.timeout};
+ *     Vigil's override {@code query_timeout}); zero = the server's flag
+ * @param maxTotalQueryLength longest {@code end - start} of a range query
+ *     ({@code max_total_query_length}, {@code -query-frontend.max-total-query-length});
+ *     zero = unlimited
+ * @param rulerMaxRulesPerRuleGroup rules one group may hold
+ *     ({@code ruler_max_rules_per_rule_group}, 20 as in Mimir); 0 = unlimited
+ * @param rulerMaxRuleGroupsPerTenant rule groups the tenant may have
+ *     ({@code ruler_max_rule_groups_per_tenant}, 70 as in Mimir); 0 = unlimited
  */
 public record TenantLimits(double ingestionRate, long ingestionBurstSize,
-    ValidationLimits validation) {
-  /** Mimir's defaults: 10,000 samples/s, burst 200,000, 30 labels, 1024/2048 characters. */
+    ValidationLimits validation, int maxGlobalSeriesPerUser, int maxSamplesPerQuery,
+    Duration queryTimeout, Duration maxTotalQueryLength, int rulerMaxRulesPerRuleGroup,
+    int rulerMaxRuleGroupsPerTenant) {
+  /** Mimir's defaults of the ruler limits. */
+  public static final int DEFAULT_RULER_MAX_RULES_PER_RULE_GROUP = 20;
+  public static final int DEFAULT_RULER_MAX_RULE_GROUPS_PER_TENANT = 70;
+
+  /** Mimir's default of {@code max_global_series_per_user}. */
+  public static final int DEFAULT_MAX_GLOBAL_SERIES_PER_USER = 150_000;
+
+  /**
+   * Mimir's defaults: 10,000 samples/s, burst 200,000, 30 labels, 1024/2048 characters, 150,000
+   * series; query limits from the server's flags, no query length limit.
+   */
   public static final TenantLimits MIMIR_DEFAULTS =
       new TenantLimits(10_000, 200_000, ValidationLimits.MIMIR_DEFAULTS);
 
   public TenantLimits {
+    Objects.requireNonNull(validation, "validation");
+    Objects.requireNonNull(queryTimeout, "queryTimeout");
+    Objects.requireNonNull(maxTotalQueryLength, "maxTotalQueryLength");
     if (ingestionRate < 0 || (ingestionRate > 0 && ingestionBurstSize <= 0)) {
       throw new IllegalArgumentException("invalid ingestion rate " + ingestionRate
           + " with burst " + ingestionBurstSize);
     }
+    if (maxGlobalSeriesPerUser < 0 || maxSamplesPerQuery < 0 || rulerMaxRulesPerRuleGroup < 0
+        || rulerMaxRuleGroupsPerTenant < 0) {
+      throw new IllegalArgumentException("series and sample limits must not be negative");
+    }
+    if (queryTimeout.isNegative() || maxTotalQueryLength.isNegative()) {
+      throw new IllegalArgumentException("query durations must not be negative");
+    }
+  }
+
+  /** Ingestion limits with Mimir's defaults for the rest. */
+  public TenantLimits(double ingestionRate, long ingestionBurstSize, ValidationLimits validation) {
+    this(ingestionRate, ingestionBurstSize, validation, DEFAULT_MAX_GLOBAL_SERIES_PER_USER, 0,
+        Duration.ZERO, Duration.ZERO, DEFAULT_RULER_MAX_RULES_PER_RULE_GROUP,
+        DEFAULT_RULER_MAX_RULE_GROUPS_PER_TENANT);
+  }
+
+  public TenantLimits withIngestion(double rate, long burst) {
+    return new TenantLimits(rate, burst, validation, maxGlobalSeriesPerUser, maxSamplesPerQuery,
+        queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup, rulerMaxRuleGroupsPerTenant);
+  }
+
+  public TenantLimits withValidation(ValidationLimits v) {
+    return new TenantLimits(ingestionRate, ingestionBurstSize, v, maxGlobalSeriesPerUser,
+        maxSamplesPerQuery, queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup,
+        rulerMaxRuleGroupsPerTenant);
+  }
+
+  public TenantLimits withMaxGlobalSeriesPerUser(int n) {
+    return new TenantLimits(ingestionRate, ingestionBurstSize, validation, n,
+        maxSamplesPerQuery, queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup,
+        rulerMaxRuleGroupsPerTenant);
+  }
+
+  /** Query limits: samples (0 = flag), timeout (zero = flag), total length (zero = none). */
+  public TenantLimits withQueryLimits(int maxSamples, Duration timeout, Duration maxLength) {
+    return new TenantLimits(ingestionRate, ingestionBurstSize, validation,
+        maxGlobalSeriesPerUser, maxSamples, timeout, maxLength, rulerMaxRulesPerRuleGroup,
+        rulerMaxRuleGroupsPerTenant);
+  }
+
+  /** Ruler limits: rules per group and groups per tenant (0 = unlimited). */
+  public TenantLimits withRulerLimits(int rulesPerGroup, int groupsPerTenant) {
+    return new TenantLimits(ingestionRate, ingestionBurstSize, validation,
+        maxGlobalSeriesPerUser, maxSamplesPerQuery, queryTimeout, maxTotalQueryLength,
+        rulesPerGroup, groupsPerTenant);
   }
 }

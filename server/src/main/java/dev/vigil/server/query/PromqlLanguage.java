@@ -4,6 +4,7 @@ import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Queryable;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.promql.engine.Engine;
+import dev.vigil.promql.engine.EngineOptions;
 import dev.vigil.promql.engine.QueryException;
 import dev.vigil.promql.engine.QueryResult;
 import dev.vigil.promql.functions.FunctionException;
@@ -17,6 +18,7 @@ import dev.vigil.server.api.ApiException;
 import dev.vigil.server.api.ErrorType;
 import dev.vigil.server.api.JsonWriter;
 import dev.vigil.server.api.QueryLanguage;
+import dev.vigil.server.api.QueryLimits;
 import dev.vigil.server.api.QueryOutcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +48,32 @@ public final class PromqlLanguage implements QueryLanguage {
     }
   }
 
+  /** The engine with the tenant's limits: the shared one unless a limit differs. */
+  private Engine engineFor(QueryLimits limits) {
+    EngineOptions o = engine.options();
+    EngineOptions wanted = o;
+    if (limits.maxSamples() > 0 && limits.maxSamples() != o.maxSamples()) {
+      wanted = wanted.withMaxSamples(limits.maxSamples());
+    }
+    if (limits.timeout().isPositive() && !limits.timeout().equals(o.timeout())) {
+      wanted = wanted.withTimeout(limits.timeout());
+    }
+    return wanted == o ? engine : new Engine(wanted); // an Engine is only its options
+  }
+
   @Override
   public QueryOutcome instant(Queryable queryable, String query, long timeMillis)
       throws ApiException {
+    return instant(queryable, query, timeMillis, QueryLimits.DEFAULTS);
+  }
+
+  @Override
+  public QueryOutcome instant(Queryable queryable, String query, long timeMillis,
+      QueryLimits limits) throws ApiException {
     Expr expr = parse(query);
     long start = System.nanoTime();
     try {
-      return outcome(engine.instantQuery(queryable, expr, timeMillis), query, start);
+      return outcome(engineFor(limits).instantQuery(queryable, expr, timeMillis), query, start);
     } catch (RuntimeException e) {
       throw mapFailure(e);
     }
@@ -61,10 +82,17 @@ public final class PromqlLanguage implements QueryLanguage {
   @Override
   public QueryOutcome range(Queryable queryable, String query, long start, long end, long step)
       throws ApiException {
+    return range(queryable, query, start, end, step, QueryLimits.DEFAULTS);
+  }
+
+  @Override
+  public QueryOutcome range(Queryable queryable, String query, long start, long end, long step,
+      QueryLimits limits) throws ApiException {
     Expr expr = parse(query);
     long began = System.nanoTime();
     try {
-      return outcome(engine.rangeQuery(queryable, expr, start, end, step), query, began);
+      return outcome(engineFor(limits).rangeQuery(queryable, expr, start, end, step), query,
+          began);
     } catch (RuntimeException e) {
       throw mapFailure(e);
     }

@@ -16,6 +16,12 @@ import java.util.stream.Stream;
  * Tenant stores in {@code <data-dir>/tenants/<tenant>/}, opened lazily by a {@link StorageOpener}
  * (the TSDB in production, an in-memory store in tests), so swapping the engine is one line of
  * wiring. Tenant IDs are validated before they get here, so they are safe path segments.
+ *
+ * <p>Each use stamps the tenant's last-use time (from the injected clock); {@link #closeIdle}
+ * closes stores unused for longer than the idle timeout. Requests do not hold leases, so a
+ * request that fetched a store in the instant its idle close began fails once (500, which
+ * senders retry); hence the timeout should be far above the query timeout, and is off by
+ * default as in Mimir.
  */
 public final class DirectoryTenantStorages implements TenantStorages {
   /** Opens the store of one tenant in its own directory (which exists when called). */
@@ -28,12 +34,24 @@ public final class DirectoryTenantStorages implements TenantStorages {
 
   private final Path tenantsDir;
   private final StorageOpener opener;
+  private final java.time.Clock clock;
   private final ConcurrentHashMap<String, Storage> open = new ConcurrentHashMap<>();
+  /** Last use per open tenant, in the clock's milliseconds. */
+  private final ConcurrentHashMap<String, Long> lastUsed = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public DirectoryTenantStorages(Path dataDir, StorageOpener opener) {
+    this(dataDir, opener, java.time.Clock.systemUTC());
+  }
+
+  public DirectoryTenantStorages(Path dataDir, StorageOpener opener, java.time.Clock clock) {
     this.tenantsDir = dataDir.resolve("tenants");
     this.opener = opener;
+    this.clock = clock;
+  }
+
+  private void touch(String tenant) {
+    lastUsed.put(tenant, clock.millis());
   }
 
   public Path tenantsDir() {
@@ -43,19 +61,26 @@ public final class DirectoryTenantStorages implements TenantStorages {
   @Override
   public Storage forWrite(String tenant) {
     Storage s = open.get(tenant);
-    return s != null ? s : openTenant(tenant);
+    if (s == null) {
+      s = openTenant(tenant); // validates the ID first
+    }
+    touch(tenant);
+    return s;
   }
 
   @Override
   public Optional<Storage> forRead(String tenant) {
     Storage s = open.get(tenant);
     if (s != null) {
+      touch(tenant);
       return Optional.of(s);
     }
     if (TenantResolver.problem(tenant) != null || !Files.isDirectory(tenantsDir.resolve(tenant))) {
       return Optional.empty();
     }
-    return Optional.of(openTenant(tenant));
+    Storage opened = openTenant(tenant);
+    touch(tenant);
+    return Optional.of(opened);
   }
 
   private Storage openTenant(String tenant) {
@@ -89,6 +114,47 @@ public final class DirectoryTenantStorages implements TenantStorages {
       }
     }
     return new ArrayList<>(all);
+  }
+
+  @Override
+  public java.util.Map<String, Storage> openStores() {
+    return java.util.Map.copyOf(open);
+  }
+
+  @Override
+  public int closeIdle(java.time.Duration idle) {
+    long cutoff = clock.millis() - idle.toMillis();
+    int n = 0;
+    for (String tenant : List.copyOf(open.keySet())) {
+      Long used = lastUsed.get(tenant);
+      if (used == null || used > cutoff) {
+        continue; // null: opened this instant, stamped right after
+      }
+      Storage[] removed = new Storage[1];
+      // Re-checked under the map's lock for this key: a use since the scan keeps it open.
+      open.computeIfPresent(tenant, (t, s) -> {
+        Long u = lastUsed.get(t);
+        if (u == null || u > cutoff) {
+          return s;
+        }
+        removed[0] = s;
+        return null;
+      });
+      if (removed[0] instanceof AutoCloseable c) {
+        LOG.log(System.Logger.Level.INFO, "closing storage of idle tenant {0}", tenant);
+        try {
+          c.close();
+        } catch (Exception ex) {
+          LOG.log(System.Logger.Level.ERROR, "closing storage of tenant " + tenant + " failed",
+              ex);
+        }
+      }
+      if (removed[0] != null) {
+        lastUsed.remove(tenant, used);
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

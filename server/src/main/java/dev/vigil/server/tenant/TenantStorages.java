@@ -18,6 +18,16 @@ public interface TenantStorages extends AutoCloseable {
   /** Tenants with a store, opened or on disk, sorted. */
   List<String> tenants();
 
+  /** The stores open now, by tenant (a snapshot; they may close right after). */
+  java.util.Map<String, Storage> openStores();
+
+  /**
+   * Closes the stores not asked for during {@code idle}, as Mimir's ingesters close idle TSDBs
+   * ({@code -blocks-storage.tsdb.close-idle-tsdb-timeout}); the next request opens them again.
+   * Returns how many were closed.
+   */
+  int closeIdle(java.time.Duration idle);
+
   /** Closes every opened store; later calls fail. Idempotent. */
   @Override
   void close();

@@ -30,6 +30,38 @@ class RuntimeOverridesTest {
   }
 
   @Test
+  void seriesAndQueryLimits() {
+    TenantLimits t = RuntimeOverrides.parse("""
+        overrides:
+          t:
+            max_global_series_per_user: 500
+            max_samples_per_query: 1000
+            query_timeout: 30s
+            max_total_query_length: 32d
+        """, D, "rc.yaml").get("t");
+    assertThat(t.maxGlobalSeriesPerUser()).isEqualTo(500);
+    assertThat(t.maxSamplesPerQuery()).isEqualTo(1000);
+    assertThat(t.queryTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.maxTotalQueryLength()).isEqualTo(Duration.ofDays(32));
+    assertThat(D.maxGlobalSeriesPerUser()).isEqualTo(150_000);
+    assertThatThrownBy(() -> RuntimeOverrides.parse("overrides:\n  t:\n    query_timeout: soon\n",
+        D, "rc.yaml")).hasMessage("runtime config rc.yaml: limit 'query_timeout' of tenant 't' "
+            + "must be a duration such as 2m, got 'soon'");
+  }
+
+  @Test
+  void goDurations() {
+    assertThat(GoDuration.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(GoDuration.parse("1w2d")).isEqualTo(Duration.ofDays(9));
+    assertThat(GoDuration.parse("1500ms")).isEqualTo(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> GoDuration.parse("1m1h")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(GoDuration.format(Duration.ofDays(30).plusHours(1))).isEqualTo("721h0m0s");
+    assertThat(GoDuration.format(Duration.ofMinutes(1))).isEqualTo("1m0s");
+    assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+    assertThat(GoDuration.format(Duration.ofMillis(250))).isEqualTo("250ms");
+  }
+
+  @Test
   void mistakesNameTheFileTenantAndField() {
     assertThatThrownBy(() -> RuntimeOverrides.parse("overrides:\n  t:\n    ingestion_rat: 1\n",
         D, "rc.yaml")).hasMessageStartingWith("runtime config rc.yaml: unknown limit "

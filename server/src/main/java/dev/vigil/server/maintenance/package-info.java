@@ -1,0 +1,5 @@
+/**
+ * Background upkeep of the tenants' TSDBs: head → block cuts, compaction, retention and closing
+ * idle tenants, on a schedule, with metrics. Must not depend on HTTP or PromQL.
+ */
+package dev.vigil.server.maintenance;

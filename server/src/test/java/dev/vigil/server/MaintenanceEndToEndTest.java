@@ -1,0 +1,144 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.protocol.remote.RemoteWriteVersion;
+import dev.vigil.protocol.remote.v1.pb.TimeSeries;
+import dev.vigil.protocol.remote.v1.pb.WriteRequest;
+import dev.vigil.server.maintenance.MaintenanceOptions;
+import dev.vigil.tsdb.Tsdb;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server's TSDB upkeep: one maintenance pass cuts the head into blocks, compacts them,
+ * applies time retention and closes idle tenants, counting each in {@code /metrics}; data
+ * inside the retention stays queryable, and a closed tenant reopens on its next request.
+ */
+class MaintenanceEndToEndTest {
+  private static final long HOUR = 3_600_000;
+
+  /** A clock the test moves by hand. */
+  static final class ManualClock extends Clock {
+    volatile long millis;
+
+    ManualClock(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+  }
+
+  static double metric(String text, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  @Test
+  void cutsCompactsAppliesRetentionAndClosesIdleTenants(@TempDir Path dir) throws Exception {
+    ManualClock clock = new ManualClock(40 * HOUR);
+    ServerConfig config = ServerConfig.defaults(dir).withListen("127.0.0.1", 0).withClock(clock)
+        .withIngestionRate(0, 0)
+        .withMaintenance(new MaintenanceOptions(Duration.ZERO, Duration.ofHours(5), 0,
+            Duration.ofMinutes(10)));
+    try (VigilServer server = VigilServer.start(config, TestServer.BUILD);
+        var client = java.net.http.HttpClient.newHttpClient()) {
+      // 30 hours of one sample every 10 minutes, for three series.
+      WriteRequest.Builder req = WriteRequest.newBuilder();
+      for (int s = 0; s < 3; s++) {
+        TimeSeries.Builder ts = ServerEndToEndTest.series("__name__", "m", "s",
+            Integer.toString(s));
+        for (long t = 0; t <= 30 * HOUR; t += 600_000) {
+          ts.addSamples(ServerEndToEndTest.sample(t, t / 600_000.0));
+        }
+        req.addTimeseries(ts);
+      }
+      HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/push"))
+          .header("X-Scope-OrgID", "t")
+          .header("Content-Type", RemoteWriteVersion.V1.contentType())
+          .header("Content-Encoding", "snappy")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+              org.xerial.snappy.Snappy.compress(req.build().toByteArray()))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+      server.maintenance().runOnce();
+
+      Tsdb tsdb = (Tsdb) server.storages().openStores().get("t");
+      assertThat(tsdb.blocks()).isNotEmpty();
+      assertThat(tsdb.head().maxTime() - Math.max(tsdb.head().minTime(),
+          tsdb.head().minValidTime())).isLessThanOrEqualTo(3 * HOUR);
+      for (var b : tsdb.blocks()) {
+        assertThat(b.meta().maxTime()).isGreaterThan(30 * HOUR - 5 * HOUR);
+      }
+      String metrics = new String(server.metrics().scrape("text/plain").body(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(metric(metrics, "vigil_tsdb_blocks_cut_total{user=\"t\"}")).isGreaterThan(10);
+      assertThat(metric(metrics, "vigil_tsdb_compactions_total{user=\"t\"}")).isPositive();
+      assertThat(metric(metrics, "vigil_tsdb_retention_deleted_blocks_total{user=\"t\"}"))
+          .isPositive();
+      assertThat(metric(metrics, "vigil_ingester_memory_users")).isEqualTo(1);
+      assertThat(metric(metrics, "vigil_ingester_memory_series")).isEqualTo(3);
+
+      // Data inside the retention is still there, from blocks and head.
+      String q = "/api/v1/query?query=count_over_time(m%7Bs%3D%220%22%7D%5B6h%5D)&time="
+          + (30 * HOUR / 1000);
+      HttpResponse<String> a = client.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + server.port() + q))
+          .header("X-Scope-OrgID", "t").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(a.body()).contains("\"36\"");
+
+      // Idle for longer than the timeout: closed, its directory stays, and it reopens on use.
+      clock.millis += 11 * 60_000;
+      server.maintenance().runOnce();
+      assertThat(server.storages().openStores()).isEmpty();
+      assertThat(Files.isDirectory(dir.resolve("tenants/t"))).isTrue();
+      a = client.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + server.port() + q))
+          .header("X-Scope-OrgID", "t").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(a.body()).contains("\"36\"");
+      assertThat(server.storages().openStores()).containsOnlyKeys("t");
+      metrics = new String(server.metrics().scrape("text/plain").body(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(metric(metrics, "vigil_tsdb_idle_tenants_closed_total")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void sizesParseAsPrometheusTakesThem() {
+    assertThat(MaintenanceOptions.parseBytes("512MB")).isEqualTo(512L << 20);
+    assertThat(MaintenanceOptions.parseBytes("10GB")).isEqualTo(10L << 30);
+    assertThat(MaintenanceOptions.parseBytes("0")).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MaintenanceOptions.parseBytes("10G"))
+        .hasMessage("not a size such as 512MB or 10GB: \"10G\"");
+  }
+}
