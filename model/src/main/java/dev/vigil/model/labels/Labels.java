@@ -177,10 +177,25 @@ public final class Labels implements Comparable<Labels> {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof Labels other) || other.hashCode() != hashCode()) {
+    // Cheapest checks first: the length is in the array header, the hash codes are cached
+    // (computing one is a pass over every string, so only after the lengths agree).
+    if (!(o instanceof Labels other) || pairs.length != other.pairs.length
+        || other.hashCode() != hashCode()) {
       return false;
     }
-    return Arrays.equals(pairs, other.pairs);
+    String[] a = pairs;
+    String[] b = other.pairs;
+    // Backwards: the values that tell series apart (pod, instance, ...) tend to sort late and
+    // the shared names early, so a mismatch shows up sooner. Label strings are usually interned,
+    // so the identity test settles most pairs without touching the characters.
+    for (int i = a.length - 1; i >= 0; i--) {
+      String x = a[i];
+      String y = b[i];
+      if (x != y && !x.equals(y)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Prometheus's order: pair by pair, name then value; a prefix sorts first. */

@@ -90,4 +90,47 @@ class LabelsTest {
       assertThat(built.size()).isEqualTo(expected.size());
     }
   }
+
+  @Test
+  void equalityIsByContentNotIdentity() {
+    Labels a = Labels.of("job", "api", "pod", "p-1");
+    // Distinct String objects with the same characters: equal, with equal hashes.
+    Labels b = Labels.of(new String("job"), new String("api"), new String("pod"), new String("p-1"));
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a.equals(a)).isTrue();
+    assertThat(a.equals(null)).isFalse();
+    assertThat(a.equals("{job=\"api\", pod=\"p-1\"}")).isFalse();
+    assertThat(a).isNotEqualTo(Labels.of("job", "api", "pod", "p-2")); // last value differs
+    assertThat(a).isNotEqualTo(Labels.of("job", "apj", "pod", "p-1")); // first value differs
+    assertThat(a).isNotEqualTo(Labels.of("job", "api", "pox", "p-1")); // a name differs
+    assertThat(a).isNotEqualTo(Labels.of("job", "api")); // a prefix
+    assertThat(Labels.of("job", "api")).isNotEqualTo(a);
+    assertThat(a).isNotEqualTo(Labels.EMPTY);
+    assertThat(Labels.EMPTY).isEqualTo(Labels.of()).isEqualTo(Labels.of("x", ""));
+  }
+
+  @Test
+  void equalityAgreesWithCompareToOnRandomSets() {
+    Random r = new Random(42);
+    List<Labels> sets = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Labels.Builder b = Labels.builder();
+      int n = r.nextInt(4);
+      for (int j = 0; j < n; j++) {
+        // Fresh strings each time, so equal sets rarely share String objects.
+        b.set(new String("n" + r.nextInt(3)), new String("v" + r.nextInt(3)));
+      }
+      sets.add(b.build());
+    }
+    for (Labels x : sets) {
+      for (Labels y : sets) {
+        boolean same = x.compareTo(y) == 0;
+        assertThat(x.equals(y)).as("%s vs %s", x, y).isEqualTo(same);
+        if (same) {
+          assertThat(x.hashCode()).isEqualTo(y.hashCode());
+          assertThat(x.hash()).isEqualTo(y.hash());
+        }
+      }
+    }
+  }
 }

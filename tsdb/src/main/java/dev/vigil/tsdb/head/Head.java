@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.roaringbitmap.PeekableIntIterator;
@@ -39,7 +38,7 @@ public final class Head implements Storage {
   private final Object[] stripes = new Object[STRIPES];
   private final Object createLock = new Object();
   final Object commitLock = new Object();
-  private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
+  private final SeriesLabelIndex byLabels = new SeriesLabelIndex(this);
   private volatile MemSeries[][] pages = new MemSeries[1][];
   private int nextId = 1; // guarded by createLock
   /** Extra refs of a series replayed under several refs (see replaySeries); under createLock. */
@@ -151,7 +150,7 @@ public final class Head implements Storage {
   private void remove(MemSeries s) {
     synchronized (createLock) {
       s.removed = true;
-      byLabels.remove(s.labels, s);
+      byLabels.remove(s);
       clearSlot(s.id);
       int[] extra = aliases.remove(s.id);
       if (extra != null) {
@@ -291,7 +290,7 @@ public final class Head implements Storage {
     MemSeries s = new MemSeries(id, interner.intern(labels));
     setSlot(id, s);
     postings.add(id, s.labels);
-    byLabels.put(s.labels, s);
+    byLabels.put(s);
     nextId = Math.max(nextId, id + 1);
     return s;
   }
