@@ -167,6 +167,16 @@ public final class RuleUnitTester {
     return out;
   }
 
+  /** A firing alert as promtool compares it: labels, then annotations. */
+  private record LabelsAndAnnotations(Labels labels, Labels annotations) {
+    static final Comparator<LabelsAndAnnotations> ORDER =
+        Comparator.comparing(LabelsAndAnnotations::labels)
+            .thenComparing(LabelsAndAnnotations::annotations);
+  }
+
+  /** A query result or expectation as promtool compares it; {@code histogram} "" for floats. */
+  private record ParsedSample(Labels labels, double value, String histogram) {}
+
   /** One input sample waiting to be appended. */
   private record Pending(Labels labels, long t, SequenceValue v) {}
 
@@ -235,7 +245,7 @@ public final class RuleUnitTester {
           if (at.evalTimeMillis() != t) {
             continue;
           }
-          List<Labels[]> gotPairs = new ArrayList<>();
+          List<LabelsAndAnnotations> gotPairs = new ArrayList<>();
           for (RuleGroupEvaluator ev : evaluators) {
             for (RuleStatus r : ev.status()) {
               if (!r.alerting() || !r.name().equals(at.alertname())) {
@@ -243,22 +253,20 @@ public final class RuleUnitTester {
               }
               for (Alert a : r.alerts()) {
                 if (a.state() == AlertState.FIRING) {
-                  gotPairs.add(new Labels[] {a.labels(), a.annotations()});
+                  gotPairs.add(new LabelsAndAnnotations(a.labels(), a.annotations()));
                 }
               }
             }
           }
-          List<Labels[]> expPairs = new ArrayList<>();
+          List<LabelsAndAnnotations> expPairs = new ArrayList<>();
           for (RuleTestFile.ExpectedAlert e : at.expAlerts()) {
             Map<String, String> l = new HashMap<>(e.labels());
             l.put("alertname", at.alertname());
-            expPairs.add(new Labels[] {Labels.fromMap(l), Labels.fromMap(e.annotations())});
+            expPairs.add(new LabelsAndAnnotations(Labels.fromMap(l), Labels.fromMap(e.annotations())));
           }
-          Comparator<Labels[]> byPair = Comparator.<Labels[], Labels>comparing(p -> p[0])
-              .thenComparing(p -> p[1]);
-          gotPairs.sort(byPair);
-          expPairs.sort(byPair);
-          if (!samePairs(expPairs, gotPairs)) {
+          gotPairs.sort(LabelsAndAnnotations.ORDER);
+          expPairs.sort(LabelsAndAnnotations.ORDER);
+          if (!expPairs.equals(gotPairs)) {
             errs.add(namePrefix + "    alertname: " + at.alertname() + ", time: "
                 + PromDuration.format(at.evalTimeMillis()) + ", \n        exp:"
                 + indent(pairsString(expPairs), "            ").strip() + ", \n        got:"
@@ -278,11 +286,12 @@ public final class RuleUnitTester {
             + PromDuration.format(p.evalTimeMillis()) + ", err: " + e.getMessage());
         continue;
       }
-      List<Object[]> gotS = new ArrayList<>();
+      List<ParsedSample> gotS = new ArrayList<>();
       for (Sample s : got) {
-        gotS.add(new Object[] {s.labels(), s.f(), s.h() == null ? "" : HistogramNotation.format(s.h())});
+        gotS.add(new ParsedSample(s.labels(), s.f(),
+            s.h() == null ? "" : HistogramNotation.format(s.h())));
       }
-      List<Object[]> expS = new ArrayList<>();
+      List<ParsedSample> expS = new ArrayList<>();
       boolean bad = false;
       for (RuleTestFile.ExpectedSample e : p.expSamples()) {
         Labels l;
@@ -297,14 +306,13 @@ public final class RuleUnitTester {
         }
         String h = e.histogram().isEmpty() ? ""
             : HistogramNotation.format(HistogramNotation.parse(e.histogram()));
-        expS.add(new Object[] {l, e.value(), h});
+        expS.add(new ParsedSample(l, e.value(), h));
       }
       if (bad) {
         continue;
       }
-      Comparator<Object[]> byLabels = Comparator.comparing(o -> (Labels) o[0]);
-      gotS.sort(byLabels);
-      expS.sort(byLabels);
+      gotS.sort(Comparator.comparing(ParsedSample::labels));
+      expS.sort(Comparator.comparing(ParsedSample::labels));
       if (!sameSamples(expS, gotS, tf.fuzzyCompare())) {
         errs.add(namePrefix + "    expr: \"" + p.expr() + "\", time: "
             + PromDuration.format(p.evalTimeMillis()) + ",\n        exp: " + samplesString(expS)
@@ -329,35 +337,25 @@ public final class RuleUnitTester {
     return i;
   }
 
-  private static boolean samePairs(List<Labels[]> a, List<Labels[]> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!a.get(i)[0].equals(b.get(i)[0]) || !a.get(i)[1].equals(b.get(i)[1])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean sameSamples(List<Object[]> exp, List<Object[]> got, boolean fuzzy) {
+  private static boolean sameSamples(List<ParsedSample> exp, List<ParsedSample> got, boolean fuzzy) {
     if (exp.size() != got.size()) {
       return false;
     }
     for (int i = 0; i < exp.size(); i++) {
-      double e = (double) exp.get(i)[1];
-      double g = (double) got.get(i)[1];
+      ParsedSample x = exp.get(i);
+      ParsedSample y = got.get(i);
+      double e = x.value();
+      double g = y.value();
       boolean valueOk = (Double.isNaN(e) && Double.isNaN(g)) || e == g
           || (fuzzy && Math.abs(e - g) <= Math.ulp(Math.max(Math.abs(e), Math.abs(g))));
-      if (!exp.get(i)[0].equals(got.get(i)[0]) || !valueOk || !exp.get(i)[2].equals(got.get(i)[2])) {
+      if (!x.labels().equals(y.labels()) || !valueOk || !x.histogram().equals(y.histogram())) {
         return false;
       }
     }
     return true;
   }
 
-  private static String pairsString(List<Labels[]> pairs) {
+  private static String pairsString(List<LabelsAndAnnotations> pairs) {
     if (pairs.isEmpty()) {
       return "[]";
     }
@@ -366,20 +364,19 @@ public final class RuleUnitTester {
       if (i > 0) {
         sb.append(",\n");
       }
-      sb.append(i).append(":").append(indent("\nLabels:" + pairs.get(i)[0] + "\nAnnotations:"
-          + pairs.get(i)[1], "  "));
+      sb.append(i).append(":").append(indent("\nLabels:" + pairs.get(i).labels()
+          + "\nAnnotations:" + pairs.get(i).annotations(), "  "));
     }
     return sb.append("\n]").toString();
   }
 
-  private static String samplesString(List<Object[]> samples) {
+  private static String samplesString(List<ParsedSample> samples) {
     if (samples.isEmpty()) {
       return "nil";
     }
     List<String> parts = new ArrayList<>();
-    for (Object[] s : samples) {
-      String h = (String) s[2];
-      parts.add(s[0] + " " + (h.isEmpty() ? goFloatE((double) s[1]) : h));
+    for (ParsedSample s : samples) {
+      parts.add(s.labels() + " " + (s.histogram().isEmpty() ? goFloatE(s.value()) : s.histogram()));
     }
     return String.join(", ", parts);
   }
@@ -395,14 +392,13 @@ public final class RuleUnitTester {
     if (v == 0) {
       return (1 / v < 0 ? "-" : "") + "0E+00";
     }
-    String s = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toString();
     java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros();
     int exp = bd.precision() - bd.scale() - 1;
     String digits = bd.unscaledValue().abs().toString();
     String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
     String sign = bd.signum() < 0 ? "-" : "";
     String e = String.format("%02d", Math.abs(exp));
-    return s.isEmpty() ? s : sign + mantissa + "E" + (exp < 0 ? "-" : "+") + e;
+    return sign + mantissa + "E" + (exp < 0 ? "-" : "+") + e;
   }
 
   private static String indent(String s, String prefix) {
