@@ -216,6 +216,30 @@ final class YamlDecoder {
     return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
   }
 
+  /** {@code n} as a mapping of {@code type}; null (after recording yaml.v3's error) when it is not one. */
+  private @Nullable MappingNode mapping(@Nullable Node n, String type) {
+    if (isNull(n)) {
+      return null;
+    }
+    if (!(n instanceof MappingNode m)) {
+      terror(n, type);
+      return null;
+    }
+    return hasDuplicateKeys(m) ? null : m;
+  }
+
+  /** {@code n} as a sequence of {@code type}; null (after recording yaml.v3's error) when it is not one. */
+  private @Nullable SequenceNode sequence(Node n, String type) {
+    if (isNull(n)) {
+      return null;
+    }
+    if (n instanceof SequenceNode s) {
+      return s;
+    }
+    terror(n, type);
+    return null;
+  }
+
   private void unknownField(NodeTuple t, String type) {
     typeErrors.add("line " + line(t.getKeyNode()) + ": field " + keyOf(t) + " not found in type "
         + type);
@@ -223,14 +247,8 @@ final class YamlDecoder {
 
   private RawRuleFile decodeFile(@Nullable Node root) {
     List<Group> groups = new ArrayList<>();
-    if (isNull(root)) {
-      return new RawRuleFile(groups);
-    }
-    if (!(root instanceof MappingNode m)) {
-      terror(root, FILE_TYPE);
-      return new RawRuleFile(groups);
-    }
-    if (hasDuplicateKeys(m)) {
+    MappingNode m = mapping(root, FILE_TYPE);
+    if (m == null) {
       return new RawRuleFile(groups);
     }
     for (NodeTuple t : m.getValue()) {
@@ -245,11 +263,8 @@ final class YamlDecoder {
 
   private List<Group> decodeGroups(Node n) {
     List<Group> groups = new ArrayList<>();
-    if (isNull(n)) {
-      return groups;
-    }
-    if (!(n instanceof SequenceNode s)) {
-      terror(n, GROUPS_TYPE);
+    SequenceNode s = sequence(n, GROUPS_TYPE);
+    if (s == null) {
       return groups;
     }
     for (Node item : s.getValue()) {
@@ -276,14 +291,8 @@ final class YamlDecoder {
     long limit = 0;
     LinkedHashMap<String, String> labels = new LinkedHashMap<>();
     List<RawRule> rules = new ArrayList<>();
-    if (isNull(n)) {
-      return null;
-    }
-    if (!(n instanceof MappingNode m)) {
-      terror(n, GROUP_TYPE);
-      return null;
-    }
-    if (hasDuplicateKeys(m)) {
+    MappingNode m = mapping(n, GROUP_TYPE);
+    if (m == null) {
       return null;
     }
     for (NodeTuple t : m.getValue()) {
@@ -303,11 +312,8 @@ final class YamlDecoder {
 
   private List<RawRule> decodeRules(Node n) {
     List<RawRule> rules = new ArrayList<>();
-    if (isNull(n)) {
-      return rules;
-    }
-    if (!(n instanceof SequenceNode s)) {
-      terror(n, RULES_TYPE);
+    SequenceNode s = sequence(n, RULES_TYPE);
+    if (s == null) {
       return rules;
     }
     for (Node item : s.getValue()) {
@@ -327,14 +333,8 @@ final class YamlDecoder {
     long keepFiringFor = 0;
     LinkedHashMap<String, String> labels = new LinkedHashMap<>();
     LinkedHashMap<String, String> annotations = new LinkedHashMap<>();
-    if (isNull(n)) {
-      return null;
-    }
-    if (!(n instanceof MappingNode m)) {
-      terror(n, RULE_TYPE);
-      return null;
-    }
-    if (hasDuplicateKeys(m)) {
+    MappingNode m = mapping(n, RULE_TYPE);
+    if (m == null) {
       return null;
     }
     for (NodeTuple t : m.getValue()) {
@@ -426,14 +426,8 @@ final class YamlDecoder {
 
   private LinkedHashMap<String, String> decodeStringMap(Node n) {
     LinkedHashMap<String, String> map = new LinkedHashMap<>();
-    if (isNull(n)) {
-      return map;
-    }
-    if (!(n instanceof MappingNode m)) {
-      terror(n, MAP_TYPE);
-      return map;
-    }
-    if (hasDuplicateKeys(m)) {
+    MappingNode m = mapping(n, MAP_TYPE);
+    if (m == null) {
       return map;
     }
     for (NodeTuple t : m.getValue()) {
@@ -446,14 +440,8 @@ final class YamlDecoder {
   // ---- lenient decode -----------------------------------------------------------------------
 
   private void checkNodeShape(@Nullable Node root) {
-    if (isNull(root)) {
-      return;
-    }
-    if (!(root instanceof MappingNode m)) {
-      terror(root, "rulefmt.ruleGroups");
-      return;
-    }
-    if (hasDuplicateKeys(m)) {
+    MappingNode m = mapping(root, "rulefmt.ruleGroups");
+    if (m == null) {
       return;
     }
     for (NodeTuple t : m.getValue()) {
