@@ -379,24 +379,7 @@ final class Lexer {
   }
 
   private State lexChar() {
-    while (true) {
-      int r = next();
-      if (r == '\\') {
-        int e = next();
-        if (e != EOF && e != '\n') {
-          continue;
-        }
-        return errorf("unterminated character constant");
-      }
-      if (r == EOF || r == '\n') {
-        return errorf("unterminated character constant");
-      }
-      if (r == '\'') {
-        break;
-      }
-    }
-    emit(Kind.CHAR_CONSTANT);
-    return this::lexInsideAction;
+    return lexEscapedUntil('\'', "unterminated character constant", Kind.CHAR_CONSTANT);
   }
 
   private State lexNumber() {
@@ -473,6 +456,11 @@ final class Lexer {
   }
 
   private State lexQuote() {
+    return lexEscapedUntil('"', "unterminated quoted string", Kind.STRING);
+  }
+
+  /** A quoted token with backslash escapes that may not span lines: Go's lexChar and lexQuote. */
+  private State lexEscapedUntil(char quote, String unterminated, Kind kind) {
     while (true) {
       int r = next();
       if (r == '\\') {
@@ -480,16 +468,16 @@ final class Lexer {
         if (e != EOF && e != '\n') {
           continue;
         }
-        return errorf("unterminated quoted string");
+        return errorf(unterminated);
       }
       if (r == EOF || r == '\n') {
-        return errorf("unterminated quoted string");
+        return errorf(unterminated);
       }
-      if (r == '"') {
+      if (r == quote) {
         break;
       }
     }
-    emit(Kind.STRING);
+    emit(kind);
     return this::lexInsideAction;
   }
 
