@@ -72,29 +72,54 @@ final class RateFunctions {
         prev = cur;
       }
     }
-    int numSamplesMinusOne = last - first;
+    long firstSt = w.floatStart(first);
+    boolean zeroAtStart = isCounter && startsInside(firstSt, w.rangeStart, firstT);
+    if (zeroAtStart) {
+      // A zero sample at the first sample's start stands in for extrapolation to the left.
+      result += fv[first];
+    }
+    if (!zeroAtStart && last == first) {
+      return false;
+    }
+    double factor = extrapolationFactor(w, firstT, lastT, last - first,
+        zeroAtStart ? firstSt : NO_ZERO_START, isCounter, isRate, fv[first], result);
+    return out.setFloat(result * factor);
+  }
+
+  /** {@link #extrapolationFactor}'s zeroStart when no start timestamp lies inside the window. */
+  private static final long NO_ZERO_START = Long.MIN_VALUE;
+
+  /**
+   * Prometheus's extrapolation of a window's increase to the window edges, as the factor to
+   * multiply the increase by (divided by the range for rate). Needs two samples, or one and a
+   * start timestamp inside the window.
+   *
+   * @param zeroStart a start timestamp inside the window where the counter counts as zero (the
+   *     caller has already added the first sample to the increase), or {@link #NO_ZERO_START}
+   * @param firstValue the first sample's value (a histogram's count), which bounds counter
+   *     extrapolation to the left at the counter's zero point
+   * @param increase the increase over the window (a histogram's count)
+   */
+  private static double extrapolationFactor(Window w, long firstT, long lastT,
+      int numSamplesMinusOne, long zeroStart, boolean isCounter, boolean isRate,
+      double firstValue, double increase) {
     double durationToStart = (firstT - w.rangeStart) / 1000.0;
     double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
     double sampledInterval = (lastT - firstT) / 1000.0;
     double averageDurationBetweenSamples =
         numSamplesMinusOne > 0 ? sampledInterval / numSamplesMinusOne : 0;
     double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-    long firstSt = w.floatStart(first);
-    if (isCounter && startsInside(firstSt, w.rangeStart, firstT)) {
-      // A zero sample at the first sample's start stands in for extrapolation to the left.
+    if (zeroStart != NO_ZERO_START) {
       durationToStart = 0;
-      sampledInterval = (lastT - firstSt) / 1000.0;
-      result += fv[first];
-    } else if (numSamplesMinusOne == 0) {
-      return false;
+      sampledInterval = (lastT - zeroStart) / 1000.0;
     } else {
       if (durationToStart >= extrapolationThreshold) {
         durationToStart = averageDurationBetweenSamples / 2;
       }
       if (isCounter) {
         double durationToZero = durationToStart;
-        if (result > 0 && fv[first] >= 0) {
-          durationToZero = sampledInterval * (fv[first] / result);
+        if (increase > 0 && firstValue >= 0) {
+          durationToZero = sampledInterval * (firstValue / increase);
         }
         if (durationToZero < durationToStart) {
           durationToStart = durationToZero;
@@ -111,7 +136,7 @@ final class RateFunctions {
     if (isRate) {
       factor /= w.rangeSeconds();
     }
-    return out.setFloat(result * factor);
+    return factor;
   }
 
   /**
@@ -159,17 +184,9 @@ final class RateFunctions {
     }
     long firstT = w.ht[first];
     long lastT = w.ht[last];
-    int numSamplesMinusOne = last - first;
-    double durationToStart = (firstT - w.rangeStart) / 1000.0;
-    double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
-    double sampledInterval = (lastT - firstT) / 1000.0;
-    double averageDurationBetweenSamples =
-        numSamplesMinusOne > 0 ? sampledInterval / numSamplesMinusOne : 0;
-    double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
     long firstSt = w.histogramStart(first);
-    if (isCounter && startsInside(firstSt, w.rangeStart, firstT)) {
-      durationToStart = 0;
-      sampledInterval = (lastT - firstSt) / 1000.0;
+    boolean zeroAtStart = isCounter && startsInside(firstSt, w.rangeStart, firstT);
+    if (zeroAtStart) {
       if (result == null) {
         result = w.hv[first];
       } else {
@@ -184,32 +201,13 @@ final class RateFunctions {
           return false;
         }
       }
-    } else if (numSamplesMinusOne == 0) {
+    }
+    if (!zeroAtStart && last == first) {
       return false;
-    } else {
-      if (durationToStart >= extrapolationThreshold) {
-        durationToStart = averageDurationBetweenSamples / 2;
-      }
-      if (isCounter) {
-        double durationToZero = durationToStart;
-        if (result.count() > 0 && w.hv[first].count() >= 0) {
-          durationToZero = sampledInterval * (w.hv[first].count() / result.count());
-        }
-        if (durationToZero < durationToStart) {
-          durationToStart = durationToZero;
-        }
-      }
     }
-    if (durationToEnd >= extrapolationThreshold) {
-      durationToEnd = averageDurationBetweenSamples / 2;
-    }
-    double factor = 1.0;
-    if (sampledInterval != 0) {
-      factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-    }
-    if (isRate) {
-      factor /= w.rangeSeconds();
-    }
+    double factor = extrapolationFactor(w, firstT, lastT, last - first,
+        zeroAtStart ? firstSt : NO_ZERO_START, isCounter, isRate, w.hv[first].count(),
+        result.count());
     return out.setHistogram(result.mul(factor));
   }
 
