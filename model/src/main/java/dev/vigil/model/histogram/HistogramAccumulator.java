@@ -376,46 +376,10 @@ public final class HistogramAccumulator {
   }
 
   private void otherZeroCountForLargerThreshold(FloatHistogram h, double larger) {
-    double zc;
-    double zcC;
-    outer:
-    while (true) {
-      zc = h.zeroCount();
-      zcC = 0;
-      BucketIterator it = BucketIterator.positive(h);
-      while (it.next()) {
-        if (it.lower() >= larger) {
-          break;
-        }
-        zcC = KahanSum.compensation(it.count(), zc, zcC);
-        zc += it.count();
-        if (it.upper() > larger) {
-          if (it.count() != 0) {
-            larger = it.upper();
-          }
-          break;
-        }
-      }
-      it = BucketIterator.negative(h);
-      while (it.next()) {
-        if (it.upper() <= -larger) {
-          break;
-        }
-        zcC = KahanSum.compensation(it.count(), zc, zcC);
-        zc += it.count();
-        if (it.lower() < -larger) {
-          if (it.count() != 0) {
-            larger = -it.lower();
-            continue outer;
-          }
-          break;
-        }
-      }
-      break;
-    }
-    otherZeroCount = zc;
-    otherZeroCountC = zcC;
-    otherZeroThreshold = larger;
+    ZeroWidening w = ZeroWidening.of(h, larger);
+    otherZeroCount = w.zeroCount();
+    otherZeroCountC = w.compensation();
+    otherZeroThreshold = w.threshold();
   }
 
   /** Widens this zero bucket to at least {@code larger}, then trims and compacts like Prometheus. */

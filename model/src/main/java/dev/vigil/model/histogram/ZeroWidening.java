@@ -4,12 +4,14 @@ package dev.vigil.model.histogram;
  * What a histogram's zero count would be with a larger zero threshold (Prometheus's
  * zeroCountForLargerThreshold): buckets below the threshold fold into the zero bucket; if the
  * threshold falls inside a populated bucket it moves up to that bucket's upper bound.
+ *
+ * @param compensation the Kahan compensation of {@code zeroCount}, for callers that sum with it
  */
-record ZeroWidening(double zeroCount, double threshold) {
+record ZeroWidening(double zeroCount, double compensation, double threshold) {
 
   static ZeroWidening of(FloatHistogram h, double larger) {
     if (larger == h.zeroThreshold()) {
-      return new ZeroWidening(h.zeroCount(), larger);
+      return new ZeroWidening(h.zeroCount(), 0, larger);
     }
     if (larger < h.zeroThreshold()) {
       throw new IllegalArgumentException(
@@ -49,7 +51,7 @@ record ZeroWidening(double zeroCount, double threshold) {
           break;
         }
       }
-      return new ZeroWidening(zc, larger);
+      return new ZeroWidening(zc, zcC, larger);
     }
   }
 }
