@@ -63,6 +63,12 @@ public final class Tsdb implements Storage, AutoCloseable {
   private final WalWriter wal;
   private final CopyOnWriteArrayList<Block> blocks;
   private final Object cutLock = new Object();
+  /**
+   * End of the newest range cut from the head into a block (guarded by cutLock). Not the head's
+   * minValidTime: that moves before a cut is written, and a cut that fails (disk full) must be
+   * retried from the same start instead of being skipped and truncated away.
+   */
+  private long cutUpTo;
   private final SplittableRandom ids;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -93,6 +99,7 @@ public final class Tsdb implements Storage, AutoCloseable {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.replay = replay;
+    this.cutUpTo = head.minValidTime();
   }
 
   public static Tsdb open(Path dir, TsdbOptions options) {
@@ -537,8 +544,8 @@ public final class Tsdb implements Storage, AutoCloseable {
           break;
         }
         // The head keeps whole chunks that straddle the last cut, so its min time can lag;
-        // everything before minValidTime is in blocks already.
-        long min = Math.max(head.minTime(), head.minValidTime());
+        // everything before cutUpTo is in blocks already.
+        long min = Math.max(head.minTime(), cutUpTo);
         if (max - min <= range / 2 * 3) {
           break;
         }
@@ -553,6 +560,7 @@ public final class Tsdb implements Storage, AutoCloseable {
         }
         blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
         blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+        cutUpTo = end;
         head.truncateBefore(end);
         checkpoint(end);
         written.add(meta);
