@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil tsdb ...}: inspect a Vigil data directory, as {@code promtool tsdb} does. */
 @Command(name = "tsdb", description = "Inspect TSDB data directories.",
-    subcommands = {TsdbCommand.Analyze.class})
+    subcommands = {TsdbCommand.Analyze.class, TsdbImportCommand.class})
 final class TsdbCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

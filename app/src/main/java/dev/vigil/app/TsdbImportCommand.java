@@ -1,0 +1,154 @@
+package dev.vigil.app;
+
+import dev.vigil.collector.config.PrometheusDuration;
+import dev.vigil.collector.exposition.Entry;
+import dev.vigil.collector.exposition.ExpositionFormat;
+import dev.vigil.collector.exposition.ExpositionParseException;
+import dev.vigil.collector.exposition.TextParser;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.tsdb.Backfill;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.block.BlockMeta;
+import dev.vigil.tsdb.tenant.TenantDatabases;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code vigil tsdb import openmetrics FILE}: backfills a tenant's database from an OpenMetrics
+ * text file, as {@code promtool tsdb create-blocks-from openmetrics} does, but into the data
+ * directory in place (with the server stopped: the database's lock is taken). Every sample needs
+ * a timestamp and must be older than the tenant's head.
+ */
+@Command(name = "import", description = "Backfill a tenant's database from a file.",
+    subcommands = {TsdbImportCommand.OpenMetrics.class})
+final class TsdbImportCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "openmetrics", description = "Import samples with timestamps from an "
+      + "OpenMetrics text file (ending in # EOF) into blocks.")
+  static final class OpenMetrics implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "OpenMetrics text file.")
+    Path file;
+
+    @Option(names = "--data-dir", defaultValue = "data",
+        description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--tenant", defaultValue = "anonymous",
+        description = "Tenant to import into (default: ${DEFAULT-VALUE}, the tenant of a server "
+            + "without multi-tenancy).")
+    String tenant;
+
+    @Option(names = "--block-duration", defaultValue = "2h",
+        description = "Length of the blocks written, aligned to the epoch (default: "
+            + "${DEFAULT-VALUE}); compaction merges them later.")
+    String blockDuration;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        return run(out);
+      } catch (ImportException | StorageException | UncheckedIOException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
+
+    private int run(PrintWriter out) {
+      long blockMs;
+      try {
+        blockMs = PrometheusDuration.parse(blockDuration).toMillis();
+      } catch (IllegalArgumentException e) {
+        throw new ImportException("--block-duration: " + e.getMessage());
+      }
+      if (blockMs <= 0) {
+        throw new ImportException("--block-duration must be positive, got " + blockDuration);
+      }
+      try {
+        TenantDatabases.validateTenant(tenant);
+      } catch (IllegalArgumentException e) {
+        throw new ImportException("--tenant: " + e.getMessage());
+      }
+      byte[] input;
+      try {
+        input = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new ImportException("cannot read " + file + ": " + e);
+      }
+      // The first pass validates the whole file, so a bad line writes nothing.
+      long[] range = {Long.MAX_VALUE, Long.MIN_VALUE, 0};
+      forEachSample(input, (labels, t, v) -> {
+        range[0] = Math.min(range[0], t);
+        range[1] = Math.max(range[1], t);
+        range[2]++;
+      });
+      if (range[2] == 0) {
+        out.println("no samples in " + file + "; nothing imported");
+        return 0;
+      }
+      Path dbDir = dataDir.resolve(TenantDatabases.TENANTS_DIR).resolve(tenant);
+      TsdbOptions options = TsdbOptions.defaults();
+      Backfill.Result result;
+      try (Tsdb db = Tsdb.open(dbDir, options)) {
+        result = Backfill.run(db, options, sink -> forEachSample(input, sink), range[0],
+            range[1], blockMs);
+      }
+      for (BlockMeta b : result.blocks()) {
+        out.println("block " + b.ulid() + " [" + Instant.ofEpochMilli(b.minTime()) + ", "
+            + Instant.ofEpochMilli(b.maxTime()) + "): " + b.numSeries() + " series, "
+            + b.numSamples() + " samples");
+      }
+      out.println("imported " + result.samples() + " samples into " + result.blocks().size()
+          + " blocks of tenant " + tenant + " in " + dbDir);
+      return 0;
+    }
+
+    /** Every sample of the file, which must all carry timestamps. */
+    private void forEachSample(byte[] input, Backfill.Sink sink) {
+      TextParser p = TextParser.create(ExpositionFormat.OPENMETRICS_TEXT, input);
+      try {
+        for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+          if (e != Entry.SERIES) {
+            continue;
+          }
+          if (!p.hasTimestamp()) {
+            throw new ImportException(file + ":" + p.line() + ": sample " + p.labels()
+                + " has no timestamp; every imported sample needs one");
+          }
+          sink.accept(p.labels(), p.timestamp(), p.value());
+        }
+      } catch (ExpositionParseException e) {
+        throw new ImportException(file + ":" + e.getMessage());
+      }
+    }
+  }
+
+  /** Bad input or options, reported as {@code error: ...} with exit code 1. */
+  static final class ImportException extends RuntimeException {
+    ImportException(String message) {
+      super(message);
+    }
+  }
+}

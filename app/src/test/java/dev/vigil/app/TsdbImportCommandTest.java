@@ -1,0 +1,246 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.labels.MatchType;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.SelectHints;
+import dev.vigil.model.storage.SeriesSet;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TsdbImportCommandTest {
+  @TempDir
+  Path tmp;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static final long HOUR = 3_600_000L;
+
+  /** A counter and a gauge every minute for 5 h from 2026-01-01T00:00Z, OpenMetrics seconds. */
+  private Path openMetricsFile() throws IOException {
+    long start = 1_767_225_600_000L;
+    StringBuilder sb = new StringBuilder();
+    sb.append("# TYPE http_requests counter\n");
+    for (long t = start; t < start + 5 * HOUR; t += 60_000) {
+      sb.append(String.format(Locale.ROOT, "http_requests_total{code=\"200\",job=\"api\"} %d %d.%03d%n",
+          (t - start) / 1000, t / 1000, t % 1000));
+    }
+    sb.append("# TYPE temperature gauge\n");
+    for (long t = start; t < start + 5 * HOUR; t += 60_000) {
+      sb.append(String.format(Locale.ROOT, "temperature{room=\"a\"} %s %d%n",
+          Double.toString(20 + (t - start) / (double) HOUR), t / 1000));
+    }
+    sb.append("# EOF\n");
+    Path f = tmp.resolve("in.om");
+    Files.writeString(f, sb);
+    return f;
+  }
+
+  private static List<String> samples(Tsdb db, String name) {
+    List<String> out = new ArrayList<>();
+    try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
+          List.of(Matcher.equal("__name__", name)));
+      while (set.next()) {
+        SampleIterator it = set.at().iterator(null);
+        for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+          out.add(set.at().labels() + " " + it.atT() + " " + it.atF());
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void importsIntoAlignedBlocksThatTheDatabaseServesAfterwards() throws IOException {
+    Path f = openMetricsFile();
+    Path data = tmp.resolve("data");
+    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code).as(r.err).isZero();
+    // 00:00-02:00, 02:00-04:00, 04:00-04:59 (the last block ends after the newest sample).
+    assertThat(r.out).contains("imported 600 samples into 3 blocks of tenant anonymous");
+    try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults())) {
+      assertThat(db.blocks()).hasSize(3);
+      assertThat(db.blocks().get(0).meta().maxTime() - db.blocks().get(0).meta().minTime())
+          .isEqualTo(2 * HOUR);
+      List<String> counter = samples(db, "http_requests_total");
+      assertThat(counter).hasSize(300);
+      assertThat(counter.get(0)).isEqualTo(
+          Labels.of("__name__", "http_requests_total", "code", "200", "job", "api")
+              + " 1767225600000 0.0");
+      assertThat(counter.get(299)).endsWith(" " + (1_767_225_600_000L + 299 * 60_000L) + " 17940.0");
+      List<String> gauge = samples(db, "temperature");
+      assertThat(gauge).hasSize(300);
+      assertThat(gauge.get(90)).endsWith(" 21.5");
+      // The head still takes new data after the imported range.
+      Appender a = db.appender();
+      a.append(0, Labels.of("__name__", "temperature", "room", "a"), 1_767_225_600_000L + 6 * HOUR, 1);
+      a.commit();
+    }
+  }
+
+  /**
+   * The same file through {@code promtool tsdb create-blocks-from openmetrics} (Debian's
+   * Prometheus 2.42, installed by CI) and through Vigil: {@code promtool tsdb dump} of its blocks
+   * and Vigil's stored samples agree on every series, timestamp and value bit.
+   */
+  @Test
+  void storesWhatPromtoolStoresFromTheSameFile() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
+        "promtool (Debian package prometheus) is not installed");
+    long start = 1_767_225_600_000L;
+    StringBuilder sb = new StringBuilder();
+    sb.append("# TYPE req counter\n# TYPE lat histogram\n# TYPE g gauge\n");
+    java.util.Random rnd = new java.util.Random(7);
+    double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0,
+        1e-300, 123456789.123, 0.1};
+    for (int i = 0; i < 400; i++) {
+      long t = start + i * 15_000L + (i % 3) * 7; // some milliseconds
+      String ts = String.format(Locale.ROOT, "%d.%03d", t / 1000, t % 1000);
+      sb.append("req_total{path=\"/a\\\"b\",code=\"").append(200 + i % 2).append("\"} ")
+          .append(i * 3).append(' ').append(ts).append('\n');
+      double g = i % 50 == 0 ? specials[(i / 50) % specials.length] : rnd.nextGaussian() * 100;
+      String gs = Double.isNaN(g) ? "NaN" : Double.isInfinite(g) ? (g > 0 ? "+Inf" : "-Inf")
+          : Double.toString(g);
+      sb.append("g{node=\"n\u00e9\"} ").append(gs).append(' ').append(ts).append('\n');
+      for (String le : new String[] {"0.1", "1", "+Inf"}) {
+        sb.append("lat_bucket{le=\"").append(le).append("\"} ").append(i + le.length())
+            .append(' ').append(ts).append('\n');
+      }
+      sb.append("lat_count ").append(i + 4).append(' ').append(ts).append('\n');
+      sb.append("lat_sum ").append(i * 0.25).append(' ').append(ts).append('\n');
+    }
+    sb.append("# EOF\n");
+    Path f = tmp.resolve("diff.om");
+    Files.writeString(f, sb);
+
+    Path promOut = tmp.resolve("prom");
+    Process p = new ProcessBuilder("/usr/bin/promtool", "tsdb", "create-blocks-from",
+        "openmetrics", f.toString(), promOut.toString()).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(log).isZero();
+    Files.createDirectories(promOut.resolve("wal"));
+    p = new ProcessBuilder("/usr/bin/promtool", "tsdb", "dump", promOut.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> promSamples = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+        .map(TsdbImportCommandTest::promtoolSample).sorted().toList();
+    assertThat(p.waitFor()).isZero();
+
+    Path data = tmp.resolve("data");
+    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code).as(r.err).isZero();
+    List<String> vigilSamples = new ArrayList<>();
+    try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults());
+        Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
+          List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
+      while (set.next()) {
+        SampleIterator it = set.at().iterator(null);
+        for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+          vigilSamples.add(sample(set.at().labels().toString(), it.atT(), it.atF()));
+        }
+      }
+    }
+    assertThat(promSamples).hasSize(400 * 7);
+    assertThat(vigilSamples.stream().sorted().toList()).isEqualTo(promSamples);
+  }
+
+  /** A sample as "labels timestamp value-bits" (NaNs canonical), whoever printed it. */
+  private static String sample(String labels, long t, double v) {
+    return labels + " " + t + " " + Double.doubleToLongBits(v);
+  }
+
+  /** A line of {@code promtool tsdb dump}: labels, value (Go's %g), timestamp. */
+  private static String promtoolSample(String line) {
+    int ts = line.lastIndexOf(' ');
+    int val = line.lastIndexOf(' ', ts - 1);
+    String v = line.substring(val + 1, ts);
+    double d = switch (v) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(v);
+    };
+    return sample(line.substring(0, val), Long.parseLong(line.substring(ts + 1)), d);
+  }
+
+  @Test
+  void aSampleWithoutTimestampFailsWithItsLineAndWritesNothing() throws IOException {
+    Path f = tmp.resolve("bad.om");
+    Files.writeString(f, "a 1 100\nb{x=\"y\"} 2\nc 3 300\n# EOF\n");
+    Path data = tmp.resolve("data");
+    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("bad.om:2: sample {__name__=\"b\", x=\"y\"} has no timestamp");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void aSyntaxErrorNamesFileLineAndColumnAndWritesNothing() throws IOException {
+    Path f = tmp.resolve("broken.om");
+    Files.writeString(f, "a 1 100\nb{x=y} 2 200\n# EOF\n");
+    Path data = tmp.resolve("data");
+    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).startsWith("error: " + f + ":2:");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void dataReachingIntoTheHeadIsRefused() throws IOException {
+    Path f = openMetricsFile();
+    Path data = tmp.resolve("data");
+    try (Tsdb db = Tsdb.open(data.resolve("tenants/t1"), TsdbOptions.defaults())) {
+      Appender a = db.appender();
+      a.append(0, Labels.of("__name__", "up"), 1_767_225_600_000L + HOUR, 1);
+      a.commit();
+    }
+    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString(),
+        "--tenant", "t1");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("reach into the head").contains("backfill only data older");
+    try (Tsdb db = Tsdb.open(data.resolve("tenants/t1"), TsdbOptions.defaults())) {
+      assertThat(db.blocks()).isEmpty();
+    }
+  }
+
+  @Test
+  void badOptionsAreReported() throws IOException {
+    Path f = openMetricsFile();
+    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir",
+        tmp.resolve("d").toString(), "--block-duration", "2x");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("--block-duration");
+    r = run("tsdb", "import", "openmetrics", tmp.resolve("missing.om").toString());
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("cannot read").contains("missing.om");
+  }
+}

@@ -1,0 +1,94 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.model.storage.memory.InMemoryStorage;
+import dev.vigil.tsdb.block.BlockMeta;
+import dev.vigil.tsdb.block.BlockWriter;
+import dev.vigil.tsdb.block.Ulid;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes historical samples straight into blocks of a database, as {@code promtool tsdb
+ * create-blocks-from} does: one block per window of {@code blockDuration} aligned to the epoch,
+ * each built in memory from one pass over the source, so memory holds one window at a time.
+ *
+ * <p>The samples must be older than everything in the head: the database takes the newest block
+ * end as the point before which the head accepts nothing and has nothing left to cut, so a block
+ * reaching into the head's range would hide head samples from the next cut. The last block
+ * therefore ends right after the newest sample rather than at its window's end.
+ */
+public final class Backfill {
+  private Backfill() {}
+
+  /** Feeds every sample to the sink; called once per block window. */
+  @FunctionalInterface
+  public interface Source {
+    void read(Sink sink);
+  }
+
+  @FunctionalInterface
+  public interface Sink {
+    void accept(Labels labels, long t, double v);
+  }
+
+  /** The blocks written and how many samples they hold. */
+  public record Result(List<BlockMeta> blocks, long samples) {}
+
+  /**
+   * Writes the source's samples of {@code [minT, maxT]} into new blocks of {@code db} (opened
+   * with {@code options}, whose chunk settings the blocks get). The
+   * database must stay open (it holds the directory's lock) until this returns; it lists the
+   * new blocks once reopened.
+   *
+   * @throws StorageException when the samples reach into the head's time range
+   */
+  public static Result run(Tsdb db, TsdbOptions options, Source source, long minT, long maxT,
+      long blockDurationMs) {
+    if (blockDurationMs <= 0) {
+      throw new IllegalArgumentException("block duration " + blockDurationMs + " ms must be > 0");
+    }
+    if (maxT < minT) {
+      return new Result(List.of(), 0);
+    }
+    long headMin = db.head().minTime(); // Long.MAX_VALUE when the head is empty
+    if (headMin != Long.MAX_VALUE && maxT >= headMin) {
+      throw new StorageException("samples up to " + Instant.ofEpochMilli(maxT)
+          + " reach into the head of " + db.dir() + ", which starts at "
+          + Instant.ofEpochMilli(headMin) + "; backfill only data older than the head");
+    }
+    SplittableRandom ids = new SplittableRandom();
+    List<BlockMeta> written = new ArrayList<>();
+    long samples = 0;
+    int chunkSize = options.head().samplesPerChunk();
+    for (long start = Math.floorDiv(minT, blockDurationMs) * blockDurationMs; start <= maxT;
+        start += blockDurationMs) {
+      long windowStart = start;
+      long end = Math.min(start + blockDurationMs, maxT + 1);
+      InMemoryStorage window = new InMemoryStorage();
+      Appender app = window.appender();
+      long[] count = {0};
+      source.read((labels, t, v) -> {
+        if (t >= windowStart && t < end) {
+          app.append(0, labels, t, v);
+          count[0]++;
+        }
+      });
+      app.commit();
+      if (count[0] == 0) {
+        continue;
+      }
+      try (Querier q = window.querier(windowStart, end - 1)) {
+        written.add(BlockWriter.write(db.dir().resolve(Tsdb.BLOCKS),
+            Ulid.generate(System.currentTimeMillis(), ids), q, windowStart, end, chunkSize));
+      }
+      samples += count[0];
+    }
+    return new Result(written, samples);
+  }
+}
