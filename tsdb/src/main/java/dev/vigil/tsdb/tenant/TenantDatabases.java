@@ -41,6 +41,10 @@ public final class TenantDatabases implements AutoCloseable {
     Entry(Tsdb db) {
       this.db = db;
     }
+
+    synchronized boolean isClosed() {
+      return closed;
+    }
   }
 
   /** A tenant's open database, kept open until the lease is closed. */
@@ -99,7 +103,10 @@ public final class TenantDatabases implements AutoCloseable {
     validateTenant(tenant);
     while (true) {
       Entry e = open.get(tenant);
-      if (e == null) {
+      if (e == null || e.isClosed()) {
+        // An entry found closed is being closed by closeIdle, which holds this lock until the
+        // old instance has let go of the directory: waiting for it here means the open below
+        // never finds the directory still locked.
         synchronized (this) {
           if (closed) {
             throw new IllegalStateException("tenant databases under " + root + " are closed");
@@ -119,7 +126,7 @@ public final class TenantDatabases implements AutoCloseable {
           return new Lease(this, e);
         }
       }
-      // Closed as idle between get() and the lease: retry with a fresh open.
+      // Closed as idle between get() and the lease: retry, which waits for the close.
     }
   }
 
@@ -129,14 +136,17 @@ public final class TenantDatabases implements AutoCloseable {
     int n = 0;
     for (Map.Entry<String, Entry> me : open.entrySet()) {
       Entry e = me.getValue();
-      synchronized (e) {
-        if (e.closed || e.leases > 0 || now - e.lastUsedMillis < idle.toMillis()) {
-          continue;
+      // Lock order: this, then the entry (acquire never holds an entry while taking this).
+      synchronized (this) {
+        synchronized (e) {
+          if (e.closed || e.leases > 0 || now - e.lastUsedMillis < idle.toMillis()) {
+            continue;
+          }
+          e.closed = true;
         }
-        e.closed = true;
+        e.db.close();
+        open.remove(me.getKey(), e);
       }
-      open.remove(me.getKey(), e);
-      e.db.close();
       n++;
       LOG.log(System.Logger.Level.INFO, "closed idle database of tenant " + me.getKey());
     }
