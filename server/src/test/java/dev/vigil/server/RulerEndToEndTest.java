@@ -127,6 +127,11 @@ class RulerEndToEndTest {
       assertThat(rs.get(0).getAsJsonObject().get("type").getAsString()).isEqualTo("recording");
       assertThat(rs.get(0).getAsJsonObject().get("health").getAsString()).isEqualTo("ok");
       assertThat(rs.get(1).getAsJsonObject().get("state").getAsString()).isEqualTo("firing");
+      for (var r : rs) {
+        // Each rule's own time, within the group's.
+        assertThat(r.getAsJsonObject().get("evaluationTime").getAsDouble()).isPositive()
+            .isLessThanOrEqualTo(g.get("evaluationTime").getAsDouble());
+      }
       String onlyAlerts = send(c, HttpRequest.newBuilder(URI.create(base
           + "/prometheus/api/v1/rules?type=alert"))).body();
       assertThat(onlyAlerts).contains("AlwaysUp").doesNotContain("job:up:sum");

@@ -40,6 +40,8 @@ public final class RuleGroupEvaluator {
   private final List<String> lastErrors;
   private final long[] failures;
   private final boolean[] evaluated;
+  /** Wall time of each rule's last evaluation (query, alert handling and writing), in ns. */
+  private final long[] evaluationNanos;
   private final List<Map<String, String>> effectiveLabels;
   // Series of rules that a group update removed: marked stale at the next evaluation.
   private final List<Labels> staleSeries = new ArrayList<>();
@@ -56,6 +58,7 @@ public final class RuleGroupEvaluator {
     this.effectiveLabels = new ArrayList<>();
     this.failures = new long[rules.size()];
     this.evaluated = new boolean[rules.size()];
+    this.evaluationNanos = new long[rules.size()];
     for (Rule r : rules) {
       Map<String, String> labels = new LinkedHashMap<>(group.labels());
       labels.putAll(r.labels()); // a rule's own labels win over the group's
@@ -97,28 +100,34 @@ public final class RuleGroupEvaluator {
     int failed = 0;
     int samples = 0;
     for (int i = 0; i < rules.size(); i++) {
-      List<Sample> produced;
+      long began = System.nanoTime();
       evaluated[i] = true;
       try {
-        produced = alertStates.get(i) != null
-            ? alertStates.get(i).evaluate(ts, offset, query, options, group.limit())
-            : record((Rule.RecordingRule) rules.get(i), effectiveLabels.get(i), ts - offset, query);
-        lastErrors.set(i, null);
-      } catch (RuleEvaluationException e) {
-        lastErrors.set(i, e.getMessage());
-        failures[i]++;
-        failed++;
-        continue;
-      }
-      samples += produced.size();
-      AlertingRuleState a = alertStates.get(i);
-      if (a != null) {
-        List<Alert> due = a.toSend(ts, resendDelayMillis);
-        if (!due.isEmpty()) {
-          sink.send(a.rule(), due);
+        List<Sample> produced;
+        try {
+          produced = alertStates.get(i) != null
+              ? alertStates.get(i).evaluate(ts, offset, query, options, group.limit())
+              : record((Rule.RecordingRule) rules.get(i), effectiveLabels.get(i), ts - offset,
+                  query);
+          lastErrors.set(i, null);
+        } catch (RuleEvaluationException e) {
+          lastErrors.set(i, e.getMessage());
+          failures[i]++;
+          failed++;
+          continue;
         }
+        samples += produced.size();
+        AlertingRuleState a = alertStates.get(i);
+        if (a != null) {
+          List<Alert> due = a.toSend(ts, resendDelayMillis);
+          if (!due.isEmpty()) {
+            sink.send(a.rule(), due);
+          }
+        }
+        write(i, produced, ts - offset, out);
+      } finally {
+        evaluationNanos[i] = System.nanoTime() - began;
       }
-      write(i, produced, ts - offset, out);
     }
     writeStale(staleSeries, ts - offset, out);
     staleSeries.clear();
@@ -299,7 +308,8 @@ public final class RuleGroupEvaluator {
       String err = lastErrors.get(i);
       String health = !evaluated[i] ? "unknown" : err == null ? "ok" : "err";
       out.add(new RuleStatus(rules.get(i).name(), a != null, health, err,
-          evaluated[i] ? lastEvaluation : 0, failures[i], a == null ? List.of() : a.alerts()));
+          evaluated[i] ? lastEvaluation : 0, evaluationNanos[i], failures[i],
+          a == null ? List.of() : a.alerts()));
     }
     return out;
   }

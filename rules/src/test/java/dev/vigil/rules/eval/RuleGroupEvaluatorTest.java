@@ -93,6 +93,37 @@ class RuleGroupEvaluatorTest {
   }
 
   @Test
+  void eachRuleReportsHowLongItsLastEvaluationTook() {
+    RuleGroup g = group("""
+        groups:
+        - name: g
+          rules:
+          - record: job:x:sum
+            expr: sum by (job) (x)
+          - alert: Broken
+            expr: x * on() y
+        """);
+    InMemoryStorage s = new InMemoryStorage();
+    RuleGroupEvaluator ev = new RuleGroupEvaluator(g, RuleEvalOptions.defaults());
+    assertThat(ev.status()).extracting(RuleStatus::evaluationNanos).containsExactly(0L, 0L);
+    put(s, "x", 0, 1);
+    Appender a = s.appender();
+    a.append(0, Labels.of("__name__", "y", "i", "1"), 0, 1);
+    a.append(0, Labels.of("__name__", "y", "i", "2"), 0, 1); // many-to-many: a runtime error
+    a.commit();
+    long before = System.nanoTime();
+    ev.evaluate(0, new EngineRuleQuery(new Engine(EngineOptions.forTests()), s), s);
+    long elapsed = System.nanoTime() - before;
+    List<RuleStatus> st = ev.status();
+    // Successful and failed evaluations are both timed, each within the group's evaluation.
+    assertThat(st.get(1).health()).isEqualTo("err");
+    assertThat(st).extracting(RuleStatus::evaluationNanos)
+        .allSatisfy(n -> assertThat(n).isPositive().isLessThanOrEqualTo(elapsed));
+    assertThat(st.get(0).evaluationNanos() + st.get(1).evaluationNanos())
+        .isLessThanOrEqualTo(elapsed);
+  }
+
+  @Test
   void keepFiringForHoldsAFiringAlert() {
     RuleGroup g = group("""
         groups:

@@ -290,6 +290,7 @@ public final class RulerEndpoints {
       Rule def = defs.get(i);
       RuleStatus st = i < g.rules().size() ? g.rules().get(i) : null;
       long lastEval = st == null ? 0 : st.lastEvaluation();
+      long evalNanos = st == null ? 0 : st.evaluationNanos();
       String health = st == null ? "unknown" : st.health();
       String lastError = st == null ? null : st.lastError();
       switch (def) {
@@ -319,7 +320,7 @@ public final class RulerEndpoints {
             }
           }
           w.endArray();
-          writeHealth(w, health, lastError, lastEval);
+          writeHealth(w, health, lastError, lastEval, evalNanos);
           w.name("type").value("alerting").endObject();
         }
         case Rule.RecordingRule r -> {
@@ -331,7 +332,7 @@ public final class RulerEndpoints {
             w.name("labels");
             ResultJson.writeLabels(w, Labels.fromMap(r.labels()));
           }
-          writeHealth(w, health, lastError, lastEval);
+          writeHealth(w, health, lastError, lastEval, evalNanos);
           w.name("type").value("recording").endObject();
         }
       }
@@ -345,12 +346,13 @@ public final class RulerEndpoints {
         .endObject();
   }
 
-  private static void writeHealth(JsonWriter w, String health, String lastError, long lastEval) {
+  private static void writeHealth(JsonWriter w, String health, String lastError, long lastEval,
+      long evalNanos) {
     w.name("health").value(health);
     if (lastError != null && !lastError.isEmpty()) {
       w.name("lastError").value(lastError);
     }
-    w.name("evaluationTime").raw("0")
+    w.name("evaluationTime").raw(seconds(Duration.ofNanos(evalNanos)))
         .name("lastEvaluation").value(goTime(lastEval == 0 ? null : Instant.ofEpochMilli(lastEval)));
   }
 
