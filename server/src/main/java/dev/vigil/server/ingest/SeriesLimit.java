@@ -10,6 +10,7 @@ import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.Storage;
 import dev.vigil.protocol.remote.LimitExceededException;
 import dev.vigil.protocol.remote.RejectReason;
+import dev.vigil.server.tenant.TenantHandle;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.head.Head;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ public final class SeriesLimit implements Appender {
 
   /** {@code app} limited to {@code limit} series of {@code storage}'s head (0: unlimited). */
   public static Appender wrap(Storage storage, Appender app, int limit) {
-    if (limit <= 0 || !(storage instanceof Tsdb tsdb)) {
+    // The appender's lease keeps the handle's store open and the same until its commit.
+    if (limit <= 0 || !(TenantHandle.unwrap(storage) instanceof Tsdb tsdb)) {
       return app;
     }
     return new SeriesLimit(tsdb.head(), app, limit);
