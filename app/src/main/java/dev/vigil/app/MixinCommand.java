@@ -65,10 +65,64 @@ final class MixinCommand implements Runnable {
     @Option(names = "--force", description = "Overwrite existing files.")
     boolean force;
 
+    @Option(names = "--source", defaultValue = MixinStarter.KUBERNETES_MIXIN,
+        description = "Git URL of the mixin (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--source-subdir", defaultValue = "", description = "Folder of the mixin in that repository (default: the root).")
+    String sourceSubdir;
+
+    @Option(names = "--source-version", defaultValue = "master",
+        description = "Branch, tag or commit of the mixin (default: ${DEFAULT-VALUE}); the lock file pins the commit.")
+    String sourceVersion;
+
+    @Option(names = "--cadvisor-job", defaultValue = "integrations/kubernetes/cadvisor",
+        description = "Job name of the cAdvisor targets (default: ${DEFAULT-VALUE}, as the collector preset and Alloy).")
+    String cadvisorJob;
+
+    @Option(names = "--kubelet-job", defaultValue = "integrations/kubernetes/kubelet",
+        description = "Job name of the kubelet targets (default: ${DEFAULT-VALUE}).")
+    String kubeletJob;
+
+    @Option(names = "--kube-state-metrics-job", defaultValue = "integrations/kubernetes/kube-state-metrics",
+        description = "Job name of kube-state-metrics (default: ${DEFAULT-VALUE}).")
+    String kubeStateMetricsJob;
+
+    @Option(names = "--node-exporter-job", defaultValue = "integrations/node_exporter",
+        description = "Job name of node-exporter (default: ${DEFAULT-VALUE}).")
+    String nodeExporterJob;
+
+    @Option(names = "--kube-apiserver-job", defaultValue = "integrations/kubernetes/kube-apiserver",
+        description = "Job name of the API servers (default: ${DEFAULT-VALUE}).")
+    String kubeApiserverJob;
+
+    @Option(names = "--kube-proxy-job", defaultValue = "integrations/kubernetes/kube-proxy",
+        description = "Job name of kube-proxy (default: ${DEFAULT-VALUE}).")
+    String kubeProxyJob;
+
+    @Option(names = "--cluster-label", defaultValue = "cluster",
+        description = "Label that tells clusters apart (default: ${DEFAULT-VALUE}).")
+    String clusterLabel;
+
+    @Option(names = "--multi-cluster", description = "Show the cluster picker and the multi-cluster dashboard.")
+    boolean multiCluster;
+
+    MixinStarter starter() {
+      return MixinStarter.defaults()
+          .withSource(source, sourceSubdir, sourceVersion)
+          .withJob("cadvisorSelector", cadvisorJob)
+          .withJob("kubeletSelector", kubeletJob)
+          .withJob("kubeStateMetricsSelector", kubeStateMetricsJob)
+          .withJob("nodeExporterSelector", nodeExporterJob)
+          .withJob("kubeApiserverSelector", kubeApiserverJob)
+          .withJob("kubeProxySelector", kubeProxyJob)
+          .withCluster(clusterLabel, multiCluster);
+    }
+
     @Override
     public Integer call() throws Exception {
       return guarded(spec, () -> {
-        Map<String, String> files = MixinStarter.files();
+        Map<String, String> files = starter().files();
         for (String f : files.keySet()) {
           if (Files.exists(dir.resolve(f)) && !force) {
             throw new IllegalArgumentException(dir.resolve(f) + " exists (use --force to overwrite)");

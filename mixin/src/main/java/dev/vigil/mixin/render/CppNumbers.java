@@ -16,7 +16,8 @@ final class CppNumbers {
       return Double.toString(v);
     }
     if (v == Math.floor(v)) {
-      return new BigDecimal(v).toPlainString();
+      // C++ streams print negative zero with its sign (std::fixed, precision 0).
+      return v == 0 && 1 / v < 0 ? "-0" : new BigDecimal(v).toPlainString();
     }
     BigDecimal d = new BigDecimal(v).round(new MathContext(17));
     int exponent = d.precision() - d.scale() - 1; // position of the leading digit

@@ -33,6 +33,9 @@ import sjsonnet.Val$Obj$Member;
  * The embedded Jsonnet interpreter: sjsonnet with a standard library extended by
  * {@code polyfill.libsonnet} (functions newer than sjsonnet 0.4.9). Imports resolve like the C++
  * {@code jsonnet -J DIR}: relative to the importing file first, then the library folders.
+ * Numbers inside strings are printed like the reference jsonnet: the evaluator is
+ * {@link CppCompatibleEvaluator} and {@link ReferenceBuiltins} replace the std functions that
+ * print numbers.
  *
  * <p>Each {@link #evaluate} call uses a fresh interpreter (no state leaks between renders); the
  * polyfilled std object is built once per engine. Not thread-safe.
@@ -65,8 +68,7 @@ public final class JsonnetEngine {
       throw new UncheckedIOException(e);
     }
     Path wd = Path.of("").toAbsolutePath();
-    Interpreter boot = new Interpreter(map(Map.of()), map(Map.of()), osPath(wd), Importer.empty(),
-        new DefaultParseCache(), DEFAULTS, null, null, base.Std());
+    Interpreter boot = interpreter(osPath(wd), Importer.empty(), base.Std());
     Either<sjsonnet.Error, Val> r = boot.evaluate(src, osPath(wd.resolve("<polyfill>")));
     if (r.isLeft()) {
       throw new IllegalStateException("polyfill does not evaluate: " + boot.formatError(r.left().get()));
@@ -79,6 +81,12 @@ public final class JsonnetEngine {
     for (String k : poly.allKeyNames()) {
       replaced.add(k);
       members.add(new Tuple2<>(k, new Val$Obj$ConstMember(false, hidden, poly.value(k, poly.pos(), poly, ev), true)));
+    }
+    // sjsonnet's number printing differs from jsonnet's (see CppCompatibleEvaluator): these
+    // builtins print numbers and must print them like the reference.
+    for (var f : ReferenceBuiltins.all().entrySet()) {
+      replaced.add(f.getKey());
+      members.add(new Tuple2<>(f.getKey(), new Val$Obj$ConstMember(false, hidden, f.getValue(), true)));
     }
     for (Tuple2<String, Val.Func> f : CollectionConverters.asJava(base.functions().toSeq())) {
       if (!replaced.contains(f._1())) {
@@ -98,6 +106,30 @@ public final class JsonnetEngine {
             JsonnetEngine.boolArg(args[2], "quote_keys")));
       }
     }, true)));
+    // jsonnet's manifestYamlStream: the documents of manifestYamlDoc between "---" lines.
+    replaced.add("manifestYamlStream");
+    members.add(new Tuple2<>("manifestYamlStream", new Val$Obj$ConstMember(false, hidden, new Val.Builtin(
+        new String[] {"value", "indent_array_in_object", "c_document_end", "quote_keys"},
+        new sjsonnet.Expr[] {null, new Val.False(dummy), new Val.True(dummy), new Val.True(dummy)}) {
+      @Override
+      public Val evalRhs(Val[] args, EvalScope e, sjsonnet.Position pos) {
+        if (!(args[0] instanceof Val.Arr docs)) {
+          throw ReferenceBuiltins.error("manifestYamlStream only takes arrays, got " + args[0].prettyName());
+        }
+        boolean indent = JsonnetEngine.boolArg(args[1], "indent_array_in_object");
+        boolean quote = JsonnetEngine.boolArg(args[3], "quote_keys");
+        StringBuilder sb = new StringBuilder("---\n");
+        for (int i = 0; i < docs.length(); i++) {
+          if (i > 0) {
+            sb.append("\n---\n");
+          }
+          Object v = toJava(sjsonnet.Materializer$.MODULE$.apply(docs.force(i), e));
+          sb.append(CppYaml.manifestYamlDoc(v, indent, quote));
+        }
+        sb.append(JsonnetEngine.boolArg(args[2], "c_document_end") ? "\n...\n" : "\n");
+        return new Val.Str(pos, sb.toString());
+      }
+    }, true)));
     members.add(new Tuple2<>("thisFile", new Val$Obj$Member(false, hidden, false) {
       @Override
       public Val invoke(Val.Obj self, Val.Obj sup, FileScope fs, EvalScope e) {
@@ -105,6 +137,18 @@ public final class JsonnetEngine {
       }
     }));
     return Val.Obj$.MODULE$.mk(null, CollectionConverters.asScala(members).toSeq());
+  }
+
+  /** An interpreter whose evaluator converts numbers to strings like the reference jsonnet. */
+  private static Interpreter interpreter(sjsonnet.Path wd, Importer importer, Val.Obj std) {
+    return new Interpreter(map(Map.of()), map(Map.of()), wd, importer, new DefaultParseCache(), DEFAULTS, null, null, std) {
+      @Override
+      public sjsonnet.Evaluator createEvaluator(sjsonnet.CachedResolver resolver,
+          scala.Function1<String, scala.Option<sjsonnet.Expr>> extVars, sjsonnet.Path wd,
+          Settings settings, scala.Function1<sjsonnet.Error, scala.runtime.BoxedUnit> warn) {
+        return new CppCompatibleEvaluator(resolver, extVars, wd, settings, warn);
+      }
+    };
   }
 
   private static boolean boolArg(Val v, String name) {
@@ -117,7 +161,7 @@ public final class JsonnetEngine {
 
   /** sjsonnet.Error is a checked exception in Java's eyes; Scala callers expect it unchecked. */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E sneaky(Throwable t) throws E {
+  static <E extends Throwable> E sneaky(Throwable t) throws E {
     throw (E) t;
   }
 
@@ -139,8 +183,7 @@ public final class JsonnetEngine {
       roots.add(osPath(p));
     }
     Importer importer = SjsonnetMain.resolveImport(CollectionConverters.asScala(roots).toSeq(), scala.Option.empty());
-    Interpreter in = new Interpreter(map(Map.of()), map(Map.of()), osPath(wd), importer,
-        new DefaultParseCache(), DEFAULTS, null, null, std);
+    Interpreter in = interpreter(osPath(wd), importer, std);
     Either<String, ujson.Value> r;
     try {
       r = in.interpret(code, osPath(file));

@@ -72,7 +72,7 @@ public final class JsonnetJson {
         case '\b' -> sb.append("\\b");
         case '\f' -> sb.append("\\f");
         default -> {
-          if (c < 0x20 || c == 0x7f) {
+          if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) { // jsonnet also escapes DEL and the C1 controls
             sb.append(String.format("\\u%04x", (int) c));
           } else {
             sb.append(c);

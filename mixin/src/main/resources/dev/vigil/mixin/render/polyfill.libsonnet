@@ -62,4 +62,141 @@ local isEmptyArr(a) = std.length(a) == 0;
 
   objectKeysValues(o):: [{ key: k, value: o[k] } for k in std.objectFields(o)],
   objectKeysValuesAll(o):: [{ key: k, value: o[k] } for k in std.objectFieldsAll(o)],
+
+  // The manifest functions below follow the Jsonnet code of jsonnet 0.18's std.jsonnet
+  // (google/jsonnet, Apache-2.0). They print numbers with '%s' and '' + v, which Vigil's evaluator
+  // formats like the reference (sjsonnet's builtins print the shortest digits instead).
+  // Recursion goes through self: std here is sjsonnet's own library.
+  manifestIni(ini)::
+    local body_lines(body) =
+      std.join([], [
+        local value_or_values = body[k];
+        if std.isArray(value_or_values) then
+          ['%s = %s' % [k, value] for value in value_or_values]
+        else
+          ['%s = %s' % [k, value_or_values]]
+        for k in std.objectFields(body)
+      ]);
+    local section_lines(sname, sbody) = ['[%s]' % [sname]] + body_lines(sbody),
+          main_body = if std.objectHas(ini, 'main') then body_lines(ini.main) else [],
+          all_sections = [section_lines(k, ini.sections[k]) for k in std.objectFields(ini.sections)];
+    std.join('\n', main_body + std.flattenArrays(all_sections) + ['']),
+
+  manifestPython(v)::
+    if std.isObject(v) then
+      '{%s}' % [std.join(', ', ['%s: %s' % [std.escapeStringJson(k), self.manifestPython(v[k])] for k in std.objectFields(v)])]
+    else if std.isArray(v) then
+      '[%s]' % [std.join(', ', [self.manifestPython(v2) for v2 in v])]
+    else if std.isString(v) then
+      std.escapeStringJson(v)
+    else if std.isFunction(v) then
+      error 'cannot manifest function'
+    else if std.isNumber(v) then
+      '' + v
+    else if v == true then
+      'True'
+    else if v == false then
+      'False'
+    else
+      'None',
+
+  manifestPythonVars(conf)::
+    std.join('\n', ['%s = %s' % [k, self.manifestPython(conf[k])] for k in std.objectFields(conf)] + ['']),
+
+  manifestXmlJsonml(value)::
+    if !std.isArray(value) then
+      error 'Expected a JSONML value (an array), got %s' % std.type(value)
+    else
+      local aux(v) =
+        if std.isString(v) then
+          v
+        else
+          local tag = v[0];
+          local has_attrs = std.length(v) > 1 && std.isObject(v[1]);
+          local attrs = if has_attrs then v[1] else {};
+          local children = if has_attrs then v[2:] else v[1:];
+          local attrs_str = std.join('', [' %s="%s"' % [k, attrs[k]] for k in std.objectFields(attrs)]);
+          '<' + tag + attrs_str + '>' + std.join('', [aux(x) for x in children]) + '</' + tag + '>';
+      aux(value),
+
+  manifestToml(value):: self.manifestTomlEx(value, '  '),
+
+  manifestTomlEx(value, indent)::
+    local
+      escapeStringToml = std.escapeStringJson,
+      escapeKeyToml(key) =
+        local bare_allowed = std.set(std.stringChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"));
+        if std.setUnion(std.set(std.stringChars(key)), bare_allowed) == bare_allowed then key else escapeStringToml(key),
+      isTableArray(v) = std.isArray(v) && std.length(v) > 0 && std.foldl(function(a, b) a && std.isObject(b), v, true),
+      isSection(v) = std.isObject(v) || isTableArray(v),
+      renderValue(v, indexedPath, inline, cindent) =
+        if v == true then
+          'true'
+        else if v == false then
+          'false'
+        else if v == null then
+          error 'Tried to manifest "null" at ' + indexedPath
+        else if std.isNumber(v) then
+          '' + v
+        else if std.isString(v) then
+          escapeStringToml(v)
+        else if std.isFunction(v) then
+          error 'Tried to manifest function at ' + indexedPath
+        else if std.isArray(v) then
+          if std.length(v) == 0 then
+            '[]'
+          else
+            local range = std.range(0, std.length(v) - 1);
+            local new_indent = if inline then '' else cindent + indent;
+            local separator = if inline then ' ' else '\n';
+            local lines = ['[' + separator]
+                          + std.join([',' + separator],
+                                    [
+                                      [new_indent + renderValue(v[i], indexedPath + [i], true, '')]
+                                      for i in range
+                                    ])
+                          + [separator + (if inline then '' else cindent) + ']'];
+            std.join('', lines)
+        else if std.isObject(v) then
+          local lines = ['{ ']
+                        + std.join([', '],
+                                  [
+                                    [escapeKeyToml(k) + ' = ' + renderValue(v[k], indexedPath + [k], true, '')]
+                                    for k in std.objectFields(v)
+                                  ])
+                        + [' }'];
+          std.join('', lines),
+      renderTableInternal(v, path, indexedPath, cindent) =
+        local kvp = std.flattenArrays([
+          [cindent + escapeKeyToml(k) + ' = ' + renderValue(v[k], indexedPath + [k], false, cindent)]
+          for k in std.objectFields(v)
+          if !isSection(v[k])
+        ]);
+        local sections = [std.join('\n', kvp)] + [
+          (if std.isObject(v[k]) then
+            renderTable(v[k], path + [k], indexedPath + [k], cindent)
+          else
+            renderTableArray(v[k], path + [k], indexedPath + [k], cindent)
+          )
+          for k in std.objectFields(v)
+          if isSection(v[k])
+        ];
+        std.join('\n\n', sections),
+      renderTable(v, path, indexedPath, cindent) =
+        cindent + '[' + std.join('.', std.map(escapeKeyToml, path)) + ']'
+        + (if v == {} then '' else '\n')
+        + renderTableInternal(v, path, indexedPath, cindent + indent),
+      renderTableArray(v, path, indexedPath, cindent) =
+        local range = std.range(0, std.length(v) - 1);
+        local sections = [
+          (cindent + '[[' + std.join('.', std.map(escapeKeyToml, path)) + ']]'
+          + (if v[i] == {} then '' else '\n')
+          + renderTableInternal(v[i], path, indexedPath + [i], cindent + indent))
+          for i in range
+        ];
+        std.join('\n\n', sections);
+    if std.isObject(value) then
+      renderTableInternal(value, [], [], '')
+    else
+      error 'TOML body must be an object. Got ' + std.type(value),
 }
