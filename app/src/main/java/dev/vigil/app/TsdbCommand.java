@@ -4,6 +4,7 @@ import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.Analysis;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.block.EncodingUsage;
 import dev.vigil.tsdb.tenant.TenantDatabases;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -122,6 +123,14 @@ final class TsdbCommand implements Runnable {
           out.printf(Locale.ROOT, "  %-26s %-24s %-10s %7d %10d %12d %10d %12d %9s%n", b.ulid(),
               Instant.ofEpochMilli(b.minTime()), duration(b.maxTime() - b.minTime()), b.level(),
               b.series(), b.samples(), b.chunks(), b.bytes(), fmt(b.bytesPerSample()));
+        }
+      }
+      if (!a.encodingTotals().isEmpty()) {
+        out.println("Chunk encodings (chunk file bytes, envelope included):");
+        for (EncodingUsage u : a.encodingTotals()) {
+          out.printf(Locale.ROOT,
+              "  %-20s chunks %10d, samples %12d, bytes %12d, bytes per sample %s%n",
+              u.encoding(), u.chunks(), u.samples(), u.bytes(), fmt(u.bytesPerSample()));
         }
       }
       out.println("Head: series " + a.headSeries() + ", samples " + a.headSamples());

@@ -8,6 +8,8 @@ import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
+import dev.vigil.tsdb.block.EncodingUsage;
+import dev.vigil.tsdb.chunkenc.Encoding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,8 +19,9 @@ import java.util.Set;
 
 /**
  * What {@code vigil tsdb analyze} prints for one database (like {@code promtool tsdb analyze}):
- * block sizes and bytes per sample, head size, the label index statistics and the
- * highest-cardinality metrics, label names and label pairs, over head and blocks together.
+ * block sizes and bytes per sample (also per chunk encoding), head size, the label index
+ * statistics and the highest-cardinality metrics, label names and label pairs, over head and
+ * blocks together.
  *
  * @param blocks one summary per block, oldest first
  * @param headSeries series in the head with samples not yet in a block
@@ -36,9 +39,12 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
     long labelNames, long postings, long postingEntries, List<Count> topMetrics,
     List<Count> topLabels, List<Count> topLabelPairs, List<Count> topValueLength) {
 
-  /** A block's figures; {@code bytes} counts index and chunk files. */
+  /**
+   * A block's figures; {@code bytes} counts index and chunk files, {@code encodings} the chunk
+   * bytes per chunk encoding.
+   */
   public record BlockSummary(String ulid, long minTime, long maxTime, long series, long samples,
-      long chunks, long bytes, int level) {
+      long chunks, long bytes, int level, List<EncodingUsage> encodings) {
     public double bytesPerSample() {
       return samples == 0 ? 0 : (double) bytes / samples;
     }
@@ -55,17 +61,45 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
     return n;
   }
 
+  /** Chunks, samples and chunk bytes per encoding over all blocks, in encoding order. */
+  public List<EncodingUsage> encodingTotals() {
+    Encoding[] all = Encoding.values();
+    long[][] sums = new long[all.length][3];
+    for (BlockSummary b : blocks) {
+      for (EncodingUsage u : b.encodings) {
+        long[] x = sums[u.encoding().ordinal()];
+        x[0] += u.chunks();
+        x[1] += u.samples();
+        x[2] += u.bytes();
+      }
+    }
+    List<EncodingUsage> out = new ArrayList<>();
+    for (int e = 0; e < all.length; e++) {
+      if (sums[e][0] > 0) {
+        out.add(new EncodingUsage(all[e], sums[e][0], sums[e][1], sums[e][2]));
+      }
+    }
+    return out;
+  }
+
   /** Scans the whole database (every head sample, every series' labels); not for hot paths. */
   public static Analysis of(Tsdb db, int topN) {
     List<BlockSummary> blocks = new ArrayList<>();
     for (Block b : db.blocks()) {
-      BlockMeta m = b.meta();
-      long bytes = m.indexLength();
-      for (long l : m.chunkSegmentLengths()) {
-        bytes += l;
+      if (!b.tryAcquire()) {
+        continue; // dropped by a compaction or retention meanwhile
       }
-      blocks.add(new BlockSummary(m.ulid(), m.minTime(), m.maxTime(), m.numSeries(),
-          m.numSamples(), m.numChunks(), bytes, m.level()));
+      try {
+        BlockMeta m = b.meta();
+        long bytes = m.indexLength();
+        for (long l : m.chunkSegmentLengths()) {
+          bytes += l;
+        }
+        blocks.add(new BlockSummary(m.ulid(), m.minTime(), m.maxTime(), m.numSeries(),
+            m.numSamples(), m.numChunks(), bytes, m.level(), b.encodingUsage()));
+      } finally {
+        b.release();
+      }
     }
     long headSeries = 0;
     long headSamples = 0;

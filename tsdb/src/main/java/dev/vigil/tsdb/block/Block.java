@@ -3,6 +3,9 @@ package dev.vigil.tsdb.block;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.Queryable;
+import dev.vigil.tsdb.chunkenc.Chunk;
+import dev.vigil.tsdb.chunkenc.Encoding;
+import dev.vigil.tsdb.chunkenc.InflaterPool;
 import dev.vigil.tsdb.chunks.ChunkSegmentReader;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.head.DeletedIntervalsIterator;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,7 @@ public final class Block implements Queryable, AutoCloseable {
   private final BlockMeta meta;
   private final IndexReader index;
   private final ChunkSegmentReader chunks;
+  private final InflaterPool inflaters = new InflaterPool(4);
   private final AtomicInteger refs = new AtomicInteger(1);
   private volatile Map<Integer, long[]> tombstones;
 
@@ -100,6 +105,44 @@ public final class Block implements Queryable, AutoCloseable {
     return chunks;
   }
 
+  /** Inflaters lent to iterators opening packed chunks of this block. */
+  InflaterPool inflaters() {
+    return inflaters;
+  }
+
+  /**
+   * Reads every chunk of every series and sums chunks, samples and bytes per encoding, in
+   * {@link Encoding} order. For {@code vigil tsdb analyze}; reads the whole block.
+   */
+  public List<EncodingUsage> encodingUsage() {
+    Encoding[] all = Encoding.values();
+    long[] chunkCount = new long[all.length];
+    long[] samples = new long[all.length];
+    long[] bytes = new long[all.length];
+    PeekableIntIterator ids = index.all().getIntIterator();
+    while (ids.hasNext()) {
+      for (long ref : index.series(ids.next()).refs()) {
+        Chunk c = chunks.read(ref);
+        int e = c.encoding().ordinal();
+        int len = c.byteLength();
+        chunkCount[e]++;
+        samples[e] += c.numSamples();
+        bytes[e] += uvarintLength(len) + 1 + len + 4;
+      }
+    }
+    List<EncodingUsage> usage = new ArrayList<>();
+    for (int e = 0; e < all.length; e++) {
+      if (chunkCount[e] > 0) {
+        usage.add(new EncodingUsage(all[e], chunkCount[e], samples[e], bytes[e]));
+      }
+    }
+    return usage;
+  }
+
+  private static int uvarintLength(int v) {
+    return Math.max(1, (32 - Integer.numberOfLeadingZeros(v) + 6) / 7);
+  }
+
   /** Reads and checks every chunk; returns how many. For {@code vigil tsdb check}. */
   public long verify() {
     return chunks.verifyAll();
@@ -163,6 +206,7 @@ public final class Block implements Queryable, AutoCloseable {
     int r = refs.decrementAndGet();
     if (r == 0) {
       chunks.close();
+      inflaters.close();
     } else if (r < 0) {
       throw new IllegalStateException("block " + dir + " released more often than acquired");
     }

@@ -55,7 +55,7 @@ final class BlockQuerier implements Querier {
   }
 
   private SampleIterator iterator(long[][] cs) {
-    SampleIterator it = new BlockSeriesIterator(block.chunks(), cs[1], cs[2]);
+    SampleIterator it = new BlockSeriesIterator(block.chunks(), block.inflaters(), cs[1], cs[2]);
     if (cs[3] != null) {
       it = new DeletedIntervalsIterator(it, cs[3]);
     }

@@ -10,9 +10,12 @@ import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.HistogramChunk;
+import dev.vigil.tsdb.chunkenc.PackedFloatChunk;
+import dev.vigil.tsdb.chunkenc.PackedFloatEncoder;
 import dev.vigil.tsdb.chunkenc.XorChunk;
 import dev.vigil.tsdb.chunks.ChunkSegmentFormat;
 import dev.vigil.tsdb.chunks.ChunkSegmentWriter;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.index.IndexWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +47,12 @@ public final class BlockWriter {
   /** As above, recording {@code level} (1 for a block cut from the head, +1 per compaction). */
   public static BlockMeta write(Path blocksDir, String id, Querier source, long minT, long maxT,
       int samplesPerChunk, int level) {
+    return write(blocksDir, id, source, minT, maxT, ChunkPolicy.xor(samplesPerChunk), level);
+  }
+
+  /** As above, with float chunks cut and encoded as {@code policy} says. */
+  public static BlockMeta write(Path blocksDir, String id, Querier source, long minT, long maxT,
+      ChunkPolicy policy, int level) {
     if (maxT <= minT) {
       throw new IllegalArgumentException("empty block range [" + minT + ", " + maxT + ")");
     }
@@ -57,9 +66,9 @@ public final class BlockWriter {
       long chunks = 0;
       long[] segLengths;
       try (ChunkSegmentWriter cw = new ChunkSegmentWriter(tmp.resolve(BlockFormat.CHUNKS),
-          ChunkSegmentFormat.DEFAULT_MAX_SEGMENT_SIZE)) {
+          ChunkSegmentFormat.DEFAULT_MAX_SEGMENT_SIZE);
+          ChunkCutter cut = new ChunkCutter(cw, policy)) {
         SeriesSet set = source.select(true, SelectHints.range(minT, maxT - 1), List.of());
-        ChunkCutter cut = new ChunkCutter(cw, samplesPerChunk);
         Labels prev = null;
         while (set.next()) {
           Series s = set.at();
@@ -118,7 +127,20 @@ public final class BlockWriter {
       syncDir(blocksDir);
       return meta;
     } catch (IOException e) {
-      throw new UncheckedIOException("writing block " + tmp, e);
+      deleteLeftover(tmp);
+      throw new UncheckedIOException("writing block " + tmp + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteLeftover(tmp);
+      throw e;
+    }
+  }
+
+  /** A failed write (disk full...) must not keep holding the space its partial files take. */
+  private static void deleteLeftover(Path tmp) {
+    try {
+      FileTrees.delete(tmp);
+    } catch (IOException e) {
+      // Opening the database sets aside whatever is left; the write's own error matters more.
     }
   }
 
@@ -130,64 +152,132 @@ public final class BlockWriter {
     }
   }
 
-  /** Cuts one series' samples into chunks (new chunk when full or when the kind changes). */
-  private static final class ChunkCutter {
+  /**
+   * Cuts one series' samples into chunks: histograms into histogram chunks, float runs into
+   * packed chunks when the policy packs and that is smaller than XOR, else into XOR chunks. A new
+   * chunk starts when one is full or the sample kind changes.
+   */
+  private static final class ChunkCutter implements AutoCloseable {
+    /** Envelope (length, encoding, CRC) and index entry (min/max time, ref) of one chunk, about. */
+    private static final int CHUNK_OVERHEAD_BYTES = 16;
+
     private final ChunkSegmentWriter out;
-    private final int perChunk;
+    private final ChunkPolicy policy;
+    private final PackedFloatEncoder packer;
+    private final int floatsPerChunk;
     long[] minTs = new long[8];
     long[] maxTs = new long[8];
     long[] refs = new long[8];
     int n;
     long samples;
-    private Chunk open;
-    private long openMin;
-    private long openMax;
+    private HistogramChunk hist;
+    private long histMin;
+    private long histMax;
+    private long[] fts = new long[128];
+    private double[] fvs = new double[128];
+    private int fn;
+    private final List<XorChunk> xors = new ArrayList<>();
 
-    ChunkCutter(ChunkSegmentWriter out, int perChunk) {
+    ChunkCutter(ChunkSegmentWriter out, ChunkPolicy policy) {
       this.out = out;
-      this.perChunk = perChunk;
+      this.policy = policy;
+      this.packer = policy.packs() ? new PackedFloatEncoder() : null;
+      this.floatsPerChunk = policy.packs() ? policy.packedSamplesPerChunk()
+          : policy.xorSamplesPerChunk();
     }
 
     void reset() {
       n = 0;
       samples = 0;
-      open = null;
+      hist = null;
+      fn = 0;
     }
 
     void add(ValueKind k, SampleIterator it) {
-      boolean hist = k == ValueKind.HISTOGRAM;
-      if (open != null && (open.numSamples() >= perChunk || (open instanceof HistogramChunk) != hist)) {
-        flush();
-      }
       long t = it.atT();
-      if (open == null) {
-        open = hist ? new HistogramChunk() : new XorChunk();
-        openMin = t;
-      }
-      if (hist) {
+      if (k == ValueKind.HISTOGRAM) {
+        flushFloats();
+        if (hist != null && hist.numSamples() >= policy.xorSamplesPerChunk()) {
+          flushHistograms();
+        }
+        if (hist == null) {
+          hist = new HistogramChunk();
+          histMin = t;
+        }
         FloatHistogram h = it.atHistogram();
-        ((HistogramChunk) open).append(t, h);
+        hist.append(t, h);
+        histMax = t;
       } else {
-        ((XorChunk) open).append(t, it.atF());
+        flushHistograms();
+        if (fn == fts.length) {
+          fts = Arrays.copyOf(fts, fn * 2);
+          fvs = Arrays.copyOf(fvs, fn * 2);
+        }
+        fts[fn] = t;
+        fvs[fn++] = it.atF();
+        if (fn == floatsPerChunk) {
+          flushFloats();
+        }
       }
-      openMax = t;
       samples++;
     }
 
     void flush() {
-      if (open == null) {
+      flushFloats();
+      flushHistograms();
+    }
+
+    private void flushHistograms() {
+      if (hist != null) {
+        emit(hist, histMin, histMax);
+        hist = null;
+      }
+    }
+
+    private void flushFloats() {
+      if (fn == 0) {
         return;
       }
+      xors.clear();
+      long xorBytes = 0;
+      int per = policy.xorSamplesPerChunk();
+      for (int from = 0; from < fn; from += per) {
+        XorChunk x = new XorChunk();
+        for (int i = from; i < Math.min(fn, from + per); i++) {
+          x.append(fts[i], fvs[i]);
+        }
+        x.trimToSize();
+        xors.add(x);
+        xorBytes += x.byteLength() + CHUNK_OVERHEAD_BYTES;
+      }
+      PackedFloatChunk packed = packer == null ? null : packer.encode(fts, fvs, fn);
+      if (packed != null && packed.byteLength() + CHUNK_OVERHEAD_BYTES <= xorBytes) {
+        emit(packed, fts[0], fts[fn - 1]);
+      } else {
+        for (int c = 0, from = 0; c < xors.size(); c++, from += per) {
+          emit(xors.get(c), fts[from], fts[Math.min(fn, from + per) - 1]);
+        }
+      }
+      fn = 0;
+    }
+
+    private void emit(Chunk c, long min, long max) {
       if (n == refs.length) {
         minTs = Arrays.copyOf(minTs, n * 2);
         maxTs = Arrays.copyOf(maxTs, n * 2);
         refs = Arrays.copyOf(refs, n * 2);
       }
-      minTs[n] = openMin;
-      maxTs[n] = openMax;
-      refs[n] = out.write(open);
+      minTs[n] = min;
+      maxTs[n] = max;
+      refs[n] = out.write(c);
       n++;
-      open = null;
+    }
+
+    @Override
+    public void close() {
+      if (packer != null) {
+        packer.close();
+      }
     }
   }
 }

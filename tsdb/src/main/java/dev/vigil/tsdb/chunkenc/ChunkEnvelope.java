@@ -40,7 +40,8 @@ public final class ChunkEnvelope {
     }
     Encoding enc = Encoding.of(code);
     if (enc == null) {
-      throw in.corrupt("unknown chunk encoding " + code + ", known: 1 (XOR), 16 (histogram v1)");
+      throw in.corrupt("unknown chunk encoding " + code
+          + ", known: 1 (XOR), 16 (histogram v1), 32 (packed float v1)");
     }
     byte[] data = new byte[len];
     System.arraycopy(in.array(), crcFrom + 1, data, 0, len);

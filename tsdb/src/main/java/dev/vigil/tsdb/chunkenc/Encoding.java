@@ -8,7 +8,12 @@ public enum Encoding {
   /** Gorilla XOR floats; same code and bytes as Prometheus {@code EncXOR}. */
   XOR(1),
   /** Vigil float histograms, v1: varint timestamps + {@code HistogramCodec} per sample. */
-  FLOAT_HISTOGRAM_V1(0x10);
+  FLOAT_HISTOGRAM_V1(0x10),
+  /**
+   * Vigil packed floats, v1 (blocks only): dominant-interval timestamps and decimal mantissas,
+   * delta coded, zero runs, optionally DEFLATE-compressed. See {@link PackedFloatChunk}.
+   */
+  PACKED_FLOAT_V1(0x20);
 
   private final int code;
 
@@ -25,6 +30,7 @@ public enum Encoding {
     return switch (code) {
       case 1 -> XOR;
       case 0x10 -> FLOAT_HISTOGRAM_V1;
+      case 0x20 -> PACKED_FLOAT_V1;
       default -> null;
     };
   }
