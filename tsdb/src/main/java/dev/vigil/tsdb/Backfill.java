@@ -42,7 +42,7 @@ public final class Backfill {
 
   /**
    * Writes the source's samples of {@code [minT, maxT]} into new blocks of {@code db} (opened
-   * with {@code options}, whose chunk settings the blocks get). The
+   * with {@code options}, whose block chunk encoding the new blocks get). The
    * database must stay open (it holds the directory's lock) until this returns; it lists the
    * new blocks once reopened.
    *
@@ -65,7 +65,6 @@ public final class Backfill {
     SplittableRandom ids = new SplittableRandom();
     List<BlockMeta> written = new ArrayList<>();
     long samples = 0;
-    int chunkSize = options.head().samplesPerChunk();
     for (long start = Math.floorDiv(minT, blockDurationMs) * blockDurationMs; start <= maxT;
         start += blockDurationMs) {
       long windowStart = start;
@@ -85,7 +84,8 @@ public final class Backfill {
       }
       try (Querier q = window.querier(windowStart, end - 1)) {
         written.add(BlockWriter.write(db.dir().resolve(Tsdb.BLOCKS),
-            Ulid.generate(System.currentTimeMillis(), ids), q, windowStart, end, chunkSize));
+            Ulid.generate(System.currentTimeMillis(), ids), q, windowStart, end,
+            options.blockChunks(), 1));
       }
       samples += count[0];
     }

@@ -5,6 +5,7 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.Storage;
@@ -15,15 +16,19 @@ import dev.vigil.tsdb.block.BlockFormat;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.block.Ulid;
+import dev.vigil.tsdb.chunks.MappedHeadChunks;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.CommitBatch;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
+import dev.vigil.tsdb.head.ReplayChunks;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalCheckpoint;
+import dev.vigil.tsdb.wal.WalReadAhead;
 import dev.vigil.tsdb.wal.WalReader;
 import dev.vigil.tsdb.wal.WalRepair;
 import dev.vigil.tsdb.wal.WalWriter;
@@ -45,9 +50,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.CRC32C;
 
 /**
- * One time-series database in a directory ({@code <dir>/wal}, {@code <dir>/blocks},
- * {@code <dir>/lock}; see {@code FORMATS.md}): the head, made durable by the WAL, and immutable
- * blocks cut from it. Every commit is in the WAL before it returns; {@link #open} opens the
+ * One time-series database in a directory ({@code <dir>/wal}, {@code <dir>/chunks_head},
+ * {@code <dir>/blocks}, {@code <dir>/lock}; see {@code FORMATS.md}): the head, made durable by
+ * the WAL, its full chunks in memory-mapped files, and immutable blocks cut from it. Every commit is in the WAL before it returns; {@link #open} opens the
  * blocks and replays the WAL (checkpoint first), repairing a damaged tail (logged, quarantined,
  * never deleted). Thread-safe. Only one process may open a directory (an OS file lock).
  */
@@ -55,11 +60,13 @@ public final class Tsdb implements Storage, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Tsdb.class.getName());
   static final String BLOCKS = "blocks";
   static final String QUARANTINE = "quarantine";
+  static final String CHUNKS_HEAD = "chunks_head";
 
   private final Path dir;
   private final TsdbOptions options;
   private final Clock clock;
   private final Head head;
+  private final MappedHeadChunks headChunks;
   private final WalWriter wal;
   private final CopyOnWriteArrayList<Block> blocks;
   private final Object cutLock = new Object();
@@ -83,16 +90,22 @@ public final class Tsdb implements Storage, AutoCloseable {
    * @param unknownRefs samples dropped because their series record was missing
    * @param corruption description of repaired damage, or null
    * @param millis time the replay took
+   * @param headChunks closed chunks taken over from the head chunk files (their samples in the
+   *     WAL were counted in {@code samples} but not decoded into the head again)
+   * @param headChunkCorruption damage found in the head chunk files (the WAL replayed what
+   *     they lost), or null
    */
   public record ReplayStats(long samples, long series, long unknownRefs, String corruption,
-      long millis) {}
+      long millis, long headChunks, String headChunkCorruption) {}
 
-  private Tsdb(Path dir, TsdbOptions options, Clock clock, Head head, WalWriter wal,
-      List<Block> blocks, FileChannel lockChannel, FileLock lock, ReplayStats replay) {
+  private Tsdb(Path dir, TsdbOptions options, Clock clock, Head head, MappedHeadChunks headChunks,
+      WalWriter wal, List<Block> blocks, FileChannel lockChannel, FileLock lock,
+      ReplayStats replay) {
     this.dir = dir;
     this.options = options;
     this.clock = clock;
     this.head = head;
+    this.headChunks = headChunks;
     this.blocks = new CopyOnWriteArrayList<>(blocks);
     this.ids = new SplittableRandom(clock.millis() ^ System.nanoTime());
     this.wal = wal;
@@ -127,15 +140,33 @@ public final class Tsdb implements Storage, AutoCloseable {
       Files.createDirectories(walDir);
       long start = System.nanoTime();
       CommitLogProxy proxy = new CommitLogProxy();
-      Head head = new Head(options.head(), proxy);
-      ReplayHandler handler = new ReplayHandler(head);
       List<Block> blocks = openBlocks(dir);
+      MappedHeadChunks headChunks = null;
       try {
-        return openWithBlocks(dir, options, clock, walDir, head, proxy, handler, blocks, start,
-            lockChannel, lock);
+        // Chunks ending before the blocks' end are in a block already: not the head's.
+        long minValid = Long.MIN_VALUE;
+        for (Block b : blocks) {
+          minValid = Math.max(minValid, b.meta().maxTime());
+        }
+        long keepFrom = minValid;
+        ReplayChunks found = new ReplayChunks();
+        headChunks = MappedHeadChunks.open(dir.resolve(CHUNKS_HEAD), options.headChunkFileSize(),
+            dir.resolve(QUARANTINE), (id, ref, minT, maxT) -> {
+              if (maxT >= keepFrom) {
+                found.add(id, ref, minT, maxT);
+              }
+            });
+        Head head = new Head(options.head(), proxy, headChunks);
+        head.replayChunks(found.seal());
+        ReplayHandler handler = new ReplayHandler(head);
+        return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
+            blocks, start, lockChannel, lock);
       } catch (RuntimeException e) {
         for (Block b : blocks) {
           b.close();
+        }
+        if (headChunks != null) {
+          headChunks.close();
         }
         throw e;
       }
@@ -149,39 +180,45 @@ public final class Tsdb implements Storage, AutoCloseable {
   }
 
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
-      Head head, CommitLogProxy proxy, ReplayHandler handler, List<Block> blocks, long start,
-      FileChannel lockChannel, FileLock lock) {
+      Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
+      List<Block> blocks, long start, FileChannel lockChannel, FileLock lock) {
     WalCheckpoint.Found cp = WalCheckpoint.latest(walDir);
     int after = 0;
     if (cp != null) {
-      WalReader.Result cr = WalReader.read(cp.dir(), handler);
+      // Reading and CRC checks on a second thread, decoding and applying on this one.
+      WalReader.Result cr = WalReadAhead.read(cp.dir(), handler, 0);
       if (cr.corruption() != null) {
         LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + cp.dir() + " is damaged ("
             + cr.corruption() + "); replayed what precedes the damage");
       }
       after = cp.lastSegment();
     }
-    WalReader.Result result = WalReader.read(walDir, handler, after);
+    WalReader.Result result = WalReadAhead.read(walDir, handler, after);
     String corruption = null;
     if (result.corruption() != null) {
       corruption = result.corruption().toString();
       WalRepair.repair(walDir, result.corruption(), result.segments());
     }
+    long adopted = head.adoptedChunks();
+    head.endReplay();
     WalWriter writer = WalWriter.open(walDir, options.wal());
     proxy.target = new WalCommitLog(writer);
     ReplayStats stats = new ReplayStats(handler.samples, handler.series, handler.unknown,
-        corruption, (System.nanoTime() - start) / 1_000_000);
+        corruption, (System.nanoTime() - start) / 1_000_000, adopted,
+        headChunks.loaded().corruption());
     if (handler.unknown > 0) {
       LOG.log(System.Logger.Level.WARNING, "WAL " + walDir + ": " + handler.unknown
           + " samples referenced series with no series record and were skipped");
     }
     LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
-        + " samples of " + head.numSeries() + " series in " + stats.millis() + " ms");
+        + " samples of " + head.numSeries() + " series (" + adopted + " full chunks from "
+        + CHUNKS_HEAD + ") in " + stats.millis() + " ms");
     // The head must not accept what the blocks already hold.
     for (Block b : blocks) {
       head.setMinValidTime(b.meta().maxTime());
     }
-    return new Tsdb(dir, options, clock, head, writer, blocks, lockChannel, lock, stats);
+    return new Tsdb(dir, options, clock, head, headChunks, writer, blocks, lockChannel, lock,
+        stats);
   }
 
   /**
@@ -275,6 +312,13 @@ public final class Tsdb implements Storage, AutoCloseable {
       } else {
         unknown++;
       }
+    }
+
+    @Override
+    public void floatSamples(long[] refs, long[] ts, double[] vs, int n) {
+      int missing = head.replayFloats(refs, ts, vs, n);
+      samples += n - missing;
+      unknown += missing;
     }
 
     @Override
@@ -424,7 +468,7 @@ public final class Tsdb implements Storage, AutoCloseable {
     BlockMeta meta;
     try (Querier q = new MergeQuerier(qs)) {
       meta = BlockWriter.write(dir.resolve(BLOCKS), Ulid.generate(clock.millis(), ids), q, start,
-          end, options.head().samplesPerChunk(), level + 1);
+          end, options.blockChunks(), level + 1);
     }
     blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
     blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
@@ -484,21 +528,11 @@ public final class Tsdb implements Storage, AutoCloseable {
     blocks.removeAll(victims);
     for (Block b : victims) {
       try {
-        deleteTree(b.dir());
+        FileTrees.delete(b.dir());
       } catch (IOException e) {
         LOG.log(System.Logger.Level.ERROR, "could not delete dropped block " + b.dir(), e);
       }
       b.close();
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    List<Path> all = new ArrayList<>();
-    try (var walk = Files.walk(p)) {
-      walk.forEach(all::add);
-    }
-    for (int i = all.size() - 1; i >= 0; i--) {
-      Files.deleteIfExists(all.get(i));
     }
   }
 
@@ -556,12 +590,13 @@ public final class Tsdb implements Storage, AutoCloseable {
         BlockMeta meta;
         try (Querier q = head.querier(start, end - 1)) {
           meta = BlockWriter.write(dir.resolve(BLOCKS), Ulid.generate(clock.millis(),
-              ids), q, start, end, options.head().samplesPerChunk());
+              ids), q, start, end, options.blockChunks(), 1);
         }
         blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
         blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
         cutUpTo = end;
         head.truncateBefore(end);
+        headChunks.truncateBefore(end);
         checkpoint(end);
         written.add(meta);
         LOG.log(System.Logger.Level.INFO, "cut block " + meta.ulid() + " [" + start + ", " + end
@@ -583,45 +618,62 @@ public final class Tsdb implements Storage, AutoCloseable {
       ByteSink buf = new ByteSink(1 << 16);
       CRC32C crc = new CRC32C();
       try (WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
-        head.forEachSeries(from, (ref, labels, it) -> {
+        head.forEachSeriesForCheckpoint(from, (ref, labels, inOrder, outOfOrder, deleted) -> {
           buf.reset();
           int mark = WalWriter.beginRecord(buf);
           enc.seriesStart(buf);
           enc.series(buf, ref, labels);
           WalWriter.endRecord(buf, mark, crc);
-          int fm = -1;
-          int hm = -1;
-          ByteSink hb = null;
-          for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
-            if (k == ValueKind.FLOAT) {
-              if (fm < 0) {
-                fm = WalWriter.beginRecord(buf);
-                enc.floatsStart(buf, ref, it.atT());
-              }
-              enc.floatSample(buf, ref, it.atT(), it.atF());
-            } else {
-              if (hb == null) {
-                hb = new ByteSink();
-              }
-              if (hm < 0) {
-                hm = WalWriter.beginRecord(hb);
-                enc.histogramsStart(hb, ref, it.atT());
-              }
-              enc.histogramSample(hb, ref, it.atT(), it.atHistogram());
+          // In-order samples strictly before out-of-order ones: replay tells them apart by
+          // their order (see Head.replaySample).
+          writeSamples(buf, enc, crc, ref, inOrder);
+          if (outOfOrder != null) {
+            writeSamples(buf, enc, crc, ref, outOfOrder);
+          }
+          if (deleted != null) {
+            // The samples above include deleted ones (so the newest in-order sample is there
+            // for replay's order test), as do chunks in chunks_head: keep them hidden.
+            mark = WalWriter.beginRecord(buf);
+            enc.tombstonesStart(buf);
+            for (int i = 0; i < deleted.length; i += 2) {
+              enc.tombstone(buf, ref, deleted[i], deleted[i + 1]);
             }
-          }
-          if (fm >= 0) {
-            WalWriter.endRecord(buf, fm, crc);
-          }
-          if (hb != null) {
-            WalWriter.endRecord(hb, hm, crc);
-            buf.putBytes(hb.array(), 0, hb.length());
+            WalWriter.endRecord(buf, mark, crc);
           }
           cw.write(buf);
         });
       }
       WalCheckpoint.finish(walDir, n);
     });
+  }
+
+  // Appends the samples as records in iteration order, one record per run of one kind.
+  private static void writeSamples(ByteSink buf, RecordEncoder enc, CRC32C crc, long ref,
+      SampleIterator it) {
+    int mark = -1;
+    ValueKind open = ValueKind.NONE;
+    for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+      if (k != open) {
+        if (mark >= 0) {
+          WalWriter.endRecord(buf, mark, crc);
+        }
+        mark = WalWriter.beginRecord(buf);
+        if (k == ValueKind.FLOAT) {
+          enc.floatsStart(buf, ref, it.atT());
+        } else {
+          enc.histogramsStart(buf, ref, it.atT());
+        }
+        open = k;
+      }
+      if (k == ValueKind.FLOAT) {
+        enc.floatSample(buf, ref, it.atT(), it.atF());
+      } else {
+        enc.histogramSample(buf, ref, it.atT(), it.atHistogram());
+      }
+    }
+    if (mark >= 0) {
+      WalWriter.endRecord(buf, mark, crc);
+    }
   }
 
   private void ensureOpen() {
@@ -651,6 +703,7 @@ public final class Tsdb implements Storage, AutoCloseable {
     closed = true;
     try {
       wal.close();
+      headChunks.close();
       for (Block b : blocks) {
         b.close();
       }

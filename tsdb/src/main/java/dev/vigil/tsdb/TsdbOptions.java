@@ -1,5 +1,7 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.tsdb.block.ChunkPolicy;
+import dev.vigil.tsdb.chunks.HeadChunkFormat;
 import dev.vigil.tsdb.head.HeadOptions;
 import dev.vigil.tsdb.wal.WalOptions;
 
@@ -9,14 +11,21 @@ import dev.vigil.tsdb.wal.WalOptions;
  * @param head head options (out-of-order window, chunk size)
  * @param wal WAL options (segment size, fsync policy)
  * @param blockRangeMs length of the blocks cut from the head (2 h by default, as Prometheus)
+ * @param packedSamplesPerChunk samples per packed float chunk in blocks (cut and compacted;
+ *     {@link ChunkPolicy#DEFAULT_PACKED_SAMPLES} by default), 0 to write XOR chunks as the head
+ *     holds them (Prometheus-compatible chunk bytes)
+ * @param headChunkFileSize size of each {@code chunks_head/} file, where full head chunks go
+ *     (128 MiB by default, as Prometheus; preallocated sparse, cut to its data when finished)
  */
-public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs) {
+public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs,
+    int packedSamplesPerChunk, long headChunkFileSize) {
   public static final long DEFAULT_BLOCK_RANGE_MS = 2 * 60 * 60 * 1000L;
 
   public TsdbOptions {
     if (head == null || wal == null) {
       throw new IllegalArgumentException("head and wal options are required");
     }
+    chunkPolicy(head, packedSamplesPerChunk); // validates the chunk sizes
     if (blockRangeMs <= 0) {
       throw new IllegalArgumentException("block range " + blockRangeMs + " ms must be > 0");
     }
@@ -26,21 +35,43 @@ public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs) {
       throw new IllegalArgumentException("out-of-order window " + head.outOfOrderWindowMs()
           + " ms exceeds half the block range " + blockRangeMs + " ms");
     }
+    if (headChunkFileSize < 4096 || headChunkFileSize > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("head chunk file size " + headChunkFileSize
+          + " not in [4096, 2^32)");
+    }
   }
 
   public static TsdbOptions defaults() {
-    return new TsdbOptions(HeadOptions.defaults(), WalOptions.defaults(), DEFAULT_BLOCK_RANGE_MS);
+    return new TsdbOptions(HeadOptions.defaults(), WalOptions.defaults(), DEFAULT_BLOCK_RANGE_MS,
+        ChunkPolicy.DEFAULT_PACKED_SAMPLES, HeadChunkFormat.DEFAULT_MAX_FILE_SIZE);
   }
 
   public TsdbOptions withHead(HeadOptions h) {
-    return new TsdbOptions(h, wal, blockRangeMs);
+    return new TsdbOptions(h, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize);
   }
 
   public TsdbOptions withWal(WalOptions w) {
-    return new TsdbOptions(head, w, blockRangeMs);
+    return new TsdbOptions(head, w, blockRangeMs, packedSamplesPerChunk, headChunkFileSize);
   }
 
   public TsdbOptions withBlockRangeMs(long ms) {
-    return new TsdbOptions(head, wal, ms);
+    return new TsdbOptions(head, wal, ms, packedSamplesPerChunk, headChunkFileSize);
+  }
+
+  public TsdbOptions withPackedSamplesPerChunk(int n) {
+    return new TsdbOptions(head, wal, blockRangeMs, n, headChunkFileSize);
+  }
+
+  public TsdbOptions withHeadChunkFileSize(long bytes) {
+    return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, bytes);
+  }
+
+  /** How blocks cut from the head and compacted blocks encode their chunks. */
+  public ChunkPolicy blockChunks() {
+    return chunkPolicy(head, packedSamplesPerChunk);
+  }
+
+  private static ChunkPolicy chunkPolicy(HeadOptions head, int packedSamplesPerChunk) {
+    return new ChunkPolicy(head.samplesPerChunk(), packedSamplesPerChunk);
   }
 }

@@ -32,10 +32,30 @@ class CrashRecoveryTest {
   @ParameterizedTest
   @EnumSource(FsyncPolicy.class)
   void everyAcknowledgedSampleSurvivesKill9(FsyncPolicy policy) throws Exception {
+    // 120 samples per chunk: by the kill each series has 3 full chunks, still in the head
+    // chunk writer's buffer (256 KiB), so lost with the process: the WAL has their samples.
+    killAndCheck(policy, 120, 128L << 20, false);
+  }
+
+  /**
+   * Full chunks every 7 samples into 8 KiB head chunk files: the kill lands among many chunk
+   * files (one being written, preallocated, not cut to its data), which the restart takes over
+   * before replaying only the newer WAL samples.
+   */
+  @ParameterizedTest
+  @EnumSource(FsyncPolicy.class)
+  void everyAcknowledgedSampleSurvivesKill9AmongManyHeadChunkFiles(FsyncPolicy policy)
+      throws Exception {
+    killAndCheck(policy, 7, 8192, true);
+  }
+
+  private void killAndCheck(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
+      boolean chunksInFiles) throws Exception {
     Path dir = tmp.resolve("db");
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashWriterMain.class.getName(), dir.toString(), policy.name())
+        CrashWriterMain.class.getName(), dir.toString(), policy.name(),
+        Integer.toString(samplesPerChunk), Long.toString(headChunkFileSize))
         .redirectError(tmp.resolve("stderr.txt").toFile())
         .start();
     int lastAck = -1;
@@ -58,8 +78,16 @@ class CrashRecoveryTest {
     }
     assertThat(lastAck).as("writer made progress; stderr in " + tmp).isGreaterThan(0);
 
-    try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults());
+    TsdbOptions opts = CrashWriterMain.options(policy, samplesPerChunk, headChunkFileSize);
+    try (Tsdb db = Tsdb.open(dir, opts);
         Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      if (chunksInFiles) {
+        // All but the last file's worth (buffered until the file is cut) was written.
+        assertThat(db.replayStats().headChunks()).as("full chunks taken over from chunks_head")
+            .isGreaterThanOrEqualTo((long) CrashWriterMain.SERIES * (lastAck / samplesPerChunk)
+                / 2);
+      }
+      assertThat(db.replayStats().headChunkCorruption()).isNull();
       SeriesSet set = q.select(true, SelectHints.range(0, 0),
           List.of(Matcher.equal("__name__", "crash_test")));
       int seen = 0;

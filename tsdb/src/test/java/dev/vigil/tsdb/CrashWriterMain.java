@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
+import dev.vigil.tsdb.head.HeadOptions;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,11 +21,19 @@ public final class CrashWriterMain {
     return Labels.of("__name__", "crash_test", "series", Integer.toString(s), "job", "victim");
   }
 
+  /** The writer's options; the test reopens with the same. */
+  static TsdbOptions options(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize) {
+    return TsdbOptions.defaults()
+        .withWal(TsdbOptions.defaults().wal().withFsync(policy).withSegmentSize(64 << 10))
+        .withHead(new HeadOptions(0, samplesPerChunk)).withHeadChunkFileSize(headChunkFileSize);
+  }
+
+  /** Arguments: directory, fsync policy, [samples per chunk, head chunk file size]. */
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     FsyncPolicy policy = FsyncPolicy.valueOf(args[1]);
-    TsdbOptions opts = TsdbOptions.defaults()
-        .withWal(TsdbOptions.defaults().wal().withFsync(policy).withSegmentSize(64 << 10));
+    TsdbOptions opts = options(policy, args.length > 2 ? Integer.parseInt(args[2]) : 120,
+        args.length > 3 ? Long.parseLong(args[3]) : 128L << 20);
     PrintStream out = System.out;
     Tsdb db = Tsdb.open(dir, opts);
     long[] refs = new long[SERIES];

@@ -35,7 +35,7 @@ public final class ChunkSegmentWriter implements AutoCloseable {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir, e);
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -57,7 +57,8 @@ public final class ChunkSegmentWriter implements AutoCloseable {
       return ref;
     } catch (IOException e) {
       throw new UncheckedIOException("writing chunk to " + dir.resolve(
-          ChunkSegmentFormat.segmentName(segment)) + " at offset " + offset, e);
+          ChunkSegmentFormat.segmentName(segment)) + " at offset " + offset + ": "
+          + e.getMessage(), e);
     }
   }
 
@@ -93,7 +94,7 @@ public final class ChunkSegmentWriter implements AutoCloseable {
       try {
         finishSegment();
       } catch (IOException e) {
-        throw new UncheckedIOException("closing chunk segment in " + dir, e);
+        throw new UncheckedIOException("closing chunk segment in " + dir + ": " + e.getMessage(), e);
       }
     }
     long[] out = new long[lengths.size()];

@@ -45,7 +45,7 @@ final class AppendBatch implements CommitBatch {
       if (prev >= 0 && t == last && sameValue(prev, v, h)) {
         return s.id; // the same sample twice in one batch: keep one
       }
-      if (prev < 0 && s.isDuplicateOfLast(t, v, h)) {
+      if (prev < 0 && isDuplicateLocked(s, t, v, h)) {
         return s.id;
       }
       long window = head.options.outOfOrderWindowMs();
@@ -82,6 +82,13 @@ final class AppendBatch implements CommitBatch {
       return prevH == null && Double.doubleToRawLongBits(vs[i]) == Double.doubleToRawLongBits(v);
     }
     return h.equals(prevH);
+  }
+
+  // Reads (and may load from a closed chunk) the series' last sample: under its lock.
+  private boolean isDuplicateLocked(MemSeries s, long t, double v, FloatHistogram h) {
+    synchronized (head.lockFor(s.id)) {
+      return s.isDuplicateOfLast(t, v, h, head.chunks);
+    }
   }
 
   private static StorageException rejection(MemSeries s, long t, long last, long window) {

@@ -8,6 +8,8 @@ import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.Storage;
 import dev.vigil.model.storage.StorageException;
+import dev.vigil.tsdb.chunks.HeadChunks;
+import dev.vigil.tsdb.chunks.HeapHeadChunks;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,16 @@ public final class Head implements Storage {
 
   final HeadOptions options;
   private final CommitLog log;
+  /** Where full chunks go; the series keep references. */
+  final HeadChunks chunks;
+  /**
+   * During replay, per series id {@code i}: at {@code 2i} the newest in-order timestamp replayed
+   * so far, at {@code 2i + 1} the max time of the closed chunks the series took over from the
+   * head chunk files ({@code Long.MIN_VALUE}: none); see {@link #replaySample}. Side by side so
+   * the check for a skippable sample touches one cache line and not the series. Null outside
+   * replay. Guarded by the commit lock.
+   */
+  private long[] replaySkip;
   private final Object[] stripes = new Object[STRIPES];
   private final Object createLock = new Object();
   final Object commitLock = new Object();
@@ -53,9 +65,15 @@ public final class Head implements Storage {
   private final AtomicLong removedSeries = new AtomicLong();
   private final AtomicReferenceArray<AppendBatch> batchPool = new AtomicReferenceArray<>(16);
 
+  /** A head keeping full chunks on the heap (no directory). */
   public Head(HeadOptions options, CommitLog log) {
+    this(options, log, new HeapHeadChunks());
+  }
+
+  public Head(HeadOptions options, CommitLog log, HeadChunks chunks) {
     this.options = options;
     this.log = log;
+    this.chunks = chunks;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -126,7 +144,7 @@ public final class Head implements Storage {
           }
           boolean empty;
           synchronized (lockFor(s.id)) {
-            s.truncateBefore(t);
+            s.truncateBefore(t, chunks);
             empty = !s.hasData();
             if (!empty) {
               newMin = Math.min(newMin, s.dataMinT());
@@ -177,6 +195,46 @@ public final class Head implements Storage {
   }
 
   /**
+   * What {@link #forEachSeriesForCheckpoint} hands out: one series, its in-order samples and its
+   * out-of-order samples (null when none) from a given time, deleted ones included, and its
+   * tombstones (null when none), which hide them again after replay.
+   */
+  @FunctionalInterface
+  public interface CheckpointVisitor {
+    void visit(long ref, Labels labels, SampleIterator inOrder, SampleIterator outOfOrder,
+        long[] deleted);
+  }
+
+  /**
+   * Like {@link #forEachSeries}, in the shape a WAL checkpoint needs: replay tells in-order from
+   * out-of-order samples by their order, and closed chunks loaded from the head chunk files
+   * still hold deleted samples, so the tombstones must be logged again.
+   */
+  public void forEachSeriesForCheckpoint(long from, CheckpointVisitor visitor) {
+    MemSeries[][] ps = pages;
+    for (int p = 0; p < ps.length; p++) {
+      MemSeries[] page = ps[p];
+      if (page == null) {
+        continue;
+      }
+      for (int i = 0; i < page.length; i++) {
+        MemSeries s = page[i];
+        if (s == null || s.id != ((p << PAGE_BITS) | i)) {
+          continue;
+        }
+        SampleIterator[] its;
+        long[] deleted;
+        synchronized (lockFor(s.id)) {
+          its = s.checkpointIterators(from, chunks);
+          deleted = s.deletedIntervals();
+          deleted = deleted == null ? null : deleted.clone();
+        }
+        visitor.visit(s.id, s.labels, its[0], its[1], deleted);
+      }
+    }
+  }
+
+  /**
    * Runs {@code action} holding the commit lock: no commit starts or ends meanwhile. For WAL
    * checkpoints, which must see the head and the log at one point of the commit order.
    */
@@ -216,7 +274,7 @@ public final class Head implements Storage {
         }
         SampleIterator it;
         synchronized (lockFor(s.id)) {
-          it = s.snapshotIterator(from, Long.MAX_VALUE);
+          it = s.snapshotIterator(from, Long.MAX_VALUE, chunks);
         }
         visitor.visit(s.id, s.labels, it);
       }
@@ -314,6 +372,12 @@ public final class Head implements Storage {
     if (ref <= 0 || ref > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("series ref " + ref + " out of range");
     }
+    synchronized (commitLock) {
+      replaySeriesLocked(ref, labels);
+    }
+  }
+
+  private void replaySeriesLocked(long ref, Labels labels) {
     synchronized (createLock) {
       MemSeries existing = byLabels.get(labels);
       if (existing != null) {
@@ -337,7 +401,9 @@ public final class Head implements Storage {
         throw new IllegalStateException("series ref " + ref + " logged for " + labels
             + " but already used by " + other.labels);
       }
-      create((int) ref, labels).logged = true;
+      MemSeries s = create((int) ref, labels);
+      s.logged = true;
+      adoptFound(s, (int) ref);
     }
   }
 
@@ -345,6 +411,12 @@ public final class Head implements Storage {
    * Replay: applies a logged sample. Returns false when the ref is unknown (the series record was
    * lost). Samples behind the series' newest go to the out-of-order buffer whatever the window:
    * they were acknowledged once.
+   *
+   * <p>With closed chunks adopted from the head chunk files ({@link #replayChunks}), in-order
+   * samples they already hold are skipped. A logged sample was in order when it was appended iff
+   * it is newer than every in-order sample logged before it for its series (the log is in commit
+   * order, and checkpoints write in-order samples before out-of-order ones), so replay tells the
+   * two apart by tracking the newest in-order timestamp per series.
    */
   public boolean replaySample(long ref, long t, double v, FloatHistogram h) {
     MemSeries s = byId(ref);
@@ -352,15 +424,126 @@ public final class Head implements Storage {
       return false;
     }
     synchronized (commitLock) {
-      apply(s, t, v, h, true);
+      if (!inTakenOverChunk(replaySkip, s.id, t)) {
+        apply(s, t, v, h, true);
+      }
     }
     return true;
   }
 
   /**
+   * Whether an in-order sample {@code t} of series {@code id} is already in a closed chunk it
+   * took over; tracks the newest in-order timestamp as a side effect (see {@link #replaySkip}).
+   */
+  private static boolean inTakenOverChunk(long[] skip, int id, long t) {
+    int k = id << 1;
+    if (skip == null || k + 1 >= skip.length || skip[k + 1] == Long.MIN_VALUE || t <= skip[k]) {
+      return false; // no chunks taken over, or an out-of-order sample: apply it
+    }
+    skip[k] = t;
+    return t <= skip[k + 1];
+  }
+
+  /**
+   * Replay of a whole float-samples record, as {@link #replaySample} per sample but under one
+   * lock and without the per-series stripe locks: during replay no other thread can see the
+   * head (the database is not open yet). Returns how many refs were unknown.
+   */
+  public int replayFloats(long[] refs, long[] ts, double[] vs, int n) {
+    int unknown = 0;
+    synchronized (commitLock) {
+      long[] skip = replaySkip;
+      long hi = Long.MIN_VALUE;
+      long lo = Long.MAX_VALUE;
+      int perChunk = options.samplesPerChunk();
+      for (int i = 0; i < n; i++) {
+        long ref = refs[i];
+        long t = ts[i];
+        // Chunks are taken over only by the series created under that very ref, so the check
+        // needs no series lookup: most replayed samples end here when chunks_head is intact.
+        if (ref > 0 && ref < Integer.MAX_VALUE && inTakenOverChunk(skip, (int) ref, t)) {
+          continue;
+        }
+        MemSeries s = byId(ref);
+        if (s == null) {
+          unknown++;
+          continue;
+        }
+        if (s.id != ref && inTakenOverChunk(skip, s.id, t)) {
+          continue; // logged under another ref of the series (see replaySeries)
+        }
+        if (t > s.maxT) {
+          s.appendInOrder(t, vs[i], null, perChunk, chunks);
+          hi = Math.max(hi, t);
+          lo = Math.min(lo, t);
+        } else {
+          apply(s, t, vs[i], null, true);
+        }
+      }
+      if (hi > maxTime) {
+        maxTime = hi;
+      }
+      if (lo < minTime) {
+        minTime = lo;
+      }
+    }
+    return unknown;
+  }
+
+  /**
+   * Starts a replay with closed chunks found in the head chunk files: as each series record is
+   * replayed, the chunks logged under its ref are adopted as its oldest data (see
+   * {@link ReplayChunks}). Call {@link #endReplay} when the WAL is replayed.
+   */
+  public void replayChunks(ReplayChunks found) {
+    synchronized (commitLock) {
+      replayFound = found;
+      long[] skip = new long[Math.max(16, found.maxSeriesId() + 1) * 2];
+      Arrays.fill(skip, Long.MIN_VALUE);
+      replaySkip = skip;
+    }
+  }
+
+  /** Ends a replay started by {@link #replayChunks}, freeing its state. */
+  public void endReplay() {
+    synchronized (commitLock) {
+      replayFound = null;
+      replaySkip = null;
+    }
+  }
+
+  private ReplayChunks replayFound; // under commitLock
+  private long adoptedChunks; // under commitLock
+
+  /** Closed chunks adopted from the head chunk files during replay. */
+  public long adoptedChunks() {
+    synchronized (commitLock) {
+      return adoptedChunks;
+    }
+  }
+
+  // Under createLock (and commitLock during replay).
+  private void adoptFound(MemSeries s, int ref) {
+    ReplayChunks found = replayFound;
+    int n = found == null ? 0 : found.adoptInto(s, ref);
+    if (n == 0) {
+      return;
+    }
+    replaySkip[(ref << 1) + 1] = s.closedMaxT();
+    adoptedChunks += n;
+    if (s.maxT > maxTime) {
+      maxTime = s.maxT;
+    }
+    if (s.minT < minTime) {
+      minTime = s.minT;
+    }
+  }
+
+  /**
    * Deletes the samples in {@code [minT, maxT]} of every series matching {@code matchers}: logged
    * first (a tombstone), then hidden from reads; they disappear physically when the range is cut
-   * into a block or checkpointed. Returns the number of series affected.
+   * into a block (checkpoints keep them, with the tombstone). Returns the number of series
+   * affected.
    */
   public int delete(long minT, long maxT, List<Matcher> matchers) {
     RoaringBitmap ids = postings.select(matchers);
@@ -405,7 +588,11 @@ public final class Head implements Storage {
     if (t > s.maxT) {
       return false;
     }
-    if (s.isDuplicateOfLast(t, v, h)) {
+    boolean dup;
+    synchronized (lockFor(s.id)) {
+      dup = s.isDuplicateOfLast(t, v, h, chunks);
+    }
+    if (dup) {
       return true; // an exact retry: nothing to do, nothing lost
     }
     if (options.outOfOrderWindowMs() > 0 && t >= maxTime - options.outOfOrderWindowMs()) {
@@ -419,8 +606,8 @@ public final class Head implements Storage {
   void apply(MemSeries s, long t, double v, FloatHistogram h, boolean replay) {
     synchronized (lockFor(s.id)) {
       if (t > s.maxT) {
-        s.appendInOrder(t, v, h, options.samplesPerChunk());
-      } else if (s.isDuplicateOfLast(t, v, h)) {
+        s.appendInOrder(t, v, h, options.samplesPerChunk(), chunks);
+      } else if (s.isDuplicateOfLast(t, v, h, chunks)) {
         return;
       } else if (t == s.maxT && !replay) {
         droppedAtCommit.incrementAndGet();

@@ -1,33 +1,40 @@
 package dev.vigil.tsdb.head;
 
 import dev.vigil.model.storage.SampleIterator;
-import dev.vigil.tsdb.chunkenc.Chunk;
+import dev.vigil.tsdb.chunks.HeadChunks;
 import dev.vigil.tsdb.chunkenc.ChunkChainIterator;
 
 /**
- * Iterates the in-memory chunks of one head series. Closed chunks share one reusable decoder;
- * the last (open) chunk's iterator was created under the series lock by the caller.
+ * Iterates the chunks of one head series: closed chunks pinned in the {@link HeadChunks} store
+ * (read on demand, sharing one reusable decoder), then the open chunk, whose iterator was
+ * created under the series lock by the caller (it captures the sample count).
  */
 final class HeadChunkIterator extends ChunkChainIterator {
-  private final Chunk[] chunks;
-  private final int n;
+  private final HeadChunks.PinnedChunks closed;
+  private final int nClosed;
   private final SampleIterator open;
   private SampleIterator scratch;
 
-  HeadChunkIterator(Chunk[] chunks, long[] maxTs, int n, SampleIterator open) {
+  /**
+   * @param closed the closed chunks, null when none
+   * @param maxTs max time of each chunk, closed ones first
+   * @param n chunks in all (the open one, if any, last)
+   * @param open iterator of the open chunk, or null when there is none
+   */
+  HeadChunkIterator(HeadChunks.PinnedChunks closed, long[] maxTs, int n, SampleIterator open) {
     super(maxTs, n);
-    this.chunks = chunks;
-    this.n = n;
+    this.closed = closed;
+    this.nClosed = open == null ? n : n - 1;
     this.open = open;
   }
 
   @Override
   protected SampleIterator openChunk(int i) {
-    if (i == n - 1) {
+    if (i == nClosed) {
       return open;
     }
     // Histogram and XOR decoders differ; keep whichever was made last for reuse.
-    scratch = chunks[i].iterator(scratch);
+    scratch = closed.chunk(i).iterator(scratch);
     return scratch;
   }
 }

@@ -52,7 +52,7 @@ final class HeadQuerier implements Querier {
           continue;
         }
         proven = s.boundsProveSample(minT, maxT);
-        snap = s.snapshotIterator(minT, maxT);
+        snap = s.snapshotIterator(minT, maxT, head.chunks);
       }
       // The range falls strictly between two samples' bounds: look whether one lies inside.
       if (!proven && snap.next() == ValueKind.NONE) {
@@ -75,7 +75,7 @@ final class HeadQuerier implements Querier {
       if (s.boundsProveSample(minT, maxT)) {
         return true;
       }
-      snap = s.snapshotIterator(minT, maxT);
+      snap = s.snapshotIterator(minT, maxT, head.chunks);
     }
     return snap.next() != ValueKind.NONE;
   }
@@ -157,7 +157,7 @@ final class HeadQuerier implements Querier {
         return it;
       }
       synchronized (head.lockFor(s.id)) {
-        return s.snapshotIterator(minT, maxT);
+        return s.snapshotIterator(minT, maxT, head.chunks);
       }
     }
   }

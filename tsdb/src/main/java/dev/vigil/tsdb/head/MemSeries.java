@@ -4,9 +4,11 @@ import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.HistogramChunk;
 import dev.vigil.tsdb.chunkenc.XorChunk;
+import dev.vigil.tsdb.chunks.HeadChunks;
 import java.util.Arrays;
 
 /**
@@ -26,13 +28,17 @@ final class MemSeries {
    * holding it re-resolves its labels at commit.
    */
   boolean removed;
+  /**
+   * Set when the newest in-order sample lives in a closed chunk loaded at restart, so
+   * {@link #lastVBits}/{@link #lastH} are unknown until read back from it.
+   */
+  private boolean lastInClosed;
 
-  // In-order data: chunks[0..nChunks), the last one open for appends.
-  // Capacity 1: an active series mostly has one chunk (saves ~16 bytes per series).
-  private Chunk[] chunks = new Chunk[1];
-  private long[] chunkMinT = new long[1];
-  private long[] chunkMaxT = new long[1];
-  private int nChunks;
+  // In-order data: closed chunks (full, in HeadChunks, referenced by [ref, maxT] pairs, sized
+  // exactly: one copy per 120 samples), then the open chunk, if any.
+  private static final long[] NO_CLOSED = new long[0];
+  private long[] closed = NO_CLOSED;
+  private Chunk open;
   long minT = Long.MAX_VALUE;
   long maxT = Long.MIN_VALUE;
   private long lastVBits;
@@ -71,8 +77,21 @@ final class MemSeries {
     this.labels = labels;
   }
 
+  private int nClosed() {
+    return closed.length >> 1;
+  }
+
+  private boolean hasInOrder() {
+    return open != null || closed.length > 0;
+  }
+
   boolean hasData() {
-    return nChunks > 0 || oooN() > 0;
+    return hasInOrder() || oooN() > 0;
+  }
+
+  /** The max time of the newest closed chunk, {@code Long.MIN_VALUE} without one. */
+  long closedMaxT() {
+    return closed.length == 0 ? Long.MIN_VALUE : closed[closed.length - 1];
   }
 
   long dataMinT() {
@@ -81,39 +100,53 @@ final class MemSeries {
 
   /** Upper bound of the data: {@link #maxT}, or the newest OOO sample if no chunk is left. */
   long dataMaxTBound() {
-    return nChunks > 0 ? maxT : (oooN() > 0 ? rare.oooT[rare.oooN - 1] : Long.MIN_VALUE);
+    return hasInOrder() ? maxT : (oooN() > 0 ? rare.oooT[rare.oooN - 1] : Long.MIN_VALUE);
   }
 
   /** Whether {@code (t, v)} repeats the newest in-order sample exactly (an idempotent retry). */
-  boolean isDuplicateOfLast(long t, double v, FloatHistogram h) {
+  boolean isDuplicateOfLast(long t, double v, FloatHistogram h, HeadChunks store) {
     if (t != maxT) {
       return false;
     }
+    loadLast(store);
     // The stored histogram may carry a head-assigned hint: compare the data, not the hint.
     return h == null ? lastH == null && Double.doubleToRawLongBits(v) == lastVBits
         : h.equalsExact(lastH);
   }
 
-  /** Appends after {@link #maxT}; the caller checked the order. */
-  void appendInOrder(long t, double v, FloatHistogram h, int samplesPerChunk) {
-    Chunk open = nChunks == 0 ? null : chunks[nChunks - 1];
+  /** Reads the newest in-order sample back from the closed chunk it was loaded in. */
+  private void loadLast(HeadChunks store) {
+    if (!lastInClosed) {
+      return;
+    }
+    lastInClosed = false;
+    SampleIterator it = store.read(closed[closed.length - 2]).iterator(null);
+    lastH = null;
+    for (var k = it.next(); k != ValueKind.NONE; k = it.next()) {
+      if (k == ValueKind.FLOAT) {
+        lastVBits = Double.doubleToRawLongBits(it.atF());
+        lastH = null;
+      } else {
+        lastH = it.atHistogram();
+      }
+    }
+  }
+
+  /**
+   * Appends after {@link #maxT}; the caller checked the order. A full chunk goes to
+   * {@code store} and the series keeps its reference.
+   */
+  void appendInOrder(long t, double v, FloatHistogram h, int samplesPerChunk, HeadChunks store) {
     boolean wantHist = h != null;
-    boolean cut = open == null || open.numSamples() >= samplesPerChunk
-        || (open instanceof HistogramChunk) != wantHist;
-    if (cut) {
-      if (open != null) {
-        open.trimToSize();
-      }
-      if (nChunks == chunks.length) {
-        chunks = Arrays.copyOf(chunks, nChunks * 2);
-        chunkMinT = Arrays.copyOf(chunkMinT, nChunks * 2);
-        chunkMaxT = Arrays.copyOf(chunkMaxT, nChunks * 2);
-      }
+    if (open != null && (open.numSamples() >= samplesPerChunk
+        || (open instanceof HistogramChunk) != wantHist)) {
+      closeOpen(store);
+    }
+    if (open == null) {
       open = wantHist ? new HistogramChunk() : new XorChunk();
-      chunkMinT[nChunks] = t;
-      chunks[nChunks++] = open;
     }
     if (wantHist) {
+      loadLast(store);
       h = withHeadHint(h, lastH);
       ((HistogramChunk) open).append(t, h);
       lastH = h;
@@ -122,11 +155,44 @@ final class MemSeries {
       lastVBits = Double.doubleToRawLongBits(v);
       lastH = null;
     }
-    chunkMaxT[nChunks - 1] = t;
+    lastInClosed = false;
     if (minT == Long.MAX_VALUE) {
       minT = t;
     }
     maxT = t;
+  }
+
+  private void closeOpen(HeadChunks store) {
+    long openMinT = firstT(open);
+    long ref = store.write(id, openMinT, maxT, open);
+    long[] c = Arrays.copyOf(closed, closed.length + 2);
+    c[c.length - 2] = ref;
+    c[c.length - 1] = maxT;
+    closed = c;
+    open = null;
+  }
+
+  private static long firstT(Chunk c) {
+    SampleIterator it = c.iterator(null);
+    it.next();
+    return it.atT();
+  }
+
+  /**
+   * Replay: adopts closed chunks found in the head chunk files ({@code refs[i]} spanning
+   * {@code [minTs[i], maxTs[i]]}, in time order) as this series' oldest data. Only for a series
+   * with no in-order data yet.
+   */
+  void adoptClosed(long[] refs, long[] minTs, long[] maxTs, int from, int to) {
+    long[] c = new long[(to - from) * 2];
+    for (int i = from; i < to; i++) {
+      c[(i - from) * 2] = refs[i];
+      c[(i - from) * 2 + 1] = maxTs[i];
+    }
+    closed = c;
+    minT = minTs[from];
+    maxT = maxTs[to - 1];
+    lastInClosed = true;
   }
 
   /**
@@ -134,24 +200,24 @@ final class MemSeries {
    * it (they are in a block now). Keeps {@link #maxT}, so order checks stay right. Call under
    * the stripe lock.
    */
-  void truncateBefore(long t) {
+  void truncateBefore(long t, HeadChunks store) {
     int drop = 0;
-    while (drop < nChunks && chunkMaxT[drop] < t) {
+    int n = nClosed();
+    while (drop < n && closed[drop * 2 + 1] < t) {
+      store.release(closed[drop * 2]);
       drop++;
     }
+    boolean openGoes = drop == n && open != null && maxT < t;
     if (drop > 0) {
-      System.arraycopy(chunks, drop, chunks, 0, nChunks - drop);
-      System.arraycopy(chunkMinT, drop, chunkMinT, 0, nChunks - drop);
-      System.arraycopy(chunkMaxT, drop, chunkMaxT, 0, nChunks - drop);
-      Arrays.fill(chunks, nChunks - drop, nChunks, null);
-      nChunks -= drop;
-      if (nChunks == 0 && chunks.length > 1) {
-        chunks = new Chunk[1];
-        chunkMinT = new long[1];
-        chunkMaxT = new long[1];
-      }
+      closed = drop == n ? NO_CLOSED : Arrays.copyOfRange(closed, drop * 2, closed.length);
     }
-    minT = nChunks > 0 ? chunkMinT[0] : Long.MAX_VALUE;
+    if (openGoes) {
+      open = null;
+    }
+    if (drop > 0 || openGoes) {
+      minT = closed.length > 0 ? store.minTime(closed[0])
+          : open != null ? firstT(open) : Long.MAX_VALUE;
+    }
     if (oooN() > 0) {
       int keep = 0;
       while (keep < rare.oooN && rare.oooT[keep] < t) {
@@ -239,16 +305,8 @@ final class MemSeries {
    * series' stripe lock. Closed chunks are shared (immutable); the open chunk's iterator is
    * created here so it captures the current sample count.
    */
-  SampleIterator snapshotIterator(long mint, long maxt) {
-    int first = 0;
-    while (first < nChunks && chunkMaxT[first] < mint) {
-      first++;
-    }
-    int n = nChunks - first;
-    Chunk[] cs = Arrays.copyOfRange(chunks, first, nChunks);
-    long[] maxTs = Arrays.copyOfRange(chunkMaxT, first, nChunks);
-    SampleIterator open = n > 0 ? cs[n - 1].iterator(null) : null;
-    SampleIterator it = new HeadChunkIterator(cs, maxTs, n, open);
+  SampleIterator snapshotIterator(long mint, long maxt, HeadChunks store) {
+    SampleIterator it = inOrderIterator(mint, store);
     if (oooN() > 0) {
       Rare r = rare;
       SampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN),
@@ -260,6 +318,55 @@ final class MemSeries {
       it = new DeletedIntervalsIterator(it, rare.deleted);
     }
     return new BoundedIterator(it, mint, maxt);
+  }
+
+  /** The in-order chunks ending at or after {@code mint}; call under the stripe lock. */
+  private SampleIterator inOrderIterator(long mint, HeadChunks store) {
+    int n = nClosed();
+    int first = 0;
+    while (first < n && closed[first * 2 + 1] < mint) {
+      first++;
+    }
+    int m = n - first;
+    int total = m + (open != null ? 1 : 0);
+    long[] refs = new long[m];
+    long[] maxTs = new long[total];
+    for (int i = 0; i < m; i++) {
+      refs[i] = closed[(first + i) * 2];
+      maxTs[i] = closed[(first + i) * 2 + 1];
+    }
+    SampleIterator openIt = null;
+    if (open != null) {
+      maxTs[m] = maxT;
+      openIt = open.iterator(null);
+    }
+    return new HeadChunkIterator(m == 0 ? null : store.pin(refs, m), maxTs, total, openIt);
+  }
+
+  /**
+   * For a WAL checkpoint: the in-order samples and, separately, the out-of-order ones (null when
+   * none), from {@code mint} on, deleted ones included (the head, like the chunk files, still
+   * holds them; the checkpoint repeats the tombstones). Replay tells in-order samples from
+   * out-of-order ones by their order, so a checkpoint must neither interleave them nor leave
+   * out the newest in-order sample.
+   */
+  SampleIterator[] checkpointIterators(long mint, HeadChunks store) {
+    SampleIterator in = inOrderIterator(mint, store);
+    SampleIterator ooo = null;
+    if (oooN() > 0) {
+      Rare r = rare;
+      ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN),
+          Arrays.copyOf(r.oooV, r.oooN), r.oooH == null ? null : Arrays.copyOf(r.oooH, r.oooN),
+          r.oooN);
+    }
+    in = new BoundedIterator(in, mint, Long.MAX_VALUE);
+    ooo = ooo == null ? null : new BoundedIterator(ooo, mint, Long.MAX_VALUE);
+    return new SampleIterator[] {in, ooo};
+  }
+
+  /** Tombstones ([min0, max0, ...]), or null. */
+  long[] deletedIntervals() {
+    return rare == null ? null : rare.deleted;
   }
 
   /** Whether some sample lies in {@code [mint, maxt]}, deciding from bounds when it can. */

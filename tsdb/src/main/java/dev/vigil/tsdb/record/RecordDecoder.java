@@ -5,6 +5,7 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.HistogramCodec;
+import java.util.Arrays;
 
 /**
  * Decodes record payloads written by {@link RecordEncoder}, calling back per element so replay
@@ -18,12 +19,27 @@ public final class RecordDecoder {
 
     default void floatSample(long ref, long t, double v) {}
 
+    /**
+     * A whole float-samples record: {@code refs/ts/vs[0, n)}, arrays reused for the next
+     * record. By default calls {@link #floatSample} per sample; replay takes the batch to
+     * apply it under one lock.
+     */
+    default void floatSamples(long[] refs, long[] ts, double[] vs, int n) {
+      for (int i = 0; i < n; i++) {
+        floatSample(refs[i], ts[i], vs[i]);
+      }
+    }
+
     default void histogramSample(long ref, long t, FloatHistogram h) {}
 
     default void tombstone(long ref, long minT, long maxT) {}
   }
 
   private final Labels.Builder builder = Labels.builder();
+  // Decoded float samples of the current record, reused across records.
+  private long[] refs = new long[256];
+  private long[] ts = new long[256];
+  private double[] vs = new double[256];
 
   /** Decodes one payload {@code in[position, end)}. */
   public void decode(ByteSource in, Visitor visitor) {
@@ -63,12 +79,22 @@ public final class RecordDecoder {
   private void floats(ByteSource in, Visitor visitor) {
     long baseRef = in.getBE64();
     long baseT = in.getBE64();
+    int n = 0;
+    long[] r = refs;
+    long[] t = ts;
+    double[] v = vs;
     while (in.hasRemaining()) {
-      long ref = baseRef + in.getVarint();
-      long t = baseT + in.getVarint();
-      double v = in.getDouble();
-      visitor.floatSample(ref, t, v);
+      if (n == r.length) {
+        r = refs = Arrays.copyOf(r, n * 2);
+        t = ts = Arrays.copyOf(t, n * 2);
+        v = vs = Arrays.copyOf(v, n * 2);
+      }
+      r[n] = baseRef + in.getVarint();
+      t[n] = baseT + in.getVarint();
+      v[n] = in.getDouble();
+      n++;
     }
+    visitor.floatSamples(r, t, v, n);
   }
 
   private void tombstones(ByteSource in, Visitor visitor) {

@@ -1,13 +1,12 @@
 package dev.vigil.tsdb.wal;
 
+import dev.vigil.tsdb.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Checkpoints bound replay time: {@code checkpoint.N/} holds, in ordinary segments, what the
@@ -88,12 +87,10 @@ public final class WalCheckpoint {
   }
 
   private static void deleteTree(Path p) {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
+    try {
+      FileTrees.delete(p);
     } catch (IOException e) {
-      throw new UncheckedIOException("deleting " + p, e);
+      throw new UncheckedIOException("deleting " + p + ": " + e.getMessage(), e);
     }
   }
 }

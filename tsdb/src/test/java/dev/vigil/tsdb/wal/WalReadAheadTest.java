@@ -1,0 +1,75 @@
+package dev.vigil.tsdb.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WalReadAheadTest {
+  @TempDir
+  Path tmp;
+
+  private static final WalOptions SMALL = WalOptions.defaults().withFsync(FsyncPolicy.INTERVAL)
+      .withSegmentSize(4096);
+
+  @Test
+  void deliversWhatTheReaderDeliversInOrderUpToTheSameDamage() throws IOException {
+    List<byte[]> want = WalTest.writeRecords(tmp, SMALL, new Random(5), 500, 300);
+    int[] segs = WalReader.segments(tmp);
+    assertThat(segs.length).as("several segments").isGreaterThan(10);
+    // A torn tail in the last segment.
+    Files.write(tmp.resolve(WalFormat.segmentName(segs[segs.length - 1])),
+        new byte[] {0, 0, 9, 0, 1}, StandardOpenOption.APPEND);
+    WalReader.Result[] direct = new WalReader.Result[1];
+    List<byte[]> plain = WalTest.readAll(tmp, direct);
+    List<byte[]> ahead = new ArrayList<>();
+    List<String> where = new ArrayList<>();
+    WalReader.Result r = WalReadAhead.read(tmp, (buf, len, seg, off) -> {
+      ahead.add(Arrays.copyOf(buf, len));
+      where.add(seg + ":" + off);
+    }, 0);
+    assertThat(ahead).hasSize(want.size()).hasSameSizeAs(plain);
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(ahead.get(i)).isEqualTo(want.get(i));
+    }
+    assertThat(r.records()).isEqualTo(direct[0].records());
+    assertThat(r.corruption()).isEqualTo(direct[0].corruption()).isNotNull();
+    assertThat(where.get(0)).isEqualTo(segs[0] + ":" + WalFormat.SEGMENT_HEADER_SIZE);
+    // Only segments after `after` are read.
+    List<byte[]> tail = new ArrayList<>();
+    WalReadAhead.read(tmp, (buf, len, seg, off) -> tail.add(buf), segs[segs.length - 2]);
+    assertThat(tail).hasSizeLessThan(want.size()).isNotEmpty();
+  }
+
+  @Test
+  void aFailingConsumerStopsTheReaderAndItsErrorComesThrough() {
+    WalTest.writeRecords(tmp, SMALL, new Random(6), 2000, 300);
+    int[] seen = new int[1];
+    assertThatThrownBy(() -> WalReadAhead.read(tmp, (buf, len, seg, off) -> {
+      if (++seen[0] == 3) {
+        throw new IllegalArgumentException("bad record 3");
+      }
+    }, 0)).isInstanceOf(IllegalArgumentException.class).hasMessage("bad record 3");
+    assertThat(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("wal-read-ahead"))).isEmpty();
+  }
+
+  @Test
+  void aReaderErrorComesThroughToTheCaller() throws IOException {
+    WalTest.writeRecords(tmp, SMALL, new Random(7), 20, 30);
+    byte[] seg = Files.readAllBytes(tmp.resolve(WalFormat.segmentName(1)));
+    seg[4] = 9; // a version this build cannot read
+    Files.write(tmp.resolve(WalFormat.segmentName(1)), seg);
+    assertThatThrownBy(() -> WalReadAhead.read(tmp, (buf, len, s, off) -> { }, 0))
+        .isInstanceOf(dev.vigil.tsdb.encoding.UnsupportedFormatVersionException.class);
+  }
+}
