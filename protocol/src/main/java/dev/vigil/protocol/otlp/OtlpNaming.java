@@ -35,6 +35,26 @@ public final class OtlpNaming {
 
   private OtlpNaming() {}
 
+  /**
+   * The unit as the metric name's suffix spells it ({@code s} is {@code seconds}, {@code By/s}
+   * {@code bytes_per_second}, {@code 1} nothing), for metadata.
+   */
+  public static String unit(String unit) {
+    String u = unit == null ? "" : stripAnnotations(unit).trim();
+    if (u.isEmpty()) {
+      return "";
+    }
+    int slash = u.indexOf('/');
+    String main = clean(UNITS.getOrDefault(slash < 0 ? u : u.substring(0, slash).trim(),
+        slash < 0 ? u : u.substring(0, slash).trim()));
+    String perRaw = slash < 0 ? "" : u.substring(slash + 1).trim();
+    String per = perRaw.isEmpty() ? "" : clean(PER_UNITS.getOrDefault(perRaw, perRaw));
+    if (per.isEmpty()) {
+      return main;
+    }
+    return main.isEmpty() ? "per_" + per : main + "_per_" + per;
+  }
+
   /** The Prometheus metric name of an OTLP metric. */
   public static String metricName(String name, String unit, Kind kind) {
     List<String> tokens = tokens(name);

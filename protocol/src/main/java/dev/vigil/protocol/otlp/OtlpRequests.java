@@ -13,6 +13,8 @@ public final class OtlpRequests {
 
   // JsonFormat parsers are immutable and thread-safe.
   private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
+  private static final JsonFormat.Printer JSON_PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private OtlpRequests() {}
 
@@ -49,6 +51,39 @@ public final class OtlpRequests {
       throw new MalformedBodyException("malformed OTLP " + (json ? "JSON" : "protobuf")
           + " ExportMetricsServiceRequest: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * An OTLP/HTTP error body: a {@code google.rpc.Status} in the request's encoding (the
+   * specification's rule), with the gRPC code that matches {@code httpStatus}.
+   */
+  public static byte[] errorBody(boolean json, int httpStatus, String message) {
+    dev.vigil.protocol.otlp.pb.Status status = dev.vigil.protocol.otlp.pb.Status.newBuilder()
+        .setCode(grpcCode(httpStatus)).setMessage(message).build();
+    if (!json) {
+      return status.toByteArray();
+    }
+    try {
+      return JSON_PRINTER.print(status).getBytes(StandardCharsets.UTF_8);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a Status without Any details always prints", e);
+    }
+  }
+
+  /**
+   * The google.rpc.Code of an HTTP answer, as Mimir's OTLP handler pairs them: bad data and
+   * size/encoding refusals are INVALID_ARGUMENT (3), rate limits RESOURCE_EXHAUSTED (8),
+   * 401 UNAUTHENTICATED (16), 403 PERMISSION_DENIED (7), 503 UNAVAILABLE (14), other server
+   * errors INTERNAL (13).
+   */
+  public static int grpcCode(int httpStatus) {
+    return switch (httpStatus) {
+      case 401 -> 16;
+      case 403 -> 7;
+      case 429 -> 8;
+      case 503 -> 14;
+      default -> httpStatus >= 500 ? 13 : 3;
+    };
   }
 
   /** An empty (fully successful) export answer in the request's encoding. */

@@ -19,6 +19,8 @@ import dev.vigil.protocol.otlp.pb.ResourceMetrics;
 import dev.vigil.protocol.otlp.pb.ScopeMetrics;
 import dev.vigil.protocol.otlp.pb.SummaryDataPoint;
 import dev.vigil.protocol.remote.LimitExceededException;
+import dev.vigil.protocol.remote.MetadataSink;
+import dev.vigil.protocol.remote.MetricMetadata;
 import dev.vigil.protocol.remote.PushStats;
 import dev.vigil.protocol.remote.RejectReason;
 import dev.vigil.protocol.remote.ValidationLimits;
@@ -41,14 +43,19 @@ import java.util.TreeMap;
  *       {@code instance}; the other resource attributes go to a {@code target_info} series;
  *   <li>points flagged "no recorded value" become staleness markers.
  * </ul>
- * Delta temporality is refused (counted as {@link RejectReason#UNSUPPORTED_OTLP}). Not
- * thread-safe; cheap to create.
+ * Delta temporality is refused as Prometheus's and Mimir's translators refuse it (counted as
+ * {@link RejectReason#UNSUPPORTED_OTLP}, reported by {@link #parseErrors()}). Not thread-safe;
+ * cheap to create.
  */
 public final class OtlpTranslator {
   private static final double DEFAULT_ZERO_THRESHOLD = 2.938735877055719e-39;
   private static final int NO_RECORDED_VALUE = 1;
 
   private final ValidationLimits limits;
+  private MetadataSink sink = MetadataSink.NONE; // of the request being translated
+  private static final int MAX_PARSE_ERRORS_LENGTH = 1024;
+  private final List<String> parseErrors = new ArrayList<>();
+  private int parseErrorsLength;
 
   public OtlpTranslator(ValidationLimits limits) {
     this.limits = limits;
@@ -56,6 +63,17 @@ public final class OtlpTranslator {
 
   /** Appends every translatable point of {@code req}; refusals are counted in {@code stats}. */
   public void translate(ExportMetricsServiceRequest req, Appender app, PushStats stats) {
+    translate(req, app, stats, MetadataSink.NONE);
+  }
+
+  /**
+   * {@link #translate(ExportMetricsServiceRequest, Appender, PushStats)}, passing each
+   * translated metric's metadata (Prometheus family name and type, the description as help, the
+   * unit in the words of the name's suffix) to {@code sink}, as Prometheus's translator does.
+   */
+  public void translate(ExportMetricsServiceRequest req, Appender app, PushStats stats,
+      MetadataSink sink) {
+    this.sink = sink;
     for (ResourceMetrics rm : req.getResourceMetricsList()) {
       Map<String, String> resource = attributes(rm.getResource().getAttributesList());
       TreeMap<String, String> base = new TreeMap<>();
@@ -84,6 +102,7 @@ public final class OtlpTranslator {
     switch (m.getDataCase()) {
       case GAUGE -> {
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.GAUGE);
+        metadata(m, name, MetricMetadata.Type.GAUGE);
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
           newest = Math.max(newest, number(name, p, base, app, stats));
         }
@@ -93,11 +112,12 @@ public final class OtlpTranslator {
         boolean counter = sum.getIsMonotonic();
         if (counter && sum.getAggregationTemporality()
             != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-          unsupported(stats, m, sum.getDataPointsCount(), "delta or unspecified temporality");
+          invalidTemporality(stats, m, sum.getDataPointsCount());
           break;
         }
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(),
             counter ? OtlpNaming.Kind.COUNTER : OtlpNaming.Kind.GAUGE);
+        metadata(m, name, counter ? MetricMetadata.Type.COUNTER : MetricMetadata.Type.GAUGE);
         for (NumberDataPoint p : sum.getDataPointsList()) {
           newest = Math.max(newest, number(name, p, base, app, stats));
         }
@@ -106,10 +126,11 @@ public final class OtlpTranslator {
         var h = m.getHistogram();
         if (h.getAggregationTemporality()
             != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-          unsupported(stats, m, h.getDataPointsCount(), "delta or unspecified temporality");
+          invalidTemporality(stats, m, h.getDataPointsCount());
           break;
         }
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
+        metadata(m, name, MetricMetadata.Type.HISTOGRAM);
         for (HistogramDataPoint p : h.getDataPointsList()) {
           newest = Math.max(newest, classicHistogram(name, p, base, app, stats));
         }
@@ -118,16 +139,18 @@ public final class OtlpTranslator {
         var h = m.getExponentialHistogram();
         if (h.getAggregationTemporality()
             != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-          unsupported(stats, m, h.getDataPointsCount(), "delta or unspecified temporality");
+          invalidTemporality(stats, m, h.getDataPointsCount());
           break;
         }
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
+        metadata(m, name, MetricMetadata.Type.HISTOGRAM);
         for (ExponentialHistogramDataPoint p : h.getDataPointsList()) {
           newest = Math.max(newest, nativeHistogram(m, name, p, base, app, stats));
         }
       }
       case SUMMARY -> {
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
+        metadata(m, name, MetricMetadata.Type.SUMMARY);
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
           newest = Math.max(newest, summary(name, p, base, app, stats));
         }
@@ -135,6 +158,13 @@ public final class OtlpTranslator {
       case DATA_NOT_SET -> { }
     }
     return newest;
+  }
+
+  private void metadata(Metric m, String family, MetricMetadata.Type type) {
+    if (!family.isEmpty()) {
+      sink.accept(new MetricMetadata(family, type, m.getDescription(),
+          OtlpNaming.unit(m.getUnit())));
+    }
   }
 
   private long number(String name, NumberDataPoint p, Map<String, String> base, Appender app,
@@ -354,10 +384,36 @@ public final class OtlpTranslator {
     }
   }
 
-  private static void unsupported(PushStats stats, Metric m, int points, String why) {
-    stats.reject(RejectReason.UNSUPPORTED_OTLP, points, stats.wantsMessage()
-        ? "metric '" + m.getName() + "' cannot be translated: " + why + " ("
-            + RejectReason.UNSUPPORTED_OTLP.errorId() + ")" : null);
+  /**
+   * Mimir's handling of what its translator cannot convert (an "OTLP parse error"): the points
+   * are dropped and counted, the reason is kept for the answer, which is 400 only when nothing
+   * of the request could be stored (see {@link #parseErrors()}).
+   */
+  private void unsupported(PushStats stats, Metric m, int points, String why) {
+    stats.reject(RejectReason.UNSUPPORTED_OTLP, points, null);
+    parseError("metric \"" + m.getName() + "\" cannot be translated: " + why);
+  }
+
+  /** Delta (or unspecified) sums and histograms: Prometheus's and Mimir's message. */
+  private void invalidTemporality(PushStats stats, Metric m, int points) {
+    stats.reject(RejectReason.UNSUPPORTED_OTLP, points, null);
+    parseError("invalid temporality and type combination for metric \"" + m.getName() + "\"");
+  }
+
+  private void parseError(String message) {
+    if (parseErrorsLength < MAX_PARSE_ERRORS_LENGTH) {
+      parseErrors.add(message);
+      parseErrorsLength += message.length() + 2;
+    }
+  }
+
+  /**
+   * What could not be translated, one message per metric, in order (capped at about 1 KiB of
+   * text, as Mimir cuts its message). Mimir answers 400 with these joined by {@code "; "} when
+   * no series at all could be translated; otherwise it stores the rest and answers 200.
+   */
+  public List<String> parseErrors() {
+    return List.copyOf(parseErrors);
   }
 
   private static Map<String, String> attributes(List<KeyValue> kvs) {

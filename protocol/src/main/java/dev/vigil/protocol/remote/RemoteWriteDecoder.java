@@ -36,23 +36,47 @@ public final class RemoteWriteDecoder {
   private static final int V2_EXEMPLARS = 4;
   private static final int V2_METADATA = 5;
 
+  private static final String[] FAMILY_SUFFIXES = {"_bucket", "_sum", "_count"};
+
   private final ValidationLimits defaultLimits;
   private ValidationLimits limits; // of the request being decoded
   private final WireReader in = new WireReader();
-  private final StringCache strings = new StringCache(8192);
+  private final StringCache strings;
   private final HistogramReader histogram = new HistogramReader();
   private final Labels.Builder builder = new Labels.Builder();
-  private String[] names = new String[32];
-  private String[] values = new String[32];
+  private StringCache.Entry[] names = new StringCache.Entry[32];
+  private StringCache.Entry[] values = new StringCache.Entry[32];
   private int[] nameBytes = new int[32];
   private int[] valueBytes = new int[32];
   private int nLabels;
-  private String[] symbols = new String[1024];
+  // 1.0 only: where each label of the previous series of this body sits, and how many it had
+  // (its strings are still in names/values at the same index).
+  private int[] labelOffset = new int[32];
+  private int[] labelLength = new int[32];
+  private int[] nameOffset = new int[32]; // of each label's name bytes
+  private int previousLabels;
+  private StringCache.Entry[] symbols = new StringCache.Entry[1024];
   private int nSymbols;
+  private MetadataSink metadata = MetadataSink.NONE; // of the request being decoded
+  // The last 2.0 metadata passed on: senders repeat it on every series of a family.
+  private String lastFamily;
+  private int lastType = -1;
+  private int lastHelpRef;
+  private int lastUnitRef;
 
+  /** A decoder with its own string cache. */
   public RemoteWriteDecoder(ValidationLimits limits) {
+    this(limits, new StringCache(8192));
+  }
+
+  /**
+   * A decoder drawing label strings from {@code strings}, which a server shares between all its
+   * decoders so that the store sees one instance per string (see {@link StringCache}).
+   */
+  public RemoteWriteDecoder(ValidationLimits limits, StringCache strings) {
     this.defaultLimits = limits;
     this.limits = limits;
+    this.strings = strings;
   }
 
   /**
@@ -70,7 +94,22 @@ public final class RemoteWriteDecoder {
   /** {@link #decode} with the limits of this request's tenant instead of the decoder's. */
   public void decode(RemoteWriteVersion version, byte[] body, int off, int len, Appender app,
       PushStats stats, ValidationLimits tenantLimits) throws MalformedBodyException {
+    decode(version, body, off, len, app, stats, tenantLimits, MetadataSink.NONE);
+  }
+
+  /**
+   * {@link #decode} with the tenant's limits, passing the metric metadata of the body (1.0
+   * {@code metadata}, 2.0 per-series {@code metadata}, the latter once per run of series with
+   * the same metadata) to {@code sink}.
+   */
+  public void decode(RemoteWriteVersion version, byte[] body, int off, int len, Appender app,
+      PushStats stats, ValidationLimits tenantLimits, MetadataSink sink)
+      throws MalformedBodyException {
     this.limits = tenantLimits;
+    this.metadata = sink;
+    lastFamily = null;
+    lastType = -1;
+    previousLabels = 0;
     try {
       if (version == RemoteWriteVersion.V1) {
         decodeV1(body, off, len, app, stats);
@@ -81,9 +120,12 @@ public final class RemoteWriteDecoder {
       // Drop references into the request so a parked decoder does not pin it.
       Arrays.fill(symbols, 0, nSymbols, null);
       nSymbols = 0;
-      Arrays.fill(names, 0, nLabels, null);
-      Arrays.fill(values, 0, nLabels, null);
+      Arrays.fill(names, null); // not only nLabels: an earlier series may have had more
+      Arrays.fill(values, null);
       nLabels = 0;
+      previousLabels = 0;
+      metadata = MetadataSink.NONE;
+      lastFamily = null;
     }
   }
 
@@ -106,8 +148,12 @@ public final class RemoteWriteDecoder {
         in.pos = end;
       } else if (field == V1_METADATA) {
         in.expect(tag, WireReader.LENGTH_DELIMITED);
-        int skip = in.readLength();
-        in.pos += skip;
+        int n = in.readLength();
+        int end = in.pos + n;
+        int outer = in.limit(end);
+        metadataV1();
+        in.limit(outer);
+        in.pos = end;
         stats.addMetadata();
       } else if (field == V2_SYMBOLS || field == V2_TIMESERIES) {
         // Unknown to 1.0; a 2.0 Request sent with a 1.0 Content-Type would otherwise be
@@ -120,32 +166,87 @@ public final class RemoteWriteDecoder {
     }
   }
 
+  /** One 1.0 {@code MetricMetadata}: type 1, metric_family_name 2, help 4, unit 5. */
+  private void metadataV1() throws MalformedBodyException {
+    long type = 0;
+    String family = "";
+    String help = "";
+    String unit = "";
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == 1) {
+        in.expect(tag, WireReader.VARINT);
+        type = in.readVarint64();
+      } else if (field == 2 || field == 4 || field == 5) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        String s = field == 2 ? strings.get(in.buf(), in.pos, n) : Utf8.isValid(in.buf(), in.pos, n)
+            ? new String(in.buf(), in.pos, n, java.nio.charset.StandardCharsets.UTF_8) : null;
+        if (s == null) {
+          throw in.malformed("metadata field " + field + " is not valid UTF-8");
+        }
+        in.pos += n;
+        switch (field) {
+          case 2 -> family = s;
+          case 4 -> help = s;
+          default -> unit = s;
+        }
+      } else {
+        in.skipField(tag);
+      }
+    }
+    metadata.accept(new MetricMetadata(family, MetricMetadata.Type.ofWireNumber(type), help,
+        unit));
+  }
+
   private void seriesV1(int start, int end, Appender app, PushStats stats)
       throws MalformedBodyException {
     stats.addSeries();
     nLabels = 0;
+    int previous = previousLabels;
+    byte[] buf = in.buf();
     while (in.more()) {
       int tag = in.readTag();
       if (tag >>> 3 == V1_LABELS) {
         in.expect(tag, WireReader.LENGTH_DELIMITED);
         int n = in.readLength();
-        int labelEnd = in.pos + n;
-        int outer = in.limit(labelEnd);
-        labelV1();
-        in.limit(outer);
+        int i = nLabels;
+        int off = in.pos;
+        int labelEnd = off + n;
+        // Senders batch a target's series together, so most labels are byte for byte those at
+        // the same position in the previous series: reuse its strings without hashing them.
+        if (i < previous && labelLength[i] == n
+            && Arrays.equals(buf, off, labelEnd, buf, labelOffset[i], labelOffset[i] + n)) {
+          in.pos = labelEnd;
+          nLabels++;
+        } else {
+          int outer = in.limit(labelEnd);
+          labelV1(i < previous ? i : -1);
+          in.limit(outer);
+        }
+        labelOffset[i] = off;
+        labelLength[i] = n;
       } else {
         in.skipField(tag);
       }
     }
+    previousLabels = nLabels;
     Labels labels = validatedLabels(stats, start, end, V1_SAMPLES, V1_HISTOGRAMS);
     in.pos = start;
     samplesAndHistograms(labels, app, stats, V1_SAMPLES, V1_HISTOGRAMS, V1_EXEMPLARS);
   }
 
-  private void labelV1() throws MalformedBodyException {
+  /**
+   * One 1.0 {@code Label}. {@code previous} is the index of the previous series' label at this
+   * position (or -1): when only the value differs (the metric name of a target's next series),
+   * its name string is reused without a cache lookup.
+   */
+  private void labelV1(int previous) throws MalformedBodyException {
     byte[] buf = in.buf();
-    String name = "";
-    String value = "";
+    int nameAt = -1;
+    StringCache.Entry name = strings.entry(buf, 0, 0);
+    StringCache.Entry value = name;
     int nb = 0;
     int vb = 0;
     while (in.more()) {
@@ -154,7 +255,16 @@ public final class RemoteWriteDecoder {
       if (field == 1 || field == 2) {
         in.expect(tag, WireReader.LENGTH_DELIMITED);
         int n = in.readLength();
-        String s = strings.get(buf, in.pos, n);
+        StringCache.Entry s;
+        if (field == 1) {
+          nameAt = in.pos;
+          s = previous >= 0 && nameBytes[previous] == n
+              && Arrays.equals(buf, in.pos, in.pos + n, buf, nameOffset[previous],
+                  nameOffset[previous] + n)
+              ? names[previous] : strings.entry(buf, in.pos, n);
+        } else {
+          s = strings.entry(buf, in.pos, n);
+        }
         if (s == null) {
           throw in.malformed("label " + (field == 1 ? "name" : "value") + " is not valid UTF-8");
         }
@@ -171,6 +281,7 @@ public final class RemoteWriteDecoder {
       }
     }
     addLabel(name, nb, value, vb);
+    nameOffset[nLabels - 1] = nameAt < 0 ? 0 : nameAt; // nameBytes 0 then: never compared
   }
 
   // ---------------------------------------------------------------- remote write 2.0
@@ -184,7 +295,7 @@ public final class RemoteWriteDecoder {
       if (tag >>> 3 == V2_SYMBOLS) {
         in.expect(tag, WireReader.LENGTH_DELIMITED);
         int n = in.readLength();
-        String s = strings.get(body, in.pos, n);
+        StringCache.Entry s = strings.entry(body, in.pos, n);
         if (s == null) {
           throw in.malformed("symbol " + nSymbols + " is not valid UTF-8");
         }
@@ -225,6 +336,9 @@ public final class RemoteWriteDecoder {
     stats.addSeries();
     nLabels = 0;
     int pendingName = -1; // refs come in pairs, possibly split over packed and unpacked runs
+    int metaType = -1; // -1: the series has no metadata
+    int helpRef = 0;
+    int unitRef = 0;
     while (in.more()) {
       int tag = in.readTag();
       int field = tag >>> 3;
@@ -242,8 +356,19 @@ public final class RemoteWriteDecoder {
         }
       } else if (field == V2_METADATA) {
         in.expect(tag, WireReader.LENGTH_DELIMITED);
-        int skip = in.readLength();
-        in.pos += skip;
+        int n = in.readLength();
+        int outer = in.limit(in.pos + n);
+        metaType = 0;
+        while (in.more()) {
+          int mt = in.readTag();
+          switch (mt) {
+            case (1 << 3) | WireReader.VARINT -> metaType = (int) Math.min(in.readVarint64(), 255);
+            case (3 << 3) | WireReader.VARINT -> helpRef = symbolRef(in.readUint32(), "help_ref");
+            case (4 << 3) | WireReader.VARINT -> unitRef = symbolRef(in.readUint32(), "unit_ref");
+            default -> in.skipField(mt);
+          }
+        }
+        in.limit(outer);
         stats.addMetadata();
       } else {
         in.skipField(tag);
@@ -252,9 +377,56 @@ public final class RemoteWriteDecoder {
     if (pendingName >= 0) {
       throw in.malformed("labels_refs has an odd number of entries");
     }
+    if (metaType > 0 || helpRef != 0 || unitRef != 0) {
+      metadataV2(metaType, helpRef, unitRef);
+    }
     Labels labels = validatedLabels(stats, start, end, V2_SAMPLES, V2_HISTOGRAMS);
     in.pos = start;
     samplesAndHistograms(labels, app, stats, V2_SAMPLES, V2_HISTOGRAMS, V2_EXEMPLARS);
+  }
+
+  private int symbolRef(int ref, String field) throws MalformedBodyException {
+    if (ref < 0 || ref >= nSymbols) {
+      throw in.malformed("metadata " + field + " " + Integer.toUnsignedString(ref)
+          + " is out of range (" + nSymbols + " symbols)");
+    }
+    return ref;
+  }
+
+  /**
+   * Passes a 2.0 series' metadata on under its family name: the metric name, without the
+   * suffix of a classic histogram's or summary's series. Runs of series repeating the last
+   * metadata (a sender attaches it to every series) are passed once.
+   */
+  private void metadataV2(int type, int helpRef, int unitRef) {
+    String name = null;
+    for (int i = 0; i < nLabels; i++) {
+      if (names[i].value.equals(Labels.METRIC_NAME)) {
+        name = values[i].value;
+      }
+    }
+    if (name == null || name.isEmpty()) {
+      return; // the series itself is refused for its missing name
+    }
+    MetricMetadata.Type t = MetricMetadata.Type.ofWireNumber(type);
+    if (t == MetricMetadata.Type.HISTOGRAM || t == MetricMetadata.Type.GAUGEHISTOGRAM
+        || t == MetricMetadata.Type.SUMMARY) {
+      for (String suffix : FAMILY_SUFFIXES) {
+        if (name.endsWith(suffix) && name.length() > suffix.length()) {
+          name = name.substring(0, name.length() - suffix.length());
+          break;
+        }
+      }
+    }
+    if (type == lastType && helpRef == lastHelpRef && unitRef == lastUnitRef
+        && name.equals(lastFamily)) {
+      return;
+    }
+    lastFamily = name;
+    lastType = type;
+    lastHelpRef = helpRef;
+    lastUnitRef = unitRef;
+    metadata.accept(new MetricMetadata(name, t, symbols[helpRef].value, symbols[unitRef].value));
   }
 
   /** Resolves one symbol reference; returns the pending name ref, or -1 once a pair is done. */
@@ -266,13 +438,17 @@ public final class RemoteWriteDecoder {
     if (pendingName < 0) {
       return ref;
     }
-    String name = symbols[pendingName];
-    String value = symbols[ref];
+    StringCache.Entry name = symbols[pendingName];
+    StringCache.Entry value = symbols[ref];
     addLabel(name, utf8Length(name), value, utf8Length(value));
     return -1;
   }
 
-  private static int utf8Length(String s) {
+  private static int utf8Length(StringCache.Entry e) {
+    if (e.key != null) {
+      return e.key.length;
+    }
+    String s = e.value;
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) >= 0x80) {
         return Utf8.encodedLength(s);
@@ -283,13 +459,16 @@ public final class RemoteWriteDecoder {
 
   // ---------------------------------------------------------------- shared
 
-  private void addLabel(String name, int nb, String value, int vb) {
+  private void addLabel(StringCache.Entry name, int nb, StringCache.Entry value, int vb) {
     if (nLabels == names.length) {
       int n = nLabels * 2;
       names = Arrays.copyOf(names, n);
       values = Arrays.copyOf(values, n);
       nameBytes = Arrays.copyOf(nameBytes, n);
       valueBytes = Arrays.copyOf(valueBytes, n);
+      labelOffset = Arrays.copyOf(labelOffset, n);
+      labelLength = Arrays.copyOf(labelLength, n);
+      nameOffset = Arrays.copyOf(nameOffset, n);
     }
     names[nLabels] = name;
     values[nLabels] = value;
@@ -311,22 +490,22 @@ public final class RemoteWriteDecoder {
       detail = "received a series whose number of labels exceeds the limit (actual: " + nLabels
           + ", limit: " + limits.maxLabelNamesPerSeries() + ") series: '" + seriesText() + "'";
     } else {
-      String metric = null;
+      StringCache.Entry metric = null;
       for (int i = 0; i < nLabels; i++) {
-        if (names[i].equals(Labels.METRIC_NAME)) {
+        if (names[i].value.equals(Labels.METRIC_NAME)) {
           metric = values[i];
         }
       }
-      if (metric == null || metric.isEmpty()) {
+      if (metric == null || metric.value.isEmpty()) {
         reason = RejectReason.MISSING_METRIC_NAME;
         detail = "received a series without metric name, series: '" + seriesText() + "'";
-      } else if (!LabelStrings.isValidLegacyMetricName(metric)) {
+      } else if (!metric.legacyMetricName) {
         reason = RejectReason.INVALID_METRIC_NAME;
-        detail = "received a series with invalid metric name: '" + metric + "'";
+        detail = "received a series with invalid metric name: '" + metric.value + "'";
       } else {
         for (int i = 0; i < nLabels && reason == null; i++) {
-          String name = names[i];
-          if (!name.equals(Labels.METRIC_NAME) && !LabelStrings.isValidLegacyLabelName(name)) {
+          String name = names[i].value;
+          if (!names[i].legacyLabelName && !name.equals(Labels.METRIC_NAME)) {
             reason = RejectReason.INVALID_LABEL;
             detail = "received a series with an invalid label: '" + name + "' series: '"
                 + seriesText() + "'";
@@ -339,9 +518,10 @@ public final class RemoteWriteDecoder {
             reason = RejectReason.LABEL_VALUE_TOO_LONG;
             detail = "received a series whose label value length exceeds the limit (actual: "
                 + valueBytes[i] + ", limit: " + limits.maxLabelValueLength() + "), label: '"
-                + name + "' value: '" + truncate(values[i]) + "' series: '" + seriesText() + "'";
+                + name + "' value: '" + truncate(values[i].value) + "' series: '" + seriesText()
+                + "'";
           } else if (i > 0) {
-            int c = names[i - 1].compareTo(name);
+            int c = names[i - 1].value.compareTo(name);
             if (c == 0) {
               reason = RejectReason.DUPLICATE_LABEL_NAMES;
               detail = "received a series with duplicate label name, label: '" + name
@@ -349,7 +529,7 @@ public final class RemoteWriteDecoder {
             } else if (c > 0) {
               reason = RejectReason.LABELS_NOT_SORTED;
               detail = "received a series whose label names are not sorted, label: '" + name
-                  + "' comes after '" + names[i - 1] + "', series: '" + seriesText() + "'";
+                  + "' comes after '" + names[i - 1].value + "', series: '" + seriesText() + "'";
             }
           }
         }
@@ -358,7 +538,7 @@ public final class RemoteWriteDecoder {
     if (reason == null) {
       builder.reset(Labels.EMPTY);
       for (int i = 0; i < nLabels; i++) {
-        builder.set(names[i], values[i]); // sorted input: each set appends at the end
+        builder.set(names[i].value, values[i].value); // sorted: each set appends at the end
       }
       return builder.build();
     }
@@ -465,8 +645,8 @@ public final class RemoteWriteDecoder {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(names[i]).append('=');
-      LabelStrings.appendQuoted(sb, truncate(values[i]));
+      sb.append(names[i].value).append('=');
+      LabelStrings.appendQuoted(sb, truncate(values[i].value));
       if (sb.length() > 1024) {
         return sb.append(", ...}").toString();
       }

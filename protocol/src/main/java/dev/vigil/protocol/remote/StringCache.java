@@ -1,5 +1,7 @@
 package dev.vigil.protocol.remote;
 
+import dev.vigil.model.labels.LabelStrings;
+import dev.vigil.model.labels.Labels;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -7,54 +9,88 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Turns UTF-8 byte ranges into Strings, handing back the same instance for bytes seen recently.
- * Label names and most label values repeat across the series of a batch and across batches, so
- * this removes most string allocation from decoding and gives the store identical instances to
- * intern. Direct-mapped (a colliding entry is replaced), bounded in size; not thread-safe.
+ * Turns UTF-8 byte ranges into Strings, handing back the same instance for bytes seen recently,
+ * with the label-name checks done once per string instead of once per series.
+ *
+ * <p>Label names and most label values repeat across the series of a batch and across batches,
+ * so this removes most string allocation from decoding. Sharing one cache between all the
+ * decoders of a server matters for the store too: the head interns the first instance it sees
+ * of each string, so when every decoder hands out that same instance, the series lookup of
+ * later pushes compares labels by identity instead of character by character (the top of the
+ * ingest profile with one cache per decoder).
+ *
+ * <p>Direct-mapped (a colliding entry is replaced) and bounded. Thread-safe without locks:
+ * entries are immutable objects with final fields, so a racing reader sees either the old or the
+ * new entry, both complete; a lost write only costs a later miss.
  */
-final class StringCache {
+public final class StringCache {
   private static final int MAX_CACHED_BYTES = 128;
+  private static final Entry EMPTY = new Entry(0, new byte[0], "");
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final int[] hashes; // checked before touching the key, which is likely a cache miss
-  private final byte[][] keys;
-  private final String[] strings;
+  /** A cached string and what the decoder needs to know about it. */
+  static final class Entry {
+    final int hash; // compared before touching the key, which is likely a cache miss
+    final byte[] key;
+    final String value;
+    /** Mimir's default (pre-UTF-8) label name rule. */
+    final boolean legacyLabelName;
+    /** Mimir's default (pre-UTF-8) metric name rule. */
+    final boolean legacyMetricName;
+
+    Entry(int hash, byte[] key, String value) {
+      this.hash = hash;
+      this.key = key;
+      this.value = value;
+      this.legacyLabelName = LabelStrings.isValidLegacyLabelName(value);
+      this.legacyMetricName = LabelStrings.isValidLegacyMetricName(value);
+    }
+  }
+
+  private final Entry[] entries;
   private final int mask;
 
-  StringCache(int entriesPowerOfTwo) {
-    if (Integer.bitCount(entriesPowerOfTwo) != 1) {
-      throw new IllegalArgumentException("entries must be a power of two: " + entriesPowerOfTwo);
+  /** @param entries slots, a power of two; a full cache holds about 100 bytes per slot */
+  public StringCache(int entries) {
+    if (Integer.bitCount(entries) != 1) {
+      throw new IllegalArgumentException("entries must be a power of two: " + entries);
     }
-    hashes = new int[entriesPowerOfTwo];
-    keys = new byte[entriesPowerOfTwo][];
-    strings = new String[entriesPowerOfTwo];
-    mask = entriesPowerOfTwo - 1;
+    this.entries = new Entry[entries];
+    this.mask = entries - 1;
   }
 
   /** The string of {@code buf[off, off+len)}, or null when the bytes are not valid UTF-8. */
   String get(byte[] buf, int off, int len) {
+    Entry e = entry(buf, off, len);
+    return e == null ? null : e.value;
+  }
+
+  /** The entry of {@code buf[off, off+len)}, or null when the bytes are not valid UTF-8. */
+  Entry entry(byte[] buf, int off, int len) {
     if (len == 0) {
-      return "";
+      return EMPTY;
     }
     if (len > MAX_CACHED_BYTES) {
-      return Utf8.isValid(buf, off, len) ? new String(buf, off, len, StandardCharsets.UTF_8) : null;
+      return Utf8.isValid(buf, off, len)
+          ? new Entry(0, null, new String(buf, off, len, StandardCharsets.UTF_8)) : null;
     }
     int h = hash(buf, off, len);
     int slot = (h ^ (h >>> 15)) & mask;
-    byte[] key = keys[slot];
-    if (hashes[slot] == h && key != null
-        && Arrays.equals(key, 0, key.length, buf, off, off + len)) {
-      return strings[slot];
+    Entry e = entries[slot];
+    if (e != null && e.hash == h && Arrays.equals(e.key, 0, e.key.length, buf, off, off + len)) {
+      return e;
     }
     if (!Utf8.isValid(buf, off, len)) {
       return null;
     }
-    String s = new String(buf, off, len, StandardCharsets.UTF_8);
-    hashes[slot] = h;
-    keys[slot] = Arrays.copyOfRange(buf, off, off + len);
-    strings[slot] = s;
-    return s;
+    String value = new String(buf, off, len, StandardCharsets.UTF_8);
+    if (value.equals(Labels.METRIC_NAME)) {
+      value = Labels.METRIC_NAME; // one instance everywhere: name checks then hit identity
+    }
+    e = new Entry(h, Arrays.copyOfRange(buf, off, off + len), value);
+    entries[slot] = e;
+    return e;
   }
 
   /** Eight bytes per step: a byte-at-a-time hash was the top of the decode profile. */
