@@ -429,10 +429,46 @@ public final class ConfigLoader {
     RemoteWriteConfig c = new RemoteWriteConfig(url, m.string("name", ""),
         m.duration("remote_timeout", Duration.ofSeconds(30)), m.stringMap("headers"),
         m.string("protobuf_message", "prometheus.WriteRequest"), m.bool("send_exemplars", false),
-        m.bool("send_native_histograms", false), httpClient(m), wr);
-    m.ignore("queue_config", "metadata_config", "round_robin_dns");
+        m.bool("send_native_histograms", false), httpClient(m), wr, queueConfig(m.get("queue_config")));
+    String pm = c.protobufMessage();
+    if (!pm.equals("prometheus.WriteRequest") && !pm.equals("io.prometheus.write.v2.Request")) {
+      throw YamlMap.error(m.keyNode("protobuf_message"), "unknown remote write protobuf message "
+          + q(pm) + ", expected prometheus.WriteRequest or io.prometheus.write.v2.Request");
+    }
+    m.ignore("metadata_config", "round_robin_dns");
     m.finish();
     return c;
+  }
+
+  static RemoteWriteConfig.QueueConfig queueConfig(Node node) {
+    YamlMap m = new YamlMap(node, "config.QueueConfig");
+    RemoteWriteConfig.QueueConfig d = RemoteWriteConfig.QueueConfig.DEFAULT;
+    int capacity = queueInt(m, "capacity", d.capacity());
+    int maxShards = queueInt(m, "max_shards", d.maxShards());
+    int minShards = queueInt(m, "min_shards", d.minShards());
+    int maxPerSend = queueInt(m, "max_samples_per_send", d.maxSamplesPerSend());
+    Duration deadline = m.duration("batch_send_deadline", d.batchSendDeadline());
+    Duration minBackoff = m.duration("min_backoff", d.minBackoff());
+    Duration maxBackoff = m.duration("max_backoff", d.maxBackoff());
+    boolean retry429 = m.bool("retry_on_http_429", d.retryOnHttp429());
+    Duration ageLimit = m.duration("sample_age_limit", d.sampleAgeLimit());
+    RemoteWriteConfig.QueueConfig q;
+    try {
+      q = new RemoteWriteConfig.QueueConfig(capacity, maxShards, minShards, maxPerSend, deadline,
+          minBackoff, maxBackoff, retry429, ageLimit);
+    } catch (IllegalArgumentException e) {
+      throw YamlMap.error(node, e.getMessage());
+    }
+    m.finish();
+    return q;
+  }
+
+  private static int queueInt(YamlMap m, String key, int dflt) {
+    long v = m.unsigned(key, dflt);
+    if (v > Integer.MAX_VALUE) {
+      throw YamlMap.error(m.get(key), "queue_config: " + key + " " + v + " is too large");
+    }
+    return (int) v;
   }
 
   // ---- shared pieces ----

@@ -1,6 +1,6 @@
 package dev.vigil.collector.exposition;
 
-/** What {@link TextParser#next()} found. */
+/** What {@link ExpositionParser#next()} found. */
 public enum Entry {
   /** {@code # TYPE}: see {@link TextParser#metricFamily()} and {@link TextParser#type()}. */
   TYPE,
@@ -12,6 +12,8 @@ public enum Entry {
   COMMENT,
   /** A sample: labels, value, optional timestamp and (OpenMetrics) exemplar. */
   SERIES,
+  /** A native histogram sample (protobuf format only): see {@link ExpositionParser#histogram()}. */
+  HISTOGRAM,
   /** The end of the input (after {@code # EOF} in OpenMetrics). */
   EOF
 }

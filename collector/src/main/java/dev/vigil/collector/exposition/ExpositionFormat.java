@@ -2,10 +2,12 @@ package dev.vigil.collector.exposition;
 
 import java.util.Locale;
 
-/** The text formats we parse, with the media types that select them. */
+/** The exposition formats we parse, with the media types that select them. */
 public enum ExpositionFormat {
   PROMETHEUS_TEXT("text/plain", "0.0.4"),
-  OPENMETRICS_TEXT("application/openmetrics-text", "1.0.0");
+  OPENMETRICS_TEXT("application/openmetrics-text", "1.0.0"),
+  /** Length-delimited {@code io.prometheus.client.MetricFamily} messages (native histograms). */
+  PROMETHEUS_PROTOBUF("application/vnd.google.protobuf", "");
 
   private final String mediaType;
   private final String version;
@@ -24,14 +26,37 @@ public enum ExpositionFormat {
   }
 
   /**
-   * The format of a response's {@code Content-Type}. Like Prometheus, anything that is not
-   * OpenMetrics (including a missing or unknown type) is read as Prometheus text.
+   * The format of a response's {@code Content-Type}. Like Prometheus 2, anything that is neither
+   * OpenMetrics nor the protobuf {@code MetricFamily} type (a missing or unknown type included)
+   * is read as Prometheus text.
    */
   public static ExpositionFormat forContentType(String contentType) {
     if (contentType == null) {
       return PROMETHEUS_TEXT;
     }
     String ct = contentType.toLowerCase(Locale.ROOT).strip();
-    return ct.startsWith(OPENMETRICS_TEXT.mediaType) ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+    if (ct.startsWith(OPENMETRICS_TEXT.mediaType)) {
+      return OPENMETRICS_TEXT;
+    }
+    return isMetricFamilyProtobuf(ct) ? PROMETHEUS_PROTOBUF : PROMETHEUS_TEXT;
+  }
+
+  /**
+   * Whether a (lower-case) content type is the delimited protobuf format: the media type with
+   * {@code proto=io.prometheus.client.MetricFamily} and {@code encoding=delimited}, as Prometheus
+   * requires.
+   */
+  public static boolean isMetricFamilyProtobuf(String ct) {
+    if (!ct.startsWith(PROMETHEUS_PROTOBUF.mediaType)) {
+      return false;
+    }
+    boolean proto = false;
+    boolean delimited = false;
+    for (String param : ct.split(";")) {
+      String p = param.strip();
+      proto |= p.equals("proto=io.prometheus.client.metricfamily");
+      delimited |= p.equals("encoding=delimited");
+    }
+    return proto && delimited;
   }
 }

@@ -15,6 +15,17 @@ public final class ExpositionParseException extends RuntimeException {
     this.column = column;
   }
 
+  /** An error in a binary body, located by byte offset (line and column are 0). */
+  public static ExpositionParseException atByte(long offset, String detail) {
+    return new ExpositionParseException("byte " + offset + ": " + detail);
+  }
+
+  private ExpositionParseException(String message) {
+    super(message);
+    this.line = 0;
+    this.column = 0;
+  }
+
   public int line() {
     return line;
   }

@@ -24,12 +24,6 @@ final class GoFloat {
   }
 
   static double parse(byte[] b, int from, int to) throws SyntaxException {
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == 'p' || c == 'P' || c == '_') {
-        throw new SyntaxException("unsupported character in float");
-      }
-    }
     if (from >= to) {
       throw invalid(b, from, to);
     }
@@ -148,7 +142,18 @@ final class GoFloat {
     return c >= '0' && c <= '9';
   }
 
+  /**
+   * Every input holding {@code p}, {@code P} or {@code _} ends here (none is valid syntax for
+   * the parser above), so Prometheus's pre-check for them costs nothing on valid input.
+   */
   private static SyntaxException invalid(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == 'p' || c == 'P' || c == '_') {
+        // Prometheus refuses Go 1.13's hex and underscore forms before calling ParseFloat.
+        return new SyntaxException("unsupported character in float");
+      }
+    }
     return new SyntaxException("strconv.ParseFloat: parsing " + quote(b, from, to) + ": invalid syntax");
   }
 

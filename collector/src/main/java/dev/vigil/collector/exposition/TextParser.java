@@ -1,5 +1,6 @@
 package dev.vigil.collector.exposition;
 
+import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ import java.util.Arrays;
  * quoted string is an error in both (Prometheus text accepts it), so that errors always point at
  * the right line.
  */
-public final class TextParser {
+public final class TextParser implements ExpositionParser {
   private final byte[] b;
   private final int limit;
   private final boolean om;
@@ -41,8 +42,13 @@ public final class TextParser {
   private boolean hasTimestamp;
   private long timestamp;
   private MetricType type = MetricType.UNKNOWN;
-  private String metaText = "";
+  // HELP text or COMMENT line as byte offsets: decoded only when asked for, so a scrape that
+  // ignores metadata allocates nothing for it.
+  private int metaStart;
+  private int metaEnd;
   private String unit = "";
+
+  private boolean quotedNonAscii; // the last quoted() string holds bytes >= 0x80
 
   private int[] ex = new int[16];
   private int nEx;
@@ -59,6 +65,9 @@ public final class TextParser {
   }
 
   public static TextParser create(ExpositionFormat format, byte[] body, int offset, int length) {
+    if (format == ExpositionFormat.PROMETHEUS_PROTOBUF) {
+      throw new IllegalArgumentException("protobuf is not a text format: use ExpositionParser.create");
+    }
     return new TextParser(body, offset, length, format == ExpositionFormat.OPENMETRICS_TEXT);
   }
 
@@ -133,7 +142,8 @@ public final class TextParser {
       }
     }
     int eol = endOfLine(pos);
-    metaText = new String(b, pos, eol - pos, StandardCharsets.UTF_8);
+    metaStart = pos;
+    metaEnd = eol;
     pos = Math.min(eol + 1, limit);
     return Entry.COMMENT;
   }
@@ -185,19 +195,17 @@ public final class TextParser {
       textStart = Math.min(ne + 1, eol);
     }
     int textEnd = eol;
+    metaStart = textStart;
+    metaEnd = textEnd;
     if (kind == Entry.TYPE) {
       type = parseType(textStart, textEnd);
-      metaText = "";
     } else {
       if (!Utf8.isValid(b, textStart, textEnd)) {
         throw error(textStart, "help text " + GoQuoting.quote(b, textStart, textEnd) + " is not a valid utf8 string");
       }
-      String text = new String(b, textStart, textEnd - textStart, StandardCharsets.UTF_8);
-      if (kind == Entry.HELP) {
-        metaText = unescape(text, !om);
-      } else {
+      if (kind == Entry.UNIT) {
+        String text = new String(b, textStart, textEnd - textStart, StandardCharsets.UTF_8);
         unit = text;
-        metaText = text;
         if (!unit.isEmpty()) {
           String m = metricFamily();
           if (!m.endsWith("_" + unit)) {
@@ -211,24 +219,35 @@ public final class TextParser {
   }
 
   private MetricType parseType(int from, int to) {
-    String s = new String(b, from, to - from, StandardCharsets.UTF_8);
-    MetricType t =
-        switch (s) {
-          case "counter" -> MetricType.COUNTER;
-          case "gauge" -> MetricType.GAUGE;
-          case "histogram" -> MetricType.HISTOGRAM;
-          case "summary" -> MetricType.SUMMARY;
-          case "untyped" -> om ? null : MetricType.UNKNOWN;
-          case "unknown" -> om ? MetricType.UNKNOWN : null;
-          case "gaugehistogram" -> om ? MetricType.GAUGEHISTOGRAM : null;
-          case "info" -> om ? MetricType.INFO : null;
-          case "stateset" -> om ? MetricType.STATESET : null;
-          default -> null;
-        };
+    // Compared as bytes: a String per TYPE line would be most of a steady scrape's garbage.
+    MetricType t = null;
+    if (equalsAscii(from, to, "counter")) {
+      t = MetricType.COUNTER;
+    } else if (equalsAscii(from, to, "gauge")) {
+      t = MetricType.GAUGE;
+    } else if (equalsAscii(from, to, "histogram")) {
+      t = MetricType.HISTOGRAM;
+    } else if (equalsAscii(from, to, "summary")) {
+      t = MetricType.SUMMARY;
+    } else if (equalsAscii(from, to, "untyped")) {
+      t = om ? null : MetricType.UNKNOWN;
+    } else if (equalsAscii(from, to, "unknown")) {
+      t = om ? MetricType.UNKNOWN : null;
+    } else if (equalsAscii(from, to, "gaugehistogram")) {
+      t = om ? MetricType.GAUGEHISTOGRAM : null;
+    } else if (equalsAscii(from, to, "info")) {
+      t = om ? MetricType.INFO : null;
+    } else if (equalsAscii(from, to, "stateset")) {
+      t = om ? MetricType.STATESET : null;
+    }
     if (t == null) {
-      throw error(from, "invalid metric type " + quote(s));
+      throw error(from, "invalid metric type " + quote(new String(b, from, to - from, StandardCharsets.UTF_8)));
     }
     return t;
+  }
+
+  private boolean equalsAscii(int from, int to, String word) {
+    return to - from == word.length() && startsWith(from, word);
   }
 
   // ---- series ----
@@ -455,7 +474,7 @@ public final class TextParser {
         throw parseError(vq, "expected label value", vq + 1);
       }
       int vend = quoted(vq, "expected label value");
-      if (!Utf8.isValid(b, vq, vend)) {
+      if (quotedNonAscii && !Utf8.isValid(b, vq, vend)) {
         throw error(vq, "invalid UTF-8 label value: " + GoQuoting.quote(b, vq, vend));
       }
       if (nLbl + 4 > lbl.length) {
@@ -477,11 +496,14 @@ public final class TextParser {
   /** Scans a quoted string at {@code p} ('"'); returns the index after the closing quote. */
   private int quoted(int p, String what) {
     int i = p + 1;
+    boolean nonAscii = false;
     while (i < limit) {
       byte c = b[i];
       if (c == '"') {
+        quotedNonAscii = nonAscii;
         return i + 1;
       }
+      nonAscii |= c < 0;
       if (c == '\n') {
         break;
       }
@@ -540,7 +562,7 @@ public final class TextParser {
 
   /** Help text of a HELP entry, with escapes resolved. */
   public String help() {
-    return metaText;
+    return unescape(new String(b, metaStart, metaEnd - metaStart, StandardCharsets.UTF_8), !om);
   }
 
   /** Unit of a UNIT entry. */
@@ -550,11 +572,17 @@ public final class TextParser {
 
   /** The whole line of a COMMENT entry. */
   public String comment() {
-    return metaText;
+    return new String(b, metaStart, metaEnd - metaStart, StandardCharsets.UTF_8);
   }
 
   public double value() {
     return value;
+  }
+
+  /** Never valid: the text formats carry no native histograms. */
+  @Override
+  public FloatHistogram histogram() {
+    throw new IllegalStateException("the text formats have no native histograms");
   }
 
   public boolean hasTimestamp() {
@@ -748,20 +776,47 @@ public final class TextParser {
     return c >= '0' && c <= '9';
   }
 
+  // Character classes of name bytes, one table lookup per byte in the hottest loops.
+  private static final byte LABEL_START = 1;
+  private static final byte LABEL = 2;
+  private static final byte METRIC_START = 4;
+  private static final byte METRIC = 8;
+  private static final byte[] CLASSES = classes();
+
+  private static byte[] classes() {
+    byte[] t = new byte[256];
+    for (int c = 0; c < 128; c++) {
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      boolean digit = c >= '0' && c <= '9';
+      int k = 0;
+      if (letter) {
+        k |= LABEL_START | LABEL | METRIC_START | METRIC;
+      }
+      if (digit) {
+        k |= LABEL | METRIC;
+      }
+      if (c == ':') {
+        k |= METRIC_START | METRIC;
+      }
+      t[c] = (byte) k;
+    }
+    return t;
+  }
+
   private static boolean isLabelNameStart(byte c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    return (CLASSES[c & 0xff] & LABEL_START) != 0;
   }
 
   private static boolean isLabelNameByte(byte c) {
-    return isLabelNameStart(c) || isDigit(c);
+    return (CLASSES[c & 0xff] & LABEL) != 0;
   }
 
   private static boolean isMetricNameStart(byte c) {
-    return isLabelNameStart(c) || c == ':';
+    return (CLASSES[c & 0xff] & METRIC_START) != 0;
   }
 
   private static boolean isMetricNameByte(byte c) {
-    return isMetricNameStart(c) || isDigit(c);
+    return (CLASSES[c & 0xff] & METRIC) != 0;
   }
 
   private static String quote(String s) {

@@ -59,6 +59,17 @@ public final class RelabelRegex {
     return source;
   }
 
+  /** Two regexes are equal when written the same (configs compare equal across reloads). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RelabelRegex r && r.source.equals(source);
+  }
+
+  @Override
+  public int hashCode() {
+    return source.hashCode();
+  }
+
   /** Whether the whole of {@code s} matches. */
   public boolean matches(CharSequence s) {
     return pattern.matcher(s).matches();

@@ -4,7 +4,7 @@ import dev.vigil.collector.config.ScrapeConfig;
 import dev.vigil.collector.exposition.Entry;
 import dev.vigil.collector.exposition.ExpositionFormat;
 import dev.vigil.collector.exposition.ExpositionParseException;
-import dev.vigil.collector.exposition.TextParser;
+import dev.vigil.collector.exposition.ExpositionParser;
 import dev.vigil.collector.relabel.Relabeler;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appendable;
@@ -157,7 +157,8 @@ public final class ScrapeLoop {
       } catch (ScrapeException e) {
         error = e.getMessage();
       } catch (ExpositionParseException e) {
-        error = "parse error at line " + e.getMessage();
+        // Text errors start with line:column, protobuf ones with a byte offset.
+        error = (e.line() > 0 ? "parse error at line " : "parse error at ") + e.getMessage();
       }
       if (error.isEmpty()) {
         cache.sweep();
@@ -195,16 +196,17 @@ public final class ScrapeLoop {
 
   private void append(Appender app, ScrapeResponse resp, long ts, Set<Labels> seen, Stats st)
       throws ScrapeException {
-    TextParser p = TextParser.create(format(resp.contentType()), resp.body());
+    ExpositionParser p = ExpositionParser.create(format(resp.contentType()), resp.body());
     cache.beginScrape();
     long sampleLimit = config.sampleLimit();
     boolean honorTs = config.honorTimestamps();
     for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
-      if (e != Entry.SERIES) {
+      if (e != Entry.SERIES && e != Entry.HISTOGRAM) {
         continue;
       }
       st.total++;
       Labels l = cache.get(p);
+      boolean newToCache = l == null;
       if (l == null) {
         l = mutate(p.labels());
         if (l == null || l.isEmpty()) {
@@ -224,12 +226,18 @@ public final class ScrapeLoop {
       boolean ownTs = honorTs && p.hasTimestamp();
       long t = ownTs ? p.timestamp() : ts;
       try {
-        app.append(0, l, t, p.value());
+        if (e == Entry.HISTOGRAM) {
+          app.appendHistogram(0, l, t, p.histogram());
+        } else {
+          app.append(0, l, t, p.value());
+        }
       } catch (StorageException ex) {
         st.rejected++;
         continue;
       }
-      if (!previous.contains(l) && !seen.contains(l)) {
+      // Like Prometheus: series new to the scrape cache, so explicit-timestamp series (never
+      // tracked for staleness) count once, not on every scrape.
+      if (newToCache) {
         st.seriesAdded++;
       }
       if (!ownTs || config.trackTimestampsStaleness()) {
@@ -246,11 +254,14 @@ public final class ScrapeLoop {
     if (ct.startsWith("text/plain")) {
       return ExpositionFormat.PROMETHEUS_TEXT;
     }
+    if (ExpositionFormat.isMetricFamilyProtobuf(ct)) {
+      return ExpositionFormat.PROMETHEUS_PROTOBUF;
+    }
     if (config.fallbackScrapeProtocol() != null) {
       return switch (config.fallbackScrapeProtocol()) {
         case OPENMETRICS_TEXT_0_0_1, OPENMETRICS_TEXT_1_0_0 -> ExpositionFormat.OPENMETRICS_TEXT;
         case PROMETHEUS_TEXT_0_0_4, PROMETHEUS_TEXT_1_0_0 -> ExpositionFormat.PROMETHEUS_TEXT;
-        case PROMETHEUS_PROTO -> throw new ScrapeException("the protobuf exposition format is not supported yet");
+        case PROMETHEUS_PROTO -> ExpositionFormat.PROMETHEUS_PROTOBUF;
       };
     }
     if (ct.isEmpty()) {

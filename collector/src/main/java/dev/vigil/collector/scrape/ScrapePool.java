@@ -30,6 +30,7 @@ public final class ScrapePool implements AutoCloseable {
 
   // Guarded by lock. Keyed by all target labels (URL included), as Prometheus keys by hash.
   private Map<Labels, ScrapeLoop> active = new LinkedHashMap<>();
+  private Map<Labels, Labels> discoveredOf = new HashMap<>();
   private List<DroppedTarget> dropped = List.of();
 
   /** A discovered target that is not scraped, and why ("" when relabelling dropped it). */
@@ -52,6 +53,7 @@ public final class ScrapePool implements AutoCloseable {
   /** Replaces the job's targets with those of {@code groups}. */
   public void sync(List<TargetGroup> groups) {
     Map<Labels, ScrapeTarget> wanted = new LinkedHashMap<>();
+    Map<Labels, Labels> discoveredByTarget = new HashMap<>();
     List<DroppedTarget> drops = new ArrayList<>();
     for (TargetGroup g : groups) {
       for (int i = 0; i < g.targets().size(); i++) {
@@ -61,7 +63,9 @@ public final class ScrapePool implements AutoCloseable {
           if (t == null) {
             drops.add(new DroppedTarget(discovered, ""));
           } else {
-            wanted.putIfAbsent(t.allLabels(), t);
+            if (wanted.putIfAbsent(t.allLabels(), t) == null) {
+              discoveredByTarget.put(t.allLabels(), discovered);
+            }
           }
         } catch (IllegalArgumentException e) {
           drops.add(new DroppedTarget(discovered, e.getMessage()));
@@ -83,6 +87,7 @@ public final class ScrapePool implements AutoCloseable {
       }
       toStop.addAll(old.values());
       active = next;
+      discoveredOf = discoveredByTarget;
       dropped = List.copyOf(drops);
     }
     // Outside the pool lock: stopping waits for a running scrape of that loop.
@@ -94,6 +99,13 @@ public final class ScrapePool implements AutoCloseable {
   public List<ScrapeLoop> activeTargets() {
     synchronized (lock) {
       return List.copyOf(active.values());
+    }
+  }
+
+  /** The labels discovery gave {@code target} (before defaults and relabelling), or empty. */
+  public Labels discoveredLabels(ScrapeTarget target) {
+    synchronized (lock) {
+      return discoveredOf.getOrDefault(target.allLabels(), Labels.EMPTY);
     }
   }
 
@@ -110,6 +122,7 @@ public final class ScrapePool implements AutoCloseable {
     synchronized (lock) {
       loops = new ArrayList<>(active.values());
       active = new LinkedHashMap<>();
+      discoveredOf = new HashMap<>();
     }
     for (ScrapeLoop l : loops) {
       l.stop();

@@ -55,16 +55,7 @@ public record ScrapeTarget(Labels allLabels, URI url, Duration interval, Duratio
    */
   public static ScrapeTarget populate(Labels discovered, ScrapeConfig cfg) {
     Labels.Builder lb = discovered.toBuilder();
-    setIfAbsent(lb, "job", cfg.jobName());
-    setIfAbsent(lb, SCRAPE_INTERVAL, PrometheusDuration.format(cfg.scrapeInterval()));
-    setIfAbsent(lb, SCRAPE_TIMEOUT, PrometheusDuration.format(cfg.scrapeTimeout()));
-    setIfAbsent(lb, METRICS_PATH, cfg.metricsPath());
-    setIfAbsent(lb, SCHEME, cfg.scheme());
-    for (Map.Entry<String, List<String>> p : cfg.params().entrySet()) {
-      if (!p.getValue().isEmpty()) {
-        setIfAbsent(lb, PARAM_PREFIX + p.getKey(), p.getValue().get(0));
-      }
-    }
+    addDefaults(lb, cfg);
     if (!Relabeler.processBuilder(lb, cfg.relabelConfigs())) {
       return null;
     }
@@ -93,6 +84,30 @@ public record ScrapeTarget(Labels allLabels, URI url, Duration interval, Duratio
     }
     Labels all = lb.build();
     return new ScrapeTarget(all, url(all), interval, timeout);
+  }
+
+  /**
+   * The labels relabelling starts from: the discovered ones plus job, scheme, path, interval,
+   * timeout and params unless discovery set them (what Prometheus shows as a target's
+   * "discovered labels").
+   */
+  public static Labels withDefaults(Labels discovered, ScrapeConfig cfg) {
+    Labels.Builder lb = discovered.toBuilder();
+    addDefaults(lb, cfg);
+    return lb.build();
+  }
+
+  private static void addDefaults(Labels.Builder lb, ScrapeConfig cfg) {
+    setIfAbsent(lb, "job", cfg.jobName());
+    setIfAbsent(lb, SCRAPE_INTERVAL, PrometheusDuration.format(cfg.scrapeInterval()));
+    setIfAbsent(lb, SCRAPE_TIMEOUT, PrometheusDuration.format(cfg.scrapeTimeout()));
+    setIfAbsent(lb, METRICS_PATH, cfg.metricsPath());
+    setIfAbsent(lb, SCHEME, cfg.scheme());
+    for (Map.Entry<String, List<String>> p : cfg.params().entrySet()) {
+      if (!p.getValue().isEmpty()) {
+        setIfAbsent(lb, PARAM_PREFIX + p.getKey(), p.getValue().get(0));
+      }
+    }
   }
 
   private static URI url(Labels l) {

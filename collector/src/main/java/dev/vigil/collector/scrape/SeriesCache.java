@@ -1,6 +1,6 @@
 package dev.vigil.collector.scrape;
 
-import dev.vigil.collector.exposition.TextParser;
+import dev.vigil.collector.exposition.ExpositionParser;
 import dev.vigil.model.labels.Labels;
 
 /**
@@ -28,7 +28,7 @@ final class SeriesCache {
   }
 
   /** The cached labels for the parser's current series, or null. Marks the entry as seen. */
-  Labels get(TextParser p) {
+  Labels get(ExpositionParser p) {
     long h = p.seriesHash();
     int mask = keys.length - 1;
     for (int i = (int) mix(h) & mask; keys[i] != null; i = (i + 1) & mask) {
@@ -40,7 +40,7 @@ final class SeriesCache {
     return null;
   }
 
-  void put(TextParser p, Labels labels) {
+  void put(ExpositionParser p, Labels labels) {
     if ((size + 1) * 2 > keys.length) {
       rehash(keys.length * 2);
     }

@@ -47,7 +47,7 @@ record ParsedEntry(Entry kind, String name, String text, MetricType type, Labels
         case UNIT -> unit(p.metricFamily(), p.unit());
         case COMMENT -> comment(p.comment());
         case SERIES -> series(p.labels(), p.value(), p.hasTimestamp() ? p.timestamp() : null, p.exemplar());
-        case EOF -> throw new AssertionError();
+        case HISTOGRAM, EOF -> throw new AssertionError();
       });
     }
     return out;

@@ -45,7 +45,7 @@ class TextParserFuzzTest {
   @Test
   void mutationsOnlyEverRaiseParseErrors() {
     SplittableRandom rnd = new SplittableRandom(20260825);
-    for (ExpositionFormat f : ExpositionFormat.values()) {
+    for (ExpositionFormat f : new ExpositionFormat[] {ExpositionFormat.PROMETHEUS_TEXT, ExpositionFormat.OPENMETRICS_TEXT}) {
       byte[] seed = (f == ExpositionFormat.OPENMETRICS_TEXT ? SEED_OM : SEED_PROM).getBytes(StandardCharsets.UTF_8);
       for (int iter = 0; iter < 20_000; iter++) {
         byte[] in = mutate(seed, rnd);

@@ -1,0 +1,261 @@
+package dev.vigil.collector.remote;
+
+import dev.vigil.collector.config.RemoteWriteConfig;
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.protocol.remote.RemoteWriteVersion;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The shards of one endpoint and how many there are. Samples go to shard {@code hash(ref) mod
+ * shards}. Every {@code reshardInterval} the desired shard count is recomputed as Prometheus's
+ * queue manager does: the time sending takes per sample times the rate samples must go out at
+ * (input rate plus a share of the backlog, measured as the gap between the newest timestamp read
+ * and the newest sent); inside ±30 % of the current count nothing changes, and nothing changes
+ * while the endpoint is failing (more shards would only hammer it). A change drains the old
+ * shards completely before the new ones start, so per-series order survives resharding.
+ *
+ * <p>{@link #append}, {@link #appendHistogram} and {@link #maybeReshard} are called by the
+ * watcher thread only.
+ */
+final class QueueManager {
+  private static final System.Logger LOG = System.getLogger(QueueManager.class.getName());
+  private static final double EWMA_WEIGHT = 0.3;
+  private static final double INTEGRAL_GAIN_PER_SECOND = 0.1;
+  private static final double TOLERANCE = 0.3;
+
+  private final RemoteWriteConfig config;
+  private final String name;
+  private final RemoteWriteVersion version;
+  private final QueueStats stats;
+  private final PositionTracker tracker;
+  private final RemoteWriteClient client;
+  private final long reshardIntervalNanos;
+  private volatile Shard[] shards;
+  private volatile boolean aborted;
+  private volatile boolean intakeClosed;
+  // Rates for resharding; watcher thread only, except the adders.
+  private final LongAdder sendNanos = new LongAdder();
+  private volatile long lastSendOkNanos = System.nanoTime();
+  private volatile long lastFailureNanos;
+  private long lastTick = System.nanoTime();
+  private long lastIn;
+  private long lastOut;
+  private long lastSendNanos;
+  private double inRate = -1;
+  private double outRate = -1;
+  private double outDuration = -1;
+
+  QueueManager(RemoteWriteConfig config, String name, QueueStats stats, PositionTracker tracker,
+      RemoteWriteClient client, Duration reshardInterval) {
+    this.config = config;
+    this.name = name;
+    this.version = RemoteWriteVersion.fromContentType(RemoteWriteVersion.PROTOBUF + ";proto="
+        + config.protobufMessage());
+    this.stats = stats;
+    this.tracker = tracker;
+    this.client = client;
+    this.reshardIntervalNanos = reshardInterval.toNanos();
+    this.shards = newShards(config.queueConfig().minShards());
+    stats.shards = shards.length;
+    stats.desiredShards = shards.length;
+  }
+
+  RemoteWriteConfig config() {
+    return config;
+  }
+
+  String name() {
+    return name;
+  }
+
+  RemoteWriteVersion version() {
+    return version;
+  }
+
+  QueueStats stats() {
+    return stats;
+  }
+
+  PositionTracker tracker() {
+    return tracker;
+  }
+
+  RemoteWriteClient client() {
+    return client;
+  }
+
+  boolean aborted() {
+    return aborted;
+  }
+
+  void sendTook(long nanos) {
+    sendNanos.add(nanos);
+  }
+
+  void sentOk() {
+    lastSendOkNanos = System.nanoTime();
+  }
+
+  void sendFailed() {
+    lastFailureNanos = System.nanoTime();
+  }
+
+  private Shard[] newShards(int n) {
+    Shard[] s = new Shard[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = new Shard(this, i);
+    }
+    return s;
+  }
+
+  void start() {
+    for (Shard s : shards) {
+      s.start();
+    }
+  }
+
+  /** Enqueues a float sample, waiting while its shard is full. False if the queue was aborted. */
+  boolean append(long ref, Labels labels, long t, double v, long mark) throws InterruptedException {
+    return offer(ref, labels, t, v, null, mark);
+  }
+
+  boolean appendHistogram(long ref, Labels labels, long t, FloatHistogram h, long mark)
+      throws InterruptedException {
+    return offer(ref, labels, t, 0, h, mark);
+  }
+
+  private boolean offer(long ref, Labels labels, long t, double v, FloatHistogram h, long mark)
+      throws InterruptedException {
+    stats.pending.increment();
+    while (!aborted && !intakeClosed) {
+      Shard[] s = shards;
+      Shard shard = s[shardOf(ref, s.length)];
+      if (shard.offer(ref, labels, t, v, h, mark, TimeUnit.MILLISECONDS.toNanos(100))) {
+        return true;
+      }
+      maybeReshard(); // a full shard is the backlog resharding reacts to
+    }
+    stats.pending.decrement();
+    return false;
+  }
+
+  static int shardOf(long ref, int shards) {
+    long h = ref * 0x9E3779B97F4A7C15L;
+    return (int) Long.remainderUnsigned(h ^ (h >>> 29), shards);
+  }
+
+  /** Recomputes the shard count once per interval and applies a change. Watcher thread only. */
+  void maybeReshard() throws InterruptedException {
+    long now = System.nanoTime();
+    long elapsed = now - lastTick;
+    if (elapsed < reshardIntervalNanos) {
+      return;
+    }
+    lastTick = now;
+    double secs = elapsed / 1e9;
+    long in = stats.samplesIn();
+    long out = stats.samplesSent() + stats.samplesFailed();
+    long sn = sendNanos.sum();
+    inRate = ewma(inRate, (in - lastIn) / secs);
+    outRate = ewma(outRate, (out - lastOut) / secs);
+    outDuration = ewma(outDuration, (sn - lastSendNanos) / 1e9 / secs);
+    lastIn = in;
+    lastOut = out;
+    lastSendNanos = sn;
+    int current = shards.length;
+    int desired = desiredShards(current, secs);
+    stats.desiredShards = desired;
+    if (desired == current) {
+      return;
+    }
+    // While the endpoint fails, keep the shards: draining would wait on the outage.
+    if (now - lastFailureNanos < 2 * reshardIntervalNanos || now - lastSendOkNanos > 2 * reshardIntervalNanos) {
+      return;
+    }
+    reshard(desired);
+  }
+
+  private int desiredShards(int current, double intervalSecs) {
+    if (outRate <= 0) {
+      return current;
+    }
+    double timePerSample = outDuration / outRate;
+    long hr = stats.highestReadTimestamp();
+    long hs = stats.highestSentTimestamp();
+    double delaySecs = hr == Long.MIN_VALUE || hs == Long.MIN_VALUE ? 0 : Math.max(0, (hr - hs) / 1000.0);
+    double pending = delaySecs * inRate;
+    double integralGain = INTEGRAL_GAIN_PER_SECOND / Math.max(intervalSecs, 1);
+    double desired = timePerSample * (inRate + integralGain * pending);
+    if (desired >= current * (1 - TOLERANCE) && desired <= current * (1 + TOLERANCE)) {
+      return current;
+    }
+    var qc = config.queueConfig();
+    return (int) Math.max(qc.minShards(), Math.min(qc.maxShards(), Math.ceil(desired)));
+  }
+
+  private static double ewma(double old, double sample) {
+    return old < 0 ? sample : EWMA_WEIGHT * sample + (1 - EWMA_WEIGHT) * old;
+  }
+
+  private void reshard(int n) throws InterruptedException {
+    LOG.log(System.Logger.Level.INFO, "remote write " + name + ": resharding from " + shards.length
+        + " to " + n + " shards");
+    for (Shard s : shards) {
+      s.flushAndStop();
+    }
+    if (aborted) {
+      return;
+    }
+    Shard[] fresh = newShards(n);
+    for (Shard s : fresh) {
+      s.start();
+    }
+    shards = fresh;
+    stats.shards = n;
+    stats.reshards++;
+  }
+
+  /**
+   * Sends what the shards hold for up to {@code timeout}, then gives up on the rest (it stays
+   * in the WAL, unacknowledged, and is sent after a restart).
+   */
+  void close(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Shard[] s = shards;
+    Thread flusher = new Thread(() -> {
+      try {
+        for (Shard sh : s) {
+          sh.flushAndStop();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vigil-remote-write " + name + " flush");
+    flusher.setDaemon(true);
+    flusher.start();
+    flusher.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    if (flusher.isAlive()) {
+      LOG.log(System.Logger.Level.WARNING, "remote write " + name + ": " + stats.pendingSamples()
+          + " samples not sent before shutdown; they stay in the WAL and are sent after a restart");
+    }
+    abort();
+    flusher.join(config.remoteTimeout().toMillis() + 1000);
+    client.close();
+  }
+
+  /** Makes a waiting {@link #append} give up (returning false): the watcher is stopping. */
+  void closeIntake() {
+    intakeClosed = true;
+  }
+
+  /** Stops every shard as soon as possible, leaving unsent samples unacknowledged. */
+  void abort() {
+    aborted = true;
+    for (Shard sh : shards) {
+      sh.abortNow();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.vigil.collector.manager;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/** An exporter on loopback and an ephemeral port serving the text the test sets. */
+final class Exporter implements AutoCloseable {
+  private final HttpServer server;
+  volatile String body;
+
+  Exporter(String body) throws IOException {
+    this.body = body;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/metrics", ex -> {
+      byte[] out = this.body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      ex.sendResponseHeaders(200, out.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(out);
+      }
+      ex.close();
+    });
+    server.start();
+  }
+
+  String address() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
