@@ -86,6 +86,19 @@ final class ApiEndpoints {
     };
   }
 
+  /** An endpoint that needs the request's tenant IDs (several for a federated read). */
+  Endpoint withTenantIds(java.util.function.BiFunction<ApiParams, List<String>, ApiResponse> call) {
+    return http -> {
+      List<String> ids;
+      try {
+        ids = tenants.readTenants(http.header(TenantResolver.HEADER));
+      } catch (TenantException e) {
+        return HttpReply.text(e.status(), e.getMessage());
+      }
+      return reply(call.apply(params(http), ids));
+    };
+  }
+
   /** An endpoint that answers without tenant data (status, format_query...). */
   Endpoint withoutTenant(java.util.function.Function<ApiParams, ApiResponse> call) {
     return http -> reply(call.apply(params(http)));

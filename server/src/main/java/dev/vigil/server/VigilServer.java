@@ -55,6 +55,7 @@ public final class VigilServer implements AutoCloseable {
   private final RuntimeOverrides overrides;
   private final TsdbMaintenance maintenance;
   private final RulerService ruler;
+  private final dev.vigil.server.scrape.LocalScraping scraping;
   private final Server jetty;
   private final ServerConnector connector;
   private volatile boolean closed;
@@ -63,6 +64,7 @@ public final class VigilServer implements AutoCloseable {
       BuildInfo buildInfo) {
     this.config = config;
     this.storages = storages;
+    this.scraping = new dev.vigil.server.scrape.LocalScraping(storages);
     // First, so a bad certificate fails before any thread starts.
     org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl =
         config.tls() == null ? null : config.tls().sslContextFactory();
@@ -121,10 +123,13 @@ public final class VigilServer implements AutoCloseable {
     Routes r = new Routes();
     // One limiter for both ingest paths: the rate is per tenant, whatever the protocol.
     IngestionRateLimiter rate = new IngestionRateLimiter(config.clock());
+    // Metric metadata from both ingest paths, per tenant, for /api/v1/metadata.
+    var metadata = new dev.vigil.server.metadata.TenantMetadata(config.clock(),
+        dev.vigil.server.metadata.MetadataOptions.DEFAULTS);
     PushEndpoint push = new PushEndpoint(tenants, storages, metrics, overrides,
-        config.maxPushBytes(), rate);
+        config.maxPushBytes(), rate, metadata);
     r.add("/otlp/v1/metrics", POST, new OtlpEndpoint(tenants, storages, metrics,
-        overrides, config.maxPushBytes(), rate));
+        overrides, config.maxPushBytes(), rate, metadata));
     r.add("/api/v1/push", POST, push);
     r.add("/api/v1/write", POST, push);
     RulerEndpoints rulerApi = ruler == null ? null : new RulerEndpoints(ruler, tenants, overrides);
@@ -139,13 +144,15 @@ public final class VigilServer implements AutoCloseable {
       r.add(v1 + "/series", GET_POST, e.withTenant((p, q, x) -> api.series(p, q)));
       r.add(v1 + "/labels", GET_POST, e.withTenant((p, q, x) -> api.labelNames(p, q)));
       r.add(v1 + "/label/{name}/values", GET, e.withTenant(api::labelValuesOf));
-      r.add(v1 + "/metadata", GET, e.withoutTenant(api::metadata));
+      r.add(v1 + "/metadata", GET,
+          e.withTenantIds((p, ids) -> api.metadata(p, m -> metadata.read(ids, m))));
       r.add(v1 + "/query_exemplars", GET_POST, e.withoutTenant(api::queryExemplars));
       r.add(v1 + "/format_query", GET_POST, e.withoutTenant(api::formatQuery));
       r.add(v1 + "/parse_query", GET_POST, e.withoutTenant(api::parseQuery));
       r.add(v1 + "/status/buildinfo", GET, e.withoutTenant(p -> api.buildInfo()));
       r.add(v1 + "/status/config", GET, e.withoutTenant(p -> api.config()));
       r.add(v1 + "/status/flags", GET, e.withoutTenant(p -> api.flags()));
+      r.add(v1 + "/targets", GET, new dev.vigil.server.scrape.TargetsEndpoint(scraping::targets));
       if (ruler != null) {
         r.add(v1 + "/rules", GET, rulerApi::rules);
         r.add(v1 + "/alerts", GET, rulerApi::alerts);
@@ -165,7 +172,8 @@ public final class VigilServer implements AutoCloseable {
 
   /** The head of a single tenant's TSDB; null for other stores and federated reads. */
   private static HeadStats headStats(dev.vigil.model.storage.Queryable q) {
-    if (!(q instanceof Tsdb t)) {
+    if (!(q instanceof dev.vigil.model.storage.Storage s
+        && dev.vigil.server.tenant.TenantHandle.unwrap(s) instanceof Tsdb t)) {
       return null;
     }
     int n = t.head().numSeries();
@@ -231,6 +239,11 @@ public final class VigilServer implements AutoCloseable {
     return storages;
   }
 
+  /** Local scraping into a tenant's store; idle until a scrape configuration is applied. */
+  public dev.vigil.server.scrape.LocalScraping scraping() {
+    return scraping;
+  }
+
   /** Blocks until the server stops. */
   public void join() throws InterruptedException {
     jetty.join();
@@ -248,6 +261,7 @@ public final class VigilServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server failed", e);
     }
+    scraping.close(); // before the stores: its staleness markers are the last writes
     if (ruler != null) {
       ruler.close(); // before the stores: no evaluation writes into a closed store
     }

@@ -258,7 +258,7 @@ class ServerEndToEndTest {
         .contains("\"auth.multitenancy-enabled\":\"true\"");
     assertThat(s.get(null, "/api/v1/status/config").body())
         .isEqualTo("{\"status\":\"success\",\"data\":{\"yaml\":\"\"}}");
-    assertThat(s.get(null, "/api/v1/metadata").body())
+    assertThat(s.get("no-metadata-yet", "/api/v1/metadata").body())
         .isEqualTo("{\"status\":\"success\",\"data\":{}}");
     assertThat(s.get(null, "/api/v1/query_exemplars?query=up").body())
         .isEqualTo("{\"status\":\"success\",\"data\":[]}");

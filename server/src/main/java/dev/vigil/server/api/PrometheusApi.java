@@ -278,13 +278,63 @@ public final class PrometheusApi {
     return sb.toString();
   }
 
-  /** {@code /api/v1/metadata}: no metadata is stored yet, so always an empty map. */
+  /** {@code /api/v1/metadata} of a server that keeps no metadata: an empty map. */
   public ApiResponse metadata(ApiParams p) {
+    return metadata(p, metric -> new java.util.TreeMap<>());
+  }
+
+  /**
+   * {@code /api/v1/metadata} as Prometheus answers it: {@code {family: [{type, help, unit}]}},
+   * at most {@code limit} families (a negative or absent limit: all; 0: none) and
+   * {@code limit_per_metric} entries each (when positive), only {@code metric}'s when given.
+   *
+   * @param byMetric the tenant's metadata by family, sorted, only the given family's when the
+   *     argument is not empty
+   */
+  public ApiResponse metadata(ApiParams p, java.util.function.Function<String,
+      ? extends java.util.SortedMap<String, List<dev.vigil.protocol.remote.MetricMetadata>>>
+      byMetric) {
     try {
-      limit(p);
-      return success(w -> w.beginObject().endObject(), List.of(), List.of());
+      int limit = metadataLimit(p, "limit");
+      int perMetric = metadataLimit(p, "limit_per_metric");
+      String metric = p.has("metric") ? p.get("metric") : "";
+      var data = byMetric.apply(metric);
+      return success(w -> {
+        w.beginObject();
+        int families = 0;
+        for (var e : data.entrySet()) {
+          if (limit >= 0 && families >= limit) {
+            break;
+          }
+          families++;
+          w.name(e.getKey()).beginArray();
+          int n = 0;
+          for (var m : e.getValue()) {
+            if (perMetric > 0 && n >= perMetric) {
+              break;
+            }
+            n++;
+            w.beginObject().name("type").value(m.type().promName()).name("help")
+                .value(m.help()).name("unit").value(m.unit()).endObject();
+          }
+          w.endArray();
+        }
+        w.endObject();
+      }, List.of(), List.of());
     } catch (ApiException e) {
       return error(e);
+    }
+  }
+
+  /** Prometheus's parsing of the metadata limits: any integer, -1 when absent. */
+  private static int metadataLimit(ApiParams p, String name) throws ApiException {
+    if (!p.has(name) || p.get(name).isEmpty()) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(p.get(name));
+    } catch (NumberFormatException e) {
+      throw new ApiException(ErrorType.BAD_DATA, name + " must be a number");
     }
   }
 

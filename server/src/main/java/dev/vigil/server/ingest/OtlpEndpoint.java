@@ -31,7 +31,10 @@ import java.util.zip.ZipException;
  * to Prometheus series (see {@link OtlpTranslator}). Answers like the remote-write endpoint:
  * 200 with an empty export response when everything was stored, 400 with the first refusal
  * (valid points are stored), 413/415 for size and encoding, 429 over the ingestion rate, 500
- * when storage fails.
+ * when storage fails. Error bodies are {@code google.rpc.Status} messages in the request's
+ * encoding (OTLP/HTTP). Metrics the translator cannot convert (delta temporality, as in
+ * Prometheus and Mimir) are dropped and counted; only when nothing could be converted is the
+ * request refused (400, with the reasons), as Mimir does.
  */
 public final class OtlpEndpoint implements Endpoint {
   private static final System.Logger LOG = System.getLogger(OtlpEndpoint.class.getName());
@@ -42,9 +45,12 @@ public final class OtlpEndpoint implements Endpoint {
   private final LimitsProvider limits;
   private final int maxMessageBytes;
   private final IngestionRateLimiter rateLimiter;
+  private final dev.vigil.server.metadata.TenantMetadata metadata;
 
   public OtlpEndpoint(TenantResolver tenants, TenantStorages storages, ServerMetrics metrics,
-      LimitsProvider limits, int maxMessageBytes, IngestionRateLimiter rateLimiter) {
+      LimitsProvider limits, int maxMessageBytes, IngestionRateLimiter rateLimiter,
+      dev.vigil.server.metadata.TenantMetadata metadata) {
+    this.metadata = metadata;
     this.tenants = tenants;
     this.storages = storages;
     this.metrics = metrics;
@@ -64,8 +70,8 @@ public final class OtlpEndpoint implements Endpoint {
     String ct = call.header("Content-Type");
     if (!OtlpRequests.isSupported(ct)) {
       metrics.push(tenant, "otlp", 415, null);
-      return HttpReply.text(415, "unsupported Content-Type \"" + ct + "\": OTLP/HTTP expects "
-          + OtlpRequests.PROTOBUF + " or " + OtlpRequests.JSON);
+      return error(415, "unsupported Content-Type \"" + ct + "\": OTLP/HTTP expects "
+          + OtlpRequests.PROTOBUF + " or " + OtlpRequests.JSON, false);
     }
     boolean json = OtlpRequests.isJson(ct);
     String encoding = call.header("Content-Encoding");
@@ -73,8 +79,8 @@ public final class OtlpEndpoint implements Endpoint {
     if (encoding != null && !encoding.isBlank() && !gzip
         && !encoding.trim().equalsIgnoreCase("identity")) {
       metrics.push(tenant, "otlp", 415, null);
-      return HttpReply.text(415, "unsupported Content-Encoding \"" + encoding
-          + "\": OTLP/HTTP bodies may be gzip-compressed or plain");
+      return error(415, "unsupported Content-Encoding \"" + encoding
+          + "\": OTLP/HTTP bodies may be gzip-compressed or plain", json);
     }
     byte[] body;
     try {
@@ -84,27 +90,29 @@ public final class OtlpEndpoint implements Endpoint {
       }
     } catch (BodyTooLargeException e) {
       metrics.push(tenant, "otlp", 413, null);
-      return HttpReply.text(413, "the incoming OTLP request has been rejected because its "
+      return error(413, "the incoming OTLP request has been rejected because its "
           + "size is larger than the allowed limit of " + maxMessageBytes + " bytes "
-          + "(err-mimir-distributor-max-otlp-request-size)");
+          + "(err-mimir-distributor-max-otlp-request-size)", json);
     } catch (ZipException | java.io.EOFException e) {
       metrics.push(tenant, "otlp", 400, null);
-      return HttpReply.text(400, "failed to gunzip the OTLP body: " + e.getMessage());
+      return error(400, "failed to gunzip the OTLP body: " + e.getMessage(), json);
     }
     ExportMetricsServiceRequest req;
     try {
       req = OtlpRequests.parse(body, body.length, json);
     } catch (MalformedBodyException e) {
       metrics.push(tenant, "otlp", 400, null);
-      return HttpReply.text(400, e.getMessage());
+      return error(400, e.getMessage(), json);
     }
     TenantLimits tenantLimits = limits.forTenant(tenant);
     PushStats stats = new PushStats();
+    var pendingMetadata = new java.util.ArrayList<dev.vigil.protocol.remote.MetricMetadata>();
     dev.vigil.model.storage.Storage storage = storages.forWrite(tenant);
     Appender app = SeriesLimit.wrap(storage, storage.appender(),
         tenantLimits.maxGlobalSeriesPerUser());
+    OtlpTranslator translator = new OtlpTranslator(tenantLimits.validation());
     try {
-      new OtlpTranslator(tenantLimits.validation()).translate(req, app, stats);
+      translator.translate(req, app, stats, pendingMetadata::add);
     } catch (RuntimeException e) {
       app.rollback();
       throw e;
@@ -115,8 +123,8 @@ public final class OtlpEndpoint implements Endpoint {
       app.rollback();
       metrics.discarded(tenant, "rate_limited", accepted);
       metrics.push(tenant, "otlp", 429, null);
-      return HttpReply.text(429, "the request has been rejected because the tenant exceeded the "
-          + "ingestion rate limit (err-mimir-tenant-max-ingestion-rate)")
+      return error(429, "the request has been rejected because the tenant exceeded the "
+          + "ingestion rate limit (err-mimir-tenant-max-ingestion-rate)", json)
           .withHeaders("Retry-After", Long.toString(wait));
     }
     try {
@@ -125,15 +133,31 @@ public final class OtlpEndpoint implements Endpoint {
       LOG.log(System.Logger.Level.ERROR, "commit of OTLP push for tenant " + tenant + " failed",
           e);
       metrics.push(tenant, "otlp", 500, null);
-      return HttpReply.text(500, "failed to store samples: " + e.getMessage());
+      return error(500, "failed to store samples: " + e.getMessage(), json);
     }
-    int status = stats.firstError() == null ? 200 : 400;
+    metrics.discardedMetadata(tenant, metadata.add(tenant, pendingMetadata));
+    // As Mimir: what the translator could not convert (delta temporality...) is dropped and
+    // counted; only a request of which nothing could be converted is refused with the reasons.
+    String refusal = stats.firstError();
+    if (refusal == null && accepted == 0 && !translator.parseErrors().isEmpty()) {
+      refusal = String.join("; ", translator.parseErrors());
+    }
+    int status = refusal == null ? 200 : 400;
     metrics.push(tenant, "otlp", status, stats);
     if (status == 400) {
-      return HttpReply.text(400, stats.firstError());
+      return error(400, refusal, json);
     }
     return new HttpReply(200, json ? OtlpRequests.JSON : OtlpRequests.PROTOBUF,
         OtlpRequests.successBody(json), List.of());
+  }
+
+  /**
+   * An OTLP/HTTP error answer: a {@code google.rpc.Status} in the request's encoding (protobuf
+   * when it is unknown), as the OTLP/HTTP specification and Mimir answer.
+   */
+  private static HttpReply error(int status, String message, boolean json) {
+    return new HttpReply(status, json ? OtlpRequests.JSON : OtlpRequests.PROTOBUF,
+        OtlpRequests.errorBody(json, status, message), List.of());
   }
 
   /** Inflates with the same size limit as the wire body, so a small bomb cannot fill the heap. */

@@ -4,9 +4,12 @@ import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Storage;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.protocol.remote.MalformedBodyException;
+import dev.vigil.protocol.remote.MetadataSink;
+import dev.vigil.protocol.remote.MetricMetadata;
 import dev.vigil.protocol.remote.PushStats;
 import dev.vigil.protocol.remote.RemoteWriteDecoder;
 import dev.vigil.protocol.remote.RemoteWriteVersion;
+import dev.vigil.protocol.remote.StringCache;
 import dev.vigil.protocol.remote.ValidationLimits;
 import dev.vigil.protocol.snappy.SnappyBlockDecoder;
 import dev.vigil.protocol.snappy.SnappyFormatException;
@@ -17,11 +20,13 @@ import dev.vigil.server.http.HttpReply;
 import dev.vigil.server.limits.IngestionRateLimiter;
 import dev.vigil.server.limits.LimitsProvider;
 import dev.vigil.server.limits.TenantLimits;
+import dev.vigil.server.metadata.TenantMetadata;
 import dev.vigil.server.monitoring.ServerMetrics;
 import dev.vigil.server.tenant.TenantException;
 import dev.vigil.server.tenant.TenantResolver;
 import dev.vigil.server.tenant.TenantStorages;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -47,6 +52,7 @@ public final class PushEndpoint implements Endpoint {
   private final TenantStorages storages;
   private final ServerMetrics metrics;
   private final LimitsProvider limits;
+  private final TenantMetadata metadata;
   private final int maxMessageBytes;
   /**
    * Decoders with their grown buffers, borrowed per request: a bounded pool rather than a
@@ -59,16 +65,25 @@ public final class PushEndpoint implements Endpoint {
    * heap until it fails.
    */
   private final Semaphore decoding;
+  /**
+   * Label strings for all decoders: the heads intern the first instance they see, so one
+   * instance per string lets their series lookups compare labels by identity.
+   */
+  private final StringCache strings = new StringCache(1 << 16);
 
   /** Per-request decoding state; reused across requests through the pool. */
   private static final class Scratch {
     final SnappyBlockDecoder snappy;
     final RemoteWriteDecoder decoder;
     final PushStats stats = new PushStats();
+    /** The request's metadata, stored only once its samples are. */
+    final ArrayList<MetricMetadata> metadata = new ArrayList<>();
+    final MetadataSink metadataSink = metadata::add;
 
-    Scratch(int maxMessageBytes) {
+    Scratch(int maxMessageBytes, StringCache strings) {
       snappy = new SnappyBlockDecoder(maxMessageBytes);
-      decoder = new RemoteWriteDecoder(ValidationLimits.MIMIR_DEFAULTS); // per call: the tenant's
+      // Limits are passed per call (the tenant's); these are only the decoder's fallback.
+      decoder = new RemoteWriteDecoder(ValidationLimits.MIMIR_DEFAULTS, strings);
     }
   }
 
@@ -77,16 +92,21 @@ public final class PushEndpoint implements Endpoint {
    *     {@code -distributor.max-recv-msg-size}, 100 MiB by default)
    */
   public PushEndpoint(TenantResolver tenants, TenantStorages storages, ServerMetrics metrics,
-      LimitsProvider limits, int maxMessageBytes, IngestionRateLimiter rateLimiter) {
+      LimitsProvider limits, int maxMessageBytes, IngestionRateLimiter rateLimiter,
+      TenantMetadata metadata) {
     this.tenants = tenants;
+    this.metadata = metadata;
     this.rateLimiter = rateLimiter;
     this.storages = storages;
     this.metrics = metrics;
     this.limits = limits;
     this.maxMessageBytes = maxMessageBytes;
     int cores = Runtime.getRuntime().availableProcessors();
-    this.pool = new ArrayBlockingQueue<>(Math.max(2, cores));
-    this.decoding = new Semaphore(Math.max(4, 2 * cores));
+    int concurrent = Math.max(4, 2 * cores);
+    // As many scratches as decodes may run at once: a smaller pool made every request beyond
+    // it build (and drop) a decoder with fresh buffers and a cold cache.
+    this.pool = new ArrayBlockingQueue<>(concurrent);
+    this.decoding = new Semaphore(concurrent);
   }
 
   @Override
@@ -139,7 +159,7 @@ public final class PushEndpoint implements Endpoint {
     }
     Scratch s = pool.poll();
     if (s == null) {
-      s = new Scratch(maxMessageBytes);
+      s = new Scratch(maxMessageBytes, strings);
     }
     try {
       HttpReply reply = ingest(tenant, version, body, s);
@@ -147,6 +167,7 @@ public final class PushEndpoint implements Endpoint {
       return reply;
     } finally {
       s.stats.reset();
+      s.metadata.clear();
       pool.offer(s);
     }
   }
@@ -168,7 +189,7 @@ public final class PushEndpoint implements Endpoint {
     PushStats stats = s.stats;
     try {
       s.decoder.decode(version, s.snappy.buffer(), 0, s.snappy.length(), app, stats,
-          tenantLimits.validation());
+          tenantLimits.validation(), s.metadataSink);
     } catch (MalformedBodyException e) {
       app.rollback();
       return HttpReply.text(400, e.getMessage());
@@ -199,6 +220,7 @@ public final class PushEndpoint implements Endpoint {
       LOG.log(System.Logger.Level.ERROR, "commit of push for tenant " + tenant + " failed", e);
       return HttpReply.text(500, "failed to store samples: " + e.getMessage());
     }
+    metrics.discardedMetadata(tenant, metadata.add(tenant, s.metadata));
     int status = stats.firstError() == null ? 200 : 400;
     HttpReply reply = status == 200 ? HttpReply.empty(200) : HttpReply.text(400, stats.firstError());
     if (version == RemoteWriteVersion.V2) {

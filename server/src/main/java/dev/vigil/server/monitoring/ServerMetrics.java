@@ -28,6 +28,7 @@ public final class ServerMetrics implements RequestObserver {
   private final Counter receivedHistograms;
   private final Counter receivedExemplars;
   private final Counter discardedSamples;
+  private final Counter discardedMetadata;
   private final Counter pushRequests;
 
   public ServerMetrics() {
@@ -47,6 +48,9 @@ public final class ServerMetrics implements RequestObserver {
         .labelNames("user").register(registry);
     discardedSamples = Counter.builder().name("vigil_discarded_samples_total")
         .help("Samples refused at ingest, per tenant and reason.")
+        .labelNames("reason", "user").register(registry);
+    discardedMetadata = Counter.builder().name("vigil_discarded_metadata_total")
+        .help("Metric metadata entries not kept, per tenant and reason.")
         .labelNames("reason", "user").register(registry);
     pushRequests = Counter.builder().name("vigil_distributor_requests_total")
         .help("Remote write requests, per protocol version and answer.")
@@ -80,6 +84,24 @@ public final class ServerMetrics implements RequestObserver {
           discardedSamples.labelValues(r.label(), tenant).inc(n);
         }
       }
+    }
+  }
+
+  /** Metric metadata not kept, per Mimir's reasons ({@code cortex_discarded_metadata_total}). */
+  public void discardedMetadata(String tenant, dev.vigil.server.metadata.MetadataStore.Added a) {
+    if (a.dropped() == 0) {
+      return;
+    }
+    discardMetadata(tenant, "missing_metric_name", a.missingMetricName());
+    discardMetadata(tenant, "metric_name_too_long", a.metricNameTooLong());
+    discardMetadata(tenant, "unit_too_long", a.unitTooLong());
+    discardMetadata(tenant, "per_user_metadata_limit", a.perUserLimit());
+    discardMetadata(tenant, "per_metric_metadata_limit", a.perMetricLimit());
+  }
+
+  private void discardMetadata(String tenant, String reason, int n) {
+    if (n > 0) {
+      discardedMetadata.labelValues(reason, tenant).inc(n);
     }
   }
 

@@ -70,10 +70,12 @@ public final class PromqlLanguage implements QueryLanguage {
   @Override
   public QueryOutcome instant(Queryable queryable, String query, long timeMillis,
       QueryLimits limits) throws ApiException {
+    long parsing = System.nanoTime();
     Expr expr = parse(query);
     long start = System.nanoTime();
     try {
-      return outcome(engineFor(limits).instantQuery(queryable, expr, timeMillis), query, start);
+      return outcome(engineFor(limits).instantQuery(queryable, expr, timeMillis), query, start,
+          start - parsing);
     } catch (RuntimeException e) {
       throw mapFailure(e);
     }
@@ -88,11 +90,12 @@ public final class PromqlLanguage implements QueryLanguage {
   @Override
   public QueryOutcome range(Queryable queryable, String query, long start, long end, long step,
       QueryLimits limits) throws ApiException {
+    long parsing = System.nanoTime();
     Expr expr = parse(query);
     long began = System.nanoTime();
     try {
       return outcome(engineFor(limits).rangeQuery(queryable, expr, start, end, step), query,
-          began);
+          began, began - parsing);
     } catch (RuntimeException e) {
       throw mapFailure(e);
     }
@@ -120,7 +123,8 @@ public final class PromqlLanguage implements QueryLanguage {
     return new ApiException(ErrorType.INTERNAL, "internal error evaluating the query: " + e, e);
   }
 
-  private static QueryOutcome outcome(QueryResult r, String query, long startNanos) {
+  private static QueryOutcome outcome(QueryResult r, String query, long startNanos,
+      long parseNanos) {
     long nanos = System.nanoTime() - startNanos;
     List<String> warnings = new ArrayList<>();
     List<String> infos = new ArrayList<>();
@@ -128,7 +132,7 @@ public final class PromqlLanguage implements QueryLanguage {
       (a.severity() == Annotation.Severity.WARNING ? warnings : infos).add(a.render(query));
     }
     return new QueryOutcome(r.value(), warnings, infos, r.samplesScanned(), r.peakSamples(),
-        nanos);
+        nanos, parseNanos);
   }
 
   @Override

@@ -1,0 +1,167 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.collector.config.ConfigLoader;
+import dev.vigil.collector.manager.ManagerOptions;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil server} scraping an exporter into its own store, read back through the API. */
+class ScrapeEndToEndTest {
+  @TempDir Path dir;
+  private HttpServer exporter;
+
+  @BeforeEach
+  void startExporter() throws Exception {
+    exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    exporter.createContext("/metrics", ex -> {
+      byte[] body = "# TYPE widgets_total counter\nwidgets_total{color=\"red\"} 42\n".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(body);
+      }
+      ex.close();
+    });
+    exporter.start();
+  }
+
+  @AfterEach
+  void stopExporter() {
+    exporter.stop(0);
+  }
+
+  private String address() {
+    return "127.0.0.1:" + exporter.getAddress().getPort();
+  }
+
+  @Test
+  void scrapedSeriesAreQueryableAndTheTargetIsListed() throws Exception {
+    try (TestServer s = new TestServer(TestServer.config(dir).withMultitenancy(false, "anonymous"))) {
+      s.server.scraping().apply(ConfigLoader.load("""
+          scrape_configs:
+            - job_name: widgets
+              scrape_interval: 100ms
+              scrape_timeout: 100ms
+              static_configs:
+                - targets: ['%s', 'skip.me:1']
+                  labels: {team: a}
+              relabel_configs:
+                - source_labels: [__address__]
+                  regex: skip\\.me:1
+                  action: drop
+          """.formatted(address())), "anonymous", ManagerOptions.defaults(dir));
+
+      waitFor(() -> query(s, "widgets_total").size() == 1);
+      JsonObject series = query(s, "widgets_total").get(0).getAsJsonObject();
+      assertThat(series.getAsJsonObject("metric").get("job").getAsString()).isEqualTo("widgets");
+      assertThat(series.getAsJsonObject("metric").get("instance").getAsString()).isEqualTo(address());
+      assertThat(series.getAsJsonObject("metric").get("team").getAsString()).isEqualTo("a");
+      assertThat(series.getAsJsonObject("metric").get("color").getAsString()).isEqualTo("red");
+      assertThat(series.getAsJsonArray("value").get(1).getAsString()).isEqualTo("42");
+      waitFor(() -> query(s, "up{job=\"widgets\"} == 1").size() == 1);
+
+      for (String prefix : new String[] {"", "/prometheus"}) {
+        HttpResponse<String> r = s.get(null, prefix + "/api/v1/targets");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        JsonObject root = JsonParser.parseString(r.body()).getAsJsonObject();
+        assertThat(root.get("status").getAsString()).isEqualTo("success");
+        JsonObject data = root.getAsJsonObject("data");
+        JsonObject t = data.getAsJsonArray("activeTargets").get(0).getAsJsonObject();
+        assertThat(t.keySet()).isEqualTo(Set.of("discoveredLabels", "labels", "scrapePool", "scrapeUrl", "globalUrl",
+            "lastError", "lastScrape", "lastScrapeDuration", "health", "scrapeInterval", "scrapeTimeout"));
+        assertThat(t.get("scrapePool").getAsString()).isEqualTo("widgets");
+        assertThat(t.get("scrapeUrl").getAsString()).isEqualTo("http://" + address() + "/metrics");
+        assertThat(t.get("health").getAsString()).isEqualTo("up");
+        assertThat(t.get("lastError").getAsString()).isEmpty();
+        assertThat(t.get("lastScrape").getAsString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+        assertThat(t.get("lastScrapeDuration").getAsDouble()).isGreaterThan(0);
+        assertThat(t.get("scrapeInterval").getAsString()).isEqualTo("100ms");
+        assertThat(t.get("scrapeTimeout").getAsString()).isEqualTo("100ms");
+        assertThat(t.getAsJsonObject("labels").keySet()).containsExactlyInAnyOrder("instance", "job", "team");
+        assertThat(t.getAsJsonObject("discoveredLabels").get("__address__").getAsString()).isEqualTo(address());
+        assertThat(t.getAsJsonObject("discoveredLabels").get("__metrics_path__").getAsString()).isEqualTo("/metrics");
+        JsonObject dropped = data.getAsJsonArray("droppedTargets").get(0).getAsJsonObject();
+        assertThat(dropped.keySet()).containsExactlyInAnyOrder("discoveredLabels", "scrapePool");
+        assertThat(dropped.getAsJsonObject("discoveredLabels").get("__address__").getAsString()).isEqualTo("skip.me:1");
+        assertThat(data.getAsJsonObject("droppedTargetCounts").get("widgets").getAsInt()).isEqualTo(1);
+      }
+
+      JsonObject onlyDropped = data(s, "/api/v1/targets?state=dropped");
+      assertThat(onlyDropped.getAsJsonArray("activeTargets")).isEmpty();
+      assertThat(onlyDropped.getAsJsonArray("droppedTargets")).hasSize(1);
+      JsonObject onlyActive = data(s, "/api/v1/targets?state=Active&scrapePool=widgets");
+      assertThat(onlyActive.getAsJsonArray("activeTargets")).hasSize(1);
+      assertThat(onlyActive.getAsJsonArray("droppedTargets")).isEmpty();
+      JsonObject otherPool = data(s, "/api/v1/targets?scrapePool=nope");
+      assertThat(otherPool.getAsJsonArray("activeTargets")).isEmpty();
+      assertThat(otherPool.getAsJsonObject("droppedTargetCounts").keySet()).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnusableTenantFailsTheStartNotAScrapeThread() throws Exception {
+    try (TestServer s = new TestServer(TestServer.config(dir))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.server.scraping().apply(ConfigLoader.load("""
+          scrape_configs:
+            - job_name: widgets
+              static_configs: [{targets: ['%s']}]
+          """.formatted(address())), "..", ManagerOptions.defaults(dir)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scrape tenant ..: not a valid tenant ID");
+      assertThat(s.server.scraping().targets().active()).isEmpty();
+    }
+  }
+
+  @Test
+  void withoutAScrapeConfigTheTargetListIsEmpty() throws Exception {
+    try (TestServer s = new TestServer(TestServer.config(dir))) {
+      JsonObject data = data(s, "/prometheus/api/v1/targets");
+      assertThat(data.getAsJsonArray("activeTargets")).isEmpty();
+      assertThat(data.getAsJsonArray("droppedTargets")).isEmpty();
+    }
+  }
+
+  private static JsonObject data(TestServer s, String path) throws Exception {
+    HttpResponse<String> r = s.get(null, path);
+    assertThat(r.statusCode()).isEqualTo(200);
+    return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("data");
+  }
+
+  private static JsonArray query(TestServer s, String expr) {
+    try {
+      double now = System.currentTimeMillis() / 1000.0;
+      HttpResponse<String> r = s.postForm(null, "/prometheus/api/v1/query",
+          "query=" + java.net.URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time=" + now);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("data").getAsJsonArray("result");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitFor(BooleanSupplier cond) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
