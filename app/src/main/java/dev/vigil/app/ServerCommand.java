@@ -174,6 +174,13 @@ final class ServerCommand implements Callable<Integer> {
           + "health checks must present one, by basic auth (tenant as user) or bearer.")
   Path authFile;
 
+  @CommandLine.Mixin ScrapeOptions scrape;
+
+  @Option(names = "--scrape.tenant", paramLabel = "TENANT",
+      description = "Tenant whose store local scrapes (scrape_configs in --config.file, --preset) go to "
+          + "(default: the --auth.no-auth-tenant).")
+  String scrapeTenant;
+
   private java.time.Duration duration(String flag, String value) {
     try {
       return GoDuration.parse(value);
@@ -239,9 +246,13 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OneLineLogFormat.installIfUnset();
     ServerConfig config = config();
+    dev.vigil.collector.config.PrometheusConfig scrapeConfig = scrapeConfig(config.configYaml());
     String version = new VersionProvider().getVersion()[0].replace("vigil ", "");
     VigilServer server = VigilServer.start(config,
         new BuildInfo(version, "unknown", "unknown", "unknown", false, false));
+    if (scrapeConfig != null) {
+      startScraping(server, scrapeConfig);
+    }
     Thread hook = new Thread(() -> {
       LOG.log(System.Logger.Level.INFO, "signal received, shutting down");
       server.close();
@@ -249,6 +260,47 @@ final class ServerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     server.join();
     return 0;
+  }
+
+  /**
+   * The scrape jobs of the config file's Prometheus sections and of {@code --preset}, or null
+   * for none. {@code remote_write} there is refused: local scrapes go straight to the store.
+   */
+  dev.vigil.collector.config.PrometheusConfig scrapeConfig(String yaml) {
+    dev.vigil.collector.config.PrometheusConfig fromFile = null;
+    String source = configFile == null ? "" : configFile.toString();
+    try {
+      String sections = yaml.isEmpty() ? null : PrometheusSections.extract(yaml, source);
+      if (sections != null) {
+        fromFile = dev.vigil.collector.config.ConfigLoader.load(sections);
+      }
+    } catch (dev.vigil.collector.config.ConfigException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "config file " + source + ":" + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (fromFile != null && !fromFile.remoteWrite().isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "config file " + source
+          + ": remote_write is not supported in vigil server (local scrapes are stored here); run vigil agent "
+          + "to forward to another backend");
+    }
+    try {
+      return scrape.combine(fromFile);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private void startScraping(VigilServer server, dev.vigil.collector.config.PrometheusConfig cfg) {
+    String tenant = scrapeTenant == null ? noAuthTenant : scrapeTenant;
+    Path baseDir = configFile == null ? Path.of("").toAbsolutePath() : configFile.toAbsolutePath().getParent();
+    try {
+      server.scraping().apply(cfg, tenant, dev.vigil.collector.manager.ManagerOptions.defaults(baseDir));
+    } catch (IllegalArgumentException e) {
+      server.close();
+      throw new CommandLine.ParameterException(spec.commandLine(), "cannot start scraping: " + e.getMessage());
+    }
+    LOG.log(System.Logger.Level.INFO, "scraping {0} job(s) into tenant {1}", cfg.scrapeConfigs().size(), tenant);
   }
 
   /** The server's configuration from the flags and the config file (flags win). */

@@ -26,6 +26,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * compactor: {blocks_retention_period: 15d}
  * ruler: {enable_api: true, alertmanager_url: ..., external_url: ..., evaluation_interval: 1m,
  *         poll_interval: 1m}
+ * scrape_configs: [...]   # Prometheus's sections (with global, remote_write): see PrometheusSections
  * </pre>
  */
 final class ServerConfigFile {
@@ -102,6 +103,9 @@ final class ServerConfigFile {
     for (var e : map.entrySet()) {
       String key = prefix + e.getKey();
       Object v = e.getValue();
+      if (prefix.isEmpty() && PrometheusSections.KEYS.contains(key)) {
+        continue; // global, scrape_configs, remote_write: read by the collector's own loader
+      }
       if (key.equals("server.http_listen_address")) {
         listen[0] = String.valueOf(v);
       } else if (key.equals("server.http_listen_port")) {
