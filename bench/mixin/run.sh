@@ -13,6 +13,8 @@ set -euo pipefail
 RUNS="${1:-5}"
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 . "$ROOT/.mvn/scripts/find-jdk.sh"
+. "$ROOT/.mvn/scripts/java-opts.sh"
+VIGIL_JAVA_OPTS="$(vigil_java_opts mixin)" # what ./vigil uses for `vigil mixin ...`
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR="$ROOT/app/target/vigil.jar"
 [ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl app -am package -DskipTests
@@ -31,12 +33,12 @@ cp -r "$FIX/xtd/." "$V/jsonnet-libs/xtd/"
 cd "$P"
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
-echo "vigil:   $JAVA ${VIGIL_JAVA_OPTS:--XX:+UseZGC -Xss8m} -jar app/target/vigil.jar mixin build --vendor vendor -o OUT mixin.libsonnet"
+echo "vigil:   $JAVA $VIGIL_JAVA_OPTS -jar app/target/vigil.jar mixin build --vendor vendor -o OUT mixin.libsonnet"
 echo "jsonnet: $(jsonnet --version 2>&1 | head -1): -S lib/alerts.jsonnet; -S lib/rules.jsonnet; -m OUT lib/dashboards.jsonnet"
 
 vigil_run() {
   # shellcheck disable=SC2086
-  "$JAVA" ${VIGIL_JAVA_OPTS:--XX:+UseZGC -Xss8m} -jar "$JAR" mixin build --vendor vendor -o "$WORK/vigil-out" mixin.libsonnet >/dev/null 2>"$WORK/vigil.err" \
+  "$JAVA" $VIGIL_JAVA_OPTS -jar "$JAR" mixin build --vendor vendor -o "$WORK/vigil-out" mixin.libsonnet >/dev/null 2>"$WORK/vigil.err" \
     || { cat "$WORK/vigil.err" >&2; return 1; }
 }
 cpp_run() {
@@ -46,7 +48,7 @@ cpp_run() {
   jsonnet -J vendor -m "$WORK/cpp-out/dashboards" lib/dashboards.jsonnet >/dev/null
 }
 export -f vigil_run cpp_run
-export JAVA JAR WORK
+export JAVA JAR WORK VIGIL_JAVA_OPTS
 measure() { # runs the function $1 in a child shell; prints "wall cpu" seconds (cpu = user + sys of all its processes)
   /usr/bin/time -f "%e %U %S" -o "$WORK/time" bash -c "$1"
   awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$WORK/time"

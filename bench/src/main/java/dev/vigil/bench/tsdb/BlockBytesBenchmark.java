@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link KubeSeries.Values}) scraped every 15 s for 8 h, appended to a {@link Tsdb} with 2 h
  * blocks, cut into blocks and compacted, so {@code [0, 6 h)} ends up in one level-2 block.
  * Reports (index + chunk files) / samples of that block as {@code bytesPerSample}, and the
- * chunk files alone as {@code chunkBytesPerSample}.
+ * chunk files alone as {@code chunkBytesPerSample}, with packed block chunks and with XOR
+ * chunks only ({@code packed}). {@link BlockBytesReport} measures a 24 h block on the kube mix
+ * data set ({@link KubeMixValues}).
  *
  * <p>The same samples as OpenMetrics text (for {@code promtool tsdb create-blocks-from
  * openmetrics}, the Prometheus comparison in {@code bench/README.md}):
@@ -54,6 +56,10 @@ public class BlockBytesBenchmark {
 
   @Param({"3000"})
   public int series;
+
+  /** Samples per packed block chunk; 0 writes XOR chunks only (as Prometheus). */
+  @Param({"2880", "0"})
+  public int packed;
 
   /** The measured figures, reported by JMH as extra result columns. */
   @State(Scope.Thread)
@@ -75,7 +81,7 @@ public class BlockBytesBenchmark {
   public long buildAndCompact(Figures f) throws IOException {
     Path dir = Files.createTempDirectory("vigil-block-bench");
     try {
-      TsdbOptions o = TsdbOptions.defaults();
+      TsdbOptions o = TsdbOptions.defaults().withPackedSamplesPerChunk(packed);
       try (Tsdb db = Tsdb.open(dir, o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL)))) {
         Labels[] labels = new Labels[series];
         KubeSeries.Values[] values = new KubeSeries.Values[series];

@@ -4,6 +4,16 @@ import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
+import dev.vigil.tsdb.chunks.HeadChunkFormat;
+import dev.vigil.tsdb.chunks.HeadChunks;
+import dev.vigil.tsdb.chunks.HeapHeadChunks;
+import dev.vigil.tsdb.chunks.MappedHeadChunks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -20,21 +30,29 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Heap + off-heap bytes per active series: builds a head of {@code series} Kubernetes-like
  * series of 10 labels ({@link KubeSeries}, 200 metrics per pod) with {@code samples} samples
- * each (15 s apart, so one open chunk per series, as an active series has), and reports the
- * growth of retained memory divided by the series count.
+ * each (15 s apart: 30 gives one open chunk per series; 480 = 2 h gives 3 full chunks + 1 open
+ * one), and reports the growth of retained memory divided by the series count. {@code chunks}
+ * says where full chunks go: {@code heap} (a head without a directory) or {@code mapped}
+ * (memory-mapped head chunk files in a temp directory, as a database keeps them).
  *
  * <p>Method (no NMT, no agent): before and after building, {@code System.gc()} is run until
  * the used heap stops shrinking (the fork uses SerialGC, whose {@code System.gc()} is a full,
  * compacting, stop-the-world collection, so "used after GC" is the live set); heap is read from
- * {@link MemoryMXBean#getHeapMemoryUsage()}, off-heap from the {@code direct} and {@code mapped}
- * {@link BufferPoolMXBean}s (memory-mapped head chunk files, if any, count fully). The head is
- * kept reachable across the measurement. Reported as auxiliary counters {@code heapBytesPerSeries},
- * {@code offHeapBytesPerSeries}, {@code bytesPerSeries}; the primary score is the build time.
+ * {@link MemoryMXBean#getHeapMemoryUsage()}, off-heap from the {@code direct}
+ * {@link BufferPoolMXBean} (the {@code mapped} pool is not used: it counts the whole mapped
+ * size of the preallocated head chunk files, 128 MiB each, not memory). The head is kept
+ * reachable across the measurement. Reported as auxiliary counters {@code heapBytesPerSeries},
+ * {@code offHeapBytesPerSeries}, {@code bytesPerSeries} (heap + direct + resident chunk file
+ * pages), {@code chunkFileBytesPerSeries}
+ * (bytes of chunk records in the head chunk files: what the page cache holds once every chunk
+ * has been read) and {@code chunkFileResidentBytesPerSeries} (resident pages of those mappings
+ * now, from {@code /proc/self/smaps}); the primary score is the build time.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar SeriesMemoryBenchmark
@@ -53,6 +71,9 @@ public class SeriesMemoryBenchmark {
   @Param({"30"})
   public int samples;
 
+  @Param({"heap", "mapped"})
+  public String chunks;
+
   /** The measured figures, reported by JMH as extra result columns. */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
@@ -60,23 +81,45 @@ public class SeriesMemoryBenchmark {
     public double heapBytesPerSeries;
     public double offHeapBytesPerSeries;
     public double bytesPerSeries;
+    public double chunkFileBytesPerSeries;
+    public double chunkFileResidentBytesPerSeries;
 
     @Setup(Level.Iteration)
     public void clear() {
       heapBytesPerSeries = 0;
       offHeapBytesPerSeries = 0;
       bytesPerSeries = 0;
+      chunkFileBytesPerSeries = 0;
+      chunkFileResidentBytesPerSeries = 0;
     }
   }
 
   private Head head;
+  private MappedHeadChunks mapped;
+  private Path tmp;
   private boolean built;
+
+  /** Releases the head and its chunk files after the last iteration. */
+  @TearDown(Level.Trial)
+  public void cleanUp() throws IOException {
+    release();
+  }
 
   /** Releases the previous head; each iteration builds and measures one head, once. */
   @Setup(Level.Iteration)
-  public void release() {
+  public void release() throws IOException {
     head = null;
     built = false;
+    if (mapped != null) {
+      mapped.close();
+      mapped = null;
+    }
+    if (tmp != null) {
+      try (Stream<Path> s = Files.walk(tmp)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      tmp = null;
+    }
   }
 
   @Benchmark
@@ -87,7 +130,20 @@ public class SeriesMemoryBenchmark {
     built = true;
     long heap0 = settledHeap();
     long off0 = offHeap();
-    Head h = new Head(HeadOptions.defaults(), CommitLog.NONE);
+    HeadChunks store;
+    if (chunks.equals("mapped")) {
+      try {
+        tmp = Files.createTempDirectory("vigil-series-memory");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      mapped = MappedHeadChunks.open(tmp.resolve("chunks_head"),
+          HeadChunkFormat.DEFAULT_MAX_FILE_SIZE, tmp.resolve("quarantine"), (s, r, a, b) -> { });
+      store = mapped;
+    } else {
+      store = new HeapHeadChunks();
+    }
+    Head h = new Head(HeadOptions.defaults(), CommitLog.NONE, store);
     long[] refs = new long[series];
     for (int k = 0; k < samples; k++) {
       long t = k * 15_000L;
@@ -107,7 +163,12 @@ public class SeriesMemoryBenchmark {
     long off1 = offHeap();
     f.heapBytesPerSeries = (double) (heap1 - heap0) / series;
     f.offHeapBytesPerSeries = (double) (off1 - off0) / series;
-    f.bytesPerSeries = f.heapBytesPerSeries + f.offHeapBytesPerSeries;
+    if (mapped != null) {
+      f.chunkFileBytesPerSeries = (double) mapped.dataBytes() / series;
+      f.chunkFileResidentBytesPerSeries = (double) residentBytesOf("chunks_head") / series;
+    }
+    f.bytesPerSeries = f.heapBytesPerSeries + f.offHeapBytesPerSeries
+        + f.chunkFileResidentBytesPerSeries;
     return head.numSeries();
   }
 
@@ -125,10 +186,30 @@ public class SeriesMemoryBenchmark {
     return best;
   }
 
+  /** Resident bytes of the memory mappings whose path contains {@code part} (Linux only). */
+  private static long residentBytesOf(String part) {
+    long kb = 0;
+    boolean inside = false;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+        if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) { // a mapping's first line
+          inside = line.contains(part);
+        } else if (inside && line.startsWith("Rss:")) {
+          kb += Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return kb * 1024;
+  }
+
   private static long offHeap() {
     long sum = 0;
     for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-      sum += b.getMemoryUsed();
+      if (b.getName().equals("direct")) {
+        sum += b.getMemoryUsed();
+      }
     }
     return sum;
   }

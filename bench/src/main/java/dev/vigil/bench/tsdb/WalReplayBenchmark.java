@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * × {@value #ROUNDS} samples (the same shape as {@code promtool tsdb bench write --metrics=100000
  * --scrapes=300}, whose directory Prometheus replays for the comparison in
  * {@code bench/README.md}). Score = samples replayed per second (op = one sample).
+ * {@code headChunks=true} opens the directory as the writer left it (2 full chunks per series in
+ * {@code chunks_head/}, whose samples replay skips, as Prometheus does with its m-mapped
+ * chunks); {@code false} deletes {@code chunks_head/} before every open, so every WAL sample is
+ * decoded into the head.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar WalReplayBenchmark
@@ -46,8 +51,24 @@ public class WalReplayBenchmark {
   static final int SERIES = 100_000;
   static final int ROUNDS = 300;
 
+  @Param({"true", "false"})
+  public boolean headChunks;
+
   private Path dir;
   private TsdbOptions options;
+
+  /** Without head chunks: removes what the previous open wrote there too. */
+  @Setup(Level.Invocation)
+  public void dropHeadChunks() throws IOException {
+    if (!headChunks) {
+      Path ch = dir.resolve("chunks_head");
+      if (Files.exists(ch)) {
+        try (Stream<Path> s = Files.walk(ch)) {
+          s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
 
   @Setup(Level.Trial)
   public void write() throws IOException {
