@@ -103,7 +103,11 @@ class ScrapeManagerTest {
       waitFor("both scraped", () -> !values(storage, "m", "instance", a.address()).isEmpty()
           && !values(storage, "m", "instance", b.address()).isEmpty());
 
-      Files.writeString(file, "- targets: ['%s']\n".formatted(a.address()));
+      // Atomically, as file_sd files should be written: a reader may otherwise see the file
+      // truncated to nothing for an instant, which (in Prometheus too) removes every target.
+      Path next = dir.resolve("targets.yaml.tmp");
+      Files.writeString(next, "- targets: ['%s']\n".formatted(a.address()));
+      Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       waitFor("b stale", () -> StaleNaN.is(values(storage, "m", "instance", b.address()).getLast()));
       assertThat(StaleNaN.is(values(storage, "up", "instance", b.address()).getLast())).isTrue();
       int before = values(storage, "m", "instance", a.address()).size();
