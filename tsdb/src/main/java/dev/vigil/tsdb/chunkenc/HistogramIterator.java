@@ -1,20 +1,20 @@
 package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.histogram.FloatHistogram;
-import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.HistogramCodec;
 
 /** Decodes a {@link HistogramChunk}; allocates one {@link FloatHistogram} per sample. */
-public final class HistogramIterator implements SampleIterator {
+public final class HistogramIterator extends ChunkSampleIterator {
   private final ByteSource in = new ByteSource("", new byte[0]);
   private int numSamples;
-  private int read;
-  private long t;
   private FloatHistogram h;
-  private boolean done;
 
+
+  HistogramIterator() {
+    super(ValueKind.HISTOGRAM);
+  }
   void reset(byte[] buf, int len, int numSamples, String resource) {
     in.reset(resource, buf, 2, len, 0);
     this.numSamples = numSamples;
@@ -34,27 +34,6 @@ public final class HistogramIterator implements SampleIterator {
     h = HistogramCodec.decode(in);
     read++;
     return ValueKind.HISTOGRAM;
-  }
-
-  @Override
-  public ValueKind seek(long ts) {
-    if (done) {
-      return ValueKind.NONE;
-    }
-    if (read > 0 && t >= ts) {
-      return ValueKind.HISTOGRAM;
-    }
-    while (next() == ValueKind.HISTOGRAM) {
-      if (t >= ts) {
-        return ValueKind.HISTOGRAM;
-      }
-    }
-    return ValueKind.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return t;
   }
 
   @Override

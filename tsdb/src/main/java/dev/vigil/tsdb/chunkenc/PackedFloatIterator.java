@@ -1,7 +1,6 @@
 package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.histogram.FloatHistogram;
-import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import java.util.zip.DataFormatException;
@@ -14,7 +13,7 @@ import java.util.zip.Inflater;
  * to the largest body seen. Every length and count is checked against the bytes present: damaged
  * data throws {@link CorruptDataException}, never loops or allocates by a corrupt count.
  */
-public final class PackedFloatIterator implements SampleIterator {
+public final class PackedFloatIterator extends ChunkSampleIterator {
   /** Upper bound of body bytes per sample: a timestamp and a value token, or a raw value. */
   private static final int MAX_BODY_BYTES_PER_SAMPLE = 40;
 
@@ -29,8 +28,6 @@ public final class PackedFloatIterator implements SampleIterator {
   private String resource;
 
   private int numSamples;
-  private int read;
-  private long t;
   private long interval;
   private int scale;
   private boolean deltaOfDelta;
@@ -43,8 +40,11 @@ public final class PackedFloatIterator implements SampleIterator {
   private long mDelta;
   private long divisor;
   private long vBits;
-  private boolean done;
 
+
+  PackedFloatIterator() {
+    super(ValueKind.FLOAT);
+  }
   void reset(byte[] data, int n, Inflater inflater, String resource) {
     this.resource = resource;
     this.numSamples = n;
@@ -195,27 +195,6 @@ public final class PackedFloatIterator implements SampleIterator {
     }
     read++;
     return ValueKind.FLOAT;
-  }
-
-  @Override
-  public ValueKind seek(long ts) {
-    if (done) {
-      return ValueKind.NONE;
-    }
-    if (read > 0 && t >= ts) {
-      return ValueKind.FLOAT;
-    }
-    while (next() == ValueKind.FLOAT) {
-      if (t >= ts) {
-        return ValueKind.FLOAT;
-      }
-    }
-    return ValueKind.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return t;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.histogram.FloatHistogram;
-import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 
 /**
@@ -9,17 +8,18 @@ import dev.vigil.model.storage.ValueKind;
  * another chunk. Reads exactly {@code numSamples} samples from {@code buf[2, byteLen)} and throws
  * {@link dev.vigil.tsdb.encoding.CorruptDataException} if the stream ends before them.
  */
-public final class XorIterator implements SampleIterator {
+public final class XorIterator extends ChunkSampleIterator {
   private final BitReader in = new BitReader();
   private int numSamples;
-  private int read;
-  private long t;
   private long tDelta;
   private long vBits;
   private int leading;
   private int trailing;
-  private boolean done;
 
+
+  XorIterator() {
+    super(ValueKind.FLOAT);
+  }
   void reset(byte[] buf, int byteLen, int numSamples, String resource) {
     in.reset(buf, 2, byteLen, resource);
     this.numSamples = numSamples;
@@ -86,27 +86,6 @@ public final class XorIterator implements SampleIterator {
     }
     int sig = 64 - leading - trailing;
     vBits ^= in.readBits(sig) << trailing;
-  }
-
-  @Override
-  public ValueKind seek(long ts) {
-    if (done) {
-      return ValueKind.NONE;
-    }
-    if (read > 0 && t >= ts) {
-      return ValueKind.FLOAT;
-    }
-    while (next() == ValueKind.FLOAT) {
-      if (t >= ts) {
-        return ValueKind.FLOAT;
-      }
-    }
-    return ValueKind.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return t;
   }
 
   @Override

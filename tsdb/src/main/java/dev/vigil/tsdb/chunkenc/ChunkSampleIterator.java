@@ -1,0 +1,44 @@
+package dev.vigil.tsdb.chunkenc;
+
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.ValueKind;
+
+/**
+ * What the chunk decoders share: the position (samples read, the current timestamp, the end)
+ * and a forward-only {@link #seek}, which never moves back, as Prometheus's chunk iterators.
+ */
+abstract sealed class ChunkSampleIterator implements SampleIterator
+    permits XorIterator, PackedFloatIterator, HistogramIterator {
+  private final ValueKind kind;
+  /** Samples decoded so far; the current one is {@code read - 1}. */
+  int read;
+  /** Timestamp of the current sample (valid once {@code read > 0}). */
+  long t;
+  /** Set once {@link #next} ran past the last sample. */
+  boolean done;
+
+  ChunkSampleIterator(ValueKind kind) {
+    this.kind = kind;
+  }
+
+  @Override
+  public final ValueKind seek(long ts) {
+    if (done) {
+      return ValueKind.NONE;
+    }
+    if (read > 0 && t >= ts) {
+      return kind;
+    }
+    while (next() == kind) {
+      if (t >= ts) {
+        return kind;
+      }
+    }
+    return ValueKind.NONE;
+  }
+
+  @Override
+  public final long atT() {
+    return t;
+  }
+}
