@@ -16,12 +16,14 @@ final class Agent implements AutoCloseable {
   private final RemoteStorage sink;
   private final ScrapeManager manager;
   private final java.util.List<dev.vigil.collector.config.RemoteWriteConfig> remoteWrite;
+  private final AgentMetrics metrics;
 
   private Agent(RemoteStorage sink, ScrapeManager manager,
       java.util.List<dev.vigil.collector.config.RemoteWriteConfig> remoteWrite) {
     this.sink = sink;
     this.manager = manager;
     this.remoteWrite = remoteWrite;
+    this.metrics = new AgentMetrics(sink, manager);
   }
 
   /**
@@ -69,6 +71,11 @@ final class Agent implements AutoCloseable {
 
   TargetsView targets() {
     return manager.targets();
+  }
+
+  /** The agent's self-monitoring metrics ({@code /metrics}). */
+  AgentMetrics metrics() {
+    return metrics;
   }
 
   RemoteStorage sink() {

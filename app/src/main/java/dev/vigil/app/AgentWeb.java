@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The agent's small HTTP API, as Prometheus in agent mode serves it: {@code /api/v1/targets}
- * (same JSON as {@code vigil server}), {@code /-/healthy}, {@code /-/ready} and
+ * (same JSON as {@code vigil server}), {@code /metrics} (its own metrics, Prometheus's names: see
+ * {@link AgentMetrics}), {@code /-/healthy}, {@code /-/ready} and
  * {@code POST /-/reload}, which re-reads the configuration and applies its scrape jobs
  * (unchanged jobs keep running; a changed {@code remote_write} needs a restart).
  */
@@ -48,6 +49,10 @@ final class AgentWeb implements AutoCloseable {
       ApiParams p = ApiParams.parse(ex.getRequestURI().getRawQuery(), null);
       byte[] body = TargetsEndpoint.render(agent.targets().filter(TargetState.parse(p.get("state")), p.get("scrapePool")));
       reply(ex, 200, "application/json", body);
+    });
+    http.createContext("/metrics", ex -> {
+      AgentMetrics.Body body = agent.metrics().scrape(ex.getRequestHeaders().getFirst("Accept"));
+      reply(ex, 200, body.contentType(), body.bytes());
     });
     http.createContext("/-/healthy", ex -> reply(ex, 200, "text/plain", "Vigil agent is Healthy.\n".getBytes(StandardCharsets.UTF_8)));
     http.createContext("/-/ready", ex -> reply(ex, 200, "text/plain", "Vigil agent is Ready.\n".getBytes(StandardCharsets.UTF_8)));

@@ -114,10 +114,10 @@ public final class ConfigLoader {
     GlobalConfig g = new GlobalConfig(interval, timeout, eval, protocols, external,
         m.byteSize("body_size_limit", 0), m.unsigned("sample_limit", 0), m.unsigned("label_limit", 0),
         m.unsigned("label_name_length_limit", 0), m.unsigned("label_value_length_limit", 0),
-        m.unsigned("target_limit", 0), scheme);
-    m.ignore("rule_query_offset", "query_log_file", "scrape_failure_log_file", "keep_dropped_targets",
-        "metric_name_escaping_scheme", "scrape_native_histograms", "always_scrape_classic_histograms",
-        "convert_classic_histograms_to_nhcb", "extra_scrape_metrics");
+        m.unsigned("target_limit", 0), scheme, m.bool("scrape_native_histograms", false),
+        m.bool("always_scrape_classic_histograms", false), m.unsigned("keep_dropped_targets", 0));
+    m.ignore("rule_query_offset", "query_log_file", "scrape_failure_log_file",
+        "metric_name_escaping_scheme", "convert_classic_histograms_to_nhcb", "extra_scrape_metrics");
     m.finish();
     return g;
   }
@@ -149,8 +149,11 @@ public final class ConfigLoader {
       timeout = min(g.scrapeTimeout(), interval);
     }
     List<ScrapeProtocol> protocols = protocols(m, "scrape_protocols", " for scrape config with job name " + q(job));
+    boolean scrapeNative = m.bool("scrape_native_histograms", g.scrapeNativeHistograms());
     if (protocols.isEmpty()) {
-      protocols = g.scrapeProtocols().isEmpty() ? ScrapeProtocol.DEFAULT : g.scrapeProtocols();
+      // Prometheus 3: an explicit global list wins over the job's native-histogram default.
+      protocols = !g.scrapeProtocols().isEmpty() ? g.scrapeProtocols()
+          : scrapeNative ? ScrapeProtocol.PROTO_FIRST : ScrapeProtocol.DEFAULT;
     }
     ScrapeProtocol fallback = null;
     Node fb = m.get("fallback_scrape_protocol");
@@ -188,9 +191,11 @@ public final class ConfigLoader {
         or(m.unsigned("label_limit", 0), g.labelLimit()),
         or(m.unsigned("label_name_length_limit", 0), g.labelNameLengthLimit()),
         or(m.unsigned("label_value_length_limit", 0), g.labelValueLengthLimit()),
-        scheme, http, statics, files, kube, relabel, metricRelabel);
-    m.ignore("keep_dropped_targets", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
-        "scrape_native_histograms", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
+        scheme, scrapeNative,
+        m.bool("always_scrape_classic_histograms", g.alwaysScrapeClassicHistograms()),
+        or(m.unsigned("keep_dropped_targets", 0), g.keepDroppedTargets()),
+        http, statics, files, kube, relabel, metricRelabel);
+    m.ignore("native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "convert_classic_histograms_to_nhcb",
         "scrape_failure_log_file", "metric_name_escaping_scheme", "extra_scrape_metrics");
     m.finish();
     return c;

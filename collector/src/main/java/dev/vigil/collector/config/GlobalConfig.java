@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The {@code global} section: defaults every scrape job inherits, and external labels.
  * {@code scrapeProtocols} is empty when not set (each job then picks Prometheus's default).
- * Limits of 0 mean "no limit".
+ * Limits of 0 mean "no limit". {@code scrapeNativeHistograms} and {@code alwaysScrapeClassicHistograms}
+ * are Prometheus 3's defaults for the jobs (both false).
  */
 public record GlobalConfig(
     Duration scrapeInterval,
@@ -22,10 +23,13 @@ public record GlobalConfig(
     long labelNameLengthLimit,
     long labelValueLengthLimit,
     long targetLimit,
-    NameValidation metricNameValidation) {
+    NameValidation metricNameValidation,
+    boolean scrapeNativeHistograms,
+    boolean alwaysScrapeClassicHistograms,
+    long keepDroppedTargets) {
 
   public static final GlobalConfig DEFAULT = new GlobalConfig(Duration.ofMinutes(1), Duration.ofSeconds(10),
-      Duration.ofMinutes(1), List.of(), Labels.EMPTY, 0, 0, 0, 0, 0, 0, NameValidation.UTF8);
+      Duration.ofMinutes(1), List.of(), Labels.EMPTY, 0, 0, 0, 0, 0, 0, NameValidation.UTF8, false, false, 0);
 
   public GlobalConfig {
     scrapeProtocols = List.copyOf(scrapeProtocols);

@@ -9,7 +9,10 @@ import java.util.Map;
 /**
  * One {@code scrape_configs} job after defaults from {@link GlobalConfig} were applied (Prometheus's
  * {@code ScrapeConfig.Validate}): interval, timeout, limits and protocols are always set.
- * Limits of 0 mean "no limit".
+ * Limits of 0 mean "no limit" ({@code keepDroppedTargets}: keep every dropped target for the targets
+ * view). {@code scrapeNativeHistograms} false makes the protobuf parser read every histogram as a
+ * classic one (Prometheus 3's {@code IgnoreNativeHistograms}); {@code alwaysScrapeClassicHistograms}
+ * keeps the classic series of a histogram that is also native.
  */
 public record ScrapeConfig(
     String jobName,
@@ -31,6 +34,9 @@ public record ScrapeConfig(
     long labelNameLengthLimit,
     long labelValueLengthLimit,
     NameValidation metricNameValidation,
+    boolean scrapeNativeHistograms,
+    boolean alwaysScrapeClassicHistograms,
+    long keepDroppedTargets,
     HttpClientConfig httpClient,
     List<StaticConfig> staticConfigs,
     List<FileSdConfig> fileSdConfigs,

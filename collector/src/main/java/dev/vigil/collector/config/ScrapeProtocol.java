@@ -18,6 +18,10 @@ public enum ScrapeProtocol {
   public static final List<ScrapeProtocol> DEFAULT =
       List.of(OPENMETRICS_TEXT_1_0_0, OPENMETRICS_TEXT_0_0_1, PROMETHEUS_TEXT_1_0_0, PROMETHEUS_TEXT_0_0_4);
 
+  /** Prometheus's default order when the job scrapes native histograms (only protobuf has them). */
+  public static final List<ScrapeProtocol> PROTO_FIRST = List.of(PROMETHEUS_PROTO, OPENMETRICS_TEXT_1_0_0,
+      OPENMETRICS_TEXT_0_0_1, PROMETHEUS_TEXT_1_0_0, PROMETHEUS_TEXT_0_0_4);
+
   private final String configName;
   private final String mediaType;
 

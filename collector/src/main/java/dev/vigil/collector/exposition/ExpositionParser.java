@@ -18,6 +18,17 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser {
         : TextParser.create(format, body);
   }
 
+  /**
+   * As {@link #create(ExpositionFormat, byte[])} with a scrape job's histogram settings (they only
+   * matter for protobuf): see {@link ProtobufParser#create(byte[], boolean, boolean)}.
+   */
+  static ExpositionParser create(ExpositionFormat format, byte[] body, boolean scrapeNativeHistograms,
+      boolean alwaysScrapeClassicHistograms) {
+    return format == ExpositionFormat.PROMETHEUS_PROTOBUF
+        ? ProtobufParser.create(body, !scrapeNativeHistograms, alwaysScrapeClassicHistograms)
+        : TextParser.create(format, body);
+  }
+
   /** Advances to the next entry. @throws ExpositionParseException on malformed input */
   Entry next();
 

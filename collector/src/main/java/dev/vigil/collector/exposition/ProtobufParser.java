@@ -43,6 +43,7 @@ public final class ProtobufParser implements ExpositionParser {
   private final byte[] b;
   private final int limit;
   private final boolean classicToo;
+  private final boolean ignoreNative;
   private int pos;
 
   private MetricFamily family;
@@ -64,10 +65,11 @@ public final class ProtobufParser implements ExpositionParser {
   private byte[] key = new byte[256];
   private int keyLen;
 
-  private ProtobufParser(byte[] b, int offset, int length, boolean classicToo) {
+  private ProtobufParser(byte[] b, int offset, int length, boolean ignoreNative, boolean classicToo) {
     this.b = b;
     this.pos = offset;
     this.limit = offset + length;
+    this.ignoreNative = ignoreNative;
     this.classicToo = classicToo;
   }
 
@@ -76,7 +78,17 @@ public final class ProtobufParser implements ExpositionParser {
    *     {@code always_scrape_classic_histograms})
    */
   public static ProtobufParser create(byte[] body, boolean classicToo) {
-    return new ProtobufParser(body, 0, body.length, classicToo);
+    return new ProtobufParser(body, 0, body.length, false, classicToo);
+  }
+
+  /**
+   * @param ignoreNative read every histogram as a classic one, its native buckets unread (Prometheus
+   *     3's {@code scrape_native_histograms: false}); a purely native histogram then gives its
+   *     {@code _count}, {@code _sum} and the {@code le="+Inf"} bucket
+   * @param classicToo see {@link #create(byte[], boolean)}; moot when {@code ignoreNative}
+   */
+  public static ProtobufParser create(byte[] body, boolean ignoreNative, boolean classicToo) {
+    return new ProtobufParser(body, 0, body.length, ignoreNative, classicToo);
   }
 
   @Override
@@ -150,7 +162,7 @@ public final class ProtobufParser implements ExpositionParser {
     fieldPos = -2;
     fieldsDone = false;
     boolean histogramType = familyType == MetricType.HISTOGRAM || familyType == MetricType.GAUGEHISTOGRAM;
-    if (histogramType && isNative(metric.getHistogram())) {
+    if (histogramType && !ignoreNative && isNative(metric.getHistogram())) {
       state = Entry.HISTOGRAM;
       redoClassic = classicToo && metric.getHistogram().getBucketCount() > 0;
       seriesName = family.getName();

@@ -112,6 +112,21 @@ public final class ScrapeManager implements AutoCloseable {
     }
   }
 
+  /** Every running job's pool counters, in job order. */
+  public List<PoolStats> pools() {
+    List<ScrapeJob> snapshot;
+    synchronized (lock) {
+      snapshot = List.copyOf(jobs.values());
+    }
+    List<PoolStats> out = new ArrayList<>(snapshot.size());
+    for (ScrapeJob job : snapshot) {
+      ScrapePool pool = job.pool();
+      out.add(new PoolStats(job.config().jobName(), pool.activeTargets().size(), job.config().targetLimit(),
+          pool.targetLimitExceededTotal(), pool.droppedTargetCount(), pool.sampleLimitExceededTotal()));
+    }
+    return out;
+  }
+
   /** Every job's targets now. */
   public TargetsView targets() {
     List<ScrapeJob> snapshot;
@@ -131,7 +146,8 @@ public final class ScrapeManager implements AutoCloseable {
       for (ScrapePool.DroppedTarget d : drops) {
         dropped.add(new DroppedTarget(ScrapeTarget.withDefaults(d.discoveredLabels(), job.config()), name, d.reason()));
       }
-      counts.put(name, drops.size());
+      // Prometheus's droppedTargetCounts: all dropped, also those keep_dropped_targets left out.
+      counts.put(name, pool.droppedTargetCount());
     }
     return new TargetsView(active, dropped, counts);
   }

@@ -64,9 +64,22 @@ public final class ScrapeLoop {
   private ScrapeResult last;
   private ScheduledFuture<?> schedule;
   private boolean stopped;
+  // Set by the pool (target_limit); while non-null every scrape fails with it, without a request.
+  private volatile String forcedError;
+  private final java.util.concurrent.atomic.LongAdder sampleLimitHits;
 
   public ScrapeLoop(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper, Appendable storage,
       InstantSource clock) {
+    this(target, config, scraper, storage, clock, new java.util.concurrent.atomic.LongAdder());
+  }
+
+  /**
+   * @param sampleLimitHits counts scrapes that failed for {@code sample_limit} (shared by a pool's
+   *     loops: Prometheus's {@code prometheus_target_scrapes_exceeded_sample_limit_total})
+   */
+  public ScrapeLoop(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper, Appendable storage,
+      InstantSource clock, java.util.concurrent.atomic.LongAdder sampleLimitHits) {
+    this.sampleLimitHits = sampleLimitHits;
     this.target = target;
     this.config = config;
     this.scraper = scraper;
@@ -139,6 +152,14 @@ public final class ScrapeLoop {
     }
   }
 
+  /**
+   * Makes every following scrape fail with {@code error} (report series only, {@code up} 0) without
+   * contacting the target, as Prometheus's {@code setForcedError}; null scrapes again.
+   */
+  public void setForcedError(String error) {
+    forcedError = error;
+  }
+
   /** One scrape, appended and committed. */
   public ScrapeResult scrapeOnce() throws InterruptedException {
     synchronized (lock) {
@@ -151,9 +172,14 @@ public final class ScrapeLoop {
       Stats st = new Stats();
       Set<Labels> seen = new HashSet<>();
       Appender app = storage.appender();
+      String forced = forcedError;
       try {
-        ScrapeResponse resp = scraper.scrape();
-        append(app, resp, ts, seen, st);
+        if (forced != null) {
+          error = forced;
+        } else {
+          ScrapeResponse resp = scraper.scrape();
+          append(app, resp, ts, seen, st);
+        }
       } catch (ScrapeException e) {
         error = e.getMessage();
       } catch (ExpositionParseException e) {
@@ -196,7 +222,8 @@ public final class ScrapeLoop {
 
   private void append(Appender app, ScrapeResponse resp, long ts, Set<Labels> seen, Stats st)
       throws ScrapeException {
-    ExpositionParser p = ExpositionParser.create(format(resp.contentType()), resp.body());
+    ExpositionParser p = ExpositionParser.create(format(resp.contentType()), resp.body(),
+        config.scrapeNativeHistograms(), config.alwaysScrapeClassicHistograms());
     cache.beginScrape();
     long sampleLimit = config.sampleLimit();
     boolean honorTs = config.honorTimestamps();
@@ -221,6 +248,7 @@ public final class ScrapeLoop {
       }
       st.added++;
       if (sampleLimit > 0 && st.added > sampleLimit) {
+        sampleLimitHits.increment();
         throw new ScrapeException("sample limit exceeded");
       }
       boolean ownTs = honorTs && p.hasTimestamp();

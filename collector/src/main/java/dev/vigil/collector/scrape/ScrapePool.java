@@ -32,6 +32,10 @@ public final class ScrapePool implements AutoCloseable {
   private Map<Labels, ScrapeLoop> active = new LinkedHashMap<>();
   private Map<Labels, Labels> discoveredOf = new HashMap<>();
   private List<DroppedTarget> dropped = List.of();
+  private int droppedCount;
+  private boolean targetLimitHit;
+  private long targetLimitExceeded;
+  private final java.util.concurrent.atomic.LongAdder sampleLimitHits = new java.util.concurrent.atomic.LongAdder();
 
   /** A discovered target that is not scraped, and why ("" when relabelling dropped it). */
   public record DroppedTarget(Labels discoveredLabels, String reason) {}
@@ -73,6 +77,11 @@ public final class ScrapePool implements AutoCloseable {
       }
     }
     List<ScrapeLoop> toStop = new ArrayList<>();
+    // Prometheus fails the whole pool rather than pick which targets to keep.
+    long limit = config.targetLimit();
+    String forced = limit > 0 && wanted.size() > limit
+        ? "target_limit exceeded (number of targets: " + wanted.size() + ", limit: " + limit + ")"
+        : null;
     synchronized (lock) {
       Map<Labels, ScrapeLoop> next = new LinkedHashMap<>();
       Map<Labels, ScrapeLoop> old = new HashMap<>(active);
@@ -80,7 +89,9 @@ public final class ScrapePool implements AutoCloseable {
         ScrapeLoop loop = old.remove(e.getKey());
         if (loop == null) {
           ScrapeTarget t = e.getValue();
-          loop = new ScrapeLoop(t, config, new HttpScraper(client, t, config), storage, clock);
+          loop = new ScrapeLoop(t, config, new HttpScraper(client, t, config), storage, clock, sampleLimitHits);
+          // Before start, so that not even the first scrape reaches the target.
+          loop.setForcedError(forced);
           loop.start(executor, offsetSeed);
         }
         next.put(e.getKey(), loop);
@@ -88,7 +99,16 @@ public final class ScrapePool implements AutoCloseable {
       toStop.addAll(old.values());
       active = next;
       discoveredOf = discoveredByTarget;
-      dropped = List.copyOf(drops);
+      droppedCount = drops.size();
+      long keep = config.keepDroppedTargets();
+      dropped = List.copyOf(keep > 0 && drops.size() > keep ? drops.subList(0, (int) keep) : drops);
+      if (forced != null) {
+        targetLimitExceeded++;
+      }
+      targetLimitHit = forced != null;
+      for (ScrapeLoop l : next.values()) {
+        l.setForcedError(forced);
+      }
     }
     // Outside the pool lock: stopping waits for a running scrape of that loop.
     for (ScrapeLoop l : toStop) {
@@ -109,6 +129,36 @@ public final class ScrapePool implements AutoCloseable {
     }
   }
 
+  /** Whether the last sync found more targets than {@code target_limit}. */
+  public boolean targetLimitHit() {
+    synchronized (lock) {
+      return targetLimitHit;
+    }
+  }
+
+  /**
+   * How many syncs found more targets than {@code target_limit} (Prometheus's
+   * {@code prometheus_target_scrape_pool_exceeded_target_limit_total}).
+   */
+  public long targetLimitExceededTotal() {
+    synchronized (lock) {
+      return targetLimitExceeded;
+    }
+  }
+
+  /** Scrapes of this pool's targets that failed for {@code sample_limit}. */
+  public long sampleLimitExceededTotal() {
+    return sampleLimitHits.sum();
+  }
+
+  /** All targets the last sync dropped, also those beyond {@code keep_dropped_targets}. */
+  public int droppedTargetCount() {
+    synchronized (lock) {
+      return droppedCount;
+    }
+  }
+
+  /** At most {@code keep_dropped_targets} (0: all) of the targets the last sync dropped. */
   public List<DroppedTarget> droppedTargets() {
     synchronized (lock) {
       return dropped;

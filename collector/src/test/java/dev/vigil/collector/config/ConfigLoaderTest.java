@@ -185,11 +185,72 @@ class ConfigLoaderTest {
     "`scrape_configs:\n  - job_name: a\n    job_name: b\n`|3:5: mapping key \"job_name\" already defined at line 2",
     "`scrape_configs: [\n`|yaml:",
     "`remote_write:\n  - name: x\n`|url for remote_write is empty",
+    "`scrape_configs:\n  - job_name: a\n    scrape_native_histograms: sometimes\n`|3:31: cannot unmarshal !!str `sometimes` into bool",
+    "`global:\n  always_scrape_classic_histograms: 2\n`|2:37: cannot unmarshal !!str `2` into bool",
+    "`scrape_configs:\n  - job_name: a\n    keep_dropped_targets: -5\n`|3:27: cannot unmarshal !!int `-5` into uint",
+    "`scrape_configs:\n  - job_name: a\n    target_limit: many\n`|3:19: cannot unmarshal !!str `many` into uint",
+    "`scrape_configs:\n  - job_name: a\n    scrape_native_histogram: true\n`|3:5: field scrape_native_histogram not found in type config.ScrapeConfig",
   })
   void errorsHavePositionsAndPrometheusWording(String yaml, String expected) {
     assertThatThrownBy(() -> ConfigLoader.load(yaml))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(expected);
+  }
+
+  @Test
+  void histogramAndTargetFieldsDefaultLikePrometheus3() {
+    ScrapeConfig c = ConfigLoader.load("scrape_configs:\n  - job_name: a\n").scrapeConfigs().getFirst();
+    assertThat(c.scrapeNativeHistograms()).isFalse();
+    assertThat(c.alwaysScrapeClassicHistograms()).isFalse();
+    assertThat(c.targetLimit()).isZero();
+    assertThat(c.keepDroppedTargets()).isZero();
+    assertThat(c.scrapeProtocols()).isEqualTo(ScrapeProtocol.DEFAULT);
+  }
+
+  @Test
+  void histogramAndTargetFieldsInheritFromGlobalAndJobsOverride() {
+    PrometheusConfig cfg = ConfigLoader.load("""
+        global:
+          scrape_native_histograms: true
+          always_scrape_classic_histograms: true
+          target_limit: 7
+          keep_dropped_targets: 3
+        scrape_configs:
+          - job_name: inherits
+          - job_name: overrides
+            scrape_native_histograms: false
+            always_scrape_classic_histograms: false
+            target_limit: 2
+            keep_dropped_targets: 1
+          - job_name: explicit-protocols
+            scrape_protocols: [PrometheusText0.0.4]
+        """);
+    ScrapeConfig inherits = cfg.scrapeConfigs().get(0);
+    assertThat(inherits.scrapeNativeHistograms()).isTrue();
+    assertThat(inherits.alwaysScrapeClassicHistograms()).isTrue();
+    assertThat(inherits.targetLimit()).isEqualTo(7);
+    assertThat(inherits.keepDroppedTargets()).isEqualTo(3);
+    // Native histograms only come over protobuf, so Prometheus 3 then asks for it first.
+    assertThat(inherits.scrapeProtocols()).isEqualTo(ScrapeProtocol.PROTO_FIRST);
+    ScrapeConfig overrides = cfg.scrapeConfigs().get(1);
+    assertThat(overrides.scrapeNativeHistograms()).isFalse();
+    assertThat(overrides.alwaysScrapeClassicHistograms()).isFalse();
+    assertThat(overrides.targetLimit()).isEqualTo(2);
+    assertThat(overrides.keepDroppedTargets()).isEqualTo(1);
+    assertThat(overrides.scrapeProtocols()).isEqualTo(ScrapeProtocol.DEFAULT);
+    assertThat(cfg.scrapeConfigs().get(2).scrapeProtocols()).containsExactly(ScrapeProtocol.PROMETHEUS_TEXT_0_0_4);
+  }
+
+  @Test
+  void explicitGlobalProtocolsWinOverTheNativeHistogramDefault() {
+    ScrapeConfig c = ConfigLoader.load("""
+        global:
+          scrape_protocols: [OpenMetricsText1.0.0]
+        scrape_configs:
+          - job_name: a
+            scrape_native_histograms: true
+        """).scrapeConfigs().getFirst();
+    assertThat(c.scrapeProtocols()).containsExactly(ScrapeProtocol.OPENMETRICS_TEXT_1_0_0);
   }
 
   @ParameterizedTest

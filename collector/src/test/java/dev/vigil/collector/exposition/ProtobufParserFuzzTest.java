@@ -48,19 +48,19 @@ class ProtobufParserFuzzTest {
           default -> len = at;
         }
       }
-      runToEnd(Arrays.copyOf(in, len), rnd.nextBoolean());
+      runToEnd(Arrays.copyOf(in, len), rnd.nextBoolean(), rnd.nextBoolean());
     }
     for (int iter = 0; iter < 5_000; iter++) {
       byte[] in = new byte[rnd.nextInt(64)];
       for (int i = 0; i < in.length; i++) {
         in[i] = (byte) rnd.nextInt(256);
       }
-      runToEnd(in, true);
+      runToEnd(in, rnd.nextBoolean(), true);
     }
   }
 
-  private static void runToEnd(byte[] in, boolean classicToo) {
-    ProtobufParser p = ProtobufParser.create(in, classicToo);
+  private static void runToEnd(byte[] in, boolean ignoreNative, boolean classicToo) {
+    ProtobufParser p = ProtobufParser.create(in, ignoreNative, classicToo);
     try {
       for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
         if (e == Entry.SERIES) {

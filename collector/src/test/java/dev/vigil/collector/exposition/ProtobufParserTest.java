@@ -222,6 +222,31 @@ class ProtobufParserTest {
   }
 
   @Test
+  void ignoringNativeHistogramsReadsThemAsClassic() {
+    Histogram.Builder both = nativeInts().addBucket(Bucket.newBuilder().setUpperBound(1).setCumulativeCount(5));
+    byte[] body = delimited(family("dual", MetricType.HISTOGRAM, metric().setHistogram(both)),
+        family("only", MetricType.GAUGE_HISTOGRAM, metric().setHistogram(nativeInts())));
+    for (boolean classicToo : new boolean[] {false, true}) {
+      ProtobufParser p = ProtobufParser.create(body, true, classicToo);
+      List<String> series = new ArrayList<>();
+      for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+        assertThat(e).isNotEqualTo(Entry.HISTOGRAM);
+        if (e == Entry.SERIES) {
+          series.add(p.labels() + " " + p.value());
+        }
+      }
+      assertThat(series).as("classicToo=" + classicToo).containsExactly(
+          "{__name__=\"dual_count\"} 12.0",
+          "{__name__=\"dual_sum\"} 42.5",
+          "{__name__=\"dual_bucket\", le=\"1.0\"} 5.0",
+          "{__name__=\"dual_bucket\", le=\"+Inf\"} 12.0",
+          "{__name__=\"only_count\"} 12.0",
+          "{__name__=\"only_sum\"} 42.5",
+          "{__name__=\"only_bucket\", le=\"+Inf\"} 12.0");
+    }
+  }
+
+  @Test
   void emptyFamiliesAreSkipped() {
     byte[] body = delimited(MetricFamily.newBuilder().setName("nothing").setType(MetricType.GAUGE).build(),
         family("g", MetricType.GAUGE, metric().setGauge(Gauge.newBuilder().setValue(1))));

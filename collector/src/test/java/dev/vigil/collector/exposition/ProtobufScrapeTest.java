@@ -39,6 +39,7 @@ class ProtobufScrapeTest {
       VigilCollector vigil = new VigilCollector("""
           scrape_configs:
             - job_name: pb
+              scrape_native_histograms: true
               scrape_protocols: [PrometheusProto, OpenMetricsText1.0.0, PrometheusText0.0.4]
               static_configs:
                 - targets: ['%s']
@@ -63,6 +64,61 @@ class ProtobufScrapeTest {
       assertThat(stored.get(Labels.of("__name__", "scrape_samples_scraped", "instance", instance, "job", "pb")).v())
           .as("a native histogram is one sample").isEqualTo(1 + 2 + 4);
     }
+  }
+
+  /** Prometheus 3's scrape_native_histograms and always_scrape_classic_histograms, per job. */
+  @Test
+  void histogramSettingsOfTheJobDecideNativeAndClassicSeries() throws Exception {
+    Histogram.Builder both = ProtobufParserTest.nativeInts()
+        .addBucket(Bucket.newBuilder().setUpperBound(1).setCumulativeCount(5));
+    byte[] body = ProtobufParserTest.delimited(
+        ProtobufParserTest.family("dual", MetricType.HISTOGRAM, ProtobufParserTest.metric().setHistogram(both)),
+        ProtobufParserTest.family("only_native", MetricType.HISTOGRAM,
+            ProtobufParserTest.metric().setHistogram(ProtobufParserTest.nativeInts())));
+    try (ReplayProxy exporter = new ReplayProxy()) {
+      exporter.serve("/metrics", ExpositionDifferentialTest.PROTOBUF, body);
+      VigilCollector vigil = new VigilCollector("""
+          scrape_configs:
+            - job_name: off
+              scrape_protocols: [PrometheusProto]
+              static_configs: [{targets: ['%1$s']}]
+            - job_name: native
+              scrape_native_histograms: true
+              static_configs: [{targets: ['%1$s']}]
+            - job_name: native_and_classic
+              scrape_native_histograms: true
+              always_scrape_classic_histograms: true
+              static_configs: [{targets: ['%1$s']}]
+          """.formatted(exporter.address()));
+      vigil.scrapeAll(1);
+      for (var loop : vigil.loops()) {
+        assertThat(loop.lastResult().error()).isEmpty();
+      }
+      // Off (Prometheus 3's default): every histogram is read as classic, native buckets unread.
+      assertThat(names(vigil.latest("job", "off"))).containsExactlyInAnyOrder(
+          "dual_count 12.0", "dual_sum 42.5", "dual_bucket{le=1.0} 5.0", "dual_bucket{le=+Inf} 12.0",
+          "only_native_count 12.0", "only_native_sum 42.5", "only_native_bucket{le=+Inf} 12.0");
+      assertThat(names(vigil.latest("job", "native"))).containsExactlyInAnyOrder("dual histogram", "only_native histogram");
+      assertThat(names(vigil.latest("job", "native_and_classic"))).containsExactlyInAnyOrder("dual histogram",
+          "dual_count 12.0", "dual_sum 42.5", "dual_bucket{le=1.0} 5.0", "dual_bucket{le=+Inf} 12.0",
+          "only_native histogram");
+      assertThat(vigil.latest("job", "native").get(Labels.of("__name__", "dual", "instance", exporter.address(),
+          "job", "native")).h()).isEqualTo(ProtobufParserTest.expectedInts(CounterResetHint.UNKNOWN));
+    }
+  }
+
+  /** The scraped series without report series, as "name{le=..} value" or "name histogram". */
+  private static List<String> names(Map<Labels, Latest> stored) {
+    List<String> out = new java.util.ArrayList<>();
+    stored.forEach((l, s) -> {
+      String name = l.metricName();
+      if (name.equals("up") || name.startsWith("scrape_")) {
+        return;
+      }
+      String le = l.get("le");
+      out.add(name + (le.isEmpty() ? "" : "{le=" + le + "}") + (s.h() != null ? " histogram" : " " + s.v()));
+    });
+    return out;
   }
 
   @Test

@@ -21,10 +21,12 @@ final class TestTarget implements AutoCloseable {
   volatile String lastAuthorization;
   volatile String lastTimeoutHeader;
   volatile String lastQuery;
+  final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
   TestTarget() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", ex -> {
+      requests.incrementAndGet();
       lastAccept = ex.getRequestHeaders().getFirst("Accept");
       lastAcceptEncoding = ex.getRequestHeaders().getFirst("Accept-Encoding");
       lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
