@@ -127,7 +127,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     }
     try {
       Files.createDirectories(dir);
-      int[] indexes = fileIndexes(dir);
+      int[] indexes = dropUnstartedLastFile(dir, fileIndexes(dir));
       List<MemorySegment> maps = new ArrayList<>();
       long[] maxTs = new long[indexes.length];
       long chunks = 0;
@@ -196,6 +196,25 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     }
     Arrays.sort(out);
     return out;
+  }
+
+  /**
+   * A process killed while starting a file (see {@link #cut}) leaves the newest file shorter
+   * than its header: nothing was ever written to it, so it is removed, not reported as damage.
+   */
+  private static int[] dropUnstartedLastFile(Path dir, int[] indexes) throws IOException {
+    if (indexes.length == 0) {
+      return indexes;
+    }
+    Path last = dir.resolve(ChunkSegmentFormat.segmentName(indexes[indexes.length - 1]));
+    long size = Files.size(last);
+    if (size >= HeadChunkFormat.HEADER_SIZE) {
+      return indexes;
+    }
+    Files.delete(last);
+    LOG.log(System.Logger.Level.INFO, "head chunks: removed " + last + " (" + size
+        + " bytes): a file whose start was interrupted holds no chunks");
+    return Arrays.copyOf(indexes, indexes.length - 1);
   }
 
   private static final class Scan {

@@ -107,6 +107,38 @@ class MappedHeadChunksTest {
   }
 
   @Test
+  void aKillWhileStartingAFileLeavesAnEmptyFileThatIsRemovedNotReportedAsDamage()
+      throws IOException {
+    Path dir = tmp.resolve("chunks_head");
+    Random r = new Random(5);
+    List<Written> written = new ArrayList<>();
+    try (MappedHeadChunks store = open(dir, new Collected())) {
+      for (int i = 0; i < 40; i++) {
+        written.add(write(store, r, 1 + i % 3, i * 1000L));
+      }
+    }
+    int files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = (int) s.count();
+    }
+    // What cut() leaves when killed between creating the next file and writing its header.
+    for (int size : new int[] {0, 3}) {
+      Path unstarted = dir.resolve(ChunkSegmentFormat.segmentName(files + 1));
+      Files.write(unstarted, new byte[size]);
+      Collected c = new Collected();
+      try (MappedHeadChunks store = open(dir, c)) {
+        assertThat(store.loaded().corruption()).as("%d-byte last file", size).isNull();
+        assertThat(c.chunks).hasSize(40);
+        for (Written w : written) {
+          assertChunk(store.read(w.ref), w);
+        }
+      }
+      assertThat(unstarted).doesNotExist();
+      assertThat(tmp.resolve("quarantine")).doesNotExist();
+    }
+  }
+
+  @Test
   void aCrashLeavesAPreallocatedFileWhoseZeroTailEndsTheData() throws IOException {
     Path dir = tmp.resolve("chunks_head");
     Random r = new Random(3);
