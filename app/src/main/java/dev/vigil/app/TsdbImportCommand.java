@@ -109,11 +109,10 @@ final class TsdbImportCommand implements Runnable {
         return 0;
       }
       Path dbDir = dataDir.resolve(TenantDatabases.TENANTS_DIR).resolve(tenant);
-      TsdbOptions options = TsdbOptions.defaults();
       Backfill.Result result;
-      try (Tsdb db = Tsdb.open(dbDir, options)) {
-        result = Backfill.run(db, options, sink -> forEachSample(input, sink), range[0],
-            range[1], blockMs);
+      try (Tsdb db = Tsdb.open(dbDir, TsdbOptions.defaults())) {
+        result = Backfill.run(db, sink -> forEachSample(input, sink), range[0], range[1],
+            blockMs);
       }
       for (BlockMeta b : result.blocks()) {
         out.println("block " + b.ulid() + " [" + Instant.ofEpochMilli(b.minTime()) + ", "

@@ -41,15 +41,14 @@ public final class Backfill {
   public record Result(List<BlockMeta> blocks, long samples) {}
 
   /**
-   * Writes the source's samples of {@code [minT, maxT]} into new blocks of {@code db} (opened
-   * with {@code options}, whose block chunk encoding the new blocks get). The
+   * Writes the source's samples of {@code [minT, maxT]} into new blocks of {@code db}, in its
+   * block chunk encoding. The
    * database must stay open (it holds the directory's lock) until this returns; it lists the
    * new blocks once reopened.
    *
    * @throws StorageException when the samples reach into the head's time range
    */
-  public static Result run(Tsdb db, TsdbOptions options, Source source, long minT, long maxT,
-      long blockDurationMs) {
+  public static Result run(Tsdb db, Source source, long minT, long maxT, long blockDurationMs) {
     if (blockDurationMs <= 0) {
       throw new IllegalArgumentException("block duration " + blockDurationMs + " ms must be > 0");
     }
@@ -85,7 +84,7 @@ public final class Backfill {
       try (Querier q = window.querier(windowStart, end - 1)) {
         written.add(BlockWriter.write(db.dir().resolve(Tsdb.BLOCKS),
             Ulid.generate(System.currentTimeMillis(), ids), q, windowStart, end,
-            options.blockChunks(), 1));
+            db.options().blockChunks(), 1));
       }
       samples += count[0];
     }

@@ -690,6 +690,11 @@ public final class Tsdb implements Storage, AutoCloseable {
     return replay;
   }
 
+  /** The options this database was opened with. */
+  public TsdbOptions options() {
+    return options;
+  }
+
   public Path dir() {
     return dir;
   }
