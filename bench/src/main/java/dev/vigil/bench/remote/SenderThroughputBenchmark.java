@@ -8,6 +8,7 @@ import dev.vigil.collector.remote.RemoteStorage;
 import dev.vigil.collector.remote.RemoteStorageOptions;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import dev.vigil.tsdb.wal.WalOptions;
 import java.io.IOException;
@@ -18,12 +19,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -116,10 +115,8 @@ public class SenderThroughputBenchmark {
     storage.close();
     receiver.stop(0);
     ((java.util.concurrent.ExecutorService) receiver.getExecutor()).shutdownNow();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,6 +7,7 @@ import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.EncodingUsage;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,11 +15,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
-import java.util.stream.Stream;
 
 /**
  * Bytes per sample of a compacted 24 h block, Vigil with packed chunks of several sizes and with
@@ -134,9 +133,7 @@ public final class BlockBytesReport {
         throw new IllegalStateException("no [0, 24h) block after compaction: " + db.blocks());
       }
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      FileTrees.delete(dir);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.vigil.bench.tsdb;
 
 import dev.vigil.model.storage.Appender;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
@@ -12,8 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -115,9 +114,7 @@ public class SeriesMemoryBenchmark {
       mapped = null;
     }
     if (tmp != null) {
-      try (Stream<Path> s = Files.walk(tmp)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      FileTrees.delete(tmp);
       tmp = null;
     }
   }

@@ -4,11 +4,11 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.fs.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
@@ -58,11 +58,7 @@ public final class WalBytesReport {
       out.printf(Locale.ROOT, "data %s, %d series, %d h at 15 s: %d samples, WAL %d bytes, "
           + "%.3f B/sample%n", data, series, hours, samples, walBytes, (double) walBytes / samples);
     } finally {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      FileTrees.delete(dir);
     }
   }
 

@@ -4,13 +4,12 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,9 +62,7 @@ public class WalReplayBenchmark {
     if (!headChunks) {
       Path ch = dir.resolve("chunks_head");
       if (Files.exists(ch)) {
-        try (Stream<Path> s = Files.walk(ch)) {
-          s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        FileTrees.delete(ch);
       }
     }
   }
@@ -98,9 +95,7 @@ public class WalReplayBenchmark {
 
   @TearDown(Level.Trial)
   public void delete() throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    FileTrees.delete(dir);
   }
 
   @Benchmark
