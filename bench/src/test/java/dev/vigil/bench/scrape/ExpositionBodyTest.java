@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.collector.exposition.Entry;
 import dev.vigil.collector.exposition.ExpositionFormat;
-import dev.vigil.collector.exposition.MetricType;
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.collector.exposition.TextParser;
 import dev.vigil.model.labels.Labels;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.vigil.collector.exposition;
 
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 

@@ -1,5 +1,6 @@
 package dev.vigil.collector.exposition;
 
+import dev.vigil.model.metadata.MetricType;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vigil.model.histogram.CounterResetHint;

@@ -1,5 +1,6 @@
 package dev.vigil.collector.exposition;
 
+import dev.vigil.model.metadata.MetricType;
 import static dev.vigil.collector.exposition.ParsedEntry.comment;
 import static dev.vigil.collector.exposition.ParsedEntry.help;
 import static dev.vigil.collector.exposition.ParsedEntry.series;

@@ -1,7 +1,9 @@
 package dev.vigil.model.storage;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.Metadata;
 
 /**
  * A batch of appends that becomes visible (and durable, for a durable store) at {@link #commit()}
@@ -33,6 +35,29 @@ public interface Appender {
   default long appendHistogramWithStart(
       long ref, Labels labels, long st, long t, FloatHistogram h) {
     return appendHistogram(ref, labels, t, h);
+  }
+
+  /**
+   * Attaches an exemplar to a series, made durable and visible with the batch's samples. As
+   * Prometheus: an exact repeat of the series's newest exemplar is dropped silently; an older
+   * timestamp or a label set over {@link Exemplar#MAX_LABELS_RUNES} throws. Stores that keep no
+   * exemplars inherit this default, which drops it.
+   *
+   * @return the series reference (see {@link #append})
+   * @throws StorageException when the exemplar is rejected
+   */
+  default long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
+    return ref;
+  }
+
+  /**
+   * Records the metadata (type, help, unit) of a series's metric family, made durable with the
+   * batch. Stores that keep no metadata inherit this default, which drops it.
+   *
+   * @return the series reference (see {@link #append})
+   */
+  default long updateMetadata(long ref, Labels labels, Metadata metadata) {
+    return ref;
   }
 
   void commit();

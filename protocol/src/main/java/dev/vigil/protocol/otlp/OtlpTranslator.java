@@ -1,5 +1,6 @@
 package dev.vigil.protocol.otlp;
 
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.Span;
@@ -102,7 +103,7 @@ public final class OtlpTranslator {
     switch (m.getDataCase()) {
       case GAUGE -> {
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.GAUGE);
-        metadata(m, name, MetricMetadata.Type.GAUGE);
+        metadata(m, name, MetricType.GAUGE);
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
           newest = Math.max(newest, number(name, p, base, app, stats));
         }
@@ -117,7 +118,7 @@ public final class OtlpTranslator {
         }
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(),
             counter ? OtlpNaming.Kind.COUNTER : OtlpNaming.Kind.GAUGE);
-        metadata(m, name, counter ? MetricMetadata.Type.COUNTER : MetricMetadata.Type.GAUGE);
+        metadata(m, name, counter ? MetricType.COUNTER : MetricType.GAUGE);
         for (NumberDataPoint p : sum.getDataPointsList()) {
           newest = Math.max(newest, number(name, p, base, app, stats));
         }
@@ -130,7 +131,7 @@ public final class OtlpTranslator {
           break;
         }
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
-        metadata(m, name, MetricMetadata.Type.HISTOGRAM);
+        metadata(m, name, MetricType.HISTOGRAM);
         for (HistogramDataPoint p : h.getDataPointsList()) {
           newest = Math.max(newest, classicHistogram(name, p, base, app, stats));
         }
@@ -143,14 +144,14 @@ public final class OtlpTranslator {
           break;
         }
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
-        metadata(m, name, MetricMetadata.Type.HISTOGRAM);
+        metadata(m, name, MetricType.HISTOGRAM);
         for (ExponentialHistogramDataPoint p : h.getDataPointsList()) {
           newest = Math.max(newest, nativeHistogram(m, name, p, base, app, stats));
         }
       }
       case SUMMARY -> {
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.OTHER);
-        metadata(m, name, MetricMetadata.Type.SUMMARY);
+        metadata(m, name, MetricType.SUMMARY);
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
           newest = Math.max(newest, summary(name, p, base, app, stats));
         }
@@ -160,7 +161,7 @@ public final class OtlpTranslator {
     return newest;
   }
 
-  private void metadata(Metric m, String family, MetricMetadata.Type type) {
+  private void metadata(Metric m, String family, MetricType type) {
     if (!family.isEmpty()) {
       sink.accept(new MetricMetadata(family, type, m.getDescription(),
           OtlpNaming.unit(m.getUnit())));

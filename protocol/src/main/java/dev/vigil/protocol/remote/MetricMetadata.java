@@ -1,5 +1,6 @@
 package dev.vigil.protocol.remote;
 
+import dev.vigil.model.metadata.MetricType;
 import java.util.Objects;
 
 /**
@@ -13,34 +14,11 @@ import java.util.Objects;
  * @param help help text ("" when none)
  * @param unit unit ("" when none)
  */
-public record MetricMetadata(String family, Type type, String help, String unit) {
+public record MetricMetadata(String family, MetricType type, String help, String unit) {
   public MetricMetadata {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(help, "help");
     Objects.requireNonNull(unit, "unit");
-  }
-
-  /** Prometheus's metric types; the wire numbers of both remote write versions agree. */
-  public enum Type {
-    UNKNOWN("unknown"), COUNTER("counter"), GAUGE("gauge"), HISTOGRAM("histogram"),
-    GAUGEHISTOGRAM("gaugehistogram"), SUMMARY("summary"), INFO("info"), STATESET("stateset");
-
-    private static final Type[] BY_NUMBER = values();
-    private final String promName;
-
-    Type(String promName) {
-      this.promName = promName;
-    }
-
-    /** The name {@code /api/v1/metadata} shows. */
-    public String promName() {
-      return promName;
-    }
-
-    /** The type of wire number {@code n}; numbers this version does not know are unknown. */
-    public static Type ofWireNumber(long n) {
-      return n >= 0 && n < BY_NUMBER.length ? BY_NUMBER[(int) n] : UNKNOWN;
-    }
   }
 }

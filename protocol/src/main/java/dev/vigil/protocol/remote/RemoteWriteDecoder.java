@@ -1,5 +1,6 @@
 package dev.vigil.protocol.remote;
 
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.labels.LabelStrings;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
@@ -196,7 +197,7 @@ public final class RemoteWriteDecoder {
         in.skipField(tag);
       }
     }
-    metadata.accept(new MetricMetadata(family, MetricMetadata.Type.ofWireNumber(type), help,
+    metadata.accept(new MetricMetadata(family, MetricType.ofWireNumber(type), help,
         unit));
   }
 
@@ -408,9 +409,9 @@ public final class RemoteWriteDecoder {
     if (name == null || name.isEmpty()) {
       return; // the series itself is refused for its missing name
     }
-    MetricMetadata.Type t = MetricMetadata.Type.ofWireNumber(type);
-    if (t == MetricMetadata.Type.HISTOGRAM || t == MetricMetadata.Type.GAUGEHISTOGRAM
-        || t == MetricMetadata.Type.SUMMARY) {
+    MetricType t = MetricType.ofWireNumber(type);
+    if (t == MetricType.HISTOGRAM || t == MetricType.GAUGEHISTOGRAM
+        || t == MetricType.SUMMARY) {
       for (String suffix : FAMILY_SUFFIXES) {
         if (name.endsWith(suffix) && name.length() > suffix.length()) {
           name = name.substring(0, name.length() - suffix.length());

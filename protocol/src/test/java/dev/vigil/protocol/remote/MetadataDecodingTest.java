@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.memory.InMemoryStorage;
-import dev.vigil.protocol.remote.MetricMetadata.Type;
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.protocol.remote.v1.pb.WriteRequest;
 import dev.vigil.protocol.remote.v2.pb.Metadata;
 import dev.vigil.protocol.remote.v2.pb.Request;
@@ -46,9 +46,9 @@ class MetadataDecodingTest {
         .build();
     push(RemoteWriteVersion.V1, req.toByteArray());
     assertThat(seen).containsExactly(
-        new MetricMetadata("http_requests_total", Type.COUNTER, "Requests served.", "requests"),
-        new MetricMetadata("feature", Type.STATESET, "", ""),
-        new MetricMetadata("mystery", Type.UNKNOWN, "ünïcode help", ""));
+        new MetricMetadata("http_requests_total", MetricType.COUNTER, "Requests served.", "requests"),
+        new MetricMetadata("feature", MetricType.STATESET, "", ""),
+        new MetricMetadata("mystery", MetricType.UNKNOWN, "ünïcode help", ""));
     assertThat(stats.metadataReceived()).isEqualTo(3);
     assertThat(stats.samplesWritten()).isEqualTo(1);
   }
@@ -69,8 +69,8 @@ class MetadataDecodingTest {
         .build();
     push(RemoteWriteVersion.V2, req.toByteArray());
     assertThat(seen).containsExactly(
-        new MetricMetadata("req_seconds", Type.HISTOGRAM, "Request latency.", "seconds"),
-        new MetricMetadata("temp", Type.GAUGE, "Temperature.", ""));
+        new MetricMetadata("req_seconds", MetricType.HISTOGRAM, "Request latency.", "seconds"),
+        new MetricMetadata("temp", MetricType.GAUGE, "Temperature.", ""));
     assertThat(stats.metadataReceived()).isEqualTo(3);
   }
 

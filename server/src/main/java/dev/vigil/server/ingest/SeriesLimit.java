@@ -1,8 +1,10 @@
 package dev.vigil.server.ingest;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SelectHints;
@@ -103,6 +105,16 @@ public final class SeriesLimit implements Appender {
       FloatHistogram h) {
     check(ref, labels);
     return delegate.appendHistogramWithStart(ref, labels, st, t, h);
+  }
+
+  @Override
+  public long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
+    return delegate.appendExemplar(ref, labels, exemplar);
+  }
+
+  @Override
+  public long updateMetadata(long ref, Labels labels, Metadata metadata) {
+    return delegate.updateMetadata(ref, labels, metadata);
   }
 
   @Override

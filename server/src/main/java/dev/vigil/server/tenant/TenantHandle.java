@@ -1,8 +1,10 @@
 package dev.vigil.server.tenant;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SelectHints;
@@ -152,6 +154,16 @@ public final class TenantHandle implements Storage {
     public long appendHistogramWithStart(long ref, Labels labels, long st, long t,
         FloatHistogram h) {
       return delegate.appendHistogramWithStart(ref, labels, st, t, h);
+    }
+
+    @Override
+    public long appendExemplar(long ref, Labels labels, Exemplar exemplar) {
+      return delegate.appendExemplar(ref, labels, exemplar);
+    }
+
+    @Override
+    public long updateMetadata(long ref, Labels labels, Metadata metadata) {
+      return delegate.updateMetadata(ref, labels, metadata);
     }
 
     @Override

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.protocol.remote.MetricMetadata;
-import dev.vigil.protocol.remote.MetricMetadata.Type;
+import dev.vigil.model.metadata.MetricType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class MetadataStoreTest {
   private static MetricMetadata m(String family, String help) {
-    return new MetricMetadata(family, Type.GAUGE, help, "");
+    return new MetricMetadata(family, MetricType.GAUGE, help, "");
   }
 
   @Test
@@ -42,7 +42,7 @@ class MetadataStoreTest {
   void longHelpIsCutOnACharacterBoundaryLongNamesAndUnitsAreDropped() {
     MetadataStore store = new MetadataStore(new MetadataOptions(Duration.ofMinutes(10), 10, 10, 8));
     MetadataStore.Added added = store.add(List.of(m("h", "abcdéfghij"), m("too_long_name", ""),
-        new MetricMetadata("u", Type.COUNTER, "", "nanoseconds"), m("", "no name")), 0);
+        new MetricMetadata("u", MetricType.COUNTER, "", "nanoseconds"), m("", "no name")), 0);
     assertThat(added).isEqualTo(new MetadataStore.Added(1, 1, 1, 1, 0, 0));
     assertThat(added.dropped()).isEqualTo(3);
     assertThat(store.snapshot("h", 0).get("h")).containsExactly(m("h", "abcdéfg"));
