@@ -42,6 +42,9 @@ public final class HistogramAccumulator {
   private double otherZeroCount;
   private double otherZeroCountC;
   private double otherZeroThreshold;
+  // Scratch sum of widenZeroBucket, shared with absorbBelow (two doubles cannot be returned).
+  private double widenedZeroCount;
+  private double widenedZeroCountC;
 
   private HistogramAccumulator(boolean kahan) {
     this.kahan = kahan;
@@ -384,66 +387,22 @@ public final class HistogramAccumulator {
 
   /** Widens this zero bucket to at least {@code larger}, then trims and compacts like Prometheus. */
   private void widenZeroBucket(double larger) {
-    double zc;
-    double zcC;
-    outer:
+    // As Prometheus's widenZeroBucket: a non-empty bucket straddling the new threshold widens it
+    // to that bucket's upper bound. Widening on the negative side restarts the sum, because
+    // positive buckets below the new bound were not absorbed yet; on the positive side it needn't.
     while (true) {
-      zc = zeroCount;
-      zcC = kahan ? zeroCountC : 0;
-      Side s = positive;
-      for (int i = 0; i < s.size; i++) {
-        if (!s.present[i]) {
-          continue;
-        }
-        int idx = s.base + i;
-        double lower = BucketBounds.exponentialBound(idx - 1, schema);
-        if (lower >= larger) {
-          break;
-        }
-        zcC = KahanSum.compensation(s.v[i], zc, zcC);
-        zc += s.v[i];
-        if (kahan) {
-          zcC = KahanSum.compensation(s.c[i], zc, zcC);
-          zc += s.c[i];
-        }
-        double upper = BucketBounds.exponentialBound(idx, schema);
-        if (upper > larger) {
-          if (s.v[i] != 0) {
-            larger = upper;
-          }
-          break;
-        }
+      widenedZeroCount = zeroCount;
+      widenedZeroCountC = kahan ? zeroCountC : 0;
+      larger = absorbBelow(positive, larger);
+      double negativeBound = absorbBelow(negative, larger);
+      if (negativeBound == larger) {
+        break;
       }
-      s = negative;
-      for (int i = 0; i < s.size; i++) {
-        if (!s.present[i]) {
-          continue;
-        }
-        int idx = s.base + i;
-        double absLower = BucketBounds.exponentialBound(idx - 1, schema);
-        if (absLower >= larger) {
-          break;
-        }
-        zcC = KahanSum.compensation(s.v[i], zc, zcC);
-        zc += s.v[i];
-        if (kahan) {
-          zcC = KahanSum.compensation(s.c[i], zc, zcC);
-          zc += s.c[i];
-        }
-        double absUpper = BucketBounds.exponentialBound(idx, schema);
-        if (absUpper > larger) {
-          if (s.v[i] != 0) {
-            larger = absUpper;
-            continue outer;
-          }
-          break;
-        }
-      }
-      break;
+      larger = negativeBound;
     }
-    zeroCount = zc;
+    zeroCount = widenedZeroCount;
     if (kahan) {
-      zeroCountC = zcC;
+      zeroCountC = widenedZeroCountC;
     }
     zeroThreshold = larger;
     // Drop the buckets now inside the zero bucket. Prometheus compacts the whole histogram here
@@ -452,6 +411,34 @@ public final class HistogramAccumulator {
     negative.trimBelow(zeroThreshold, schema);
     positive.dropEmpty();
     negative.dropEmpty();
+  }
+
+  /**
+   * Adds the buckets of {@code s} (by absolute bounds) that lie below {@code threshold} to the
+   * widened zero count, and returns the threshold widened to the upper bound of a non-empty
+   * bucket straddling it, or {@code threshold} itself.
+   */
+  private double absorbBelow(Side s, double threshold) {
+    for (int i = 0; i < s.size; i++) {
+      if (!s.present[i]) {
+        continue;
+      }
+      int idx = s.base + i;
+      if (BucketBounds.exponentialBound(idx - 1, schema) >= threshold) {
+        break;
+      }
+      widenedZeroCountC = KahanSum.compensation(s.v[i], widenedZeroCount, widenedZeroCountC);
+      widenedZeroCount += s.v[i];
+      if (kahan) {
+        widenedZeroCountC = KahanSum.compensation(s.c[i], widenedZeroCount, widenedZeroCountC);
+        widenedZeroCount += s.c[i];
+      }
+      double upper = BucketBounds.exponentialBound(idx, schema);
+      if (upper > threshold) {
+        return s.v[i] != 0 ? upper : threshold;
+      }
+    }
+    return threshold;
   }
 
   private void reconcileCustomBuckets(FloatHistogram other, double sign) {
