@@ -5,7 +5,7 @@ import dev.vigil.tsdb.Analysis;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.EncodingUsage;
-import dev.vigil.tsdb.tenant.TenantDatabases;
+import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -66,7 +66,7 @@ final class TsdbCommand implements Runnable {
         return 1;
       }
       List<String[]> dbs = new ArrayList<>(); // {tenant, path}
-      Path tenants = dir.resolve(TenantDatabases.TENANTS_DIR);
+      Path tenants = TenantDirectories.tenantsDir(dir);
       if (Files.isDirectory(tenants)) {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tenants)) {
           for (Path p : ds) {

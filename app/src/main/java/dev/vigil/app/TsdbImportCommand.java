@@ -10,7 +10,7 @@ import dev.vigil.tsdb.Backfill;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.BlockMeta;
-import dev.vigil.tsdb.tenant.TenantDatabases;
+import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -86,10 +86,9 @@ final class TsdbImportCommand implements Runnable {
       if (blockMs <= 0) {
         throw new ImportException("--block-duration must be positive, got " + blockDuration);
       }
-      try {
-        TenantDatabases.validateTenant(tenant);
-      } catch (IllegalArgumentException e) {
-        throw new ImportException("--tenant: " + e.getMessage());
+      String tenantProblem = TenantDirectories.problem(tenant);
+      if (tenantProblem != null) {
+        throw new ImportException("--tenant: " + tenantProblem);
       }
       byte[] input;
       try {
@@ -108,7 +107,7 @@ final class TsdbImportCommand implements Runnable {
         out.println("no samples in " + file + "; nothing imported");
         return 0;
       }
-      Path dbDir = dataDir.resolve(TenantDatabases.TENANTS_DIR).resolve(tenant);
+      Path dbDir = TenantDirectories.tenantDir(dataDir, tenant);
       Backfill.Result result;
       try (Tsdb db = Tsdb.open(dbDir, TsdbOptions.defaults())) {
         result = Backfill.run(db, sink -> forEachSample(input, sink), range[0], range[1],

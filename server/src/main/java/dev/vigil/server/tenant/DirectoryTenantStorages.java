@@ -1,6 +1,7 @@
 package dev.vigil.server.tenant;
 
 import dev.vigil.model.storage.Storage;
+import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class DirectoryTenantStorages implements TenantStorages {
   }
 
   public DirectoryTenantStorages(Path dataDir, StorageOpener opener, java.time.Clock clock) {
-    this.tenantsDir = dataDir.resolve("tenants");
+    this.tenantsDir = TenantDirectories.tenantsDir(dataDir);
     this.opener = opener;
     this.clock = clock;
   }

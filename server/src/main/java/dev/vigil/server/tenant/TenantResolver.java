@@ -1,5 +1,6 @@
 package dev.vigil.server.tenant;
 
+import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -14,7 +15,7 @@ import java.util.TreeSet;
 public final class TenantResolver {
   public static final String HEADER = "X-Scope-OrgID";
   public static final String DEFAULT_NO_AUTH_TENANT = "anonymous";
-  public static final int MAX_TENANT_ID_LENGTH = 150;
+  public static final int MAX_TENANT_ID_LENGTH = TenantDirectories.MAX_TENANT_ID_LENGTH;
 
   private final boolean multitenancy;
   private final String noAuthTenant;
@@ -72,23 +73,6 @@ public final class TenantResolver {
 
   /** Why {@code id} is not a valid tenant ID, or null. Messages follow dskit's. */
   static String problem(String id) {
-    if (id.isEmpty()) {
-      return "tenant ID is empty";
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!-_.*'()".indexOf(c) >= 0;
-      if (!ok) {
-        return "tenant ID '" + id + "' contains unsupported character '" + c + "'";
-      }
-    }
-    if (id.length() > MAX_TENANT_ID_LENGTH) {
-      return "tenant ID is too long: max " + MAX_TENANT_ID_LENGTH + " characters";
-    }
-    if (id.equals(".") || id.equals("..")) {
-      return "tenant ID is '.' or '..'";
-    }
-    return null;
+    return TenantDirectories.problem(id);
   }
 }
