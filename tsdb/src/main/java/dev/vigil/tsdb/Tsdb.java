@@ -1,6 +1,10 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.exemplar.ExemplarQueryable;
+import dev.vigil.model.exemplar.ExemplarSeries;
 import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.labels.Matcher;
@@ -25,6 +29,8 @@ import dev.vigil.tsdb.head.CommitBatch;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.ReplayChunks;
+import dev.vigil.tsdb.record.ExemplarRecordCodec;
+import dev.vigil.tsdb.record.MetadataRecordCodec;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalCheckpoint;
@@ -56,7 +62,7 @@ import java.util.zip.CRC32C;
  * blocks and replays the WAL (checkpoint first), repairing a damaged tail (logged, quarantined,
  * never deleted). Thread-safe. Only one process may open a directory (an OS file lock).
  */
-public final class Tsdb implements Storage, AutoCloseable {
+public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Tsdb.class.getName());
   static final String BLOCKS = "blocks";
   static final String QUARANTINE = "quarantine";
@@ -212,7 +218,7 @@ public final class Tsdb implements Storage, AutoCloseable {
     }
     LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
         + " samples of " + head.numSeries() + " series (" + adopted + " full chunks from "
-        + CHUNKS_HEAD + ") in " + stats.millis() + " ms");
+        + CHUNKS_HEAD + ") and " + handler.exemplars + " exemplars in " + stats.millis() + " ms");
     // The head must not accept what the blocks already hold.
     for (Block b : blocks) {
       head.setMinValidTime(b.meta().maxTime());
@@ -274,21 +280,49 @@ public final class Tsdb implements Storage, AutoCloseable {
   }
 
   /** Replays records into the head; counts what it could not place. */
-  private static final class ReplayHandler implements WalReader.RecordConsumer,
+  private static final class ReplayHandler implements WalReadAhead.Stage<Object>,
       RecordDecoder.Visitor {
     private final Head head;
     long samples;
     long series;
     long unknown;
+    long exemplars;
     private final RecordDecoder decoder = new RecordDecoder();
     private final ByteSource src = new ByteSource("", new byte[0]);
+    private int segment = -1;
 
     ReplayHandler(Head head) {
       this.head = head;
     }
 
+    // Decoding of float samples on the read-ahead thread, applying on this one.
+    private final ReadAheadDecoder ahead = new ReadAheadDecoder();
+
     @Override
-    public void accept(byte[] buf, int len, int segment, long offset) {
+    public Object prepare(byte[] buf, int len, int segment, long offset) {
+      return ahead.prepare(buf, len, segment, offset);
+    }
+
+    @Override
+    public void consume(Object prepared) {
+      if (prepared instanceof ReadAheadDecoder.Floats f) {
+        floatSamples(f.refs, f.ts, f.vs, f.n);
+        ahead.release(f);
+      } else if (prepared instanceof ReadAheadDecoder.Series s) {
+        for (int i = 0; i < s.labels.size(); i++) {
+          series(s.refs[i], s.labels.get(i));
+        }
+      } else {
+        ReadAheadDecoder.Other o = (ReadAheadDecoder.Other) prepared;
+        accept(o.payload(), o.payload().length, o.segment(), o.offset());
+      }
+    }
+
+    private void accept(byte[] buf, int len, int segment, long offset) {
+      if (segment != this.segment) {
+        this.segment = segment;
+        decoder.segmentStart();
+      }
       src.reset("WAL segment " + segment + " record at " + offset, buf, 0, len, 0);
       try {
         decoder.decode(src, this);
@@ -324,6 +358,18 @@ public final class Tsdb implements Storage, AutoCloseable {
     @Override
     public void tombstone(long ref, long minT, long maxT) {
       head.replayTombstone(ref, minT, maxT);
+    }
+
+    @Override
+    public void exemplar(long ref, long t, double v, Labels labels) {
+      if (head.replayExemplar(ref, t, v, labels)) {
+        exemplars++;
+      }
+    }
+
+    @Override
+    public void metadata(long ref, Metadata metadata) {
+      head.replayMetadata(ref, metadata);
     }
 
     @Override
@@ -625,11 +671,14 @@ public final class Tsdb implements Storage, AutoCloseable {
           enc.series(buf, ref, labels);
           WalWriter.endRecord(buf, mark, crc);
           // In-order samples strictly before out-of-order ones: replay tells them apart by
-          // their order (see Head.replaySample).
+          // their order (see Head.replaySample). Value chains restart per series, so each
+          // series' records stand alone wherever the checkpoint's segments are cut.
+          enc.restartChain();
           writeSamples(buf, enc, crc, ref, inOrder);
           if (outOfOrder != null) {
             writeSamples(buf, enc, crc, ref, outOfOrder);
           }
+          writeExemplarsAndMetadata(buf, crc, ref, from);
           if (deleted != null) {
             // The samples above include deleted ones (so the newest in-order sample is there
             // for replay's order test), as do chunks in chunks_head: keep them hidden.
@@ -655,25 +704,59 @@ public final class Tsdb implements Storage, AutoCloseable {
     for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
       if (k != open) {
         if (mark >= 0) {
-          WalWriter.endRecord(buf, mark, crc);
+          endSamples(buf, enc, crc, mark, open);
         }
         mark = WalWriter.beginRecord(buf);
         if (k == ValueKind.FLOAT) {
-          enc.floatsStart(buf, ref, it.atT());
+          enc.floatsV2Start();
         } else {
           enc.histogramsStart(buf, ref, it.atT());
         }
         open = k;
       }
       if (k == ValueKind.FLOAT) {
-        enc.floatSample(buf, ref, it.atT(), it.atF());
+        enc.floatV2(ref, it.atT(), it.atF());
       } else {
         enc.histogramSample(buf, ref, it.atT(), it.atHistogram());
       }
     }
     if (mark >= 0) {
+      endSamples(buf, enc, crc, mark, open);
+    }
+  }
+
+  /**
+   * A checkpoint keeps, of each surviving series, its exemplars from {@code from} on and its
+   * metadata, as Prometheus's checkpoint does.
+   */
+  private static final MetadataRecordCodec METADATA_CODEC = new MetadataRecordCodec(); // stateless
+
+  private void writeExemplarsAndMetadata(ByteSink buf, CRC32C crc, long ref, long from) {
+    List<Exemplar> ex = head.exemplarsOf(ref, from);
+    if (!ex.isEmpty()) {
+      ExemplarRecordCodec codec = new ExemplarRecordCodec(); // only for series with exemplars
+      int mark = WalWriter.beginRecord(buf);
+      codec.start(buf, ref, ex.get(0).timestamp());
+      for (Exemplar e : ex) {
+        codec.exemplar(buf, ref, e.timestamp(), e.value(), e.labels());
+      }
       WalWriter.endRecord(buf, mark, crc);
     }
+    Metadata md = head.metadataOf(ref);
+    if (md != null) {
+      int mark = WalWriter.beginRecord(buf);
+      METADATA_CODEC.start(buf);
+      METADATA_CODEC.metadata(buf, ref, md);
+      WalWriter.endRecord(buf, mark, crc);
+    }
+  }
+
+  private static void endSamples(ByteSink buf, RecordEncoder enc, CRC32C crc, int mark,
+      ValueKind kind) {
+    if (kind == ValueKind.FLOAT) {
+      enc.floatsV2End(buf);
+    }
+    WalWriter.endRecord(buf, mark, crc);
   }
 
   private void ensureOpen() {
@@ -684,6 +767,14 @@ public final class Tsdb implements Storage, AutoCloseable {
 
   public Head head() {
     return head;
+  }
+
+  /** Exemplars are kept in the head only (as Prometheus): blocks hold none. */
+  @Override
+  public List<ExemplarSeries> selectExemplars(long minT, long maxT,
+      List<List<Matcher>> matcherSets) {
+    ensureOpen();
+    return head.selectExemplars(minT, maxT, matcherSets);
   }
 
   public ReplayStats replayStats() {

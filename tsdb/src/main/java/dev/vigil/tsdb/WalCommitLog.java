@@ -4,6 +4,8 @@ import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.head.CommitBatch;
 import dev.vigil.tsdb.head.CommitLog;
+import dev.vigil.tsdb.record.ExemplarRecordCodec;
+import dev.vigil.tsdb.record.MetadataRecordCodec;
 import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalWriter;
 import java.util.zip.CRC32C;
@@ -16,6 +18,8 @@ import java.util.zip.CRC32C;
 final class WalCommitLog implements CommitLog {
   private final WalWriter wal;
   private final RecordEncoder enc = new RecordEncoder();
+  private final ExemplarRecordCodec exemplarEnc = new ExemplarRecordCodec();
+  private final MetadataRecordCodec metadataEnc = new MetadataRecordCodec();
   private final ByteSink buf = new ByteSink(1 << 16);
   private final CRC32C crc = new CRC32C();
 
@@ -23,8 +27,40 @@ final class WalCommitLog implements CommitLog {
     this.wal = wal;
   }
 
+  // Float-samples v2 values are coded against earlier records of the same segment: the chain
+  // restarts whenever the segment changes (WalWriter re-encodes a batch that lands in a new one)
+  // and after a failed write, whose values never reached the log.
+  private int chainSegment = -1;
+  private CommitBatch writing;
+  private final WalWriter.SegmentEncoder reencode = (out, segment) -> {
+    enc.restartChain();
+    chainSegment = segment;
+    encode(writing);
+  };
+
   @Override
   public long write(CommitBatch b) {
+    int segment = wal.currentSegment();
+    if (segment != chainSegment) {
+      enc.restartChain();
+      chainSegment = segment;
+    }
+    encode(b);
+    if (buf.length() == 0) {
+      return 0;
+    }
+    writing = b;
+    try {
+      return wal.write(buf, chainSegment, reencode);
+    } catch (RuntimeException | Error e) {
+      enc.restartChain();
+      throw e;
+    } finally {
+      writing = null;
+    }
+  }
+
+  private void encode(CommitBatch b) {
     buf.reset();
     if (b.seriesCount() > 0) {
       int mark = WalWriter.beginRecord(buf);
@@ -47,11 +83,12 @@ final class WalCommitLog implements CommitLog {
       }
       if (mark < 0) {
         mark = WalWriter.beginRecord(buf);
-        enc.floatsStart(buf, b.ref(i), b.t(i));
+        enc.floatsV2Start();
       }
-      enc.floatSample(buf, b.ref(i), b.t(i), b.v(i));
+      enc.floatV2(b.ref(i), b.t(i), b.v(i));
     }
     if (mark >= 0) {
+      enc.floatsV2End(buf);
       WalWriter.endRecord(buf, mark, crc);
     }
     if (anyHistogram) {
@@ -69,10 +106,38 @@ final class WalCommitLog implements CommitLog {
       }
       WalWriter.endRecord(buf, mark, crc);
     }
-    if (buf.length() == 0) {
-      return 0;
+    if (b.exemplarCount() > 0 || b.metadataCount() > 0) {
+      encodeExemplarsAndMetadata(b);
     }
-    return wal.write(buf);
+  }
+
+  /** After the samples, as Prometheus's head appender logs them (record/FORMAT.md). */
+  private void encodeExemplarsAndMetadata(CommitBatch b) {
+    int n = b.exemplarCount();
+    if (n > 0) {
+      int mark = WalWriter.beginRecord(buf);
+      exemplarEnc.start(buf, b.exemplarRef(0), b.exemplarT(0));
+      for (int i = 0; i < n; i++) {
+        exemplarEnc.exemplar(buf, b.exemplarRef(i), b.exemplarT(i), b.exemplarV(i),
+            b.exemplarLabels(i));
+      }
+      WalWriter.endRecord(buf, mark, crc);
+    }
+    int mark = -1;
+    for (int i = 0, m = b.metadataCount(); i < m; i++) {
+      dev.vigil.model.metadata.Metadata md = b.metadata(i);
+      if (md == null) {
+        continue; // unchanged since it was last logged
+      }
+      if (mark < 0) {
+        mark = WalWriter.beginRecord(buf);
+        metadataEnc.start(buf);
+      }
+      metadataEnc.metadata(buf, b.metadataRef(i), md);
+    }
+    if (mark >= 0) {
+      WalWriter.endRecord(buf, mark, crc);
+    }
   }
 
   @Override

@@ -111,6 +111,13 @@ class CrashRecoveryTest {
         seen++;
       }
       assertThat(seen).isEqualTo(CrashWriterMain.SERIES);
+      // Exemplars are logged in the same commit as the samples: one per batch, none lost.
+      var exemplars = db.selectExemplars(Long.MIN_VALUE, Long.MAX_VALUE,
+          List.of(List.of(Matcher.equal("series", "0")))).get(0).exemplars();
+      assertThat(exemplars).hasSize(count);
+      for (int n = 0; n < count; n++) {
+        assertThat(exemplars.get(n)).isEqualTo(CrashWriterMain.exemplar(n));
+      }
     }
   }
 }

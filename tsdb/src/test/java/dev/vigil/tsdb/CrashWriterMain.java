@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.head.HeadOptions;
@@ -10,12 +11,17 @@ import java.nio.file.Path;
 /**
  * The victim of {@link CrashRecoveryTest}: appends batches forever and prints {@code ACK <n>}
  * after batch n's commit returned, until it is killed. Batch n holds, for each of
- * {@link #SERIES} series, the sample {@code (t = n, v = n * 1000 + series)}.
+ * {@link #SERIES} series, the sample {@code (t = n, v = n * 1000 + series)}, and for series 0
+ * the exemplar {@code (t = n, v = n, trace_id = n)}.
  */
 public final class CrashWriterMain {
   static final int SERIES = 50;
 
   private CrashWriterMain() {}
+
+  static Exemplar exemplar(int n) {
+    return new Exemplar(Labels.of("trace_id", Integer.toString(n)), n, n);
+  }
 
   static Labels series(int s) {
     return Labels.of("__name__", "crash_test", "series", Integer.toString(s), "job", "victim");
@@ -42,6 +48,7 @@ public final class CrashWriterMain {
       for (int s = 0; s < SERIES; s++) {
         refs[s] = a.append(refs[s], series(s), n, n * 1000.0 + s);
       }
+      a.appendExemplar(refs[0], series(0), exemplar(n));
       a.commit();
       out.println("ACK " + n);
       out.flush();

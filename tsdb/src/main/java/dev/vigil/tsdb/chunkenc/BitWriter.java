@@ -1,5 +1,8 @@
 package dev.vigil.tsdb.chunkenc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -8,20 +11,39 @@ import java.util.Arrays;
  * iterate a prefix while the single writer goes on. Growth copies into a new array, so a reader
  * holding the old array keeps a valid prefix.
  *
- * <p>Abstract and extended by the chunk that owns the stream ({@link XorChunk}) rather than held
- * by it: one object and one pointer hop fewer per head series on the append path.
+ * <p>Abstract and extended by the owner of the stream ({@link XorAppender}: a chunk, or a head
+ * series appending to its open chunk) rather than held by it: one object and one pointer hop
+ * fewer per head series on the append path.
+ *
+ * <p>Writes of up to 64 bits are one big-endian {@code long} read-OR-write when eight bytes from
+ * the current byte are inside the buffer (bytes before the write position are written back
+ * unchanged, so a concurrent reader of the prefix sees the same values), byte by byte near the
+ * end of the buffer; the bytes are identical either way.
  */
 abstract class BitWriter {
+  private static final VarHandle BE64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private static final byte[] EMPTY = new byte[0];
   private byte[] buf;
   private long bitLen;
 
   BitWriter(int initialBytes) {
-    buf = new byte[initialBytes];
+    buf = initialBytes == 0 ? EMPTY : new byte[initialBytes];
   }
 
   BitWriter(byte[] data) {
     buf = data;
     bitLen = (long) data.length * 8;
+  }
+
+  /**
+   * Starts an empty stream in a new array of {@code initialBytes}; the old array is left to
+   * readers that still hold it.
+   */
+  final void restart(int initialBytes) {
+    buf = initialBytes == 0 ? EMPTY : new byte[initialBytes];
+    bitLen = 0;
   }
 
   final byte[] buffer() {
@@ -51,23 +73,28 @@ abstract class BitWriter {
     }
   }
 
-  void writeBit(boolean bit) {
-    ensureBits(1);
-    if (bit) {
-      buf[(int) (bitLen >>> 3)] |= (byte) (0x80 >>> (bitLen & 7));
-    }
-    bitLen++;
-  }
-
   /** Writes the low {@code n} bits of {@code v} (0 &lt;= n &lt;= 64), most significant first. */
   void writeBits(long v, int n) {
     if (n == 0) {
       return;
     }
-    ensureBits(n);
     if (n < 64) {
       v &= (1L << n) - 1;
     }
+    int idx = (int) (bitLen >>> 3);
+    int off = (int) bitLen & 7;
+    if (off + n <= 64 && idx + 8 <= buf.length) {
+      // Bits past the write position are zero (fresh or zero-filled growth), so OR is a write.
+      BE64.set(buf, idx, (long) BE64.get(buf, idx) | (v << (64 - off - n)));
+      bitLen += n;
+      return;
+    }
+    writeBitsSlow(v, n);
+  }
+
+  // Near the end of the buffer (which may grow) or when the bits straddle nine bytes.
+  private void writeBitsSlow(long v, int n) {
+    ensureBits(n);
     int idx = (int) (bitLen >>> 3);
     int free = 8 - (int) (bitLen & 7);
     bitLen += n;
@@ -90,10 +117,5 @@ abstract class BitWriter {
 
   void writeByte(int b) {
     writeBits(b & 0xFF, 8);
-  }
-
-  /** Overwrites a whole byte at a byte-aligned index written before (the sample count header). */
-  void setByte(int index, int b) {
-    buf[index] = (byte) b;
   }
 }

@@ -16,6 +16,8 @@ import java.util.Arrays;
 final class AppendBatch implements CommitBatch {
   private final Head head;
   private MemSeries[] series = new MemSeries[64];
+  /** {@code series[i].id}, set at commit: the log reads ids without touching the series. */
+  private int[] ids = new int[64];
   private long[] ts = new long[64];
   private double[] vs = new double[64];
   private FloatHistogram[] hs; // allocated at the first histogram
@@ -25,28 +27,49 @@ final class AppendBatch implements CommitBatch {
   private MemSeries[] unlogged = new MemSeries[16];
   private int nUnlogged;
   private final SeriesIndexMap unloggedSeen = new SeriesIndexMap();
+  private BatchExtras extras; // exemplars and metadata; null until the first
+  /**
+   * Samples whose series (at validation) or chunk buffers (when applying) are read ahead at a
+   * time: enough to keep many misses in flight, few enough that the lines (~3 per sample) are
+   * still in the core's cache when the real work reaches them, whatever the batch size.
+   */
+  static final int PREFETCH_BLOCK = 1024;
+  /** Keeps the result of the commit's prefetch reads, so that they are not optimised away. */
+  private int touchSink;
 
   AppendBatch(Head head) {
     this.head = head;
   }
 
+  /**
+   * Checks and buffers one sample. With a known ref the series object is not read at all (its
+   * cache miss is paid at commit, in a tight loop): the key is the ref and the committed newest
+   * time comes from the head's dense {@code newestTime} table. A ref the head knows under
+   * another id (a series replayed under two refs) works too; its samples are checked against
+   * the series at commit only.
+   */
   long add(long ref, Labels labels, long t, double v, FloatHistogram h) {
     MemSeries s = ref != 0 ? head.byId(ref) : null;
-    if (s == null) {
+    int id;
+    if (s != null) {
+      id = (int) ref;
+    } else {
       s = head.getOrCreate(labels);
+      id = s.id;
     }
     if (t < head.minValidTime()) {
       throw new StorageException("out of bounds: series " + s.labels + " timestamp " + t
           + " is before " + head.minValidTime() + ", the end of the newest block");
     }
-    int prev = lastIndex.get(s.id, -1);
-    long last = prev >= 0 ? ts[prev] : s.maxT; // maxT read racily; see MemSeries
+    int slot = lastIndex.slot(id, -1);
+    int prev = lastIndex.valueAt(slot);
+    long last = prev >= 0 ? ts[prev] : head.newestTime(id); // read racily; see NewestTimes
     if (t <= last) {
       if (prev >= 0 && t == last && sameValue(prev, v, h)) {
-        return s.id; // the same sample twice in one batch: keep one
+        return id; // the same sample twice in one batch: keep one
       }
       if (prev < 0 && isDuplicateLocked(s, t, v, h)) {
-        return s.id;
+        return id;
       }
       long window = head.options.outOfOrderWindowMs();
       if (window <= 0 || t < head.maxTime() - window) {
@@ -70,10 +93,10 @@ final class AppendBatch implements CommitBatch {
       hs[n] = h;
     }
     if (t > last || prev < 0) {
-      lastIndex.put(s.id, n);
+      lastIndex.setAt(slot, n);
     }
     n++;
-    return s.id;
+    return id;
   }
 
   private boolean sameValue(int i, double v, FloatHistogram h) {
@@ -102,6 +125,7 @@ final class AppendBatch implements CommitBatch {
   private void grow() {
     int cap = ts.length * 2;
     series = Arrays.copyOf(series, cap);
+    ids = Arrays.copyOf(ids, cap);
     ts = Arrays.copyOf(ts, cap);
     vs = Arrays.copyOf(vs, cap);
     rejected = Arrays.copyOf(rejected, cap);
@@ -118,6 +142,38 @@ final class AppendBatch implements CommitBatch {
     }
     n = 0;
     lastIndex.clear();
+    if (extras != null) {
+      extras.reset();
+    }
+  }
+
+  // ---- exemplars and metadata (BatchExtras) ----
+
+  long addExemplar(long ref, Labels labels, dev.vigil.model.exemplar.Exemplar e) {
+    return extras().addExemplar(head, head.existingSeries(ref, labels, "exemplar"), e);
+  }
+
+  long updateMetadata(long ref, Labels labels, dev.vigil.model.metadata.Metadata m) {
+    return extras().updateMetadata(head, head.existingSeries(ref, labels, "metadata"), m);
+  }
+
+  private BatchExtras extras() {
+    if (extras == null) {
+      extras = new BatchExtras();
+    }
+    return extras;
+  }
+
+  /** Whether the batch holds exemplars or metadata (a commit without samples still logs them). */
+  boolean hasExtras() {
+    return extras != null && !extras.isEmpty();
+  }
+
+  /** After logging, under the commit lock. */
+  void applyExtras() {
+    if (extras != null) {
+      extras.apply(head);
+    }
   }
 
   /** Slots allocated; the pool drops batches grown far beyond a typical request. */
@@ -131,12 +187,16 @@ final class AppendBatch implements CommitBatch {
     nUnlogged = 0;
     unloggedSeen.clear();
     for (int i = 0; i < n; i++) {
+      if (i % PREFETCH_BLOCK == 0) {
+        touchSeries(i, Math.min(n, i + PREFETCH_BLOCK));
+      }
       MemSeries s = series[i];
       if (s.removed) {
         // Garbage-collected by a block cut since add(): its samples go to the live series.
         s = head.getOrCreate(s.labels);
         series[i] = s;
       }
+      ids[i] = s.id;
       rejected[i] = head.rejectAtCommit(s, ts[i], vs[i], histogram(i));
       if (!rejected[i] && !s.logged && unloggedSeen.get(s.id, -1) < 0) {
         unloggedSeen.put(s.id, nUnlogged);
@@ -145,6 +205,41 @@ final class AppendBatch implements CommitBatch {
         }
         unlogged[nUnlogged++] = s;
       }
+    }
+    if (extras != null) {
+      extras.validateAtCommit(head, this);
+    }
+  }
+
+  /**
+   * Software prefetch of the series of samples {@code [from, to)} (see {@link MemSeries#touch}):
+   * a loop doing nothing else keeps many cache misses in flight.
+   */
+  private void touchSeries(int from, int to) {
+    int touched = 0;
+    for (int i = from; i < to; i++) {
+      touched ^= series[i].touch();
+    }
+    touchSink ^= touched;
+  }
+
+  /** Like {@link #touchSeries}, for the tails of the open chunks' buffers. Under commit lock. */
+  void touchChunkTails(int from, int to) {
+    int touched = 0;
+    for (int i = from; i < to; i++) {
+      touched ^= series[i].touchForAppend();
+    }
+    touchSink ^= touched;
+  }
+
+  /** Has a series record written with this commit (for series only exemplars refer to). */
+  void logSeries(MemSeries s) {
+    if (unloggedSeen.get(s.id, -1) < 0) {
+      unloggedSeen.put(s.id, nUnlogged);
+      if (nUnlogged == unlogged.length) {
+        unlogged = Arrays.copyOf(unlogged, nUnlogged * 2);
+      }
+      unlogged[nUnlogged++] = s;
     }
   }
 
@@ -187,7 +282,7 @@ final class AppendBatch implements CommitBatch {
 
   @Override
   public long ref(int i) {
-    return series[i].id;
+    return ids[i];
   }
 
   @Override
@@ -203,5 +298,45 @@ final class AppendBatch implements CommitBatch {
   @Override
   public FloatHistogram histogram(int i) {
     return hs == null ? null : hs[i];
+  }
+
+  @Override
+  public int exemplarCount() {
+    return extras == null ? 0 : extras.exemplarCount();
+  }
+
+  @Override
+  public long exemplarRef(int i) {
+    return extras.exemplarRef(i);
+  }
+
+  @Override
+  public long exemplarT(int i) {
+    return extras.exemplarT(i);
+  }
+
+  @Override
+  public double exemplarV(int i) {
+    return extras.exemplarV(i);
+  }
+
+  @Override
+  public Labels exemplarLabels(int i) {
+    return extras.exemplarLabels(i);
+  }
+
+  @Override
+  public int metadataCount() {
+    return extras == null ? 0 : extras.metadataCount();
+  }
+
+  @Override
+  public long metadataRef(int i) {
+    return extras.metadataRef(i);
+  }
+
+  @Override
+  public dev.vigil.model.metadata.Metadata metadata(int i) {
+    return extras.metadata(i);
   }
 }

@@ -29,4 +29,38 @@ public interface CommitBatch {
 
   /** The histogram of a histogram sample, null for a float sample. */
   FloatHistogram histogram(int i);
+
+  /** Exemplars of the batch, logged after the samples (their series are logged before). */
+  default int exemplarCount() {
+    return 0;
+  }
+
+  default long exemplarRef(int i) {
+    throw new IndexOutOfBoundsException(i);
+  }
+
+  default long exemplarT(int i) {
+    throw new IndexOutOfBoundsException(i);
+  }
+
+  default double exemplarV(int i) {
+    throw new IndexOutOfBoundsException(i);
+  }
+
+  default Labels exemplarLabels(int i) {
+    throw new IndexOutOfBoundsException(i);
+  }
+
+  /** Metadata updates of the batch; {@link #metadata} is null for one that changes nothing. */
+  default int metadataCount() {
+    return 0;
+  }
+
+  default long metadataRef(int i) {
+    throw new IndexOutOfBoundsException(i);
+  }
+
+  default dev.vigil.model.metadata.Metadata metadata(int i) {
+    throw new IndexOutOfBoundsException(i);
+  }
 }

@@ -1,8 +1,12 @@
 package dev.vigil.tsdb.head;
 
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.exemplar.ExemplarQueryable;
+import dev.vigil.model.exemplar.ExemplarSeries;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SampleIterator;
@@ -10,6 +14,8 @@ import dev.vigil.model.storage.Storage;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.chunks.HeadChunks;
 import dev.vigil.tsdb.chunks.HeapHeadChunks;
+import dev.vigil.tsdb.exemplar.CircularExemplarStorage;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +32,15 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Locking: series creation takes {@link #createLock}; a commit takes {@link #commitLock}
  * (so commits reach the {@link CommitLog} and the series in one order, which replay repeats);
  * each series' data is guarded by one of {@link #STRIPES} stripe locks, taken by the committer
- * per sample and by readers to snapshot a series.
+ * once per run of samples of neighbouring series ({@link #lockFor}) and by readers to snapshot
+ * a series.
  */
-public final class Head implements Storage {
+public final class Head implements Storage, ExemplarQueryable {
   private static final System.Logger LOG = System.getLogger(Head.class.getName());
   private static final int STRIPES = 1 << 12;
+  private static final int STRIPE_RUN = 5;
+  /** Most samples a commit applies under one stripe lock (bounds a reader's wait). */
+  private static final int MAX_LOCKED_RUN = 64;
   private static final int PAGE_BITS = 12;
   private static final int MAX_POOLED_BATCH = 1 << 18;
   private static final int LARGE_BATCH_SLOTS = 2;
@@ -52,6 +62,8 @@ public final class Head implements Storage {
   final Object commitLock = new Object();
   private final SeriesLabelIndex byLabels = new SeriesLabelIndex(this);
   private volatile MemSeries[][] pages = new MemSeries[1][];
+  /** Each series' {@code maxT}, densely by id, for the appenders' order check. */
+  private final NewestTimes newest = new NewestTimes();
   private int nextId = 1; // guarded by createLock
   /** Extra refs of a series replayed under several refs (see replaySeries); under createLock. */
   private final Map<Integer, int[]> aliases = new HashMap<>();
@@ -64,6 +76,10 @@ public final class Head implements Storage {
   private final AtomicLong droppedAtCommit = new AtomicLong();
   private final AtomicLong removedSeries = new AtomicLong();
   private final AtomicReferenceArray<AppendBatch> batchPool = new AtomicReferenceArray<>(16);
+  /** Exemplars of all series (added under the commit lock); see {@link #selectExemplars}. */
+  private final CircularExemplarStorage exemplars;
+  /** The latest metadata per series (set under the commit lock). */
+  private final SeriesMetadata metadata = new SeriesMetadata();
 
   /** A head keeping full chunks on the heap (no directory). */
   public Head(HeadOptions options, CommitLog log) {
@@ -78,6 +94,7 @@ public final class Head implements Storage {
       stripes[i] = new Object();
     }
     pages[0] = new MemSeries[1 << PAGE_BITS];
+    this.exemplars = new CircularExemplarStorage(options.maxExemplars());
   }
 
   @Override
@@ -308,8 +325,15 @@ public final class Head implements Storage {
     }
   }
 
+  /**
+   * The stripe lock guarding series {@code id}. Stripes cover runs of {@code 1 << STRIPE_RUN}
+   * consecutive ids (series created together, e.g. one target's, get consecutive ids and
+   * usually arrive together in a request), so a commit takes one lock per run of samples
+   * instead of one per sample: a locked instruction per sample also stops the CPU from
+   * overlapping the cache misses of consecutive samples.
+   */
   Object lockFor(int id) {
-    return stripes[id & (STRIPES - 1)];
+    return stripes[(id >>> STRIPE_RUN) & (STRIPES - 1)];
   }
 
   MemSeries byId(long ref) {
@@ -355,6 +379,7 @@ public final class Head implements Storage {
 
   // Under createLock.
   private void setSlot(int id, MemSeries s) {
+    newest.ensure(id);
     int page = id >>> PAGE_BITS;
     MemSeries[][] ps = pages;
     if (page >= ps.length) {
@@ -473,7 +498,7 @@ public final class Head implements Storage {
           continue; // logged under another ref of the series (see replaySeries)
         }
         if (t > s.maxT) {
-          s.appendInOrder(t, vs[i], null, perChunk, chunks);
+          appendInOrder(s, t, vs[i], null, perChunk);
           hi = Math.max(hi, t);
           lo = Math.min(lo, t);
         } else {
@@ -530,6 +555,7 @@ public final class Head implements Storage {
       return;
     }
     replaySkip[(ref << 1) + 1] = s.closedMaxT();
+    newest.set(s.id, s.maxT);
     adoptedChunks += n;
     if (s.maxT > maxTime) {
       maxTime = s.maxT;
@@ -606,14 +632,9 @@ public final class Head implements Storage {
   void apply(MemSeries s, long t, double v, FloatHistogram h, boolean replay) {
     synchronized (lockFor(s.id)) {
       if (t > s.maxT) {
-        s.appendInOrder(t, v, h, options.samplesPerChunk(), chunks);
-      } else if (s.isDuplicateOfLast(t, v, h, chunks)) {
+        appendInOrder(s, t, v, h, options.samplesPerChunk());
+      } else if (!applyBehindLocked(s, t, v, h, replay)) {
         return;
-      } else if (t == s.maxT && !replay) {
-        droppedAtCommit.incrementAndGet();
-        return;
-      } else {
-        s.insertOutOfOrder(t, v, h);
       }
     }
     if (t > maxTime) {
@@ -631,13 +652,201 @@ public final class Head implements Storage {
       a.validateAtCommit();
       token = log.write(a);
       a.markLogged();
-      for (int i = 0, n = a.sampleCount(); i < n; i++) {
-        if (a.accepted(i)) {
-          apply(a.series(i), a.t(i), a.v(i), a.histogram(i), false);
-        }
-      }
+      applyBatch(a);
+      a.applyExtras();
     }
     log.awaitDurable(token);
   }
 
+  /**
+   * Applies the accepted samples of a logged batch in order, holding each stripe lock for a run
+   * of consecutive samples of series under that stripe (at most {@link #MAX_LOCKED_RUN}).
+   * Called under the commit lock.
+   */
+  private void applyBatch(AppendBatch a) {
+    long hi = Long.MIN_VALUE;
+    long lo = Long.MAX_VALUE;
+    int perChunk = options.samplesPerChunk();
+    int touchedTo = 0;
+    for (int i = 0, n = a.sampleCount(); i < n; ) {
+      if (i >= touchedTo) {
+        touchedTo = Math.min(n, i + AppendBatch.PREFETCH_BLOCK);
+        a.touchChunkTails(i, touchedTo); // a software prefetch: see MemSeries.touch
+      }
+      Object lock = lockFor((int) a.ref(i)); // ids in a dense array, no series read
+      int end = Math.min(touchedTo, i + MAX_LOCKED_RUN);
+      synchronized (lock) {
+        do {
+          if (a.accepted(i)) {
+            MemSeries s = a.series(i);
+            long t = a.t(i);
+            if (t > s.maxT) {
+              appendInOrder(s, t, a.v(i), a.histogram(i), perChunk);
+            } else if (!applyBehindLocked(s, t, a.v(i), a.histogram(i), false)) {
+              i++;
+              continue;
+            }
+            hi = Math.max(hi, t);
+            lo = Math.min(lo, t);
+          }
+          i++;
+        } while (i < end && lockFor((int) a.ref(i)) == lock);
+      }
+    }
+    if (hi > maxTime) {
+      maxTime = hi;
+    }
+    if (lo < minTime) {
+      minTime = lo;
+    }
+  }
+
+  /** Every in-order append goes through here, so {@link #newest} follows {@code s.maxT}. */
+  private void appendInOrder(MemSeries s, long t, double v, FloatHistogram h, int perChunk) {
+    s.appendInOrder(t, v, h, perChunk, chunks);
+    newest.set(s.id, t);
+  }
+
+  /**
+   * The newest in-order timestamp of series {@code id} as last committed, read without a lock
+   * (may be stale, never ahead); {@code Long.MIN_VALUE} for an unknown id.
+   */
+  long newestTime(int id) {
+    return newest.get(id);
+  }
+
+  /**
+   * A sample not after the series' newest: an exact repeat is ignored, an equal timestamp with
+   * another value is dropped (outside replay), anything else goes to the out-of-order buffer.
+   * Returns whether the sample was stored. Under the series' stripe lock.
+   */
+  private boolean applyBehindLocked(MemSeries s, long t, double v, FloatHistogram h,
+      boolean replay) {
+    if (s.isDuplicateOfLast(t, v, h, chunks)) {
+      return false;
+    }
+    if (t == s.maxT && !replay) {
+      droppedAtCommit.incrementAndGet();
+      return false;
+    }
+    s.insertOutOfOrder(t, v, h);
+    return true;
+  }
+
+  // ---- exemplars and metadata ----
+
+  /** The exemplar ring of this head. */
+  public CircularExemplarStorage exemplars() {
+    return exemplars;
+  }
+
+  /**
+   * The series an exemplar or metadata update is for: by ref, else by labels; unlike a sample,
+   * neither creates a series (Prometheus: "unknown series").
+   */
+  MemSeries existingSeries(long ref, Labels labels, String what) {
+    MemSeries s = ref != 0 ? byId(ref) : null;
+    if (s == null) {
+      s = byLabels.get(labels);
+    }
+    if (s == null) {
+      throw new StorageException("unknown series when trying to add " + what + ": ref " + ref
+          + ", labels " + labels + " (append a sample of the series first)");
+    }
+    return s;
+  }
+
+  /** The latest metadata of series {@code ref}, null when none was recorded. */
+  public Metadata metadataOf(long ref) {
+    MemSeries s = byId(ref);
+    return s == null ? null : metadata.get(s.id);
+  }
+
+  void setMetadata(int id, Metadata m) {
+    metadata.set(id, m);
+  }
+
+  /**
+   * Replay: stores a logged exemplar (out of order or repeated ones are dropped as at commit).
+   * Returns false when the ref is unknown.
+   */
+  public boolean replayExemplar(long ref, long t, double v, Labels labels) {
+    MemSeries s = byId(ref);
+    if (s == null) {
+      return false;
+    }
+    exemplars.add(s.id, t, v, labels);
+    return true;
+  }
+
+  /** Replay: the series' metadata from this point of the log. False when the ref is unknown. */
+  public boolean replayMetadata(long ref, Metadata m) {
+    MemSeries s = byId(ref);
+    if (s == null) {
+      return false;
+    }
+    metadata.set(s.id, m);
+    return true;
+  }
+
+  /**
+   * The exemplars in {@code [minT, maxT]} of the series matching any of the matcher sets,
+   * oldest first per series, series sorted by labels (as Prometheus's exemplar querier).
+   */
+  @Override
+  public List<ExemplarSeries> selectExemplars(long minT, long maxT,
+      List<List<Matcher>> matcherSets) {
+    List<ExemplarSeries> out = new ArrayList<>();
+    if (exemplars.capacity() == 0 || minT > maxT) {
+      return out;
+    }
+    RoaringBitmap ids = new RoaringBitmap();
+    for (List<Matcher> set : matcherSets) {
+      ids.or(postings.select(set));
+    }
+    PeekableIntIterator it = ids.getIntIterator();
+    List<Exemplar> found = new ArrayList<>();
+    while (it.hasNext()) {
+      MemSeries s = byId(it.next());
+      if (s == null || exemplars.select(s.id, minT, maxT, found) == 0) {
+        continue;
+      }
+      out.add(new ExemplarSeries(s.labels, found));
+      found.clear();
+    }
+    out.sort((a, b) -> a.seriesLabels().compareTo(b.seriesLabels()));
+    return out;
+  }
+
+  /** A series and its latest metadata, as {@link #seriesMetadata} lists them. */
+  public record SeriesMetadataEntry(Labels labels, Metadata metadata) {}
+
+  /**
+   * The metadata of the head series matching {@code matchers} that have any (for
+   * {@code /api/v1/metadata}-like reads; survives restarts through the WAL), sorted by labels.
+   */
+  public List<SeriesMetadataEntry> seriesMetadata(List<Matcher> matchers) {
+    List<SeriesMetadataEntry> out = new ArrayList<>();
+    PeekableIntIterator it = postings.select(matchers).getIntIterator();
+    while (it.hasNext()) {
+      MemSeries s = byId(it.next());
+      Metadata m = s == null ? null : metadata.get(s.id);
+      if (m != null) {
+        out.add(new SeriesMetadataEntry(s.labels, m));
+      }
+    }
+    out.sort((a, b) -> a.labels().compareTo(b.labels()));
+    return out;
+  }
+
+  /** For WAL checkpoints: the exemplars of series {@code ref} at or after {@code from}. */
+  public List<Exemplar> exemplarsOf(long ref, long from) {
+    MemSeries s = byId(ref);
+    if (s == null || !exemplars.has(s.id)) {
+      return List.of(); // most series: no list to build
+    }
+    List<Exemplar> out = new ArrayList<>();
+    exemplars.select(s.id, from, Long.MAX_VALUE, out);
+    return out;
+  }
 }

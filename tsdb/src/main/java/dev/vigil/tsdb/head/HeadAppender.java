@@ -41,11 +41,21 @@ final class HeadAppender implements Appender {
   }
 
   @Override
+  public long appendExemplar(long ref, Labels labels, dev.vigil.model.exemplar.Exemplar e) {
+    return live().addExemplar(ref, labels, e);
+  }
+
+  @Override
+  public long updateMetadata(long ref, Labels labels, dev.vigil.model.metadata.Metadata m) {
+    return live().updateMetadata(ref, labels, m);
+  }
+
+  @Override
   public void commit() {
     AppendBatch b = live();
     batch = null;
     try {
-      if (b.sampleCount() > 0) {
+      if (b.sampleCount() > 0 || b.hasExtras()) {
         head.commit(b);
       }
     } finally {

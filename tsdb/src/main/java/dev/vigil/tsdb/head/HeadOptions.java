@@ -7,8 +7,14 @@ package dev.vigil.tsdb.head;
  *     accepted out of order; 0 (the default, as in Prometheus and Mimir) rejects all
  * @param samplesPerChunk samples after which a chunk is closed and a new one started (120 as in
  *     Prometheus: about 1-2 bytes/sample with 15 s scrapes)
+ * @param maxExemplars size of the exemplar ring shared by all series (Prometheus's
+ *     {@code storage.exemplars.max_exemplars}; {@link #DEFAULT_MAX_EXEMPLARS} by default); 0
+ *     stores no exemplars
  */
-public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk) {
+public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk, int maxExemplars) {
+  /** Exemplars kept per database (per tenant in the server) unless configured otherwise. */
+  public static final int DEFAULT_MAX_EXEMPLARS = 100_000;
+
   public HeadOptions {
     if (outOfOrderWindowMs < 0) {
       throw new IllegalArgumentException("negative out-of-order window " + outOfOrderWindowMs);
@@ -16,6 +22,14 @@ public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk) {
     if (samplesPerChunk < 1 || samplesPerChunk > 0xFFFF) {
       throw new IllegalArgumentException("samplesPerChunk " + samplesPerChunk + " not in [1, 65535]");
     }
+    if (maxExemplars < 0) {
+      throw new IllegalArgumentException("maxExemplars " + maxExemplars + " must be >= 0");
+    }
+  }
+
+  /** With the default exemplar capacity. */
+  public HeadOptions(long outOfOrderWindowMs, int samplesPerChunk) {
+    this(outOfOrderWindowMs, samplesPerChunk, DEFAULT_MAX_EXEMPLARS);
   }
 
   public static HeadOptions defaults() {
@@ -23,6 +37,10 @@ public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk) {
   }
 
   public HeadOptions withOutOfOrderWindowMs(long ms) {
-    return new HeadOptions(ms, samplesPerChunk);
+    return new HeadOptions(ms, samplesPerChunk, maxExemplars);
+  }
+
+  public HeadOptions withMaxExemplars(int n) {
+    return new HeadOptions(outOfOrderWindowMs, samplesPerChunk, n);
   }
 }

@@ -7,7 +7,7 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.HistogramChunk;
-import dev.vigil.tsdb.chunkenc.XorChunk;
+import dev.vigil.tsdb.chunkenc.XorAppender;
 import dev.vigil.tsdb.chunks.HeadChunks;
 import java.util.Arrays;
 
@@ -17,8 +17,12 @@ import java.util.Arrays;
  * {@link #maxT} is also read without the lock by appenders as an early check: it only grows,
  * so a stale read can let a sample through to the authoritative check at commit, never reject
  * one wrongly.
+ *
+ * <p>The series is itself the encoder of its open float chunk ({@link XorAppender}): no chunk
+ * object and no pointer hop between the series and the buffer an append writes to. An open
+ * histogram chunk is a {@link HistogramChunk} object; at most one of the two holds samples.
  */
-final class MemSeries {
+final class MemSeries extends XorAppender {
   final int id;
   final Labels labels;
   /** Set once a series record for this series is in the commit log. */
@@ -35,10 +39,12 @@ final class MemSeries {
   private boolean lastInClosed;
 
   // In-order data: closed chunks (full, in HeadChunks, referenced by [ref, maxT] pairs, sized
-  // exactly: one copy per 120 samples), then the open chunk, if any.
+  // exactly: one copy per 120 samples), then the open chunk, if any: the float chunk this
+  // series encodes (xorSamples() > 0) or a histogram chunk.
   private static final long[] NO_CLOSED = new long[0];
+  private static final String OPEN_RESOURCE = "open xor chunk";
   private long[] closed = NO_CLOSED;
-  private Chunk open;
+  private HistogramChunk openHistogram;
   long minT = Long.MAX_VALUE;
   long maxT = Long.MIN_VALUE;
   private long lastVBits;
@@ -73,6 +79,7 @@ final class MemSeries {
   }
 
   MemSeries(int id, Labels labels) {
+    super(false);
     this.id = id;
     this.labels = labels;
   }
@@ -81,8 +88,17 @@ final class MemSeries {
     return closed.length >> 1;
   }
 
+  private boolean hasOpen() {
+    return openHistogram != null || xorSamples() > 0;
+  }
+
   private boolean hasInOrder() {
-    return open != null || closed.length > 0;
+    return hasOpen() || closed.length > 0;
+  }
+
+  /** The open chunk's samples so far; call only when {@link #hasOpen}. */
+  private SampleIterator openIterator() {
+    return openHistogram != null ? openHistogram.iterator(null) : xorIterator(null, OPEN_RESOURCE);
   }
 
   boolean hasData() {
@@ -133,25 +149,46 @@ final class MemSeries {
   }
 
   /**
+   * Reads the series' own fields and returns nothing meaningful. With {@link #touchForAppend},
+   * the commit's software prefetch: each series and the tail of its chunk buffer are a random
+   * cache line (often a TLB miss too) in a large heap, and Java has no prefetch instruction, so
+   * a commit first runs tight loops that only read these lines for the whole batch. Such a loop
+   * keeps many misses in flight at once; the commit's real work, which would stall on each miss
+   * one after the other, then finds the lines in cache. The results are folded into a value
+   * kept by the caller so that the loads are not optimised away.
+   */
+  int touch() {
+    // Every field the commit's validation reads: the object spans two or three cache lines.
+    return (int) maxT ^ id ^ (removed ? 1 : 0) ^ (logged ? 2 : 0);
+  }
+
+  /** Reads the tail of the open float chunk's buffer, where the next append writes. */
+  int touchForAppend() {
+    return tailByte();
+  }
+
+  /**
    * Appends after {@link #maxT}; the caller checked the order. A full chunk goes to
    * {@code store} and the series keeps its reference.
    */
   void appendInOrder(long t, double v, FloatHistogram h, int samplesPerChunk, HeadChunks store) {
-    boolean wantHist = h != null;
-    if (open != null && (open.numSamples() >= samplesPerChunk
-        || (open instanceof HistogramChunk) != wantHist)) {
-      closeOpen(store);
-    }
-    if (open == null) {
-      open = wantHist ? new HistogramChunk() : new XorChunk();
-    }
-    if (wantHist) {
+    if (h != null) {
+      if (xorSamples() > 0
+          || (openHistogram != null && openHistogram.numSamples() >= samplesPerChunk)) {
+        closeOpen(store);
+      }
+      if (openHistogram == null) {
+        openHistogram = new HistogramChunk();
+      }
       loadLast(store);
       h = withHeadHint(h, lastH);
-      ((HistogramChunk) open).append(t, h);
+      openHistogram.append(t, h);
       lastH = h;
     } else {
-      ((XorChunk) open).append(t, v);
+      if (openHistogram != null || xorSamples() >= samplesPerChunk) {
+        closeOpen(store);
+      }
+      appendXor(t, v);
       lastVBits = Double.doubleToRawLongBits(v);
       lastH = null;
     }
@@ -163,17 +200,21 @@ final class MemSeries {
   }
 
   private void closeOpen(HeadChunks store) {
+    Chunk open = openHistogram != null ? openHistogram : closeXor();
+    openHistogram = null;
     long openMinT = firstT(open);
     long ref = store.write(id, openMinT, maxT, open);
     long[] c = Arrays.copyOf(closed, closed.length + 2);
     c[c.length - 2] = ref;
     c[c.length - 1] = maxT;
     closed = c;
-    open = null;
   }
 
   private static long firstT(Chunk c) {
-    SampleIterator it = c.iterator(null);
+    return firstT(c.iterator(null));
+  }
+
+  private static long firstT(SampleIterator it) {
     it.next();
     return it.atT();
   }
@@ -207,16 +248,17 @@ final class MemSeries {
       store.release(closed[drop * 2]);
       drop++;
     }
-    boolean openGoes = drop == n && open != null && maxT < t;
+    boolean openGoes = drop == n && hasOpen() && maxT < t;
     if (drop > 0) {
       closed = drop == n ? NO_CLOSED : Arrays.copyOfRange(closed, drop * 2, closed.length);
     }
     if (openGoes) {
-      open = null;
+      openHistogram = null;
+      clearXor();
     }
     if (drop > 0 || openGoes) {
       minT = closed.length > 0 ? store.minTime(closed[0])
-          : open != null ? firstT(open) : Long.MAX_VALUE;
+          : hasOpen() ? firstT(openIterator()) : Long.MAX_VALUE;
     }
     if (oooN() > 0) {
       int keep = 0;
@@ -328,7 +370,7 @@ final class MemSeries {
       first++;
     }
     int m = n - first;
-    int total = m + (open != null ? 1 : 0);
+    int total = m + (hasOpen() ? 1 : 0);
     long[] refs = new long[m];
     long[] maxTs = new long[total];
     for (int i = 0; i < m; i++) {
@@ -336,9 +378,9 @@ final class MemSeries {
       maxTs[i] = closed[(first + i) * 2 + 1];
     }
     SampleIterator openIt = null;
-    if (open != null) {
+    if (hasOpen()) {
       maxTs[m] = maxT;
-      openIt = open.iterator(null);
+      openIt = openIterator();
     }
     return new HeadChunkIterator(m == 0 ? null : store.pin(refs, m), maxTs, total, openIt);
   }

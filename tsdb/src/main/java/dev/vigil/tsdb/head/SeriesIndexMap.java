@@ -24,6 +24,37 @@ final class SeriesIndexMap {
     }
   }
 
+  /**
+   * The slot of {@code key}, inserted with value {@code missing} if absent: one probe for a
+   * get followed by a put ({@link #valueAt}, {@link #setAt}; valid until the next insertion).
+   */
+  int slot(int key, int missing) {
+    if ((size + 1) * 2 > keys.length) {
+      grow();
+    }
+    int mask = keys.length - 1;
+    for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+      int k = keys[i];
+      if (k == key) {
+        return i;
+      }
+      if (k == 0) {
+        keys[i] = key;
+        values[i] = missing;
+        size++;
+        return i;
+      }
+    }
+  }
+
+  int valueAt(int slot) {
+    return values[slot];
+  }
+
+  void setAt(int slot, int value) {
+    values[slot] = value;
+  }
+
   void put(int key, int value) {
     if ((size + 1) * 2 > keys.length) {
       grow();

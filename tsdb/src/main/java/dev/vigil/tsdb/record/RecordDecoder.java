@@ -33,13 +33,32 @@ public final class RecordDecoder {
     default void histogramSample(long ref, long t, FloatHistogram h) {}
 
     default void tombstone(long ref, long minT, long maxT) {}
+
+    /** An exemplar of series {@code ref} (record type 4, {@link ExemplarRecordCodec}). */
+    default void exemplar(long ref, long t, double v, Labels labels) {}
+
+    /** The metadata of series {@code ref} (record type 6, {@link MetadataRecordCodec}). */
+    default void metadata(long ref, dev.vigil.model.metadata.Metadata metadata) {}
   }
 
   private final Labels.Builder builder = Labels.builder();
+  // Previous value per series for type-17 records; carried from record to record.
+  private final ChainedFloatsDecoder chained = new ChainedFloatsDecoder();
+  private final ExemplarRecordCodec exemplars = new ExemplarRecordCodec();
+  private final MetadataRecordCodec metadata = new MetadataRecordCodec();
   // Decoded float samples of the current record, reused across records.
   private long[] refs = new long[256];
   private long[] ts = new long[256];
   private double[] vs = new double[256];
+
+  /**
+   * Call when the next record is the first of a segment (or checkpoint segment). Optional:
+   * writers restart their value chains there anyway, so decoding is correct without it; with it,
+   * a reader that skipped records of a segment gets an error instead of relying on older values.
+   */
+  public void segmentStart() {
+    chained.restartChain();
+  }
 
   /** Decodes one payload {@code in[position, end)}. */
   public void decode(ByteSource in, Visitor visitor) {
@@ -47,10 +66,14 @@ public final class RecordDecoder {
     switch (type) {
       case RecordType.SERIES_V1 -> series(in, visitor);
       case RecordType.FLOAT_SAMPLES_V1 -> floats(in, visitor);
+      case RecordType.FLOAT_SAMPLES_V2 -> floatsV2(in, visitor);
       case RecordType.HISTOGRAM_SAMPLES_V1 -> histograms(in, visitor);
       case RecordType.TOMBSTONES_V1 -> tombstones(in, visitor);
+      case RecordType.EXEMPLARS_V1 -> exemplars.decode(in, visitor::exemplar);
+      case RecordType.METADATA_V1 -> metadata.decode(in, visitor::metadata);
       default -> throw new CorruptDataException(in.resource(), 0, "unknown record type " + type
-          + ", known: 1 (series), 2 (float samples), 3 (tombstones), 16 (histogram samples)");
+          + ", known: 1 (series), 2 (float samples), 3 (tombstones), 4 (exemplars),"
+          + " 6 (metadata), 16 (histogram samples), 17 (float samples v2)");
     }
   }
 
@@ -95,6 +118,18 @@ public final class RecordDecoder {
       n++;
     }
     visitor.floatSamples(r, t, v, n);
+  }
+
+  private void floatsV2(ByteSource in, Visitor visitor) {
+    int n = ChainedFloatsDecoder.count(in);
+    if (n > refs.length) {
+      int cap = Math.max(n, refs.length * 2);
+      refs = new long[cap];
+      ts = new long[cap];
+      vs = new double[cap];
+    }
+    chained.decode(in, n, refs, ts, vs);
+    visitor.floatSamples(refs, ts, vs, n);
   }
 
   private void tombstones(ByteSource in, Visitor visitor) {

@@ -7,13 +7,16 @@ import dev.vigil.tsdb.encoding.HistogramCodec;
 
 /**
  * Appends record payloads to a caller-owned {@link ByteSink} (layouts in {@code FORMAT.md}).
- * Usage: {@code seriesStart}, then {@code series} per series; or {@code floatsStart} then
- * {@code floatSample} per sample (likewise for histograms). A record ends where the caller ends
- * it. Holds the delta bases of the record being written; not thread-safe, reusable.
+ * Usage: {@code seriesStart}, then {@code series} per series; or {@code floatsV2Start},
+ * {@code floatV2} per sample and {@code floatsV2End} (type 17, what the TSDB writes; the older
+ * {@code floatsStart}/{@code floatSample} write type 2); or {@code histogramsStart} then
+ * {@code histogramSample} per sample. A record ends where the caller ends it. Holds the delta
+ * bases of the record being written and the type-17 value chain; not thread-safe, reusable.
  */
 public final class RecordEncoder {
   private long baseRef;
   private long baseT;
+  private final ChainedFloatsEncoder chained = new ChainedFloatsEncoder();
 
   public void seriesStart(ByteSink out) {
     out.putByte(RecordType.SERIES_V1);
@@ -41,6 +44,31 @@ public final class RecordEncoder {
     out.putVarint(ref - baseRef);
     out.putVarint(t - baseT);
     out.putDouble(v);
+  }
+
+  /**
+   * Starts a float-samples v2 record ({@link RecordType#FLOAT_SAMPLES_V2}): add samples with
+   * {@link #floatV2}, then write the record with {@link #floatsV2End}. Values are coded against
+   * each series' previous value written by this encoder since {@link #restartChain}: the caller
+   * must restart the chain whenever the next record may be read without the ones before it (at
+   * every new segment, and after a write that did not reach the log).
+   */
+  public void floatsV2Start() {
+    chained.begin();
+  }
+
+  public void floatV2(long ref, long t, double v) {
+    chained.add(ref, t, v);
+  }
+
+  /** Writes the record of the samples added since {@link #floatsV2Start} (at least one). */
+  public void floatsV2End(ByteSink out) {
+    chained.end(out);
+  }
+
+  /** Forgets every series' previous value: the next value of each is written whole. O(1). */
+  public void restartChain() {
+    chained.restartChain();
   }
 
   public void tombstonesStart(ByteSink out) {

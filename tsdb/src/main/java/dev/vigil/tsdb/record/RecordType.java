@@ -9,7 +9,16 @@ public final class RecordType {
   public static final int SERIES_V1 = 1;
   public static final int FLOAT_SAMPLES_V1 = 2;
   public static final int TOMBSTONES_V1 = 3;
+  /** Prometheus's exemplars record (same code and layout); {@link ExemplarRecordCodec}. */
+  public static final int EXEMPLARS_V1 = 4;
+  /** Prometheus's metadata record (same code and layout); {@link MetadataRecordCodec}. */
+  public static final int METADATA_V1 = 6;
   public static final int HISTOGRAM_SAMPLES_V1 = 0x10;
+  /**
+   * Float samples with values coded against each series' previous value (replaces type 2 in the
+   * TSDB's writers). Vigil's own codes start at 0x10, clear of Prometheus's 1-10.
+   */
+  public static final int FLOAT_SAMPLES_V2 = 0x11;
 
   private RecordType() {}
 }

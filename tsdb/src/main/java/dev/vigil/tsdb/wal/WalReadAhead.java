@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
  * {@link WalReader#read(Path, WalReader.RecordConsumer, int)} with reading and checksumming on
  * a second thread: records are handed over in order through a bounded queue, so the calling
  * thread (replay: decode and apply) overlaps with file reads and CRC checks. Same result, same
- * stop at the first damage; an exception in either thread ends both and is rethrown here.
+ * stop at the first damage; an exception in either thread ends both and is rethrown here. With
+ * a {@link Stage}, part of the per-record work (replay: decoding) runs on the read-ahead thread
+ * too.
  */
 public final class WalReadAhead {
   /** Records in flight (each a copy of one payload, typically tens of KiB). */
@@ -22,14 +24,45 @@ public final class WalReadAhead {
 
   private record End(WalReader.Result result, Throwable error) {}
 
+  // Wrapped so a prepared value can never be mistaken for the end marker.
+  private record Item(Object prepared) {}
+
+  /**
+   * Work split between the two threads: {@link #prepare} runs on the read-ahead thread for each
+   * record in log order (decoding, say), {@link #consume} on the calling thread with what it
+   * returned, in the same order.
+   */
+  public interface Stage<T> {
+    /** On the read-ahead thread; {@code buf} is reused after return. Never returns null. */
+    T prepare(byte[] buf, int len, int segment, long offset);
+
+    /** On the calling thread. */
+    void consume(T prepared);
+  }
+
   public static WalReader.Result read(Path dir, WalReader.RecordConsumer consumer, int after) {
+    return read(dir, new Stage<Rec>() {
+      @Override
+      public Rec prepare(byte[] buf, int len, int segment, long offset) {
+        return new Rec(Arrays.copyOf(buf, len), len, segment, offset);
+      }
+
+      @Override
+      public void consume(Rec r) {
+        consumer.accept(r.buf, r.len, r.segment, r.offset);
+      }
+    }, after);
+  }
+
+  /** As {@link #read(Path, WalReader.RecordConsumer, int)} with the work split by {@code stage}. */
+  public static <T> WalReader.Result read(Path dir, Stage<T> stage, int after) {
     ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(DEPTH);
     Cancel cancel = new Cancel();
     Thread reader = Thread.ofPlatform().name("wal-read-ahead").daemon().start(() -> {
       Object end;
       try {
         WalReader.Result r = WalReader.read(dir, (buf, len, segment, offset) ->
-            hand(queue, cancel, new Rec(Arrays.copyOf(buf, len), len, segment, offset)), after);
+            hand(queue, cancel, new Item(stage.prepare(buf, len, segment, offset))), after);
         end = new End(r, null);
       } catch (Throwable e) {
         end = new End(null, e);
@@ -44,8 +77,10 @@ public final class WalReadAhead {
     try {
       while (true) {
         Object o = queue.take();
-        if (o instanceof Rec r) {
-          consumer.accept(r.buf, r.len, r.segment, r.offset);
+        if (o instanceof Item item) {
+          @SuppressWarnings("unchecked")
+          T t = (T) item.prepared;
+          stage.consume(t);
         } else {
           End e = (End) o;
           done = true;

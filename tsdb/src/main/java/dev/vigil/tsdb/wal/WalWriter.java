@@ -109,20 +109,47 @@ public final class WalWriter implements AutoCloseable {
   }
 
   /**
+   * Encodes a batch again for the segment it is about to be written to, when that is not the
+   * segment it was encoded for: records coded against earlier records (float-samples v2 value
+   * chains) must depend on nothing before the segment they land in.
+   */
+  @FunctionalInterface
+  public interface SegmentEncoder {
+    /** Replaces the contents of {@code batch} with the batch encoded for {@code segment}. */
+    void encodeFor(ByteSink batch, int segment);
+  }
+
+  /**
    * Writes the framed records in {@code batch} (whole records only) to the OS and returns a
    * token for {@link #sync}. On failure (disk full...) nothing of the batch stays in the log
    * and a {@link StorageException} says why; later writes may succeed when space returns.
    */
   public long write(ByteSink batch) {
+    return write(batch, 0, null);
+  }
+
+  /**
+   * As {@link #write(ByteSink)} for a batch encoded for segment {@code encodedFor}: if it is
+   * going to another segment (this write starts a new one, or one was started since), it is
+   * first re-encoded by {@code reencode} (under the write lock).
+   */
+  public long write(ByteSink batch, int encodedFor, SegmentEncoder reencode) {
     synchronized (writeLock) {
       if (closed) {
         throw new IllegalStateException("WAL " + dir + " is closed");
       }
       int len = batch.length();
       try {
-        if (broken || (segmentBytes + len > options.segmentSize()
-            && segmentBytes > WalFormat.SEGMENT_HEADER_SIZE)) {
-          rotate();
+        rotateIfFull(len);
+        if (reencode != null && segment != encodedFor) {
+          reencode.encodeFor(batch, segment);
+          len = batch.length();
+          if (segmentBytes + len > options.segmentSize()
+              && segmentBytes > WalFormat.SEGMENT_HEADER_SIZE) {
+            rotate();
+            reencode.encodeFor(batch, segment);
+            len = batch.length();
+          }
         }
       } catch (IOException e) {
         throw new StorageException("WAL " + dir + ": cannot start segment " + (segment + 1)
@@ -150,6 +177,14 @@ public final class WalWriter implements AutoCloseable {
       segmentBytes += len;
       written += len;
       return written;
+    }
+  }
+
+  // Under writeLock.
+  private void rotateIfFull(int len) throws IOException {
+    if (broken || (segmentBytes + len > options.segmentSize()
+        && segmentBytes > WalFormat.SEGMENT_HEADER_SIZE)) {
+      rotate();
     }
   }
 

@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A file channel over a real one that fails writes like a full disk once the shared byte
  * budget is spent, after writing part of the buffer (as a real short write would).
  */
-final class FullDiskChannel extends FileChannel {
+public final class FullDiskChannel extends FileChannel {
   private final FileChannel in;
   private final AtomicLong budget;
 
-  FullDiskChannel(FileChannel in, AtomicLong budget) {
+  public FullDiskChannel(FileChannel in, AtomicLong budget) {
     this.in = in;
     this.budget = budget;
   }

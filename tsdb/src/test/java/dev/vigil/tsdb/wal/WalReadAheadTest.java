@@ -72,4 +72,53 @@ class WalReadAheadTest {
     assertThatThrownBy(() -> WalReadAhead.read(tmp, (buf, len, s, off) -> { }, 0))
         .isInstanceOf(dev.vigil.tsdb.encoding.UnsupportedFormatVersionException.class);
   }
+
+  @Test
+  void aStagePreparesOnTheReadAheadThreadAndConsumesInOrderOnTheCaller() throws IOException {
+    List<byte[]> want = WalTest.writeRecords(tmp, SMALL, new Random(8), 400, 200);
+    Thread caller = Thread.currentThread();
+    List<String> preparedOn = new ArrayList<>();
+    List<byte[]> got = new ArrayList<>();
+    WalReader.Result r = WalReadAhead.read(tmp, new WalReadAhead.Stage<byte[]>() {
+      @Override
+      public byte[] prepare(byte[] buf, int len, int segment, long offset) {
+        preparedOn.add(Thread.currentThread().getName());
+        return Arrays.copyOf(buf, len);
+      }
+
+      @Override
+      public void consume(byte[] prepared) {
+        assertThat(Thread.currentThread()).isSameAs(caller);
+        got.add(prepared);
+      }
+    }, 0);
+    assertThat(r.corruption()).isNull();
+    assertThat(preparedOn).hasSize(want.size()).containsOnly("wal-read-ahead");
+    assertThat(got).hasSize(want.size());
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(got.get(i)).isEqualTo(want.get(i));
+    }
+  }
+
+  @Test
+  void anErrorInPrepareComesThroughAfterTheRecordsBeforeIt() throws IOException {
+    WalTest.writeRecords(tmp, SMALL, new Random(9), 300, 100);
+    int[] consumed = new int[1];
+    int[] prepared = new int[1];
+    assertThatThrownBy(() -> WalReadAhead.read(tmp, new WalReadAhead.Stage<Integer>() {
+      @Override
+      public Integer prepare(byte[] buf, int len, int segment, long offset) {
+        if (prepared[0] == 50) {
+          throw new IllegalStateException("record 50 does not decode");
+        }
+        return prepared[0]++;
+      }
+
+      @Override
+      public void consume(Integer i) {
+        assertThat(i).isEqualTo(consumed[0]++);
+      }
+    }, 0)).isInstanceOf(IllegalStateException.class).hasMessage("record 50 does not decode");
+    assertThat(consumed[0]).isEqualTo(50);
+  }
 }

@@ -1,0 +1,98 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.record.RecordDecoder;
+import dev.vigil.tsdb.record.RecordType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The read-ahead thread's share of WAL replay: float-sample records (types 2 and 17, nearly all
+ * of a WAL) are decoded there into pooled arrays and series records into labels, so the
+ * replaying thread only applies them; other records (tombstones, histograms, exemplars,
+ * metadata: few) are copied and decoded by the replaying thread, in log order with the rest. The value chains of type-17
+ * records live in this thread's decoder.
+ */
+final class ReadAheadDecoder {
+  /** A decoded float-samples record; hand it back with {@link #release} once applied. */
+  static final class Floats implements RecordDecoder.Visitor {
+    long[] refs = new long[0];
+    long[] ts = new long[0];
+    double[] vs = new double[0];
+    int n;
+
+    @Override
+    public void floatSamples(long[] r, long[] t, double[] v, int count) {
+      if (refs.length < count) {
+        refs = new long[count];
+        ts = new long[count];
+        vs = new double[count];
+      }
+      System.arraycopy(r, 0, refs, 0, count);
+      System.arraycopy(t, 0, ts, 0, count);
+      System.arraycopy(v, 0, vs, 0, count);
+      n = count;
+    }
+  }
+
+  /** A decoded series record (labels built here, interned by the head when applied). */
+  static final class Series implements RecordDecoder.Visitor {
+    final List<Labels> labels = new ArrayList<>();
+    long[] refs = new long[16];
+
+    @Override
+    public void series(long ref, Labels l) {
+      int i = labels.size();
+      if (i == refs.length) {
+        refs = Arrays.copyOf(refs, i * 2);
+      }
+      refs[i] = ref;
+      labels.add(l);
+    }
+  }
+
+  /** Any other record, for the replaying thread to decode. */
+  record Other(byte[] payload, int segment, long offset) {}
+
+  private final RecordDecoder decoder = new RecordDecoder();
+  private final ByteSource src = new ByteSource("", new byte[0]);
+  private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
+  private int segment = -1;
+
+  /** On the read-ahead thread: a {@link Floats}, {@link Series} or {@link Other}. */
+  Object prepare(byte[] buf, int len, int segment, long offset) {
+    if (segment != this.segment) {
+      this.segment = segment;
+      decoder.segmentStart();
+    }
+    int type = len > 0 ? buf[0] & 0xFF : -1;
+    RecordDecoder.Visitor out;
+    if (type == RecordType.FLOAT_SAMPLES_V2 || type == RecordType.FLOAT_SAMPLES_V1) {
+      Floats f = free.poll();
+      out = f != null ? f : new Floats();
+    } else if (type == RecordType.SERIES_V1) {
+      out = new Series();
+    } else {
+      return new Other(Arrays.copyOf(buf, len), segment, offset);
+    }
+    src.reset("WAL segment " + segment + " record at " + offset, buf, 0, len, 0);
+    try {
+      decoder.decode(src, out);
+    } catch (CorruptDataException e) {
+      // The CRC matched, so the bytes are what was written: a bug or a newer writer.
+      throw new StorageException("WAL record with valid checksum does not decode: "
+          + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** On the replaying thread, after applying {@code f}. */
+  void release(Floats f) {
+    free.offer(f);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.vigil.tsdb.record;
+
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+
+/**
+ * Reads float-samples v2 records (layout in {@code FORMAT.md}) into caller-owned arrays,
+ * keeping the {@link ValueChain} the values are coded against. A value coded against a previous
+ * value this reader never saw (it did not start at a segment start) is a
+ * {@link CorruptDataException}, never a wrong value.
+ */
+final class ChainedFloatsDecoder {
+  private final ValueChain chain = new ValueChain();
+
+  void restartChain() {
+    chain.restart();
+  }
+
+  /** The sample count of the record at {@code in} (after the type byte). */
+  static int count(ByteSource in) {
+    // Each sample costs at least half a byte (its code), so corrupt counts cannot ask for much.
+    int n = in.getUvarintInt(Math.max(0, in.remaining()) * 2, "sample count");
+    if (n == 0) {
+      throw in.corrupt("float-samples record with no samples");
+    }
+    return n;
+  }
+
+  /**
+   * Decodes the {@code n} samples after the count into {@code refs/ts/vs[0, n)}. A record that
+   * fails to decode restarts the chain: the values it would have set are unknown, so later
+   * values coded against them must fail too rather than use older ones.
+   */
+  void decode(ByteSource in, int n, long[] refs, long[] ts, double[] vs) {
+    try {
+      decodeChained(in, n, refs, ts, vs);
+    } catch (CorruptDataException e) {
+      chain.restart();
+      throw e;
+    }
+  }
+
+  private void decodeChained(ByteSource in, int n, long[] refs, long[] ts, double[] vs) {
+    deltaColumn(in, refs, n, "refs");
+    deltaColumn(in, ts, n, "timestamps");
+    int codeStart = in.position();
+    in.skip((n + 1) >>> 1);
+    byte[] a = in.array();
+    for (int i = 0; i < n; i++) {
+      int c = a[codeStart + (i >>> 1)];
+      int code = (i & 1) == 0 ? (c >>> 4) & 0xF : c & 0xF;
+      long ref = refs[i];
+      boolean chained = ValueChain.chainable(ref);
+      long b = switch (code) {
+        case ValueCode.RAW -> in.getBE64();
+        case ValueCode.INTEGER -> Double.doubleToRawLongBits((double) in.getVarint());
+        default -> {
+          if (!chained || !chain.has(ref)) {
+            throw in.corrupt("sample " + i + " of series " + ref + " is coded against a previous"
+                + " value this reader has not seen (code " + code + "): v2 records must be read"
+                + " from the start of their segment");
+          }
+          yield chainedValue(in, code, chain.bits(ref));
+        }
+      };
+      if (chained) {
+        chain.put(ref, b);
+      }
+      vs[i] = Double.longBitsToDouble(b);
+    }
+    if (in.hasRemaining()) {
+      throw in.corrupt(in.remaining() + " bytes after the last of " + n + " samples");
+    }
+  }
+
+  private static long chainedValue(ByteSource in, int code, long pb) {
+    if (code == ValueCode.SAME) {
+      return pb;
+    }
+    if (code == ValueCode.XOR) {
+      int h = in.getByte();
+      int lz = h >>> 4;
+      int tz = h & 0xF;
+      if (lz + tz > 7) {
+        throw in.corrupt("XOR value with " + lz + " leading and " + tz + " trailing zero bytes");
+      }
+      long x = 0;
+      for (int i = lz + tz; i < 8; i++) {
+        x = (x << 8) | in.getByte();
+      }
+      return pb ^ (x << (8 * tz));
+    }
+    if (code >= ValueCode.DELTA && code <= ValueCode.DELTA + ValueCode.MAX_SCALE) {
+      int k = code - ValueCode.DELTA;
+      long m = ValueCode.mantissa(Double.longBitsToDouble(pb), k) + varint(in);
+      return Double.doubleToRawLongBits(ValueCode.value(m, k));
+    }
+    throw in.corrupt("unknown value code " + code);
+  }
+
+  // Most deltas fit one byte: skip the general varint loop for them.
+  private static long varint(ByteSource in) {
+    if (in.hasRemaining()) {
+      int b = in.array()[in.position()];
+      if (b >= 0) {
+        in.skip(1);
+        return (b >>> 1) ^ -(b & 1);
+      }
+    }
+    return in.getVarint();
+  }
+
+  /** The mirror of {@link ChainedFloatsEncoder#putDeltaColumn}. */
+  private static void deltaColumn(ByteSource in, long[] xs, int n, String what) {
+    long prev = 0;
+    long lastDelta = 0;
+    boolean pairable = false;
+    int i = 0;
+    while (i < n) {
+      long d = in.getVarint();
+      if (pairable && d == lastDelta) {
+        int at = in.position();
+        long more = in.getUvarint();
+        if (more < 0 || more > n - i - 1) {
+          throw in.corrupt(what + " run of " + Long.toUnsignedString(more) + " more exceeds the "
+              + (n - i - 1) + " samples left (at " + at + ")");
+        }
+        for (int j = 0; j < 1 + more; j++) {
+          prev += d;
+          xs[i++] = prev;
+        }
+        pairable = false;
+      } else {
+        prev += d;
+        xs[i++] = prev;
+        lastDelta = d;
+        pairable = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.vigil.tsdb.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Float-samples v2 records (type 17): round trips, golden bytes, chain rules, damage. */
+class ChainedFloatsRecordTest {
+  private static final double[] SPECIAL = {0.0, -0.0, Double.NaN,
+      Double.longBitsToDouble(0x7ff8000000000001L), Double.longBitsToDouble(0xfff4000000000abcL),
+      StaleNaN.VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+      -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE, 0x1p53,
+      0x1p53 + 2, -0x1p63, 0x1p63, 1e300, 0.1, 0.3, 1.0 / 3, 9007199254740993.0, 123.456,
+      -7.25, 1e-7, 4.9e-300};
+
+  private record Sample(long ref, long t, long bits) {
+    @Override
+    public String toString() {
+      return ref + "@" + t + "=" + Long.toHexString(bits);
+    }
+  }
+
+  private static final class Collect implements RecordDecoder.Visitor {
+    final List<Sample> out = new ArrayList<>();
+
+    @Override
+    public void floatSample(long ref, long t, double v) {
+      out.add(new Sample(ref, t, Double.doubleToRawLongBits(v)));
+    }
+  }
+
+  /** One value of series {@code ref}'s shape: counters, decimals, walks, noise, specials. */
+  private static double next(SplittableRandom r, long ref, double prev, boolean first) {
+    int shape = (int) (ref % 9);
+    if (r.nextInt(50) == 0) {
+      return SPECIAL[r.nextInt(SPECIAL.length)];
+    }
+    if (first || Double.isNaN(prev) || Double.isInfinite(prev)) {
+      prev = shape == 7 ? 0.5 : r.nextInt(1000);
+    }
+    return switch (shape) {
+      case 0 -> prev + r.nextInt(5); // counter
+      case 1 -> prev; // constant
+      case 2 -> Math.round((prev + r.nextGaussian()) * 100) / 100.0; // 2 decimals
+      case 3 -> (Math.round(prev / 4096) + r.nextInt(-20, 21)) * 4096.0; // page walk
+      case 4 -> r.nextGaussian() * 1e6; // noise
+      case 5 -> Double.longBitsToDouble(r.nextLong()); // any bits at all
+      case 6 -> prev + r.nextLong(-(1L << 40), 1L << 40); // big integer steps
+      case 7 -> prev * (1 + r.nextGaussian() * 1e-3); // smooth floats
+      default -> Math.round(prev * 1000 + r.nextInt(-3, 4)) / 1000.0; // 3 decimals
+    };
+  }
+
+  @Test
+  void fuzzedRecordsRoundTripBitExactThroughOneDecoder() {
+    SplittableRandom r = new SplittableRandom(42);
+    RecordEncoder enc = new RecordEncoder();
+    RecordDecoder dec = new RecordDecoder();
+    double[] last = new double[5000];
+    boolean[] seen = new boolean[5000];
+    ByteSink s = new ByteSink();
+    long samples = 0;
+    for (int rec = 0; rec < 3000; rec++) {
+      if (r.nextInt(200) == 0) {
+        enc.restartChain(); // a new segment, a failed write: the reader need not know
+      }
+      int n = 1 + (r.nextInt(10) == 0 ? r.nextInt(3000) : r.nextInt(40));
+      int order = r.nextInt(4);
+      long t0 = r.nextInt(3) == 0 ? r.nextLong() : 1_700_000_000_000L + rec * 15_000L;
+      long ref = 1 + r.nextInt(4000);
+      List<Sample> want = new ArrayList<>(n);
+      enc.floatsV2Start();
+      for (int i = 0; i < n; i++) {
+        ref = switch (order) {
+          case 0 -> ref + 1; // scrape order
+          case 1 -> 1 + r.nextInt(4999); // any order, repeats
+          case 2 -> ref + r.nextInt(3); // sorted with gaps and repeats
+          default -> r.nextInt(20) == 0 ? r.nextLong() : 1 + r.nextInt(300); // refs out of range too
+        };
+        long t = switch (r.nextInt(4)) {
+          case 0, 1 -> t0;
+          case 2 -> t0 + r.nextInt(-5, 6);
+          default -> r.nextLong();
+        };
+        int slot = (int) Math.floorMod(ref, 5000L);
+        double v = next(r, ref, last[slot], !seen[slot]);
+        last[slot] = v;
+        seen[slot] = true;
+        enc.floatV2(ref, t, v);
+        want.add(new Sample(ref, t, Double.doubleToRawLongBits(v)));
+      }
+      s.reset();
+      enc.floatsV2End(s);
+      samples += n;
+      Collect c = new Collect();
+      dec.decode(new ByteSource("rec " + rec, s.array(), 0, s.length()), c);
+      assertThat(c.out).as("record %d", rec).isEqualTo(want);
+    }
+    assertThat(samples).isGreaterThan(100_000);
+  }
+
+  @Test
+  void goldenBytes() {
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink s = new ByteSink();
+    enc.floatsV2Start();
+    enc.floatV2(3, 1000, 1.0); // first value of series 3: integer 1
+    enc.floatV2(4, 1000, 0.5); // first value of series 4: raw
+    enc.floatV2(5, 1000, -0.0); // raw
+    s.reset();
+    enc.floatsV2End(s);
+    assertThat(HexFormat.of().formatHex(s.toByteArray())).isEqualTo("11" + "03"
+        + "06" + "02" + "02" + "00" // refs: delta 3, delta 1, delta 1 again + 0 more
+        + "d00f" + "00" + "00" + "00" // timestamps: 1000, then 0, 0 + 0 more
+        + "ba" + "a0" // codes: INTEGER(b), RAW(a) | RAW(a), pad
+        + "02" + "3fe0000000000000" + "8000000000000000");
+    enc.floatsV2Start();
+    enc.floatV2(3, 1015, 1.0); // same bits
+    enc.floatV2(4, 1015, 0.75); // scale 2: 75 - 50 = 25, zig-zag 0x32 (shorter than the XOR)
+    enc.floatV2(5, 1015, 2.5); // scale 1: 25 - round(-0.0 * 10) = 25, zig-zag 0x32
+    enc.floatV2(9, 1015, StaleNaN.VALUE); // new series, not integral: raw
+    s.reset();
+    enc.floatsV2End(s);
+    assertThat(HexFormat.of().formatHex(s.toByteArray())).isEqualTo("11" + "04"
+        + "06" + "02" + "02" + "00" + "08" // refs 3, 4, 5 (pair, 0 more), then +4
+        + "ee0f" + "00" + "00" + "01" // timestamps 1015, 0, 0 + 1 more
+        + "04" + "3a" // codes SAME(0), DELTA+2(4) | DELTA+1(3), RAW(a)
+        + "32" + "32" + "7ff0000000000002");
+    Collect c = new Collect();
+    RecordDecoder dec = new RecordDecoder();
+    dec.decode(new ByteSource("a", HexFormat.of().parseHex("1103060202" + "00d00f000000baa002"
+        + "3fe0000000000000" + "8000000000000000")), c);
+    dec.decode(new ByteSource("b", s.toByteArray()), c);
+    assertThat(c.out).extracting(Sample::toString).containsExactly("3@1000=3ff0000000000000",
+        "4@1000=3fe0000000000000", "5@1000=8000000000000000", "3@1015=3ff0000000000000",
+        "4@1015=3fe8000000000000", "5@1015=4004000000000000", "9@1015=7ff0000000000002");
+  }
+
+  @Test
+  void type2RecordsStillDecode() {
+    // Written by RecordEncoder.floatsStart/floatSample (format v0.1), kept as bytes.
+    byte[] v1 = HexFormat.of().parseHex("02" + "0000000000000003" + "00000000000003e8" + "00"
+        + "00" + "3ff0000000000000" + "01" + "1e" + "c000000000000000");
+    Collect c = new Collect();
+    new RecordDecoder().decode(new ByteSource("v1", v1), c);
+    assertThat(c.out).extracting(Sample::toString)
+        .containsExactly("3@1000=3ff0000000000000", "2@1015=c000000000000000");
+  }
+
+  @Test
+  void aValueCodedAgainstAnUnseenValueIsAnErrorNotAWrongValue() {
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink first = new ByteSink();
+    ByteSink second = new ByteSink();
+    enc.floatsV2Start();
+    enc.floatV2(7, 1, 10.0);
+    enc.floatsV2End(first);
+    enc.floatsV2Start();
+    enc.floatV2(7, 2, 11.0);
+    enc.floatsV2End(second);
+    RecordDecoder fresh = new RecordDecoder();
+    assertThatThrownBy(() -> fresh.decode(new ByteSource("second", second.toByteArray()),
+        new Collect())).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("series 7").hasMessageContaining("start of their segment");
+    RecordDecoder restarted = new RecordDecoder();
+    restarted.decode(new ByteSource("first", first.toByteArray()), new Collect());
+    restarted.segmentStart(); // the reader moved on to another segment: older values are gone
+    assertThatThrownBy(() -> restarted.decode(new ByteSource("second", second.toByteArray()),
+        new Collect())).isInstanceOf(CorruptDataException.class);
+  }
+
+  @Test
+  void truncatedOrPaddedRecordsAreErrorsNeverGarbage() {
+    SplittableRandom r = new SplittableRandom(3);
+    for (int iter = 0; iter < 40; iter++) {
+      RecordEncoder enc = new RecordEncoder();
+      ByteSink head = new ByteSink();
+      enc.floatsV2Start();
+      for (int i = 0; i < 20; i++) {
+        enc.floatV2(1 + i, 5, r.nextInt(100));
+      }
+      enc.floatsV2End(head);
+      ByteSink s = new ByteSink();
+      enc.floatsV2Start();
+      for (int i = 0; i < 1 + r.nextInt(30); i++) {
+        enc.floatV2(1 + r.nextInt(25), 6 + r.nextInt(3), next(r, i, 50, false));
+      }
+      enc.floatsV2End(s);
+      byte[] full = s.toByteArray();
+      for (int len = 0; len <= full.length + 1; len++) {
+        if (len == full.length) {
+          continue;
+        }
+        byte[] cut = Arrays.copyOf(full, len); // len > full.length: a trailing zero byte
+        RecordDecoder dec = new RecordDecoder();
+        dec.decode(new ByteSource("head", head.toByteArray()), new Collect());
+        Collect c = new Collect();
+        assertThatThrownBy(() -> dec.decode(new ByteSource("rec", cut), c))
+            .as("length %d of %d", len, full.length).isInstanceOf(CorruptDataException.class);
+        assertThat(c.out).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void scrapeShapedRecordsCostAboutOneByteAndAHalfPerSample() {
+    // 1000 series in ref order, one timestamp, counters and constants: the common case.
+    RecordEncoder enc = new RecordEncoder();
+    SplittableRandom r = new SplittableRandom(5);
+    double[] v = new double[1001];
+    ByteSink s = new ByteSink();
+    long bytes = 0;
+    for (int scrape = 0; scrape < 20; scrape++) {
+      enc.floatsV2Start();
+      for (int ref = 1; ref <= 1000; ref++) {
+        v[ref] += ref % 2 == 0 ? r.nextInt(30) : 0;
+        enc.floatV2(ref, scrape * 15_000L, v[ref]);
+      }
+      s.reset();
+      enc.floatsV2End(s);
+      if (scrape > 0) {
+        bytes += s.length();
+      }
+    }
+    assertThat((double) bytes / (19 * 1000)).isLessThan(1.0);
+  }
+}
