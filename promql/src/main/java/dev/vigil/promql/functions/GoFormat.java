@@ -1,6 +1,8 @@
 package dev.vigil.promql.functions;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 /**
  * Go's number and string formatting as Prometheus uses it in messages and labels ({@code %g},
@@ -49,7 +51,24 @@ public final class GoFormat {
     if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
       return Long.toString((long) v); // fast path: most label values are integers
     }
-    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    return shortest(v).toPlainString();
+  }
+
+  /**
+   * The shortest decimal that reads back as {@code v} (finite), as Go's {@code strconv} finds it.
+   * Java's {@code Double.toString} gives the same digits (JDK 19+) except that it never gives
+   * fewer than two: for the few subnormals one digit identifies ({@code Double.MIN_VALUE}: Java
+   * {@code 4.9E-324}, Go {@code 5e-324}) the one digit is taken here.
+   */
+  public static BigDecimal shortest(double v) {
+    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    if (Math.abs(v) < Double.MIN_NORMAL && d.precision() == 2) {
+      BigDecimal one = d.round(new MathContext(1, RoundingMode.HALF_EVEN));
+      if (one.doubleValue() == v) {
+        return one.stripTrailingZeros();
+      }
+    }
+    return d;
   }
 
   /** Go's {@code %g} / {@code strconv.FormatFloat(v, 'g', -1, 64)}: shortest repr. */
@@ -63,7 +82,7 @@ public final class GoFormat {
     if (v == 0) {
       return (1 / v < 0) ? "-0" : "0";
     }
-    BigDecimal bd = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    BigDecimal bd = shortest(v);
     String digits = bd.unscaledValue().abs().toString();
     int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
     // Go's shortest %g switches to exponent form when exp < -4 || exp >= 6.

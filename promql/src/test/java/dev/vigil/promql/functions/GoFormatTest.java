@@ -17,7 +17,14 @@ class GoFormatTest {
         Arguments.argumentSet("NaN", Double.NaN, "NaN"),
         Arguments.argumentSet("+Inf", Double.POSITIVE_INFINITY, "+Inf"),
         Arguments.argumentSet("negative", -1.5, "-1.5"),
-        Arguments.argumentSet("large mantissa", 123456.0, "123456"));
+        Arguments.argumentSet("large mantissa", 123456.0, "123456"),
+        // Go finds one digit where Java's Double.toString insists on two (4.9E-324).
+        Arguments.argumentSet("smallest subnormal", Double.MIN_VALUE, "5e-324"),
+        Arguments.argumentSet("negative smallest subnormal", -Double.MIN_VALUE, "-5e-324"),
+        Arguments.argumentSet("two subnormal steps", 2 * Double.MIN_VALUE, "1e-323"),
+        Arguments.argumentSet("three subnormal steps", 3 * Double.MIN_VALUE, "1.5e-323"),
+        Arguments.argumentSet("largest subnormal", Double.MIN_NORMAL - Double.MIN_VALUE,
+            "2.225073858507201e-308"));
   }
 
   @ParameterizedTest
@@ -31,7 +38,9 @@ class GoFormatTest {
         Arguments.argumentSet("integer", 6.0, "6"),
         Arguments.argumentSet("large", 1e21, "1000000000000000000000"),
         Arguments.argumentSet("small", 0.001, "0.001"),
-        Arguments.argumentSet("-Inf", Double.NEGATIVE_INFINITY, "-Inf"));
+        Arguments.argumentSet("-Inf", Double.NEGATIVE_INFINITY, "-Inf"),
+        Arguments.argumentSet("smallest subnormal", Double.MIN_VALUE,
+            "0." + "0".repeat(323) + "5"));
   }
 
   @ParameterizedTest
