@@ -1,5 +1,7 @@
 package dev.vigil.protocol.otlp;
 
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
@@ -42,7 +44,10 @@ import java.util.TreeMap;
  *   <li>summaries become {@code {quantile}}, {@code _sum}, {@code _count};
  *   <li>{@code service.namespace/service.name} becomes {@code job}, {@code service.instance.id}
  *       {@code instance}; the other resource attributes go to a {@code target_info} series;
- *   <li>points flagged "no recorded value" become staleness markers.
+ *   <li>points flagged "no recorded value" become staleness markers;
+ *   <li>exemplars go with their point's series (for explicit-bucket histograms, with the first
+ *       bucket that holds their value); trace and span ids become {@code trace_id} and
+ *       {@code span_id} labels.
  * </ul>
  * Delta temporality is refused as Prometheus's and Mimir's translators refuse it (counted as
  * {@link RejectReason#UNSUPPORTED_OTLP}, reported by {@link #parseErrors()}). Not thread-safe;
@@ -53,6 +58,14 @@ public final class OtlpTranslator {
   private static final int NO_RECORDED_VALUE = 1;
 
   private final ValidationLimits limits;
+  /** Prometheus's metadata of the {@code target_info} series. */
+  private static final Metadata TARGET_INFO = new Metadata(MetricType.GAUGE, "Target metadata",
+      "");
+  /**
+   * The metadata of the metric being translated, given to the store for each of its series
+   * (as Prometheus's OTLP appender calls {@code UpdateMetadata}); it survives restarts there.
+   */
+  private Metadata seriesMetadata;
   private MetadataSink sink = MetadataSink.NONE; // of the request being translated
   private static final int MAX_PARSE_ERRORS_LENGTH = 1024;
   private final List<String> parseErrors = new ArrayList<>();
@@ -162,6 +175,7 @@ public final class OtlpTranslator {
   }
 
   private void metadata(Metric m, String family, MetricType type) {
+    seriesMetadata = new Metadata(type, m.getDescription(), OtlpNaming.unit(m.getUnit()));
     if (!family.isEmpty()) {
       sink.accept(new MetricMetadata(family, type, m.getDescription(),
           OtlpNaming.unit(m.getUnit())));
@@ -176,6 +190,14 @@ public final class OtlpTranslator {
         : p.getAsDouble();
     Labels labels = labels(name, base, p.getAttributesList(), null, null, stats);
     append(labels, t, v, app, stats);
+    if (p.getExemplarsCount() > 0) {
+      stats.addExemplars(p.getExemplarsCount());
+      if (labels != null) {
+        for (Exemplar e : OtlpExemplars.convert(p.getExemplarsList())) {
+          OtlpExemplars.append(labels, e, app, stats);
+        }
+      }
+    }
     return t;
   }
 
@@ -192,15 +214,31 @@ public final class OtlpTranslator {
         stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
     long cumulative = 0;
     int bounds = p.getExplicitBoundsCount();
+    Labels[] buckets = new Labels[bounds + 1];
     for (int i = 0; i < bounds; i++) {
       if (i < p.getBucketCountsCount()) {
         cumulative += p.getBucketCounts(i);
       }
-      append(labels(name + "_bucket", base, attrs, "le", plain(p.getExplicitBounds(i)), stats),
-          t, stale ? StaleNaN.VALUE : unsigned(cumulative), app, stats);
+      buckets[i] = labels(name + "_bucket", base, attrs, "le", plain(p.getExplicitBounds(i)),
+          stats);
+      append(buckets[i], t, stale ? StaleNaN.VALUE : unsigned(cumulative), app, stats);
     }
-    append(labels(name + "_bucket", base, attrs, "le", "+Inf", stats), t,
-        stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
+    buckets[bounds] = labels(name + "_bucket", base, attrs, "le", "+Inf", stats);
+    append(buckets[bounds], t, stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
+    if (p.getExemplarsCount() > 0) {
+      // Each exemplar goes to the first bucket whose bound holds its value, as Prometheus's
+      // translator (addExemplars) does; a NaN value fits none and is dropped.
+      stats.addExemplars(p.getExemplarsCount());
+      for (Exemplar e : OtlpExemplars.convert(p.getExemplarsList())) {
+        int b = 0;
+        while (b < bounds && !(e.value() <= p.getExplicitBounds(b))) {
+          b++;
+        }
+        if (!Double.isNaN(e.value()) && buckets[b] != null) {
+          OtlpExemplars.append(buckets[b], e, app, stats);
+        }
+      }
+    }
     return t;
   }
 
@@ -244,13 +282,20 @@ public final class OtlpTranslator {
         unsigned(p.getZeroCount()), unsigned(p.getCount()),
         stale ? StaleNaN.VALUE : p.getSum(), posSpans, pos, negSpans, neg, null);
     try {
-      app.appendHistogram(0, labels, t, h);
+      long ref = app.appendHistogram(0, labels, t, h);
       stats.addHistogram();
+      updateMetadata(ref, labels, app);
     } catch (LimitExceededException e) {
       stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
     } catch (StorageException e) {
       stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
           ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "'" : null);
+    }
+    if (p.getExemplarsCount() > 0) {
+      stats.addExemplars(p.getExemplarsCount());
+      for (Exemplar e : OtlpExemplars.convert(p.getExemplarsList())) {
+        OtlpExemplars.append(labels, e, app, stats);
+      }
     }
     return t;
   }
@@ -314,6 +359,7 @@ public final class OtlpTranslator {
     base.forEach(b::set);
     b.set(Labels.METRIC_NAME, "target_info");
     Labels labels = checked(b.build(), stats);
+    seriesMetadata = TARGET_INFO;
     append(labels, t, 1, app, stats);
   }
 
@@ -369,12 +415,13 @@ public final class OtlpTranslator {
     return l;
   }
 
-  private static void append(Labels labels, long t, double v, Appender app, PushStats stats) {
+  private void append(Labels labels, long t, double v, Appender app, PushStats stats) {
     if (labels == null) {
       return;
     }
     try {
-      app.append(0, labels, t, v);
+      long ref = app.append(0, labels, t, v);
+      updateMetadata(ref, labels, app);
       stats.addSample();
     } catch (LimitExceededException e) {
       stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
@@ -382,6 +429,17 @@ public final class OtlpTranslator {
       stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
           ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("
               + RejectReason.STORAGE.errorId() + ")" : null);
+    }
+  }
+
+  private void updateMetadata(long ref, Labels labels, Appender app) {
+    if (seriesMetadata == null) {
+      return;
+    }
+    try {
+      app.updateMetadata(ref, labels, seriesMetadata);
+    } catch (StorageException e) {
+      // Nothing to attach it to; the sample's own outcome is what the sender is told.
     }
   }
 

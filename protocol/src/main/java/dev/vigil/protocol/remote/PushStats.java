@@ -9,10 +9,13 @@ package dev.vigil.protocol.remote;
  */
 public final class PushStats {
   private static final RejectReason[] REASONS = RejectReason.values();
+  private static final ExemplarRejectReason[] EXEMPLAR_REASONS = ExemplarRejectReason.values();
 
   private long samplesWritten;
   private long histogramsWritten;
   private long exemplarsReceived;
+  private long exemplarsWritten;
+  private final long[] exemplarsRejected = new long[EXEMPLAR_REASONS.length];
   private long metadataReceived;
   private long seriesReceived;
   private final long[] rejected = new long[REASONS.length];
@@ -22,6 +25,8 @@ public final class PushStats {
     samplesWritten = 0;
     histogramsWritten = 0;
     exemplarsReceived = 0;
+    exemplarsWritten = 0;
+    java.util.Arrays.fill(exemplarsRejected, 0);
     metadataReceived = 0;
     seriesReceived = 0;
     java.util.Arrays.fill(rejected, 0);
@@ -41,6 +46,16 @@ public final class PushStats {
   /** For decoders of this module and its sub-packages. */
   public void addExemplars(int n) {
     exemplarsReceived += n;
+  }
+
+  /** For decoders of this module and its sub-packages: one exemplar stored. */
+  public void addExemplarWritten() {
+    exemplarsWritten++;
+  }
+
+  /** For decoders of this module and its sub-packages: one exemplar dropped. */
+  public void rejectExemplar(ExemplarRejectReason reason) {
+    exemplarsRejected[reason.ordinal()]++;
   }
 
   /** For decoders of this module and its sub-packages. */
@@ -75,9 +90,19 @@ public final class PushStats {
     return histogramsWritten;
   }
 
-  /** Exemplars seen in the body; the model has no exemplar storage yet, so none are written. */
+  /** Exemplars seen in the body (written, dropped, or of refused series). */
   public long exemplarsReceived() {
     return exemplarsReceived;
+  }
+
+  /** Exemplars stored (duplicates of the stored newest count too, as in Prometheus). */
+  public long exemplarsWritten() {
+    return exemplarsWritten;
+  }
+
+  /** Exemplars dropped for {@code reason}; they never make the request fail. */
+  public long exemplarsRejected(ExemplarRejectReason reason) {
+    return exemplarsRejected[reason.ordinal()];
   }
 
   public long metadataReceived() {

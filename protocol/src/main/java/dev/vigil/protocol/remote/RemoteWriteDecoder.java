@@ -1,5 +1,7 @@
 package dev.vigil.protocol.remote;
 
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.labels.LabelStrings;
 import dev.vigil.model.labels.Labels;
@@ -45,6 +47,16 @@ public final class RemoteWriteDecoder {
   private final StringCache strings;
   private final HistogramReader histogram = new HistogramReader();
   private final Labels.Builder builder = new Labels.Builder();
+  // The exemplars of the series being decoded: (offset, length) pairs, decoded after its
+  // samples into the fields below.
+  private int[] exemplarSpans = new int[16];
+  private final Labels.Builder exemplarBuilder = new Labels.Builder();
+  private Labels exemplarLabels = Labels.EMPTY;
+  // The last 2.0 series metadata given to the store, reused while senders repeat it.
+  private Metadata seriesMetadata;
+  private int seriesMetadataType = -1;
+  private double exemplarV;
+  private long exemplarT;
   private StringCache.Entry[] names = new StringCache.Entry[32];
   private StringCache.Entry[] values = new StringCache.Entry[32];
   private int[] nameBytes = new int[32];
@@ -383,7 +395,31 @@ public final class RemoteWriteDecoder {
     }
     Labels labels = validatedLabels(stats, start, end, V2_SAMPLES, V2_HISTOGRAMS);
     in.pos = start;
-    samplesAndHistograms(labels, app, stats, V2_SAMPLES, V2_HISTOGRAMS, V2_EXEMPLARS);
+    long ref = samplesAndHistograms(labels, app, stats, V2_SAMPLES, V2_HISTOGRAMS, V2_EXEMPLARS);
+    if (labels != null && (metaType > 0 || helpRef != 0 || unitRef != 0)) {
+      seriesMetadata(app, ref, labels, metaType, helpRef, unitRef);
+    }
+  }
+
+  /**
+   * A 2.0 series' metadata also goes to the store's series (Prometheus's 2.0 receiver calls
+   * {@code UpdateMetadata} per series), where it survives restarts. Senders repeat the same
+   * metadata on every series of a family: the previous instance is reused.
+   */
+  private void seriesMetadata(Appender app, long ref, Labels labels, int type, int helpRef,
+      int unitRef) {
+    Metadata m = seriesMetadata;
+    if (m == null || type != seriesMetadataType || !m.help().equals(symbols[helpRef].value)
+        || !m.unit().equals(symbols[unitRef].value)) {
+      m = seriesMetadata = new Metadata(MetricType.ofWireNumber(type), symbols[helpRef].value,
+          symbols[unitRef].value);
+      seriesMetadataType = type;
+    }
+    try {
+      app.updateMetadata(ref, labels, m);
+    } catch (StorageException e) {
+      // The series was refused with all its samples: its metadata has nothing to attach to.
+    }
   }
 
   private int symbolRef(int ref, String field) throws MalformedBodyException {
@@ -565,7 +601,8 @@ public final class RemoteWriteDecoder {
     return n;
   }
 
-  private void samplesAndHistograms(Labels labels, Appender app, PushStats stats,
+  /** Returns the series' ref in the store (0 when nothing was appended). */
+  private long samplesAndHistograms(Labels labels, Appender app, PushStats stats,
       int samplesField, int histogramsField, int exemplarsField) throws MalformedBodyException {
     long ref = 0;
     int exemplars = 0;
@@ -624,14 +661,131 @@ public final class RemoteWriteDecoder {
           stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
               ? storageMessage(e, labels, histogram.timestamp) : null);
         }
-      } else {
-        if (field == exemplarsField && (tag & 7) == WireReader.LENGTH_DELIMITED) {
-          exemplars++;
+      } else if (field == exemplarsField && (tag & 7) == WireReader.LENGTH_DELIMITED) {
+        // Stored after the series' samples, which create the series (Prometheus's order).
+        int n = in.readLength();
+        if (2 * exemplars + 2 > exemplarSpans.length) {
+          exemplarSpans = Arrays.copyOf(exemplarSpans, exemplarSpans.length * 2);
         }
+        exemplarSpans[2 * exemplars] = in.pos;
+        exemplarSpans[2 * exemplars + 1] = n;
+        exemplars++;
+        in.pos += n;
+      } else {
         in.skipField(tag);
       }
     }
     stats.addExemplars(exemplars);
+    for (int i = 0; i < exemplars; i++) {
+      int start = exemplarSpans[2 * i];
+      int outer = in.limit(start + exemplarSpans[2 * i + 1]);
+      in.pos = start;
+      exemplar(exemplarsField == V2_EXEMPLARS);
+      in.limit(outer);
+      if (labels == null) {
+        continue; // the series was refused (and counted) with its samples
+      }
+      ExemplarRejectReason bad = ExemplarRejectReason.validate(exemplarLabels, exemplarT);
+      if (bad != null) {
+        stats.rejectExemplar(bad);
+        continue;
+      }
+      try {
+        ref = app.appendExemplar(ref, labels, new Exemplar(exemplarLabels, exemplarV, exemplarT));
+        stats.addExemplarWritten();
+      } catch (StorageException e) {
+        stats.rejectExemplar(ExemplarRejectReason.STORAGE);
+      }
+    }
+    return ref;
+  }
+
+  /**
+   * One {@code Exemplar} (1.0: labels 1 as {@code Label} messages; 2.0: labels_refs 1 into the
+   * symbol table; both: value 2, timestamp 3) into {@link #exemplarLabels}, {@link #exemplarV},
+   * {@link #exemplarT}.
+   */
+  private void exemplar(boolean v2) throws MalformedBodyException {
+    exemplarBuilder.reset(Labels.EMPTY);
+    exemplarV = 0;
+    exemplarT = 0;
+    int pendingName = -1;
+    while (in.more()) {
+      int tag = in.readTag();
+      switch (tag) {
+        case (2 << 3) | WireReader.FIXED64 -> exemplarV = in.readDouble();
+        case (3 << 3) | WireReader.VARINT -> exemplarT = in.readVarint64();
+        case (1 << 3) | WireReader.LENGTH_DELIMITED -> {
+          int n = in.readLength();
+          int outer = in.limit(in.pos + n);
+          if (v2) {
+            while (in.more()) {
+              pendingName = exemplarLabelRef(in.readUint32(), pendingName);
+            }
+          } else {
+            exemplarLabelV1();
+          }
+          in.limit(outer);
+        }
+        case (1 << 3) | WireReader.VARINT -> {
+          if (!v2) {
+            throw in.malformed("exemplar label is not a Label message");
+          }
+          pendingName = exemplarLabelRef(in.readUint32(), pendingName);
+        }
+        default -> in.skipField(tag);
+      }
+    }
+    if (pendingName >= 0) {
+      throw in.malformed("exemplar labels_refs has an odd number of entries");
+    }
+    exemplarLabels = exemplarBuilder.build();
+  }
+
+  private int exemplarLabelRef(int ref, int pendingName) throws MalformedBodyException {
+    if (ref < 0 || ref >= nSymbols) {
+      throw in.malformed("exemplar label symbol reference " + Integer.toUnsignedString(ref)
+          + " is out of range (" + nSymbols + " symbols)");
+    }
+    if (pendingName < 0) {
+      return ref;
+    }
+    if (!symbols[pendingName].value.isEmpty()) { // empty names and values are dropped
+      exemplarBuilder.set(symbols[pendingName].value, symbols[ref].value);
+    }
+    return -1;
+  }
+
+  /** A 1.0 exemplar {@code Label}; values (trace ids) bypass the string cache: all differ. */
+  private void exemplarLabelV1() throws MalformedBodyException {
+    String name = "";
+    String value = "";
+    byte[] buf = in.buf();
+    while (in.more()) {
+      int tag = in.readTag();
+      int field = tag >>> 3;
+      if (field == 1 || field == 2) {
+        in.expect(tag, WireReader.LENGTH_DELIMITED);
+        int n = in.readLength();
+        String s = field == 1 ? strings.get(buf, in.pos, n) : Utf8.isValid(buf, in.pos, n)
+            ? new String(buf, in.pos, n, java.nio.charset.StandardCharsets.UTF_8) : null;
+        if (s == null) {
+          throw in.malformed("exemplar label " + (field == 1 ? "name" : "value")
+              + " is not valid UTF-8");
+        }
+        in.pos += n;
+        if (field == 1) {
+          name = s;
+        } else {
+          value = s;
+        }
+      } else {
+        in.skipField(tag);
+      }
+    }
+    if (!name.isEmpty()) { // empty names and values are dropped, as Prometheus drops them
+      exemplarBuilder.set(name, value);
+    }
   }
 
   private static String storageMessage(StorageException e, Labels labels, long t) {

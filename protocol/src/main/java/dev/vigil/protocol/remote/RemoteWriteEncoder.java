@@ -3,6 +3,7 @@ package dev.vigil.protocol.remote;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.Span;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.MetricType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -32,12 +33,16 @@ public final class RemoteWriteEncoder {
   private static final int V1_TIMESERIES = 1;
   private static final int V1_LABELS = 1;
   private static final int V1_SAMPLES = 2;
+  private static final int V1_EXEMPLARS = 3;
   private static final int V1_HISTOGRAMS = 4;
+  private static final int V1_METADATA = 3;
   private static final int V2_SYMBOLS = 4;
   private static final int V2_TIMESERIES = 5;
   private static final int V2_LABELS_REFS = 1;
   private static final int V2_SAMPLES = 2;
   private static final int V2_HISTOGRAMS = 3;
+  private static final int V2_EXEMPLARS = 4;
+  private static final int V2_METADATA = 5;
 
   private final RemoteWriteVersion version;
   private final ProtoWriter series = new ProtoWriter(1 << 16); // 1.0: the whole message
@@ -49,6 +54,8 @@ public final class RemoteWriteEncoder {
   private int seriesCount;
   private int samples;
   private int histograms;
+  private int exemplars;
+  private int metadata;
   private boolean finished;
 
   public RemoteWriteEncoder(RemoteWriteVersion version) {
@@ -68,12 +75,43 @@ public final class RemoteWriteEncoder {
     seriesCount = 0;
     samples = 0;
     histograms = 0;
+    exemplars = 0;
+    metadata = 0;
     bodyLength = 0;
     finished = false;
   }
 
   /** Starts a time series; its samples and histograms follow, then {@link #endSeries}. */
   public void beginSeries(Labels labels) {
+    openSeries();
+    if (version == RemoteWriteVersion.V1) {
+      v1Labels(series, V1_LABELS, labels);
+    } else {
+      v2LabelRefs(labels);
+    }
+  }
+
+  /**
+   * Starts a 1.0 time series whose labels were encoded once by {@link #v1LabelFields}: the
+   * bytes are copied, so a sender that keeps them per series pays a copy per request instead of
+   * encoding every label again. Same bytes as {@link #beginSeries(Labels)} with those labels.
+   */
+  public void beginSeries(byte[] v1LabelFields) {
+    if (version != RemoteWriteVersion.V1) {
+      throw new IllegalStateException("pre-encoded labels are remote write 1.0 only");
+    }
+    openSeries();
+    series.bytes(v1LabelFields, 0, v1LabelFields.length);
+  }
+
+  /** The 1.0 {@code TimeSeries.labels} fields of {@code labels}, for {@link #beginSeries(byte[])}. */
+  public static byte[] v1LabelFields(Labels labels) {
+    ProtoWriter w = new ProtoWriter(32 * Math.max(1, labels.size()));
+    v1Labels(w, V1_LABELS, labels);
+    return Arrays.copyOf(w.array(), w.length());
+  }
+
+  private void openSeries() {
     if (finished) {
       throw new IllegalStateException("request finished; call reset() first");
     }
@@ -81,14 +119,19 @@ public final class RemoteWriteEncoder {
       throw new IllegalStateException("beginSeries before endSeries");
     }
     seriesMark = series.begin(version == RemoteWriteVersion.V1 ? V1_TIMESERIES : V2_TIMESERIES);
-    if (version == RemoteWriteVersion.V1) {
-      for (int i = 0; i < labels.size(); i++) {
-        int l = series.begin(V1_LABELS);
-        series.stringField(1, labels.name(i));
-        series.stringField(2, labels.value(i));
-        series.end(l);
-      }
-    } else if (!labels.isEmpty()) {
+  }
+
+  private static void v1Labels(ProtoWriter w, int field, Labels labels) {
+    for (int i = 0; i < labels.size(); i++) {
+      int l = w.begin(field);
+      w.stringField(1, labels.name(i));
+      w.stringField(2, labels.value(i));
+      w.end(l);
+    }
+  }
+
+  private void v2LabelRefs(Labels labels) {
+    if (!labels.isEmpty()) {
       int refs = series.begin(V2_LABELS_REFS);
       for (int i = 0; i < labels.size(); i++) {
         series.varint(symbols.ref(labels.name(i)));
@@ -96,6 +139,85 @@ public final class RemoteWriteEncoder {
       }
       series.end(refs);
     }
+  }
+
+  /**
+   * Adds an exemplar to the current series (1.0 {@code TimeSeries.exemplars}, 2.0 the same
+   * with symbol refs for its labels).
+   */
+  public void exemplar(Labels labels, double value, long t) {
+    inSeries();
+    if (version == RemoteWriteVersion.V1) {
+      int m = series.begin(V1_EXEMPLARS);
+      v1Labels(series, 1, labels);
+      series.doubleField(2, value);
+      series.int64Field(3, t);
+      series.end(m);
+    } else {
+      int m = series.begin(V2_EXEMPLARS);
+      if (!labels.isEmpty()) {
+        int refs = series.begin(1);
+        for (int i = 0; i < labels.size(); i++) {
+          series.varint(symbols.ref(labels.name(i)));
+          series.varint(symbols.ref(labels.value(i)));
+        }
+        series.end(refs);
+      }
+      series.doubleField(2, value);
+      series.int64Field(3, t);
+      series.end(m);
+    }
+    exemplars++;
+  }
+
+  /**
+   * Sets the current series' metadata, remote write 2.0 only ({@code TimeSeries.metadata}: type,
+   * help and unit as symbol refs; Prometheus 3 sends it with every series of a family). An
+   * unknown type with no help and no unit is omitted, as an empty message.
+   */
+  public void seriesMetadata(MetricType type, String help, String unit) {
+    inSeries();
+    if (version != RemoteWriteVersion.V2) {
+      throw new IllegalStateException("per-series metadata is remote write 2.0; 1.0 uses metadata()");
+    }
+    if (type == MetricType.UNKNOWN && help.isEmpty() && unit.isEmpty()) {
+      return;
+    }
+    int m = series.begin(V2_METADATA);
+    series.enumField(1, type.wireNumber());
+    series.uint32Field(3, symbols.ref(help));
+    series.uint32Field(4, symbols.ref(unit));
+    series.end(m);
+    metadata++;
+  }
+
+  /**
+   * Adds a 1.0 {@code WriteRequest.metadata} entry for a metric family, outside any series
+   * (1.0 sends metadata per family, not per series).
+   */
+  public void metadata(MetricType type, String family, String help, String unit) {
+    if (finished) {
+      throw new IllegalStateException("request finished; call reset() first");
+    }
+    if (seriesMark >= 0) {
+      throw new IllegalStateException("metadata inside a series; call endSeries() first");
+    }
+    if (version != RemoteWriteVersion.V1) {
+      throw new IllegalStateException("request-level metadata is remote write 1.0; 2.0 uses seriesMetadata()");
+    }
+    int m = series.begin(V1_METADATA);
+    series.enumField(1, type.wireNumber());
+    if (!family.isEmpty()) {
+      series.stringField(2, family);
+    }
+    if (!help.isEmpty()) {
+      series.stringField(4, help);
+    }
+    if (!unit.isEmpty()) {
+      series.stringField(5, unit);
+    }
+    series.end(m);
+    metadata++;
   }
 
   public void sample(long t, double v) {
@@ -176,6 +298,15 @@ public final class RemoteWriteEncoder {
 
   public int histogramCount() {
     return histograms;
+  }
+
+  public int exemplarCount() {
+    return exemplars;
+  }
+
+  /** 1.0 metadata entries plus 2.0 series with metadata in the request so far. */
+  public int metadataCount() {
+    return metadata;
   }
 
   /** Completes the protobuf message; returns its length (see {@link #message()}). */
