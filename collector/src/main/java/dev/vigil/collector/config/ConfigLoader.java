@@ -115,9 +115,10 @@ public final class ConfigLoader {
         m.byteSize("body_size_limit", 0), m.unsigned("sample_limit", 0), m.unsigned("label_limit", 0),
         m.unsigned("label_name_length_limit", 0), m.unsigned("label_value_length_limit", 0),
         m.unsigned("target_limit", 0), scheme, m.bool("scrape_native_histograms", false),
-        m.bool("always_scrape_classic_histograms", false), m.unsigned("keep_dropped_targets", 0));
+        m.bool("always_scrape_classic_histograms", false), m.unsigned("keep_dropped_targets", 0),
+        m.bool("convert_classic_histograms_to_nhcb", false));
     m.ignore("rule_query_offset", "query_log_file", "scrape_failure_log_file",
-        "metric_name_escaping_scheme", "convert_classic_histograms_to_nhcb", "extra_scrape_metrics");
+        "metric_name_escaping_scheme", "extra_scrape_metrics");
     m.finish();
     return g;
   }
@@ -193,9 +194,10 @@ public final class ConfigLoader {
         or(m.unsigned("label_value_length_limit", 0), g.labelValueLengthLimit()),
         scheme, scrapeNative,
         m.bool("always_scrape_classic_histograms", g.alwaysScrapeClassicHistograms()),
+        m.bool("convert_classic_histograms_to_nhcb", g.convertClassicHistogramsToNhcb()),
         or(m.unsigned("keep_dropped_targets", 0), g.keepDroppedTargets()),
         http, statics, files, kube, relabel, metricRelabel);
-    m.ignore("native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "convert_classic_histograms_to_nhcb",
+    m.ignore("native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
         "scrape_failure_log_file", "metric_name_escaping_scheme", "extra_scrape_metrics");
     m.finish();
     return c;
@@ -227,9 +229,7 @@ public final class ConfigLoader {
   }
 
   static HttpClientConfig httpClient(YamlMap m) {
-    if (m.has("oauth2")) {
-      throw YamlMap.error(m.keyNode("oauth2"), "oauth2 is not supported yet");
-    }
+    HttpClientConfig.OAuth2 oauth2 = m.has("oauth2") ? oauth2(m.get("oauth2")) : null;
     HttpClientConfig.BasicAuth basic = null;
     Node bn = m.get("basic_auth");
     if (bn != null) {
@@ -267,30 +267,78 @@ public final class ConfigLoader {
       if (!bearer.isEmpty() && !bearerFile.isEmpty()) {
         throw YamlMap.error(m.keyNode("bearer_token_file"), "at most one of bearer_token & bearer_token_file must be configured");
       }
-      if (basic != null) {
-        throw YamlMap.error(m.keyNode("basic_auth"), "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+      if (basic != null || oauth2 != null) {
+        throw YamlMap.error(m.keyNode(basic != null ? "basic_auth" : "oauth2"),
+            "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
       }
       if (auth != null) {
         throw YamlMap.error(m.keyNode("authorization"), "authorization is not compatible with bearer_token & bearer_token_file");
       }
       auth = new HttpClientConfig.Authorization("Bearer", bearer, bearerFile);
     }
-    if (basic != null && auth != null) {
-      throw YamlMap.error(m.keyNode("authorization"), "at most one of basic_auth, oauth2 & authorization must be configured");
+    if ((basic != null ? 1 : 0) + (auth != null ? 1 : 0) + (oauth2 != null ? 1 : 0) > 1) {
+      throw YamlMap.error(m.keyNode(oauth2 != null ? "oauth2" : "authorization"),
+          "at most one of basic_auth, oauth2 & authorization must be configured");
     }
-    HttpClientConfig.TlsConfig tls = HttpClientConfig.TlsConfig.DEFAULT;
-    Node tn = m.get("tls_config");
-    if (tn != null) {
-      YamlMap t = new YamlMap(tn, "config.TLSConfig");
-      tls = new HttpClientConfig.TlsConfig(t.string("ca_file", ""), t.string("cert_file", ""), t.string("key_file", ""),
-          t.string("server_name", ""), t.bool("insecure_skip_verify", false), t.string("min_version", ""));
-      t.ignore("ca", "cert", "key", "ca_ref", "cert_ref", "key_ref", "max_version");
-      t.finish();
-    }
+    HttpClientConfig.TlsConfig tls = tlsConfig(m.get("tls_config"));
     HttpClientConfig c = new HttpClientConfig(basic, auth, tls, m.string("proxy_url", ""),
-        m.bool("follow_redirects", true), m.bool("enable_http2", true), m.stringMap("http_headers"));
+        m.bool("follow_redirects", true), m.bool("enable_http2", true), m.stringMap("http_headers"), oauth2);
     m.ignore("no_proxy", "proxy_from_environment", "proxy_connect_header");
     return c;
+  }
+
+  private static HttpClientConfig.TlsConfig tlsConfig(Node tn) {
+    if (tn == null) {
+      return HttpClientConfig.TlsConfig.DEFAULT;
+    }
+    YamlMap t = new YamlMap(tn, "config.TLSConfig");
+    HttpClientConfig.TlsConfig tls = new HttpClientConfig.TlsConfig(t.string("ca_file", ""), t.string("cert_file", ""),
+        t.string("key_file", ""), t.string("server_name", ""), t.bool("insecure_skip_verify", false),
+        t.string("min_version", ""));
+    t.ignore("ca", "cert", "key", "ca_ref", "cert_ref", "key_ref", "max_version");
+    t.finish();
+    return tls;
+  }
+
+  /** Prometheus common's {@code OAuth2} with its {@code Validate} checks. */
+  private static HttpClientConfig.OAuth2 oauth2(Node node) {
+    YamlMap o = new YamlMap(node, "config.OAuth2");
+    String clientId = o.string("client_id", "");
+    String secret = o.string("client_secret", "");
+    String secretFile = o.string("client_secret_file", "");
+    if (o.has("client_secret_ref")) {
+      throw YamlMap.error(o.keyNode("client_secret_ref"), "client_secret_ref is not supported (there is no secret manager)");
+    }
+    List<String> scopes = o.strings("scopes");
+    String tokenUrl = o.string("token_url", "");
+    Map<String, String> params = o.stringMap("endpoint_params");
+    HttpClientConfig.TlsConfig tls = tlsConfig(o.get("tls_config"));
+    String proxy = o.string("proxy_url", "");
+    o.ignore("no_proxy", "proxy_from_environment", "proxy_connect_header");
+    o.finish();
+    if (clientId.isEmpty()) {
+      throw YamlMap.error(node, "oauth2 client_id must be configured");
+    }
+    if (tokenUrl.isEmpty()) {
+      throw YamlMap.error(node, "oauth2 token_url must be configured");
+    }
+    if (!secret.isEmpty() && !secretFile.isEmpty()) {
+      throw YamlMap.error(o.keyNode("client_secret_file"),
+          "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured");
+    }
+    try {
+      java.net.URI u = new java.net.URI(tokenUrl);
+      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+        throw YamlMap.error(o.keyNode("token_url"), "oauth2 token_url " + q(tokenUrl) + " must be an absolute http(s) URL");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw YamlMap.error(o.keyNode("token_url"), "oauth2 token_url " + q(tokenUrl) + " is not a URL: " + e.getMessage());
+    }
+    if (!scopes.isEmpty() && params.containsKey("scope")) {
+      // golang.org/x/oauth2 refuses this at token time ("cannot overwrite parameter"); say so now.
+      throw YamlMap.error(o.keyNode("endpoint_params"), "oauth2 endpoint_params cannot overwrite parameter \"scope\" set by scopes");
+    }
+    return new HttpClientConfig.OAuth2(clientId, secret, secretFile, scopes, tokenUrl, params, tls, proxy);
   }
 
   static RelabelConfig relabel(Node node, NameValidation scheme) {
@@ -413,6 +461,11 @@ public final class ConfigLoader {
       attachNs = a.bool("namespace", false);
       a.finish();
     }
+    if (m.has("oauth2")) {
+      // fabric8's client takes a token or basic auth; fetching OAuth 2.0 tokens for it is not wired.
+      throw YamlMap.error(m.keyNode("oauth2"), "oauth2 is not supported in kubernetes_sd_configs yet; use "
+          + "authorization or bearer_token_file");
+    }
     HttpClientConfig http = httpClient(m);
     m.finish();
     return new KubernetesSdConfig(role, api, kubeconfig, own, names, selectors, attachNode, attachNs, http);
@@ -434,13 +487,35 @@ public final class ConfigLoader {
     RemoteWriteConfig c = new RemoteWriteConfig(url, m.string("name", ""),
         m.duration("remote_timeout", Duration.ofSeconds(30)), m.stringMap("headers"),
         m.string("protobuf_message", "prometheus.WriteRequest"), m.bool("send_exemplars", false),
-        m.bool("send_native_histograms", false), httpClient(m), wr, queueConfig(m.get("queue_config")));
+        m.bool("send_native_histograms", false), httpClient(m), wr, queueConfig(m.get("queue_config")),
+        metadataConfig(m.get("metadata_config")));
     String pm = c.protobufMessage();
     if (!pm.equals("prometheus.WriteRequest") && !pm.equals("io.prometheus.write.v2.Request")) {
       throw YamlMap.error(m.keyNode("protobuf_message"), "unknown remote write protobuf message "
           + q(pm) + ", expected prometheus.WriteRequest or io.prometheus.write.v2.Request");
     }
-    m.ignore("metadata_config", "round_robin_dns");
+    m.ignore("round_robin_dns");
+    m.finish();
+    return c;
+  }
+
+  static RemoteWriteConfig.MetadataConfig metadataConfig(Node node) {
+    YamlMap m = new YamlMap(node, "config.MetadataConfig");
+    RemoteWriteConfig.MetadataConfig d = RemoteWriteConfig.MetadataConfig.DEFAULT;
+    boolean send = m.bool("send", d.send());
+    Duration interval = m.duration("send_interval", d.sendInterval());
+    long max = m.unsigned("max_samples_per_send", d.maxSamplesPerSend());
+    if (max > Integer.MAX_VALUE) {
+      throw YamlMap.error(m.get("max_samples_per_send"), "metadata_config: max_samples_per_send "
+          + max + " is too large");
+    }
+    RemoteWriteConfig.MetadataConfig c;
+    try {
+      c = new RemoteWriteConfig.MetadataConfig(send, interval, (int) max);
+    } catch (IllegalArgumentException e) {
+      throw YamlMap.error(m.get(e.getMessage().contains("send_interval") ? "send_interval"
+          : "max_samples_per_send"), e.getMessage());
+    }
     m.finish();
     return c;
   }

@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * One {@code remote_write} entry: the endpoint, how to authenticate, what to send
  * ({@code protobuf_message}: {@code prometheus.WriteRequest} for 1.0 or
- * {@code io.prometheus.write.v2.Request} for 2.0) and how to queue ({@link QueueConfig}).
- * {@code metadata_config} and {@code round_robin_dns} are accepted and not interpreted.
+ * {@code io.prometheus.write.v2.Request} for 2.0), how to queue ({@link QueueConfig}) and
+ * how to send metric metadata ({@link MetadataConfig}). {@code round_robin_dns} is accepted and
+ * not interpreted.
  */
 public record RemoteWriteConfig(
     String url,
@@ -21,11 +22,21 @@ public record RemoteWriteConfig(
     boolean sendNativeHistograms,
     HttpClientConfig httpClient,
     List<RelabelConfig> writeRelabelConfigs,
-    QueueConfig queueConfig) {
+    QueueConfig queueConfig,
+    MetadataConfig metadataConfig) {
 
   public RemoteWriteConfig {
     headers = Map.copyOf(headers);
     writeRelabelConfigs = List.copyOf(writeRelabelConfigs);
+  }
+
+  /** An entry with Prometheus's default {@code metadata_config}. */
+  public RemoteWriteConfig(String url, String name, Duration remoteTimeout,
+      Map<String, String> headers, String protobufMessage, boolean sendExemplars,
+      boolean sendNativeHistograms, HttpClientConfig httpClient,
+      List<RelabelConfig> writeRelabelConfigs, QueueConfig queueConfig) {
+    this(url, name, remoteTimeout, headers, protobufMessage, sendExemplars, sendNativeHistograms,
+        httpClient, writeRelabelConfigs, queueConfig, MetadataConfig.DEFAULT);
   }
 
   /** An entry with Prometheus's default {@code queue_config}. */
@@ -35,6 +46,28 @@ public record RemoteWriteConfig(
       List<RelabelConfig> writeRelabelConfigs) {
     this(url, name, remoteTimeout, headers, protobufMessage, sendExemplars, sendNativeHistograms,
         httpClient, writeRelabelConfigs, QueueConfig.DEFAULT);
+  }
+
+  /**
+   * Prometheus's {@code metadata_config} (same names, same defaults): whether to send metric
+   * metadata, and for remote write 1.0 how often the metadata of every family is sent and how
+   * many entries go in one request. Remote write 2.0 sends metadata with each series instead
+   * (only {@code send} applies).
+   */
+  public record MetadataConfig(boolean send, Duration sendInterval, int maxSamplesPerSend) {
+    public static final MetadataConfig DEFAULT = new MetadataConfig(true, Duration.ofMinutes(1), 500);
+
+    /** @throws IllegalArgumentException naming the field and the value that is wrong */
+    public MetadataConfig {
+      if (sendInterval.isNegative() || sendInterval.isZero()) {
+        throw new IllegalArgumentException("metadata_config: send_interval must be positive, got "
+            + sendInterval);
+      }
+      if (maxSamplesPerSend < 1) {
+        throw new IllegalArgumentException("metadata_config: max_samples_per_send must be at least 1, got "
+            + maxSamplesPerSend);
+      }
+    }
   }
 
   /**

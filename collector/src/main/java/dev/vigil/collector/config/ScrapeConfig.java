@@ -12,7 +12,9 @@ import java.util.Map;
  * Limits of 0 mean "no limit" ({@code keepDroppedTargets}: keep every dropped target for the targets
  * view). {@code scrapeNativeHistograms} false makes the protobuf parser read every histogram as a
  * classic one (Prometheus 3's {@code IgnoreNativeHistograms}); {@code alwaysScrapeClassicHistograms}
- * keeps the classic series of a histogram that is also native.
+ * keeps the classic series of a histogram that is also native, and with
+ * {@code convertClassicHistogramsToNhcb} (Prometheus 3's {@code convert_classic_histograms_to_nhcb})
+ * those of a classic histogram turned into a native histogram with custom buckets.
  */
 public record ScrapeConfig(
     String jobName,
@@ -36,6 +38,7 @@ public record ScrapeConfig(
     NameValidation metricNameValidation,
     boolean scrapeNativeHistograms,
     boolean alwaysScrapeClassicHistograms,
+    boolean convertClassicHistogramsToNhcb,
     long keepDroppedTargets,
     HttpClientConfig httpClient,
     List<StaticConfig> staticConfigs,

@@ -11,7 +11,7 @@ import dev.vigil.model.labels.Labels;
  * canonical encoding for protobuf) so callers can cache per-series work, as Prometheus's scrape
  * cache does. Not thread-safe; one instance per body.
  */
-public sealed interface ExpositionParser permits TextParser, ProtobufParser {
+public sealed interface ExpositionParser permits TextParser, ProtobufParser, NhcbParser {
   /** A parser for {@code body} in {@code format}; native histograms only come from protobuf. */
   static ExpositionParser create(ExpositionFormat format, byte[] body) {
     return format == ExpositionFormat.PROMETHEUS_PROTOBUF
@@ -28,6 +28,18 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser {
     return format == ExpositionFormat.PROMETHEUS_PROTOBUF
         ? ProtobufParser.create(body, !scrapeNativeHistograms, alwaysScrapeClassicHistograms)
         : TextParser.create(format, body);
+  }
+
+  /**
+   * As {@link #create(ExpositionFormat, byte[], boolean, boolean)}, and with
+   * {@code convertClassicHistogramsToNhcb} classic histograms come as native histograms with
+   * custom buckets ({@link NhcbParser}; their classic series too when
+   * {@code alwaysScrapeClassicHistograms}).
+   */
+  static ExpositionParser create(ExpositionFormat format, byte[] body, boolean scrapeNativeHistograms,
+      boolean alwaysScrapeClassicHistograms, boolean convertClassicHistogramsToNhcb) {
+    ExpositionParser p = create(format, body, scrapeNativeHistograms, alwaysScrapeClassicHistograms);
+    return convertClassicHistogramsToNhcb ? new NhcbParser(p, alwaysScrapeClassicHistograms) : p;
   }
 
   /** Advances to the next entry. @throws ExpositionParseException on malformed input */
@@ -57,8 +69,37 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser {
   /** Milliseconds since the epoch; meaningful only when {@link #hasTimestamp()}. */
   long timestamp();
 
-  /** The exemplar of the current entry, or null. */
+  /** The exemplar of the current entry, or null (a native histogram's: its first). */
   Exemplar exemplar();
+
+  /**
+   * Every exemplar of the current SERIES or HISTOGRAM entry, in exposition order: at most one
+   * for a series; a native histogram's (protobuf) may have several, those without a timestamp
+   * left out as Prometheus does. An empty list (not allocated) when there are none.
+   */
+  java.util.List<Exemplar> exemplars();
+
+  /**
+   * A hash of the family name of the current TYPE, HELP or UNIT entry as written; with
+   * {@link #familyNameEquals} and {@link #familyNameBytes} it lets a caller keep per-family
+   * state (Prometheus's metadata cache) without decoding the name on every scrape.
+   */
+  long familyNameHash();
+
+  /** Whether the family name of the current TYPE/HELP/UNIT entry, as written, is {@code other}. */
+  boolean familyNameEquals(byte[] other);
+
+  /** A copy of the family name of the current TYPE/HELP/UNIT entry as written. */
+  byte[] familyNameBytes();
+
+  /**
+   * Whether the text of the current HELP entry, as written (escapes not resolved), is
+   * {@code other}: equal bytes mean equal {@link #help()}, without decoding it.
+   */
+  boolean helpEquals(byte[] other);
+
+  /** A copy of the text of the current HELP entry as written. */
+  byte[] helpBytes();
 
   long seriesHash();
 

@@ -37,8 +37,8 @@ import java.util.List;
  *   <li>{@code le}/{@code quantile} in OpenMetrics float form; a timestamp of 0 means none.
  * </ul>
  *
- * <p>Errors name the byte offset of the family and what is wrong with it. Exemplars are not
- * returned (yet).
+ * <p>Errors name the byte offset of the family and what is wrong with it. Exemplars: see
+ * {@link #exemplars()}.
  */
 public final class ProtobufParser implements ExpositionParser {
   private final byte[] b;
@@ -513,7 +513,111 @@ public final class ProtobufParser implements ExpositionParser {
 
   @Override
   public Exemplar exemplar() {
-    return null;
+    List<Exemplar> all = exemplars();
+    return all.isEmpty() ? null : all.get(0);
+  }
+
+  /**
+   * As Prometheus's {@code ProtobufParser.Exemplar}: a counter's exemplar; a classic
+   * {@code _bucket} series' bucket exemplar; for a native histogram its {@code exemplars}, or
+   * when there are none the exemplars of its classic buckets, in both cases only those with a
+   * timestamp (the format requires one for native histograms).
+   */
+  @Override
+  public List<Exemplar> exemplars() {
+    if (state == Entry.HISTOGRAM) {
+      Histogram h = metric.getHistogram();
+      List<Exemplar> out = List.of();
+      if (h.getExemplarsCount() > 0) {
+        for (int i = 0; i < h.getExemplarsCount(); i++) {
+          out = addTimestamped(out, h.getExemplars(i));
+        }
+      } else {
+        for (int i = 0; i < h.getBucketCount(); i++) {
+          if (h.getBucket(i).hasExemplar()) {
+            out = addTimestamped(out, h.getBucket(i).getExemplar());
+          }
+        }
+      }
+      return out;
+    }
+    if (state != Entry.SERIES) {
+      return List.of();
+    }
+    return switch (familyType) {
+      case COUNTER -> metric.getCounter().hasExemplar()
+          ? List.of(exemplar(metric.getCounter().getExemplar())) : List.of();
+      case HISTOGRAM, GAUGEHISTOGRAM -> {
+        Histogram h = metric.getHistogram();
+        // _count and _sum come first (negative positions); the synthesised +Inf bucket has none.
+        yield fieldPos >= 0 && fieldPos < h.getBucketCount() && h.getBucket(fieldPos).hasExemplar()
+            ? List.of(exemplar(h.getBucket(fieldPos).getExemplar())) : List.of();
+      }
+      default -> List.of();
+    };
+  }
+
+  private static List<Exemplar> addTimestamped(List<Exemplar> out,
+      dev.vigil.protocol.exposition.pb.Exemplar e) {
+    if (!e.hasTimestamp()) {
+      return out;
+    }
+    List<Exemplar> l = out.isEmpty() ? new ArrayList<>(2) : out;
+    l.add(exemplar(e));
+    return l;
+  }
+
+  private static Exemplar exemplar(dev.vigil.protocol.exposition.pb.Exemplar e) {
+    Labels.Builder lb = Labels.builder();
+    for (int i = 0; i < e.getLabelCount(); i++) {
+      lb.set(e.getLabel(i).getName(), e.getLabel(i).getValue());
+    }
+    long ts = e.hasTimestamp()
+        ? e.getTimestamp().getSeconds() * 1000 + e.getTimestamp().getNanos() / 1_000_000 : 0;
+    return new Exemplar(lb.build(), e.getValue(), e.hasTimestamp(), ts);
+  }
+
+  @Override
+  public long familyNameHash() {
+    ByteString n = family.getNameBytes();
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < n.size(); i++) {
+      h ^= n.byteAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  @Override
+  public boolean familyNameEquals(byte[] other) {
+    return equal(family.getNameBytes(), other);
+  }
+
+  @Override
+  public byte[] familyNameBytes() {
+    return family.getNameBytes().toByteArray();
+  }
+
+  @Override
+  public boolean helpEquals(byte[] other) {
+    return equal(family.getHelpBytes(), other);
+  }
+
+  @Override
+  public byte[] helpBytes() {
+    return family.getHelpBytes().toByteArray();
+  }
+
+  private static boolean equal(ByteString s, byte[] other) {
+    if (s.size() != other.length) {
+      return false;
+    }
+    for (int i = 0; i < other.length; i++) {
+      if (s.byteAt(i) != other[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -611,6 +611,45 @@ public final class TextParser implements ExpositionParser {
     return new Exemplar(lb.build(), exValue, exHasTimestamp, exTimestamp);
   }
 
+  @Override
+  public java.util.List<Exemplar> exemplars() {
+    return hasExemplar ? java.util.List.of(exemplar()) : java.util.List.of();
+  }
+
+  @Override
+  public long familyNameHash() {
+    return fnv(nameStart, nameEnd);
+  }
+
+  @Override
+  public boolean familyNameEquals(byte[] other) {
+    return Arrays.equals(b, nameStart, nameEnd, other, 0, other.length);
+  }
+
+  @Override
+  public byte[] familyNameBytes() {
+    return Arrays.copyOfRange(b, nameStart, nameEnd);
+  }
+
+  @Override
+  public boolean helpEquals(byte[] other) {
+    return Arrays.equals(b, metaStart, metaEnd, other, 0, other.length);
+  }
+
+  @Override
+  public byte[] helpBytes() {
+    return Arrays.copyOfRange(b, metaStart, metaEnd);
+  }
+
+  private long fnv(int from, int to) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = from; i < to; i++) {
+      h ^= b[i];
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
   /** A hash of the raw series text (name and labels as written), for caches. */
   public long seriesHash() {
     long h = 0xcbf29ce484222325L;
@@ -643,7 +682,7 @@ public final class TextParser implements ExpositionParser {
     lb.set(Labels.METRIC_NAME, metricFamily());
     String[] names = nLbl > 0 ? new String[nLbl / 4] : null;
     for (int i = 0; i < nLbl; i += 4) {
-      String name = string(lbl[i], lbl[i + 1]);
+      String name = shared(string(lbl[i], lbl[i + 1]));
       if (name.equals(Labels.METRIC_NAME)) {
         throw error(lbl[i], "label name " + quote(name) + " is not unique: invalid sample");
       }
@@ -653,7 +692,7 @@ public final class TextParser implements ExpositionParser {
         }
       }
       names[i / 4] = name;
-      String v = string(lbl[i + 2], lbl[i + 3]);
+      String v = shared(string(lbl[i + 2], lbl[i + 3]));
       if ((type == MetricType.HISTOGRAM && name.equals("le"))
           || (type == MetricType.SUMMARY && name.equals("quantile"))) {
         v = normalizeFloat(v);
@@ -672,6 +711,16 @@ public final class TextParser implements ExpositionParser {
   }
 
   // ---- helpers ----
+
+  // One String per distinct label name or value of this body: a target's series repeat the same
+  // names and mostly the same values (namespace, pod, node...), and the scrape cache and the
+  // sender keep every series' labels for as long as it lives.
+  private final java.util.HashMap<String, String> labelStrings = new java.util.HashMap<>();
+
+  private String shared(String s) {
+    String known = labelStrings.putIfAbsent(s, s);
+    return known != null ? known : s;
+  }
 
   private String string(int from, int to) {
     String s = new String(b, from, to - from, StandardCharsets.UTF_8);

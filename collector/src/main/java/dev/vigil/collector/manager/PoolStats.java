@@ -9,6 +9,8 @@ package dev.vigil.collector.manager;
  * @param exceededTargetLimitTotal syncs that found more targets than {@code targetLimit}
  * @param droppedTargets targets relabelling dropped in the last sync
  * @param exceededSampleLimitTotal scrapes that failed for {@code sample_limit}
+ * @param exemplarsRejectedTotal exemplars the store refused (Prometheus counts the out-of-order
+ *     ones in {@code prometheus_target_scrapes_exemplar_out_of_order_total})
  */
 public record PoolStats(String job, int targets, long targetLimit, long exceededTargetLimitTotal, int droppedTargets,
-    long exceededSampleLimitTotal) {}
+    long exceededSampleLimitTotal, long exemplarsRejectedTotal) {}

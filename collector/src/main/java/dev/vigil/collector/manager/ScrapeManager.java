@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Scrapes what a Prometheus configuration's {@code scrape_configs} describe into one
  * {@link Appendable}: a {@link ScrapePool} per job, fed by the job's static, file and Kubernetes
  * discoveries. {@link #apply} starts the first configuration and reloads later ones: jobs whose
- * configuration is unchanged keep running (same loops, same schedule), changed jobs are
- * restarted, removed jobs stopped. A target that disappears, or whose job goes, gets staleness
- * markers for all its series. Each target scrapes at its own offset within the interval (a
+ * configuration is unchanged keep running (same loops, same schedule), changed jobs are reloaded
+ * in place as Prometheus's {@code scrapePool.reload} does (targets keeping their labels and URL
+ * keep their loops and series, without staleness markers), removed jobs stopped. A target that
+ * disappears, or whose job goes, gets staleness markers for all its series. Each target scrapes at its own offset within the interval (a
  * hash of its labels and the options' seed), so load spreads and a target keeps its slot.
  *
  * <p>Thread-safe; {@link #apply} and {@link #close} are serialised.
@@ -61,7 +62,8 @@ public final class ScrapeManager implements AutoCloseable {
    * Makes {@code config}'s jobs the running ones.
    *
    * @throws IllegalArgumentException when jobs cannot start (an unreadable TLS file, say), naming
-   *     each; every other job runs, and the old version of a failing job is stopped
+   *     each; every other job runs, and a failing job that was running keeps its previous
+   *     configuration
    */
   public void apply(PrometheusConfig config) {
     synchronized (lock) {
@@ -70,7 +72,7 @@ public final class ScrapeManager implements AutoCloseable {
       }
       Map<String, ScrapeJob> next = new LinkedHashMap<>();
       Map<String, ScrapeJob> old = new LinkedHashMap<>(jobs);
-      List<String> restarted = new ArrayList<>();
+      List<String> reloaded = new ArrayList<>();
       List<String> failed = new ArrayList<>();
       for (ScrapeConfig sc : config.scrapeConfigs()) {
         ScrapeJob running = old.remove(sc.jobName());
@@ -79,8 +81,14 @@ public final class ScrapeManager implements AutoCloseable {
           continue;
         }
         if (running != null) {
-          running.close();
-          restarted.add(sc.jobName());
+          try {
+            running.reload(sc);
+            reloaded.add(sc.jobName());
+          } catch (RuntimeException e) {
+            failed.add("job " + sc.jobName() + " (previous configuration kept): " + e.getMessage());
+          }
+          next.put(sc.jobName(), running);
+          continue;
         }
         try {
           next.put(sc.jobName(), ScrapeJob.start(sc, sink, scrapes, discovery, kubernetes, options));
@@ -92,8 +100,8 @@ public final class ScrapeManager implements AutoCloseable {
         gone.close();
       }
       jobs = next;
-      LOG.log(System.Logger.Level.INFO, "scrape configuration applied: {0} job(s) running, restarted {1}, stopped {2}",
-          next.size(), restarted, List.copyOf(old.keySet()));
+      LOG.log(System.Logger.Level.INFO, "scrape configuration applied: {0} job(s) running, reloaded {1}, stopped {2}",
+          next.size(), reloaded, List.copyOf(old.keySet()));
       if (!failed.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", failed));
       }
@@ -103,6 +111,17 @@ public final class ScrapeManager implements AutoCloseable {
   /** Kubernetes API clients open now (one per distinct connection settings). */
   int kubernetesClientsOpen() {
     return kubernetes.open();
+  }
+
+  /** The pool of a running job (tests check that a reload keeps its loops). */
+  ScrapePool pool(String job) {
+    synchronized (lock) {
+      ScrapeJob j = jobs.get(job);
+      if (j == null) {
+        throw new IllegalArgumentException("no job " + job);
+      }
+      return j.pool();
+    }
   }
 
   /** The running job names, in config order. */
@@ -122,7 +141,27 @@ public final class ScrapeManager implements AutoCloseable {
     for (ScrapeJob job : snapshot) {
       ScrapePool pool = job.pool();
       out.add(new PoolStats(job.config().jobName(), pool.activeTargets().size(), job.config().targetLimit(),
-          pool.targetLimitExceededTotal(), pool.droppedTargetCount(), pool.sampleLimitExceededTotal()));
+          pool.targetLimitExceededTotal(), pool.droppedTargetCount(), pool.sampleLimitExceededTotal(),
+          pool.exemplarsRejectedTotal()));
+    }
+    return out;
+  }
+
+  /**
+   * Every active target's metric metadata from its scrapes, by job in config order: what
+   * {@code /api/v1/targets/metadata} lists and {@code /api/v1/metadata} merges.
+   */
+  public List<TargetMetadata> targetMetadata() {
+    List<ScrapeJob> snapshot;
+    synchronized (lock) {
+      snapshot = List.copyOf(jobs.values());
+    }
+    List<TargetMetadata> out = new ArrayList<>();
+    for (ScrapeJob job : snapshot) {
+      String name = job.config().jobName();
+      for (ScrapeLoop loop : job.pool().activeTargets()) {
+        out.add(new TargetMetadata(loop.target().labels(), name, loop.metadata()));
+      }
     }
     return out;
   }

@@ -34,6 +34,8 @@ final class QueueManager {
   private final RemoteWriteClient client;
   private final long reshardIntervalNanos;
   private volatile Shard[] shards;
+  /** 1.0 with {@code metadata_config.send}: sends each family's metadata periodically; else null. */
+  private final MetadataSender metadataSender;
   private volatile boolean aborted;
   private volatile boolean intakeClosed;
   // Rates for resharding; watcher thread only, except the adders.
@@ -47,6 +49,13 @@ final class QueueManager {
   private double inRate = -1;
   private double outRate = -1;
   private double outDuration = -1;
+  // appendFloats' scratch for grouping a record's samples by shard; watcher thread only.
+  private long[] gRefs = new long[0];
+  private QueuedSeries[] gQs = new QueuedSeries[0];
+  private long[] gTs = new long[0];
+  private double[] gVs = new double[0];
+  private int[] gShard = new int[0];
+  private int[] gCount = new int[0];
 
   QueueManager(RemoteWriteConfig config, String name, QueueStats stats, PositionTracker tracker,
       RemoteWriteClient client, Duration reshardInterval) {
@@ -59,6 +68,8 @@ final class QueueManager {
     this.client = client;
     this.reshardIntervalNanos = reshardInterval.toNanos();
     this.shards = newShards(config.queueConfig().minShards());
+    this.metadataSender = version == RemoteWriteVersion.V1 && config.metadataConfig().send()
+        ? new MetadataSender(this) : null;
     stats.shards = shards.length;
     stats.desiredShards = shards.length;
   }
@@ -115,25 +126,123 @@ final class QueueManager {
     for (Shard s : shards) {
       s.start();
     }
+    if (metadataSender != null) {
+      metadataSender.start();
+    }
+  }
+
+  /** The 1.0 metadata sender, or null (2.0 sends metadata with the series; or not sending it). */
+  MetadataSender metadataSender() {
+    return metadataSender;
   }
 
   /** Enqueues a float sample, waiting while its shard is full. False if the queue was aborted. */
-  boolean append(long ref, Labels labels, long t, double v, long mark) throws InterruptedException {
-    return offer(ref, labels, t, v, null, mark);
+  boolean append(long ref, QueuedSeries series, long t, double v, long mark) throws InterruptedException {
+    return offer(ref, series, Shard.FLOAT, t, v, null, mark);
   }
 
-  boolean appendHistogram(long ref, Labels labels, long t, FloatHistogram h, long mark)
+  boolean appendHistogram(long ref, QueuedSeries series, long t, FloatHistogram h, long mark)
       throws InterruptedException {
-    return offer(ref, labels, t, 0, h, mark);
+    return offer(ref, series, Shard.HISTOGRAM, t, 0, h, mark);
   }
 
-  private boolean offer(long ref, Labels labels, long t, double v, FloatHistogram h, long mark)
+  /**
+   * Enqueues a record's accepted float samples {@code [0, n)}, one lock acquisition per shard
+   * instead of one per sample; waits while shards are full. False if the queue was aborted.
+   * The arrays are the caller's and may be reordered.
+   */
+  boolean appendFloats(long[] refs, QueuedSeries[] qs, long[] ts, double[] vs, int n, long mark)
       throws InterruptedException {
+    stats.pending.add(n);
+    Shard[] s = shards;
+    if (s.length > 1) {
+      groupByShard(refs, qs, ts, vs, n, s.length);
+    }
+    int from = 0;
+    while (from < n) {
+      if (aborted || intakeClosed) {
+        stats.pending.add(-(n - from));
+        return false;
+      }
+      if (s != shards) {
+        // Resharded while waiting: the rest goes sample by sample to the new shards.
+        for (int k = from; k < n; k++) {
+          stats.pending.decrement(); // offer counts it again
+          if (!offer(refs[k], qs[k], Shard.FLOAT, ts[k], vs[k], null, mark)) {
+            stats.pending.add(-(n - k - 1));
+            return false;
+          }
+        }
+        return true;
+      }
+      Shard shard = s[shardOf(refs[from], s.length)];
+      int end = from + 1;
+      if (s.length > 1) {
+        int idx = shardOf(refs[from], s.length);
+        while (end < n && shardOf(refs[end], s.length) == idx) {
+          end++;
+        }
+      } else {
+        end = n;
+      }
+      int took = shard.offerFloats(refs, qs, ts, vs, from, end - from, mark,
+          TimeUnit.MILLISECONDS.toNanos(100));
+      if (took == 0) {
+        maybeReshard(); // a full shard is the backlog resharding reacts to
+      }
+      from += took;
+    }
+    return true;
+  }
+
+  // Stable counting sort of the items by shard, so each shard's run is contiguous.
+  private void groupByShard(long[] refs, QueuedSeries[] qs, long[] ts, double[] vs, int n, int shardCount) {
+    if (gRefs.length < n) {
+      gRefs = new long[n];
+      gQs = new QueuedSeries[n];
+      gTs = new long[n];
+      gVs = new double[n];
+      gShard = new int[n];
+    }
+    if (gCount.length < shardCount + 1) {
+      gCount = new int[shardCount + 1];
+    }
+    java.util.Arrays.fill(gCount, 0, shardCount + 1, 0);
+    for (int k = 0; k < n; k++) {
+      int sh = shardOf(refs[k], shardCount);
+      gShard[k] = sh;
+      gCount[sh + 1]++;
+    }
+    for (int i = 1; i <= shardCount; i++) {
+      gCount[i] += gCount[i - 1];
+    }
+    for (int k = 0; k < n; k++) {
+      int at = gCount[gShard[k]]++;
+      gRefs[at] = refs[k];
+      gQs[at] = qs[k];
+      gTs[at] = ts[k];
+      gVs[at] = vs[k];
+    }
+    System.arraycopy(gRefs, 0, refs, 0, n);
+    System.arraycopy(gQs, 0, qs, 0, n);
+    System.arraycopy(gTs, 0, ts, 0, n);
+    System.arraycopy(gVs, 0, vs, 0, n);
+    java.util.Arrays.fill(gQs, 0, n, null);
+  }
+
+  /** Enqueues an exemplar of the series (its own labels, value and timestamp). */
+  boolean appendExemplar(long ref, QueuedSeries series, long t, double v, Labels exemplarLabels,
+      long mark) throws InterruptedException {
+    return offer(ref, series, Shard.EXEMPLAR, t, v, exemplarLabels, mark);
+  }
+
+  private boolean offer(long ref, QueuedSeries series, byte kind, long t, double v, Object obj,
+      long mark) throws InterruptedException {
     stats.pending.increment();
     while (!aborted && !intakeClosed) {
       Shard[] s = shards;
       Shard shard = s[shardOf(ref, s.length)];
-      if (shard.offer(ref, labels, t, v, h, mark, TimeUnit.MILLISECONDS.toNanos(100))) {
+      if (shard.offer(ref, series, kind, t, v, obj, mark, TimeUnit.MILLISECONDS.toNanos(100))) {
         return true;
       }
       maybeReshard(); // a full shard is the backlog resharding reacts to
@@ -243,6 +352,10 @@ final class QueueManager {
     }
     abort();
     flusher.join(config.remoteTimeout().toMillis() + 1000);
+    if (metadataSender != null) {
+      metadataSender.stop();
+      metadataSender.join(config.remoteTimeout().toMillis() + 1000);
+    }
     client.close();
   }
 

@@ -29,6 +29,12 @@ public final class QueueStats {
   final LongAdder samplesSent = new LongAdder();
   final LongAdder samplesFailed = new LongAdder();
   final LongAdder samplesRetried = new LongAdder();
+  final LongAdder exemplarsIn = new LongAdder();
+  final LongAdder exemplarsSent = new LongAdder();
+  final LongAdder exemplarsFailed = new LongAdder();
+  final LongAdder exemplarsRetried = new LongAdder();
+  final LongAdder metadataSent = new LongAdder();
+  final LongAdder metadataFailed = new LongAdder();
   final LongAdder requestsSent = new LongAdder();
   final LongAdder requestsFailed = new LongAdder();
   final LongAdder bytesSent = new LongAdder();
@@ -77,6 +83,39 @@ public final class QueueStats {
     return samplesRetried.sum();
   }
 
+  /** Exemplars read from the WAL for this queue (only when {@code send_exemplars} is true). */
+  public long exemplarsIn() {
+    return exemplarsIn.sum();
+  }
+
+  /** Exemplars the endpoint accepted. */
+  public long exemplarsSent() {
+    return exemplarsSent.sum();
+  }
+
+  /** Exemplars given up on (non-retryable answers). */
+  public long exemplarsFailed() {
+    return exemplarsFailed.sum();
+  }
+
+  /** Exemplars in requests that failed and were tried again. */
+  public long exemplarsRetried() {
+    return exemplarsRetried.sum();
+  }
+
+  /**
+   * Metadata the endpoint accepted: 1.0 {@code MetricMetadata} entries (each family again every
+   * {@code send_interval}), 2.0 series sent with their metadata.
+   */
+  public long metadataSent() {
+    return metadataSent.sum();
+  }
+
+  /** 1.0 metadata entries given up on (non-retryable answers, or a newer round replaced them). */
+  public long metadataFailed() {
+    return metadataFailed.sum();
+  }
+
   public long requestsSent() {
     return requestsSent.sum();
   }
@@ -91,7 +130,7 @@ public final class QueueStats {
     return bytesSent.sum();
   }
 
-  /** Samples read from the WAL and not yet sent or dropped. */
+  /** Samples and exemplars read from the WAL and not yet sent or dropped. */
   public long pendingSamples() {
     return pending.sum();
   }

@@ -35,6 +35,8 @@ final class RemoteWriteClient implements AutoCloseable {
   private final URI uri;
   private final HttpClient http;
   private final InstantSource clock;
+  // The entry's oauth2 tokens, or null without an oauth2 block.
+  private final dev.vigil.collector.auth.OAuth2TokenSource tokens;
 
   RemoteWriteClient(RemoteWriteConfig config, RemoteWriteVersion version, InstantSource clock) {
     this.config = config;
@@ -42,6 +44,7 @@ final class RemoteWriteClient implements AutoCloseable {
     this.uri = endpoint(config.url());
     this.http = HttpClientFactory.create(config.httpClient());
     this.clock = clock;
+    this.tokens = HttpClientFactory.oauth2(config.httpClient(), clock);
   }
 
   /** @throws IllegalArgumentException naming the URL when it is not an absolute http(s) URL */
@@ -60,7 +63,16 @@ final class RemoteWriteClient implements AutoCloseable {
     return u;
   }
 
+  /**
+   * With {@code oauth2}, a 401 answer drops the token it was sent with and the batch is sent once
+   * more with a fresh token before the 401 counts.
+   */
   SendOutcome send(byte[] body, int len) {
+    SendOutcome first = attempt(body, len);
+    return first.status() == 401 && tokens != null ? attempt(body, len) : first;
+  }
+
+  private SendOutcome attempt(byte[] body, int len) {
     HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
         .timeout(config.remoteTimeout())
         .header("Content-Encoding", "snappy")
@@ -71,10 +83,18 @@ final class RemoteWriteClient implements AutoCloseable {
     for (Map.Entry<String, String> h : config.headers().entrySet()) {
       rb.header(h.getKey(), h.getValue());
     }
+    String oauth = null;
     try {
+      if (tokens != null) {
+        oauth = tokens.authorization();
+        rb.header("Authorization", oauth);
+      }
       addAuth(rb, config.httpClient());
     } catch (IOException e) {
       return new SendOutcome(SendOutcome.Kind.RETRY, 0, -1, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new SendOutcome(SendOutcome.Kind.RETRY, 0, -1, "interrupted");
     }
     HttpResponse<byte[]> resp;
     try {
@@ -90,6 +110,9 @@ final class RemoteWriteClient implements AutoCloseable {
     if (status / 100 == 2) {
       return SendOutcome.SENT;
     }
+    if (status == 401 && oauth != null) {
+      tokens.invalidate(oauth);
+    }
     String message = "server returned HTTP status " + status + ": " + excerpt(resp.body());
     boolean retry = status / 100 == 5 || (status == 429 && config.queueConfig().retryOnHttp429());
     if (!retry) {
@@ -103,6 +126,9 @@ final class RemoteWriteClient implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    if (tokens != null) {
+      tokens.close();
+    }
   }
 
   /** {@code Retry-After} as delay-seconds or an HTTP date; -1 when unreadable. */

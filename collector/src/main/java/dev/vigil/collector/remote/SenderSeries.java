@@ -1,6 +1,8 @@
 package dev.vigil.collector.remote;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.Metadata;
 
 /**
  * One series of the sender's WAL. {@code ref} is stable for the life of the series in the log.
@@ -18,6 +20,10 @@ final class SenderSeries {
   int lastSegment;
   /** Highest committed timestamp. */
   volatile long maxT = Long.MIN_VALUE;
+  /** The metadata last logged for the series (kept in checkpoints), or null. */
+  Metadata metadata;
+  /** The newest exemplar appended, to drop exact repeats as Prometheus does; guarded by itself. */
+  Exemplar lastExemplar;
 
   SenderSeries(long ref, Labels labels) {
     this.ref = ref;

@@ -1,11 +1,15 @@
 package dev.vigil.collector.remote;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.record.ExemplarRecordCodec;
+import dev.vigil.tsdb.record.MetadataRecordCodec;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalCheckpoint;
@@ -26,10 +30,11 @@ import java.util.zip.CRC32C;
 /**
  * The sender's write-ahead log, as Prometheus's agent mode keeps it: the TSDB's segment format
  * and record payloads ({@code dev.vigil.tsdb.wal}, {@code dev.vigil.tsdb.record}), no head and
- * no blocks. A commit writes one batch (series records for series not logged yet, then float and
- * histogram sample records) and returns once it is durable per the WAL's fsync policy: that is
- * the acknowledgement. Watchers tail the segments; {@link #truncate} replaces segments every
- * queue has sent by a checkpoint of the series still in use.
+ * no blocks. A commit writes one batch (series records for series not logged yet, then metadata
+ * that changed, float and histogram sample records, exemplars) and returns once it is durable
+ * per the WAL's fsync policy: that is the acknowledgement. Watchers tail the segments; {@link
+ * #truncate} replaces segments every queue has sent by a checkpoint of the series still in use
+ * and their latest metadata.
  *
  * <p>Thread-safe: appenders run concurrently, commits are serialised (one WAL write each, fsync
  * shared by concurrent commits).
@@ -49,6 +54,8 @@ final class SenderWal implements AutoCloseable {
   // Guarded by commitLock: one encoding buffer for all commits.
   private final ByteSink batch = new ByteSink(1 << 16);
   private final RecordEncoder encoder = new RecordEncoder();
+  private final ExemplarRecordCodec exemplarCodec = new ExemplarRecordCodec();
+  private final MetadataRecordCodec metadataCodec = new MetadataRecordCodec();
   private final CRC32C crc = new CRC32C();
   private final List<SenderSeries> newlyLogged = new ArrayList<>();
   private final int firstSegmentOfThisProcess;
@@ -98,6 +105,7 @@ final class SenderWal implements AutoCloseable {
   /** Replays series records (and sample timestamps) to rebuild the series table. */
   private static final class Replay implements RecordDecoder.Visitor {
     final java.util.HashMap<Long, SenderSeries> byRef = new java.util.HashMap<>();
+    final java.util.HashMap<Metadata, Metadata> metadata = new java.util.HashMap<>();
     final RecordDecoder decoder = new RecordDecoder();
     final ByteSource source = new ByteSource("", new byte[0]);
     long maxRef;
@@ -117,8 +125,19 @@ final class SenderWal implements AutoCloseable {
       SenderSeries old = byRef.put(ref, s);
       if (old != null) {
         s.maxT = old.maxT;
+        s.metadata = old.metadata;
       }
       maxRef = Math.max(maxRef, ref);
+    }
+
+    @Override
+    public void metadata(long ref, Metadata m) {
+      SenderSeries s = byRef.get(ref);
+      if (s != null) {
+        Metadata known = metadata.putIfAbsent(m, m); // one object per distinct metadata
+        s.metadata = known == null ? m : known;
+        s.lastSegment = segment;
+      }
     }
 
     @Override
@@ -182,6 +201,16 @@ final class SenderWal implements AutoCloseable {
     return new SenderAppender(this);
   }
 
+  /**
+   * The label set the series table holds for {@code labels} (the appender's, i.e. usually the
+   * scrape cache's own object), or {@code labels} itself when the series is not in the table:
+   * a watcher keeps that one instead of the copy it decoded from the WAL.
+   */
+  Labels shared(Labels labels) {
+    SenderSeries s = series.get(labels);
+    return s != null ? s.labels : labels;
+  }
+
   SenderSeries seriesFor(Labels labels) {
     SenderSeries s = series.get(labels);
     if (s != null) {
@@ -204,8 +233,9 @@ final class SenderWal implements AutoCloseable {
    * @throws StorageException when the WAL write fails (nothing of the batch is then logged)
    */
   void commit(SenderSeries[] fs, long[] ft, double[] fv, int nf,
-      SenderSeries[] hs, long[] ht, FloatHistogram[] hv, int nh) {
-    if (nf == 0 && nh == 0) {
+      SenderSeries[] hs, long[] ht, FloatHistogram[] hv, int nh,
+      SenderSeries[] es, Exemplar[] ev, int ne, SenderSeries[] ms, Metadata[] mv, int nm) {
+    if (nf == 0 && nh == 0 && ne == 0 && nm == 0) {
       return;
     }
     long token;
@@ -214,9 +244,19 @@ final class SenderWal implements AutoCloseable {
       batch.reset();
       newlyLogged.clear();
       int mark = -1;
-      for (int pass = 0; pass < 2; pass++) {
-        SenderSeries[] arr = pass == 0 ? fs : hs;
-        int n = pass == 0 ? nf : nh;
+      for (int pass = 0; pass < 4; pass++) {
+        SenderSeries[] arr = switch (pass) {
+          case 0 -> ms;
+          case 1 -> fs;
+          case 2 -> hs;
+          default -> es;
+        };
+        int n = switch (pass) {
+          case 0 -> nm;
+          case 1 -> nf;
+          case 2 -> nh;
+          default -> ne;
+        };
         for (int i = 0; i < n; i++) {
           SenderSeries s = arr[i];
           if (!s.logged || s.dead) {
@@ -233,6 +273,15 @@ final class SenderWal implements AutoCloseable {
       if (mark >= 0) {
         WalWriter.endRecord(batch, mark, crc);
       }
+      // Metadata before the samples: a 2.0 queue sends the series' first samples with it.
+      if (nm > 0) {
+        mark = WalWriter.beginRecord(batch);
+        metadataCodec.start(batch);
+        for (int i = 0; i < nm; i++) {
+          metadataCodec.metadata(batch, ms[i].ref, mv[i]);
+        }
+        WalWriter.endRecord(batch, mark, crc);
+      }
       if (nf > 0) {
         mark = WalWriter.beginRecord(batch);
         encoder.floatsStart(batch, fs[0].ref, ft[0]);
@@ -246,6 +295,15 @@ final class SenderWal implements AutoCloseable {
         encoder.histogramsStart(batch, hs[0].ref, ht[0]);
         for (int i = 0; i < nh; i++) {
           encoder.histogramSample(batch, hs[i].ref, ht[i], hv[i]);
+        }
+        WalWriter.endRecord(batch, mark, crc);
+      }
+      // Exemplars after the samples, so receivers know the series when they get the exemplar.
+      if (ne > 0) {
+        mark = WalWriter.beginRecord(batch);
+        exemplarCodec.start(batch, es[0].ref, ev[0].timestamp());
+        for (int i = 0; i < ne; i++) {
+          exemplarCodec.exemplar(batch, es[i].ref, ev[i].timestamp(), ev[i].value(), ev[i].labels());
         }
         WalWriter.endRecord(batch, mark, crc);
       }
@@ -270,6 +328,13 @@ final class SenderWal implements AutoCloseable {
       }
       for (int i = 0; i < nh; i++) {
         touch(hs[i], seg, ht[i]);
+      }
+      for (int i = 0; i < nm; i++) {
+        ms[i].metadata = mv[i];
+        ms[i].lastSegment = seg;
+      }
+      for (int i = 0; i < ne; i++) {
+        es[i].lastSegment = seg;
       }
     } finally {
       commitLock.unlock();
@@ -331,6 +396,29 @@ final class SenderWal implements AutoCloseable {
           WalWriter.endRecord(batch, mark, crc);
           cp.write(batch);
         }
+        // The latest metadata of every kept series: it was logged once, maybe in a dropped segment.
+        batch.reset();
+        mark = WalWriter.beginRecord(batch);
+        metadataCodec.start(batch);
+        inRecord = 0;
+        for (SenderSeries s : series.values()) {
+          if (!s.logged || s.lastSegment <= last || s.metadata == null) {
+            continue;
+          }
+          metadataCodec.metadata(batch, s.ref, s.metadata);
+          if (++inRecord == 1000) {
+            WalWriter.endRecord(batch, mark, crc);
+            cp.write(batch);
+            batch.reset();
+            mark = WalWriter.beginRecord(batch);
+            metadataCodec.start(batch);
+            inRecord = 0;
+          }
+        }
+        if (inRecord > 0) {
+          WalWriter.endRecord(batch, mark, crc);
+          cp.write(batch);
+        }
         for (SenderSeries s : drop) {
           s.dead = true;
           series.remove(s.labels, s);
@@ -362,6 +450,12 @@ final class SenderWal implements AutoCloseable {
     private long[] ht = new long[8];
     private FloatHistogram[] hv = new FloatHistogram[8];
     private int nh;
+    private SenderSeries[] es = new SenderSeries[8];
+    private Exemplar[] ev = new Exemplar[8];
+    private int ne;
+    private SenderSeries[] ms = new SenderSeries[8];
+    private Metadata[] mv = new Metadata[8];
+    private int nm;
     private boolean done;
 
     SenderAppender(SenderWal wal) {
@@ -400,6 +494,72 @@ final class SenderWal implements AutoCloseable {
       return s.ref;
     }
 
+    @Override
+    public long appendExemplar(long ref, Labels labels, Exemplar e) {
+      checkOpen();
+      int runes = 0;
+      Labels el = e.labels();
+      for (int i = 0; i < el.size(); i++) {
+        runes += el.name(i).codePointCount(0, el.name(i).length())
+            + el.value(i).codePointCount(0, el.value(i).length());
+      }
+      if (runes > Exemplar.MAX_LABELS_RUNES) {
+        throw new StorageException("exemplar label set is too long: " + runes + " characters, at most "
+            + Exemplar.MAX_LABELS_RUNES + " allowed, for exemplar " + el + " of " + labels);
+      }
+      SenderSeries s = series(labels, e.timestamp());
+      synchronized (s) {
+        Exemplar last = s.lastExemplar;
+        if (last != null && last.sameAs(e)) {
+          return s.ref; // Prometheus drops an exact repeat silently
+        }
+        if (last != null && e.timestamp() < last.timestamp()) {
+          throw new StorageException("out of order exemplar: " + e.timestamp()
+              + " is before the series' newest exemplar at " + last.timestamp() + " for " + labels);
+        }
+        s.lastExemplar = e;
+      }
+      if (ne == es.length) {
+        es = java.util.Arrays.copyOf(es, ne * 2);
+        ev = java.util.Arrays.copyOf(ev, ne * 2);
+      }
+      es[ne] = s;
+      ev[ne] = e;
+      ne++;
+      return s.ref;
+    }
+
+    @Override
+    public long updateMetadata(long ref, Labels labels, Metadata m) {
+      checkOpen();
+      SenderSeries s = series(labels, 0);
+      if (m.equals(s.metadata)) {
+        return s.ref; // logged already: a WAL record only when it changes
+      }
+      // Two updates of one series in a batch are both logged; the later one wins on replay.
+      if (nm == ms.length) {
+        ms = java.util.Arrays.copyOf(ms, nm * 2);
+        mv = java.util.Arrays.copyOf(mv, nm * 2);
+      }
+      ms[nm] = s;
+      mv[nm] = m;
+      nm++;
+      return s.ref;
+    }
+
+    private void checkOpen() {
+      if (done) {
+        throw new IllegalStateException("appender already committed or rolled back");
+      }
+    }
+
+    private SenderSeries series(Labels labels, long t) {
+      if (labels.isEmpty()) {
+        throw new StorageException("series without labels refused (at " + t + ")");
+      }
+      return wal.seriesFor(labels);
+    }
+
     // The caller's ref is not trusted: refs of series dropped by a truncation are not reused,
     // and the label lookup is what keeps one ref per label set.
     private SenderSeries accept(Labels labels, long t) {
@@ -424,7 +584,7 @@ final class SenderWal implements AutoCloseable {
         throw new IllegalStateException("appender already committed or rolled back");
       }
       done = true;
-      wal.commit(fs, ft, fv, nf, hs, ht, hv, nh);
+      wal.commit(fs, ft, fv, nf, hs, ht, hv, nh, es, ev, ne, ms, mv, nm);
     }
 
     @Override
@@ -432,6 +592,8 @@ final class SenderWal implements AutoCloseable {
       done = true;
       nf = 0;
       nh = 0;
+      ne = 0;
+      nm = 0;
     }
   }
 }

@@ -9,30 +9,37 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One sending lane of a queue: a bounded in-memory buffer of samples (primitive arrays in a
- * ring) filled by the watcher, and a thread that takes up to {@code max_samples_per_send} of them
- * when the batch is full or {@code batch_send_deadline} has passed, encodes them (samples of one
- * series grouped into one time series) and sends them, retrying until the endpoint accepts or
- * refuses for good. A series always lands in the same shard and a shard sends one batch at a
- * time, so each series' samples arrive in WAL order.
+ * One sending lane of a queue: a bounded in-memory buffer of samples and exemplars (primitive
+ * arrays in a ring) filled by the watcher, and a thread that takes up to {@code
+ * max_samples_per_send} of them when the batch is full or {@code batch_send_deadline} has passed,
+ * encodes them (the samples and exemplars of one series grouped into one time series, 1.0 labels
+ * copied from their pre-encoded bytes, 2.0 series with their metadata) and sends them, retrying
+ * until the endpoint accepts or refuses for good. A series always lands in the same shard and a
+ * shard sends one batch at a time, so each series' samples arrive in WAL order.
  */
 final class Shard {
   private static final System.Logger LOG = System.getLogger(Shard.class.getName());
+  /** Item kinds: a float sample, a histogram sample ({@code objs}: the histogram), an exemplar ({@code objs}: its labels). */
+  static final byte FLOAT = 0;
+  static final byte HISTOGRAM = 1;
+  static final byte EXEMPLAR = 2;
 
   private final QueueManager queue;
   private final int index;
   private final int maxPerSend;
   private final long deadlineNanos;
+  private final boolean sendMetadata;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
   private final Condition retryWait = lock.newCondition();
   // Ring buffer, guarded by lock.
   private final long[] refs;
-  private final Labels[] labels;
+  private final QueuedSeries[] series;
   private final long[] ts;
   private final double[] vs;
-  private final FloatHistogram[] hs;
+  private final Object[] objs;
+  private final byte[] kinds;
   private final long[] marks;
   private int head;
   private int count;
@@ -40,10 +47,11 @@ final class Shard {
   private boolean flushing; // send what is buffered without waiting for the deadline, then stop
   // The batch being sent; shard thread only.
   private final long[] bRefs;
-  private final Labels[] bLabels;
+  private final QueuedSeries[] bSeries;
   private final long[] bTs;
   private final double[] bVs;
-  private final FloatHistogram[] bHs;
+  private final Object[] bObjs;
+  private final byte[] bKinds;
   private final long[] bMarks;
   private final long[] order;
   private final RemoteWriteEncoder encoder;
@@ -55,18 +63,21 @@ final class Shard {
     var qc = queue.config().queueConfig();
     this.maxPerSend = qc.maxSamplesPerSend();
     this.deadlineNanos = qc.batchSendDeadline().toNanos();
+    this.sendMetadata = queue.config().metadataConfig().send();
     int cap = qc.capacity();
     refs = new long[cap];
-    labels = new Labels[cap];
+    series = new QueuedSeries[cap];
     ts = new long[cap];
     vs = new double[cap];
-    hs = new FloatHistogram[cap];
+    objs = new Object[cap];
+    kinds = new byte[cap];
     marks = new long[cap];
     bRefs = new long[maxPerSend];
-    bLabels = new Labels[maxPerSend];
+    bSeries = new QueuedSeries[maxPerSend];
     bTs = new long[maxPerSend];
     bVs = new double[maxPerSend];
-    bHs = new FloatHistogram[maxPerSend];
+    bObjs = new Object[maxPerSend];
+    bKinds = new byte[maxPerSend];
     bMarks = new long[maxPerSend];
     order = new long[maxPerSend];
     encoder = new RemoteWriteEncoder(queue.version());
@@ -79,11 +90,12 @@ final class Shard {
   }
 
   /**
-   * Buffers one sample ({@code h} null for a float); waits up to {@code waitNanos} for room.
-   * Returns false when the buffer stayed full.
+   * Buffers one item of {@code kind} ({@code obj}: null for a float, the histogram, or the
+   * exemplar's labels); waits up to {@code waitNanos} for room. Returns false when the buffer
+   * stayed full.
    */
-  boolean offer(long ref, Labels l, long t, double v, FloatHistogram h, long mark, long waitNanos)
-      throws InterruptedException {
+  boolean offer(long ref, QueuedSeries s, byte kind, long t, double v, Object obj, long mark,
+      long waitNanos) throws InterruptedException {
     lock.lock();
     try {
       long left = waitNanos;
@@ -95,18 +107,64 @@ final class Shard {
       }
       int i = (head + count) % refs.length;
       refs[i] = ref;
-      labels[i] = l;
+      series[i] = s;
       ts[i] = t;
       vs[i] = v;
-      hs[i] = h;
+      objs[i] = obj;
+      kinds[i] = kind;
       marks[i] = mark;
       if (count++ == 0) {
         oldestSince = System.nanoTime();
       }
-      if (count >= maxPerSend) {
-        notEmpty.signal();
+      if (count == maxPerSend) {
+        notEmpty.signal(); // once per full batch: the shard takes everything buffered by then
       }
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Buffers float samples {@code [from, from + n)} of the arrays under one lock acquisition (as
+   * many as fit), waiting up to {@code waitNanos} while the buffer is full. Returns how many
+   * were taken: 0 when the buffer stayed full.
+   */
+  int offerFloats(long[] rs, QueuedSeries[] qs, long[] t, double[] v, int from, int n, long mark,
+      long waitNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      long left = waitNanos;
+      while (count == refs.length) {
+        if (left <= 0) {
+          return 0;
+        }
+        left = notFull.awaitNanos(left);
+      }
+      int cap = refs.length;
+      int take = Math.min(n, cap - count);
+      if (count == 0) {
+        oldestSince = System.nanoTime();
+      }
+      int i = (head + count) % cap;
+      for (int k = from, end = from + take; k < end; k++) {
+        refs[i] = rs[k];
+        series[i] = qs[k];
+        ts[i] = t[k];
+        vs[i] = v[k];
+        objs[i] = null;
+        kinds[i] = FLOAT;
+        marks[i] = mark;
+        if (++i == cap) {
+          i = 0;
+        }
+      }
+      boolean wasBelow = count < maxPerSend;
+      count += take;
+      if (wasBelow && count >= maxPerSend) {
+        notEmpty.signal();
+      }
+      return take;
     } finally {
       lock.unlock();
     }
@@ -197,13 +255,14 @@ final class Shard {
       for (int k = 0; k < n; k++) {
         int i = (head + k) % cap;
         bRefs[k] = refs[i];
-        bLabels[k] = labels[i];
+        bSeries[k] = series[i];
         bTs[k] = ts[i];
         bVs[k] = vs[i];
-        bHs[k] = hs[i];
+        bObjs[k] = objs[i];
+        bKinds[k] = kinds[i];
         bMarks[k] = marks[i];
-        labels[i] = null;
-        hs[i] = null;
+        series[i] = null;
+        objs[i] = null;
       }
       head = (head + n) % cap;
       count -= n;
@@ -230,13 +289,22 @@ final class Shard {
         if (prev >= 0) {
           encoder.endSeries();
         }
-        encoder.beginSeries(bLabels[k]);
+        QueuedSeries s = bSeries[k];
+        if (s.v1LabelFields != null) {
+          encoder.beginSeries(s.v1LabelFields);
+        } else {
+          encoder.beginSeries(s.labels);
+          FamilyMetadata f = s.family;
+          if (f != null && sendMetadata) {
+            encoder.seriesMetadata(f.metadata.type(), f.metadata.help(), f.metadata.unit());
+          }
+        }
         prev = ref;
       }
-      if (bHs[k] == null) {
-        encoder.sample(bTs[k], bVs[k]);
-      } else {
-        encoder.histogram(bTs[k], bHs[k]);
+      switch (bKinds[k]) {
+        case FLOAT -> encoder.sample(bTs[k], bVs[k]);
+        case HISTOGRAM -> encoder.histogram(bTs[k], (FloatHistogram) bObjs[k]);
+        default -> encoder.exemplar((Labels) bObjs[k], bVs[k], bTs[k]);
       }
     }
     if (prev >= 0) {
@@ -250,9 +318,15 @@ final class Shard {
   private boolean send(int n) throws InterruptedException {
     encode(n);
     long maxT = Long.MIN_VALUE;
+    int ne = 0;
     for (int k = 0; k < n; k++) {
-      maxT = Math.max(maxT, bTs[k]);
+      if (bKinds[k] == EXEMPLAR) {
+        ne++;
+      } else {
+        maxT = Math.max(maxT, bTs[k]);
+      }
     }
+    int ns = n - ne;
     QueueStats stats = queue.stats();
     long backoff = queue.config().queueConfig().minBackoff().toMillis();
     long maxBackoff = queue.config().queueConfig().maxBackoff().toMillis();
@@ -262,26 +336,33 @@ final class Shard {
       queue.sendTook(System.nanoTime() - t0);
       switch (o.kind()) {
         case SENT -> {
-          stats.samplesSent.add(n);
+          // Settled first: whoever sees the sent count also sees the pending count without them.
+          settle(n);
+          stats.samplesSent.add(ns);
+          stats.exemplarsSent.add(ne);
+          stats.metadataSent.add(encoder.metadataCount());
           stats.requestsSent.increment();
           stats.bytesSent.add(encoder.bodyLength());
-          QueueStats.raise(stats.highestSentTimestamp, maxT);
+          if (ns > 0) {
+            QueueStats.raise(stats.highestSentTimestamp, maxT);
+          }
           queue.sentOk();
-          settle(n);
           return true;
         }
         case DROP -> {
-          stats.samplesFailed.add(n);
+          settle(n);
+          stats.samplesFailed.add(ns);
+          stats.exemplarsFailed.add(ne);
           stats.requestsFailed.increment();
-          stats.drop(QueueStats.DROP_HTTP_PREFIX + o.status(), n);
+          stats.drop(QueueStats.DROP_HTTP_PREFIX + o.status(), ns);
           stats.lastError = o.message();
           LOG.log(System.Logger.Level.WARNING, "remote write to " + queue.name() + " dropped "
-              + n + " samples, not retryable: " + o.message());
-          settle(n);
+              + ns + " samples and " + ne + " exemplars, not retryable: " + o.message());
           return true;
         }
         case RETRY -> {
-          stats.samplesRetried.add(n);
+          stats.samplesRetried.add(ns);
+          stats.exemplarsRetried.add(ne);
           stats.requestsFailed.increment();
           stats.lastError = o.message();
           queue.sendFailed();
@@ -300,8 +381,8 @@ final class Shard {
   private void settle(int n) {
     queue.tracker().ack(bMarks, 0, n);
     queue.stats().pending.add(-n);
-    Arrays.fill(bLabels, 0, n, null);
-    Arrays.fill(bHs, 0, n, null);
+    Arrays.fill(bSeries, 0, n, null);
+    Arrays.fill(bObjs, 0, n, null);
   }
 
   private boolean sleepUnlessAborted(long millis) throws InterruptedException {

@@ -3,6 +3,10 @@ package dev.vigil.collector.remote;
 import dev.vigil.collector.relabel.Relabeler;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.Metadata;
+import dev.vigil.model.metadata.MetricType;
+import dev.vigil.protocol.remote.MetricMetadata;
+import dev.vigil.protocol.remote.RemoteWriteVersion;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.record.RecordDecoder;
@@ -15,6 +19,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Tails the sender's WAL for one queue, like Prometheus's WAL watcher: loads the series table
@@ -22,20 +29,13 @@ import java.time.InstantSource;
  * that position, applying {@code write_relabel_configs} to series records and handing samples to
  * the {@link QueueManager}. Each record gets a mark in the {@link PositionTracker}, so the queue
  * knows how far it has durably sent. A full queue blocks the watcher; the backlog stays on disk.
+ * Exemplar records are sent when {@code send_exemplars} is true; metadata records set each
+ * series' metadata (sent with the series in 2.0, per family every {@code send_interval} in 1.0).
  */
 final class WalWatcher implements RecordDecoder.Visitor {
   private static final System.Logger LOG = System.getLogger(WalWatcher.class.getName());
 
-  /** A series as this queue sees it: relabelled labels (null: dropped) and where last used. */
-  private static final class Watched {
-    final Labels labels;
-    int lastSegment;
-
-    Watched(Labels labels, int lastSegment) {
-      this.labels = labels;
-      this.lastSegment = lastSegment;
-    }
-  }
+  private static final String[] FAMILY_SUFFIXES = {"_bucket", "_sum", "_count"};
 
   private final SenderWal wal;
   private final Path walDir;
@@ -46,7 +46,19 @@ final class WalWatcher implements RecordDecoder.Visitor {
   private final long pollMillis;
   private final long ageLimitMillis;
   private final boolean sendHistograms;
-  private final RefMap<Watched> series = new RefMap<>();
+  private final boolean sendExemplars;
+  private final boolean v1;
+  private final MetadataSender metadataSender; // null unless 1.0 with metadata_config.send
+  private final long metadataIntervalNanos;
+  private long lastMetadataRound = System.nanoTime();
+  // Every family's metadata known from records of the WAL still on disk, shared by its series.
+  private final Map<MetricMetadata, FamilyMetadata> families = new HashMap<>();
+  private final RefMap<QueuedSeries> series = new RefMap<>();
+  // Accepted float samples of the record being dispatched (the decoder's arrays are reused).
+  private long[] batchRefs = new long[256];
+  private QueuedSeries[] batchSeries = new QueuedSeries[256];
+  private long[] batchTs = new long[256];
+  private double[] batchVs = new double[256];
   private final RecordDecoder decoder = new RecordDecoder();
   private final ByteSource source = new ByteSource("", new byte[0]);
   private final WalTailReader tail = new WalTailReader();
@@ -81,6 +93,10 @@ final class WalWatcher implements RecordDecoder.Visitor {
     this.pollMillis = Math.max(1, options.watcherPoll().toMillis());
     this.ageLimitMillis = queue.config().queueConfig().sampleAgeLimit().toMillis();
     this.sendHistograms = queue.config().sendNativeHistograms();
+    this.sendExemplars = queue.config().sendExemplars();
+    this.v1 = queue.version() == RemoteWriteVersion.V1;
+    this.metadataSender = queue.metadataSender();
+    this.metadataIntervalNanos = queue.config().metadataConfig().sendInterval().toNanos();
     this.thread = new Thread(this::run, "vigil-remote-write " + queue.name() + " watcher");
     this.thread.setDaemon(true);
   }
@@ -123,6 +139,7 @@ final class WalWatcher implements RecordDecoder.Visitor {
       sending = true;
       while (!stopped && !interrupted) {
         applyTruncation();
+        maybeSendMetadata();
         queue.maybeReshard(); // once per interval, also when the watcher never catches up
         Path file = walDir.resolve(WalFormat.segmentName(seg));
         if (!Files.exists(file)) {
@@ -193,7 +210,58 @@ final class WalWatcher implements RecordDecoder.Visitor {
       }
       woken = false;
     }
+    maybeSendMetadata();
     queue.maybeReshard();
+  }
+
+  /**
+   * Every {@code send_interval} (1.0 only): hands the metadata of every family with series in
+   * the WAL to the metadata sender, once per distinct (family, type, help, unit).
+   */
+  private void maybeSendMetadata() {
+    if (metadataSender == null || System.nanoTime() - lastMetadataRound < metadataIntervalNanos) {
+      return;
+    }
+    lastMetadataRound = System.nanoTime();
+    if (!families.isEmpty()) {
+      metadataSender.offer(List.copyOf(families.keySet()));
+    }
+  }
+
+  /** Gives {@code q} the family entry of its metadata record {@code m}. */
+  private void setFamily(QueuedSeries q, Metadata m) {
+    FamilyMetadata f = q.family;
+    if (f != null && f.metadata.type() == m.type() && f.metadata.help().equals(m.help())
+        && f.metadata.unit().equals(m.unit())) {
+      return; // unchanged: the name is the same, so is the family
+    }
+    MetricMetadata mm = new MetricMetadata(family(q.metricName(), m.type()), m.type(), m.help(), m.unit());
+    FamilyMetadata nf = families.computeIfAbsent(mm, FamilyMetadata::new);
+    nf.series++;
+    releaseFamily(q);
+    q.family = nf;
+  }
+
+  private void releaseFamily(QueuedSeries q) {
+    FamilyMetadata f = q.family;
+    if (f != null) {
+      q.family = null;
+      if (--f.series == 0) {
+        families.remove(f.metadata);
+      }
+    }
+  }
+
+  /** The family of a series: its name without the suffixes classic histograms and summaries add. */
+  static String family(String name, MetricType type) {
+    if (type == MetricType.HISTOGRAM || type == MetricType.GAUGEHISTOGRAM || type == MetricType.SUMMARY) {
+      for (String suffix : FAMILY_SUFFIXES) {
+        if (name.endsWith(suffix) && name.length() > suffix.length()) {
+          return name.substring(0, name.length() - suffix.length());
+        }
+      }
+    }
+    return name;
   }
 
   private int firstSegmentAfter(int seg) {
@@ -278,11 +346,19 @@ final class WalWatcher implements RecordDecoder.Visitor {
         RecordDecoder.Visitor mark = new RecordDecoder.Visitor() {
           @Override
           public void series(long ref, Labels labels) {
-            Watched w = series.get(ref);
+            QueuedSeries w = series.get(ref);
             if (w != null) {
               w.lastSegment = Math.max(w.lastSegment, keep);
             } else {
-              series.put(ref, new Watched(relabel(labels), keep));
+              series.put(ref, QueuedSeries.of(relabel(labels), v1, keep));
+            }
+          }
+
+          @Override
+          public void metadata(long ref, Metadata m) {
+            QueuedSeries w = series.get(ref);
+            if (w != null && !w.dropped() && w.family == null) {
+              setFamily(w, m); // else: known from a record at or after the checkpoint's
             }
           }
         };
@@ -297,11 +373,18 @@ final class WalWatcher implements RecordDecoder.Visitor {
     } finally {
       wal.layout.readLock().unlock();
     }
-    series.removeIf((ref, w) -> w.lastSegment <= n);
+    series.removeIf((ref, w) -> {
+      if (w.lastSegment <= n) {
+        releaseFamily(w);
+        return true;
+      }
+      return false;
+    });
   }
 
   private Labels relabel(Labels labels) {
-    Labels out = Relabeler.process(labels, queue.config().writeRelabelConfigs());
+    // Without rules the series keeps the appender's label set: no second copy per queue.
+    Labels out = Relabeler.process(wal.shared(labels), queue.config().writeRelabelConfigs());
     return out == null || out.isEmpty() ? null : out;
   }
 
@@ -336,17 +419,95 @@ final class WalWatcher implements RecordDecoder.Visitor {
 
   @Override
   public void series(long ref, Labels labels) {
-    series.put(ref, new Watched(relabel(labels), segment));
+    QueuedSeries old = series.get(ref);
+    QueuedSeries q = QueuedSeries.of(relabel(labels), v1, segment);
+    if (old != null) {
+      if (q.dropped()) {
+        releaseFamily(old);
+      } else {
+        q.family = old.family; // the series record of a series seen again (same labels)
+      }
+    }
+    series.put(ref, q);
+  }
+
+  @Override
+  public void metadata(long ref, Metadata m) {
+    QueuedSeries q = series.get(ref);
+    if (q != null && !q.dropped()) {
+      setFamily(q, m);
+      q.lastSegment = Math.max(q.lastSegment, segment);
+    }
+  }
+
+  @Override
+  public void exemplar(long ref, long t, double v, Labels labels) {
+    if (!sending || !sendExemplars || stopped || interrupted) {
+      return;
+    }
+    stats.exemplarsIn.increment();
+    QueuedSeries q = series.get(ref);
+    if (q == null || q.dropped() || (ageLimitMillis > 0 && t < clock.millis() - ageLimitMillis)) {
+      return; // as Prometheus: exemplars of unknown, relabelled-away or too old series go unsent
+    }
+    q.lastSegment = segment;
+    try {
+      if (queue.appendExemplar(ref, q, t, v, labels, mark)) {
+        enqueued++;
+      } else {
+        stopped = true;
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void floatSamples(long[] refs, long[] ts, double[] vs, int n) {
+    if (batchRefs.length < n) {
+      int cap = Math.max(n, batchRefs.length * 2);
+      batchRefs = new long[cap];
+      batchSeries = new QueuedSeries[cap];
+      batchTs = new long[cap];
+      batchVs = new double[cap];
+    }
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      QueuedSeries w = accept(refs[i], ts[i]);
+      if (w != null) {
+        batchRefs[k] = refs[i];
+        batchSeries[k] = w;
+        batchTs[k] = ts[i];
+        batchVs[k] = vs[i];
+        k++;
+      }
+    }
+    if (k == 0 || stopped || interrupted) {
+      java.util.Arrays.fill(batchSeries, 0, k, null);
+      return;
+    }
+    try {
+      if (queue.appendFloats(batchRefs, batchSeries, batchTs, batchVs, k, mark)) {
+        enqueued += k;
+      } else {
+        stopped = true;
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      Thread.currentThread().interrupt();
+    }
+    java.util.Arrays.fill(batchSeries, 0, k, null);
   }
 
   @Override
   public void floatSample(long ref, long t, double v) {
-    Watched w = accept(ref, t);
+    QueuedSeries w = accept(ref, t);
     if (w == null || stopped || interrupted) {
       return;
     }
     try {
-      if (queue.append(ref, w.labels, t, v, mark)) {
+      if (queue.append(ref, w, t, v, mark)) {
         enqueued++;
       } else {
         stopped = true;
@@ -364,12 +525,12 @@ final class WalWatcher implements RecordDecoder.Visitor {
       stats.drop(QueueStats.DROP_NATIVE_HISTOGRAMS_DISABLED, 1);
       return;
     }
-    Watched w = accept(ref, t);
+    QueuedSeries w = accept(ref, t);
     if (w == null || stopped || interrupted) {
       return;
     }
     try {
-      if (queue.appendHistogram(ref, w.labels, t, h, mark)) {
+      if (queue.appendHistogram(ref, w, t, h, mark)) {
         enqueued++;
       } else {
         stopped = true;
@@ -381,8 +542,8 @@ final class WalWatcher implements RecordDecoder.Visitor {
   }
 
   // The series to send the sample under, or null when it is not to be sent (counted).
-  private Watched accept(long ref, long t) {
-    Watched w = series.get(ref);
+  private QueuedSeries accept(long ref, long t) {
+    QueuedSeries w = series.get(ref);
     if (!sending) {
       if (w != null) {
         w.lastSegment = segment;
@@ -396,7 +557,7 @@ final class WalWatcher implements RecordDecoder.Visitor {
       return null;
     }
     w.lastSegment = segment;
-    if (w.labels == null) {
+    if (w.dropped()) {
       stats.drop(QueueStats.DROP_RELABELED, 1);
       return null;
     }

@@ -63,6 +63,22 @@ public final class HttpClientFactory {
     return b.build();
   }
 
+  /**
+   * The token source of {@code cfg}'s {@code oauth2} block, with its own client for the token
+   * endpoint (the block's TLS and proxy settings), or null when there is no {@code oauth2}.
+   *
+   * @throws IllegalArgumentException naming the TLS file or setting that is unusable
+   */
+  public static dev.vigil.collector.auth.OAuth2TokenSource oauth2(HttpClientConfig cfg, java.time.InstantSource clock) {
+    HttpClientConfig.OAuth2 o = cfg.oauth2();
+    if (o == null) {
+      return null;
+    }
+    HttpClient tokenClient = create(new HttpClientConfig(null, null, o.tlsConfig(), o.proxyUrl(), true, true,
+        java.util.Map.of()));
+    return new dev.vigil.collector.auth.OAuth2TokenSource(o, tokenClient, clock);
+  }
+
   static SSLContext sslContext(HttpClientConfig.TlsConfig tls) {
     try {
       TrustManager[] trust = null;

@@ -43,8 +43,23 @@ public final class HttpScraper {
   private final boolean compression;
   private final long bodySizeLimit;
   private final ScrapeConfig config;
+  private final dev.vigil.collector.auth.OAuth2TokenSource tokens;
 
+  /** Without an {@code oauth2} token source (a job with {@code oauth2} needs the other constructor). */
   public HttpScraper(HttpClient client, ScrapeTarget target, ScrapeConfig config) {
+    this(client, target, config, null);
+  }
+
+  /**
+   * @param tokens the job's OAuth 2.0 tokens (shared by its targets), or null when the job has no
+   *     {@code oauth2} block
+   */
+  public HttpScraper(HttpClient client, ScrapeTarget target, ScrapeConfig config,
+      dev.vigil.collector.auth.OAuth2TokenSource tokens) {
+    if (config.httpClient().oauth2() != null && tokens == null) {
+      throw new IllegalArgumentException("job " + config.jobName() + " has oauth2 but no token source");
+    }
+    this.tokens = tokens;
     this.client = client;
     this.url = target.url();
     this.timeout = target.timeout();
@@ -76,16 +91,45 @@ public final class HttpScraper {
     return accept;
   }
 
-  /** @throws ScrapeException with the reason the scrape failed */
+  /**
+   * With {@code oauth2}, a 401 answer drops the token it was sent with and the request is sent
+   * once more with a fresh one, within the same timeout.
+   *
+   * @throws ScrapeException with the reason the scrape failed
+   */
   public ScrapeResponse scrape() throws ScrapeException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String oauth = tokens == null ? null : oauthHeader();
+    HttpResponse<byte[]> resp = exchange(oauth, timeout.toNanos());
+    if (resp.statusCode() == 401 && oauth != null) {
+      tokens.invalidate(oauth);
+      oauth = oauthHeader();
+      resp = exchange(oauth, Math.max(1, deadline - System.nanoTime()));
+    }
+    return response(resp);
+  }
+
+  private String oauthHeader() throws ScrapeException, InterruptedException {
+    try {
+      return tokens.authorization();
+    } catch (IOException e) {
+      throw new ScrapeException("Get \"" + url + "\": " + e.getMessage(), e);
+    }
+  }
+
+  private HttpResponse<byte[]> exchange(String oauth, long timeoutNanos) throws ScrapeException, InterruptedException {
     HttpRequest.Builder rb = HttpRequest.newBuilder(url)
         .GET()
-        .timeout(timeout)
+        .timeout(Duration.ofNanos(timeoutNanos))
         .header("Accept", accept)
         .header("Accept-Encoding", compression ? "gzip" : "identity")
         .header("User-Agent", "Vigil/0.1")
         .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(timeout));
-    addAuth(rb);
+    if (oauth != null) {
+      rb.header("Authorization", oauth);
+    } else {
+      addAuth(rb);
+    }
     config.httpClient().httpHeaders().forEach(rb::header);
     CompletableFuture<HttpResponse<byte[]>> f =
         client.sendAsync(rb.build(), info -> info.statusCode() == 200
@@ -93,7 +137,7 @@ public final class HttpScraper {
             : HttpResponse.BodySubscribers.replacing(new byte[0]));
     HttpResponse<byte[]> resp;
     try {
-      resp = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      resp = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       f.cancel(true);
       throw new ScrapeException("Get \"" + url + "\": context deadline exceeded");
@@ -107,6 +151,10 @@ public final class HttpScraper {
       }
       throw new ScrapeException("Get \"" + url + "\": " + describe(c), c);
     }
+    return resp;
+  }
+
+  private ScrapeResponse response(HttpResponse<byte[]> resp) throws ScrapeException {
     if (resp.statusCode() != 200) {
       throw new ScrapeException("server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode()));
     }
@@ -248,7 +296,11 @@ public final class HttpScraper {
 
     @Override
     public void onComplete() {
-      result.complete(Arrays.copyOf(buf, n));
+      byte[] body = Arrays.copyOf(buf, n);
+      // The JDK client keeps the finished exchange (and this subscriber) until the connection's
+      // next request: without this, every target would hold its grown buffer between scrapes.
+      buf = null;
+      result.complete(body);
     }
   }
 }

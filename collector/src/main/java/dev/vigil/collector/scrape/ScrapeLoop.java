@@ -2,6 +2,7 @@ package dev.vigil.collector.scrape;
 
 import dev.vigil.collector.config.ScrapeConfig;
 import dev.vigil.collector.exposition.Entry;
+import dev.vigil.collector.exposition.Exemplar;
 import dev.vigil.collector.exposition.ExpositionFormat;
 import dev.vigil.collector.exposition.ExpositionParseException;
 import dev.vigil.collector.exposition.ExpositionParser;
@@ -11,6 +12,7 @@ import dev.vigil.model.storage.Appendable;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.StaleNaN;
 import dev.vigil.model.storage.StorageException;
+import dev.vigil.protocol.remote.MetricMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,29 +46,39 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: scrapes and {@link #stop()} are serialised on a private lock.
  */
 public final class ScrapeLoop {
+  private static final System.Logger LOG = System.getLogger(ScrapeLoop.class.getName());
+
   static final String[] REPORT_NAMES = {
     "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
     "scrape_series_added"
   };
 
   private final Object lock = new Object();
-  private final ScrapeTarget target;
-  private final ScrapeConfig config;
-  private final HttpScraper scraper;
   private final Appendable storage;
   private final InstantSource clock;
   private final Labels targetLabels;
   private final Labels[] reportLabels;
 
+  // Guarded by lock; replaced by reconfigure (a reload that keeps this target). Volatile so
+  // that target() reads it without waiting for a running scrape.
+  private volatile ScrapeTarget target;
+  private ScrapeConfig config;
+  private HttpScraper scraper;
+
   // Guarded by lock.
   private Set<Labels> previous = new HashSet<>();
-  private final SeriesCache cache = new SeriesCache();
+  private SeriesCache cache = new SeriesCache();
+  // Kept across reloads: metadata belongs to the target, not to how its series are labelled.
+  private final MetadataCache metadata = new MetadataCache();
   private ScrapeResult last;
   private ScheduledFuture<?> schedule;
+  private ScheduledExecutorService executor;
+  private long offsetSeed;
   private boolean stopped;
   // Set by the pool (target_limit); while non-null every scrape fails with it, without a request.
   private volatile String forcedError;
   private final java.util.concurrent.atomic.LongAdder sampleLimitHits;
+  private final java.util.concurrent.atomic.LongAdder exemplarsRejected;
 
   public ScrapeLoop(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper, Appendable storage,
       InstantSource clock) {
@@ -79,7 +91,19 @@ public final class ScrapeLoop {
    */
   public ScrapeLoop(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper, Appendable storage,
       InstantSource clock, java.util.concurrent.atomic.LongAdder sampleLimitHits) {
+    this(target, config, scraper, storage, clock, sampleLimitHits,
+        new java.util.concurrent.atomic.LongAdder());
+  }
+
+  /**
+   * @param exemplarsRejected counts exemplars the store refused (shared by a pool's loops; they
+   *     never fail a scrape: Prometheus's {@code prometheus_target_scrapes_exemplar_out_of_order_total})
+   */
+  public ScrapeLoop(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper, Appendable storage,
+      InstantSource clock, java.util.concurrent.atomic.LongAdder sampleLimitHits,
+      java.util.concurrent.atomic.LongAdder exemplarsRejected) {
     this.sampleLimitHits = sampleLimitHits;
+    this.exemplarsRejected = exemplarsRejected;
     this.target = target;
     this.config = config;
     this.scraper = scraper;
@@ -96,6 +120,25 @@ public final class ScrapeLoop {
     return target;
   }
 
+  /**
+   * The metric metadata ({@code # TYPE}, {@code # HELP}, {@code # UNIT}) of this target's scrapes
+   * per family, sorted by family name, as {@code /api/v1/targets/metadata} lists it. Families
+   * unseen for ten successful scrapes are gone. Does not wait for a running scrape.
+   */
+  public List<MetricMetadata> metadata() {
+    return metadata.list();
+  }
+
+  /** The metadata of {@code family} from this target's scrapes, or null. */
+  public MetricMetadata metadata(String family) {
+    for (MetricMetadata m : metadata.list()) {
+      if (m.family().equals(family)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   /** The latest result, or null before the first scrape. */
   public ScrapeResult lastResult() {
     synchronized (lock) {
@@ -108,6 +151,15 @@ public final class ScrapeLoop {
    * spread over the interval and keep their slot across restarts.
    */
   public void start(ScheduledExecutorService executor, long offsetSeed) {
+    synchronized (lock) {
+      this.executor = executor;
+      this.offsetSeed = offsetSeed;
+      schedule();
+    }
+  }
+
+  // Caller holds lock.
+  private void schedule() {
     long interval = target.interval().toMillis();
     long now = clock.millis();
     long base = interval - Math.floorMod(now, interval);
@@ -116,8 +168,53 @@ public final class ScrapeLoop {
     if (next > interval) {
       next -= interval;
     }
+    schedule = executor.scheduleAtFixedRate(this::scrapeQuietly, next, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Applies a reloaded job configuration to this running target in place, as Prometheus's
+   * {@code scrapePool.reload}: the loop keeps its series (so none gets a staleness marker for
+   * the reload, and series the new rules drop go stale at the next scrape like any vanished
+   * series) and takes the new interval, timeout, limits, relabel rules and HTTP client. The
+   * series cache survives unless something that decides a series' final labels changed.
+   * Waits for a running scrape. {@code target} must have this loop's labels and URL.
+   */
+  public void reconfigure(ScrapeTarget target, ScrapeConfig config, HttpScraper scraper) {
     synchronized (lock) {
-      schedule = executor.scheduleAtFixedRate(this::scrapeQuietly, next, interval, TimeUnit.MILLISECONDS);
+      if (stopped) {
+        return;
+      }
+      if (!sameSeriesMapping(this.config, config)) {
+        cache = new SeriesCache();
+      }
+      boolean reschedule = !this.target.interval().equals(target.interval());
+      this.target = target;
+      this.config = config;
+      this.scraper = scraper;
+      if (reschedule && schedule != null) {
+        schedule.cancel(false);
+        schedule();
+      }
+    }
+  }
+
+  /** Whether both configurations turn the same scraped text into the same series. */
+  private static boolean sameSeriesMapping(ScrapeConfig a, ScrapeConfig b) {
+    return a.honorLabels() == b.honorLabels()
+        && a.metricRelabelConfigs().equals(b.metricRelabelConfigs())
+        && a.labelLimit() == b.labelLimit()
+        && a.labelNameLengthLimit() == b.labelNameLengthLimit()
+        && a.labelValueLengthLimit() == b.labelValueLengthLimit()
+        && a.metricNameValidation() == b.metricNameValidation()
+        && a.scrapeNativeHistograms() == b.scrapeNativeHistograms()
+        && a.alwaysScrapeClassicHistograms() == b.alwaysScrapeClassicHistograms()
+        && a.convertClassicHistogramsToNhcb() == b.convertClassicHistogramsToNhcb();
+  }
+
+  /** The job configuration this loop scrapes with now. */
+  public ScrapeConfig config() {
+    synchronized (lock) {
+      return config;
     }
   }
 
@@ -188,7 +285,9 @@ public final class ScrapeLoop {
       }
       if (error.isEmpty()) {
         cache.sweep();
+        metadata.iterDone();
       } else {
+        metadata.publishIfDirty();
         // Nothing of a failed scrape is kept; its series all go stale below.
         app.rollback();
         app = storage.appender();
@@ -223,12 +322,19 @@ public final class ScrapeLoop {
   private void append(Appender app, ScrapeResponse resp, long ts, Set<Labels> seen, Stats st)
       throws ScrapeException {
     ExpositionParser p = ExpositionParser.create(format(resp.contentType()), resp.body(),
-        config.scrapeNativeHistograms(), config.alwaysScrapeClassicHistograms());
+        config.scrapeNativeHistograms(), config.alwaysScrapeClassicHistograms(),
+        config.convertClassicHistogramsToNhcb());
     cache.beginScrape();
     long sampleLimit = config.sampleLimit();
     boolean honorTs = config.honorTimestamps();
+    // The family of the latest metadata entry; the series after it usually belong to it.
+    MetadataCache.Family lastMeta = null;
     for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
       if (e != Entry.SERIES && e != Entry.HISTOGRAM) {
+        MetadataCache.Family f = metadata.update(e, p);
+        if (f != null) {
+          lastMeta = f;
+        }
         continue;
       }
       st.total++;
@@ -253,24 +359,91 @@ public final class ScrapeLoop {
       }
       boolean ownTs = honorTs && p.hasTimestamp();
       long t = ownTs ? p.timestamp() : ts;
+      boolean appended = true;
+      long ref = cache.ref();
       try {
-        if (e == Entry.HISTOGRAM) {
-          app.appendHistogram(0, l, t, p.histogram());
-        } else {
-          app.append(0, l, t, p.value());
-        }
+        // The ref the store gave last time lets it skip its label lookup.
+        ref = e == Entry.HISTOGRAM ? app.appendHistogram(ref, l, t, p.histogram())
+            : app.append(ref, l, t, p.value());
+        cache.setRef(ref);
       } catch (StorageException ex) {
         st.rejected++;
-        continue;
+        appended = false;
       }
-      // Like Prometheus: series new to the scrape cache, so explicit-timestamp series (never
-      // tracked for staleness) count once, not on every scrape.
-      if (newToCache) {
-        st.seriesAdded++;
+      if (appended) {
+        // Like Prometheus: series new to the scrape cache, so explicit-timestamp series (never
+        // tracked for staleness) count once, not on every scrape.
+        if (newToCache) {
+          st.seriesAdded++;
+        }
+        if (!ownTs || config.trackTimestampsStaleness()) {
+          seen.add(l);
+        }
       }
-      if (!ownTs || config.trackTimestampsStaleness()) {
-        seen.add(l);
+      // As Prometheus, exemplars and metadata go to the store even when the sample was refused
+      // (a repeated explicit timestamp, say): they are judged on their own.
+      List<Exemplar> exemplars = p.exemplars();
+      if (!exemplars.isEmpty()) {
+        appendExemplars(app, ref, l, exemplars, t);
       }
+      // Metadata only for series new to the cache or when the family changed in this scrape.
+      if (lastMeta != null && (newToCache || lastMeta.lastIterChange == metadata.iter())) {
+        updateMetadata(app, ref, l, lastMeta);
+      }
+    }
+  }
+
+  /** Stores {@code family}'s metadata with {@code series} if the series belongs to it. */
+  private static void updateMetadata(Appender app, long ref, Labels series,
+      MetadataCache.Family family) {
+    if (!MetadataCache.partOfFamily(series.metricName(), family.name(), family.type)) {
+      return;
+    }
+    try {
+      app.updateMetadata(ref, series, family.metadata());
+    } catch (StorageException ex) {
+      LOG.log(System.Logger.Level.DEBUG, "metadata of {0} refused: {1}", series, ex.getMessage());
+    }
+  }
+
+  /**
+   * Appends a sample's exemplars, those without a timestamp at the sample's time {@code t}, in
+   * Prometheus's order (timestamp, value, labels). Refused exemplars are counted and logged at
+   * debug level; they never fail the scrape.
+   */
+  private void appendExemplars(Appender app, long ref, Labels series, List<Exemplar> in,
+      long t) {
+    if (in.size() == 1) {
+      appendExemplar(app, ref, series, stored(in.get(0), t));
+      return;
+    }
+    List<dev.vigil.model.exemplar.Exemplar> sorted = new ArrayList<>(in.size());
+    for (Exemplar x : in) {
+      sorted.add(stored(x, t));
+    }
+    sorted.sort(EXEMPLAR_ORDER);
+    for (dev.vigil.model.exemplar.Exemplar x : sorted) {
+      appendExemplar(app, ref, series, x);
+    }
+  }
+
+  private static final java.util.Comparator<dev.vigil.model.exemplar.Exemplar> EXEMPLAR_ORDER =
+      java.util.Comparator.comparingLong(dev.vigil.model.exemplar.Exemplar::timestamp)
+          .thenComparingDouble(dev.vigil.model.exemplar.Exemplar::value)
+          .thenComparing(dev.vigil.model.exemplar.Exemplar::labels);
+
+  private static dev.vigil.model.exemplar.Exemplar stored(Exemplar x, long t) {
+    return new dev.vigil.model.exemplar.Exemplar(x.labels(), x.value(),
+        x.hasTimestamp() ? x.timestamp() : t);
+  }
+
+  private void appendExemplar(Appender app, long ref, Labels series,
+      dev.vigil.model.exemplar.Exemplar x) {
+    try {
+      app.appendExemplar(ref, series, x);
+    } catch (StorageException ex) {
+      exemplarsRejected.increment();
+      LOG.log(System.Logger.Level.DEBUG, "exemplar {0} of {1} refused: {2}", x, series, ex.getMessage());
     }
   }
 

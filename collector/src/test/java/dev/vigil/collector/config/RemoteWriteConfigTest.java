@@ -57,7 +57,44 @@ class RemoteWriteConfigTest {
         Arguments.of(head + "    queue_config: {max_shard: 3}\n", "max_shard"),
         Arguments.of(head + "    queue_config: {capacity: -1}\n", "3:30: cannot unmarshal !!int `-1` into uint"),
         Arguments.of(head + "    protobuf_message: foo.Bar\n",
-            "3:5: unknown remote write protobuf message \"foo.Bar\""));
+            "3:5: unknown remote write protobuf message \"foo.Bar\""),
+        Arguments.of(head + "    send_exemplars: maybe\n", "3:21: cannot unmarshal !!str `maybe` into bool"),
+        Arguments.of(head + "    metadata_config: {send: 2}\n", "3:29: cannot unmarshal !!str `2` into bool"),
+        Arguments.of(head + "    metadata_config: {send_interval: 0s}\n",
+            "3:38: metadata_config: send_interval must be positive, got PT0S"),
+        Arguments.of(head + "    metadata_config: {send_interval: soon}\n", "3:38: "),
+        Arguments.of(head + "    metadata_config: {max_samples_per_send: 0}\n",
+            "3:45: metadata_config: max_samples_per_send must be at least 1, got 0"),
+        Arguments.of(head + "    metadata_config: {max_samples_per_send: -5}\n",
+            "3:45: cannot unmarshal !!int `-5` into uint"),
+        Arguments.of(head + "    metadata_config: {sendd: true}\n", "field sendd not found in type config.MetadataConfig"),
+        Arguments.of(head + "    metadata_config: [true]\n", "3:22: cannot unmarshal"));
+  }
+
+  @Test
+  void metadataConfigDefaultsAreThoseOfPrometheus() {
+    RemoteWriteConfig c = ConfigLoader.load("remote_write:\n  - url: http://x/push\n").remoteWrite().get(0);
+    assertThat(c.metadataConfig()).isEqualTo(RemoteWriteConfig.MetadataConfig.DEFAULT);
+    assertThat(c.metadataConfig().send()).isTrue();
+    assertThat(c.metadataConfig().sendInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.metadataConfig().maxSamplesPerSend()).isEqualTo(500);
+    assertThat(c.sendExemplars()).isFalse();
+  }
+
+  @Test
+  void everyMetadataConfigFieldAndSendExemplarsAreRead() {
+    RemoteWriteConfig c = ConfigLoader.load("""
+        remote_write:
+          - url: http://x/push
+            send_exemplars: true
+            metadata_config:
+              send: false
+              send_interval: 30s
+              max_samples_per_send: 100
+        """).remoteWrite().get(0);
+    assertThat(c.sendExemplars()).isTrue();
+    assertThat(c.metadataConfig()).isEqualTo(
+        new RemoteWriteConfig.MetadataConfig(false, Duration.ofSeconds(30), 100));
   }
 
   @ParameterizedTest

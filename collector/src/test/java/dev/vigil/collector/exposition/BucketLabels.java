@@ -1,6 +1,5 @@
 package dev.vigil.collector.exposition;
 
-import dev.vigil.collector.peer.PrometheusApi.Point;
 import dev.vigil.model.labels.Labels;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,9 +13,9 @@ public final class BucketLabels {
   private BucketLabels() {}
 
   /** {@code types}: metric family name to type, from Prometheus's metadata API. */
-  public static Map<Labels, Point> normalise(Map<Labels, Point> in, Map<String, String> types) {
-    Map<Labels, Point> out = new TreeMap<>();
-    for (Map.Entry<Labels, Point> e : in.entrySet()) {
+  public static <P> Map<Labels, P> normalise(Map<Labels, P> in, Map<String, String> types) {
+    Map<Labels, P> out = new TreeMap<>();
+    for (Map.Entry<Labels, P> e : in.entrySet()) {
       Labels l = e.getKey();
       String name = l.metricName();
       String label = null;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProtobufParserFuzzTest {
   static byte[] seed() {
-    byte[] edge = ExpositionDifferentialTest.edgeProtobuf(1_700_000_000_123L);
+    byte[] edge = ExpositionBodies.edgeProtobuf(1_700_000_000_123L);
     Histogram.Builder floats = Histogram.newBuilder().setSampleCountFloat(7.5).setSampleSum(-3.25).setSchema(0)
         .setZeroThreshold(0.5).setZeroCountFloat(1.5)
         .addPositiveSpan(BucketSpan.newBuilder().setOffset(1).setLength(2)).addAllPositiveCount(List.of(2.0, 3.0));

@@ -35,7 +35,7 @@ class ProtobufScrapeTest {
             ProtobufParserTest.metric().setHistogram(Histogram.newBuilder().setSampleCount(3).setSampleSum(30)
                 .addBucket(Bucket.newBuilder().setUpperBound(10).setCumulativeCount(1)))));
     try (ReplayProxy exporter = new ReplayProxy()) {
-      exporter.serve("/metrics", ExpositionDifferentialTest.PROTOBUF, body);
+      exporter.serve("/metrics", ExpositionBodies.PROTOBUF, body);
       VigilCollector vigil = new VigilCollector("""
           scrape_configs:
             - job_name: pb
@@ -76,7 +76,7 @@ class ProtobufScrapeTest {
         ProtobufParserTest.family("only_native", MetricType.HISTOGRAM,
             ProtobufParserTest.metric().setHistogram(ProtobufParserTest.nativeInts())));
     try (ReplayProxy exporter = new ReplayProxy()) {
-      exporter.serve("/metrics", ExpositionDifferentialTest.PROTOBUF, body);
+      exporter.serve("/metrics", ExpositionBodies.PROTOBUF, body);
       VigilCollector vigil = new VigilCollector("""
           scrape_configs:
             - job_name: off
@@ -126,7 +126,7 @@ class ProtobufScrapeTest {
     byte[] good = ProtobufParserTest.delimited(ProtobufParserTest.family("jobs_total", MetricType.COUNTER,
         ProtobufParserTest.metric().setCounter(Counter.newBuilder().setValue(1))));
     try (ReplayProxy exporter = new ReplayProxy()) {
-      exporter.serve("/metrics", ExpositionDifferentialTest.PROTOBUF, java.util.Arrays.copyOf(good, good.length - 2));
+      exporter.serve("/metrics", ExpositionBodies.PROTOBUF, java.util.Arrays.copyOf(good, good.length - 2));
       VigilCollector vigil = new VigilCollector("""
           scrape_configs:
             - job_name: pb

@@ -11,11 +11,15 @@ import java.nio.charset.StandardCharsets;
 final class Exporter implements AutoCloseable {
   private final HttpServer server;
   volatile String body;
+  volatile String lastTimeoutHeader;
+  volatile String lastAuthorization;
 
   Exporter(String body) throws IOException {
     this.body = body;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/metrics", ex -> {
+      lastTimeoutHeader = ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds");
+      lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
       byte[] out = this.body.getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       ex.sendResponseHeaders(200, out.length);

@@ -34,6 +34,32 @@ final class StoredSamples {
     return out;
   }
 
+  /** One stored float sample. */
+  record Sample(long t, double v) {}
+
+  /** All samples of the one series matching {@code name} and the label pairs, oldest first. */
+  static List<Sample> samples(InMemoryStorage storage, String name, String... pairs) {
+    List<Sample> out = new ArrayList<>();
+    List<Matcher> ms = new ArrayList<>(List.of(Matcher.equal("__name__", name)));
+    for (int i = 0; i < pairs.length; i += 2) {
+      ms.add(Matcher.equal(pairs[i], pairs[i + 1]));
+    }
+    try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet ss = q.select(false, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE), ms);
+      int series = 0;
+      while (ss.next()) {
+        if (++series > 1) {
+          throw new AssertionError("more than one series matches " + ms);
+        }
+        SampleIterator it = ss.at().iterator(null);
+        while (it.next() != ValueKind.NONE) {
+          out.add(new Sample(it.atT(), it.atF()));
+        }
+      }
+    }
+    return out;
+  }
+
   static void waitFor(String what, BooleanSupplier cond) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!cond.getAsBoolean()) {

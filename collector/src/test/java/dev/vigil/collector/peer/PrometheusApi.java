@@ -106,6 +106,63 @@ public final class PrometheusApi {
     return out;
   }
 
+  /**
+   * A sample as the API's JSON writes it, untouched: the time (seconds, Prometheus's number
+   * format), and the value string of a float or the JSON text of a native histogram.
+   */
+  public record RawPoint(String time, String value, String histogram) {}
+
+  /**
+   * As {@link #latestSamples}, but with the JSON's own strings, so that two servers' answers
+   * compare formatting and all.
+   */
+  public Map<Labels, RawPoint> latestRaw(String selector, String window) {
+    String expr = selector + "[" + window + "]";
+    JsonNode data = get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    Map<Labels, RawPoint> out = new TreeMap<>();
+    for (JsonNode s : data.path("result")) {
+      JsonNode values = s.path("values");
+      JsonNode histograms = s.path("histograms");
+      RawPoint last = null;
+      double lastT = Double.NEGATIVE_INFINITY;
+      if (values.size() > 0) {
+        JsonNode v = values.get(values.size() - 1);
+        last = new RawPoint(v.get(0).toString(), v.get(1).asString(), null);
+        lastT = v.get(0).asDouble();
+      }
+      if (histograms.size() > 0) {
+        JsonNode v = histograms.get(histograms.size() - 1);
+        if (last == null || v.get(0).asDouble() > lastT) {
+          last = new RawPoint(v.get(0).toString(), null, v.get(1).toString());
+        }
+      }
+      if (last != null) {
+        out.put(labels(s.path("metric")), last);
+      }
+    }
+    return out;
+  }
+
+  /** One entry of {@code /api/v1/targets/metadata}. */
+  public record TargetMetadata(Labels target, String metric, String type, String help, String unit) {}
+
+  /** {@code /api/v1/targets/metadata} for {@code matchTarget}, in the server's order. */
+  public List<TargetMetadata> targetMetadata(String matchTarget) {
+    List<TargetMetadata> out = new ArrayList<>();
+    String sel = URLEncoder.encode(matchTarget, StandardCharsets.UTF_8);
+    for (JsonNode m : get("/api/v1/targets/metadata?match_target=" + sel)) {
+      out.add(new TargetMetadata(labels(m.path("target")), m.path("metric").asString(), m.path("type").asString(),
+          m.path("help").asString(), m.path("unit").asString()));
+    }
+    return out;
+  }
+
+  /** The {@code data} of {@code /api/v1/query_exemplars} for {@code query} in [start, end] (seconds). */
+  public JsonNode queryExemplars(String query, double start, double end) {
+    return get("/api/v1/query_exemplars?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+        + "&start=" + start + "&end=" + end);
+  }
+
   public List<ActiveTarget> activeTargets() {
     List<ActiveTarget> out = new ArrayList<>();
     for (JsonNode t : get("/api/v1/targets?state=active").path("activeTargets")) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
+import dev.vigil.protocol.remote.MetricMetadata;
 import dev.vigil.protocol.remote.PushStats;
 import dev.vigil.protocol.remote.RemoteWriteDecoder;
 import dev.vigil.protocol.remote.RemoteWriteVersion;
@@ -26,7 +27,9 @@ import java.util.function.IntFunction;
 /**
  * A remote-write receiver for tests: JDK HttpServer on a free loopback port, bodies decoded by
  * the protocol module's decoder. {@link #respond} decides each answer (by request number);
- * samples are kept only from requests answered 2xx, per series in arrival order.
+ * samples are kept only from requests answered 2xx, per series in arrival order. Exemplars
+ * (which the decoder counts but does not pass on) are read with protobuf-java's generated
+ * messages; metadata comes from the decoder's metadata sink.
  */
 final class FakeBackend implements AutoCloseable {
   /** An answer: status, optional Retry-After, optional delay before answering. */
@@ -46,6 +49,8 @@ final class FakeBackend implements AutoCloseable {
   private volatile IntFunction<Answer> respond = n -> Answer.OK;
   private final Map<Labels, List<String>> stored = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<Received> log = new ConcurrentLinkedQueue<>();
+  private final Map<Labels, List<String>> exemplars = new LinkedHashMap<>();
+  private final List<MetricMetadata> metadata = new ArrayList<>();
   private final Object lock = new Object();
   private long storedSamples;
 
@@ -88,6 +93,25 @@ final class FakeBackend implements AutoCloseable {
     }
   }
 
+  /** Stored exemplars per series ("t=v {labels}") in arrival order. */
+  Map<Labels, List<String>> exemplars() {
+    synchronized (lock) {
+      Map<Labels, List<String>> copy = new LinkedHashMap<>();
+      exemplars.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+      return copy;
+    }
+  }
+
+  /**
+   * Every metadata entry of accepted requests in arrival order: 1.0 {@code MetricMetadata}, 2.0
+   * series metadata (as the decoder passes it on: once per run of series of one family).
+   */
+  List<MetricMetadata> metadata() {
+    synchronized (lock) {
+      return new ArrayList<>(metadata);
+    }
+  }
+
   /** Stored points per series ("t=v" or "t=histogram") in arrival order. */
   Map<Labels, List<String>> stored() {
     synchronized (lock) {
@@ -104,6 +128,8 @@ final class FakeBackend implements AutoCloseable {
       Map<String, String> headers = new LinkedHashMap<>();
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
       List<Object[]> points = new ArrayList<>();
+      List<Object[]> gotExemplars = new ArrayList<>();
+      List<MetricMetadata> gotMetadata = new ArrayList<>();
       int status;
       String error = "";
       try {
@@ -133,10 +159,11 @@ final class FakeBackend implements AutoCloseable {
 
               @Override
               public void rollback() {}
-            }, stats);
+            }, stats, ValidationLimits.MIMIR_DEFAULTS, gotMetadata::add);
         if (stats.rejectedTotal() > 0) {
           throw new IllegalArgumentException(stats.firstError());
         }
+        readExemplars(v, java.util.Arrays.copyOf(snappy.buffer(), snappy.length()), gotExemplars);
         Answer a = respond.apply(n);
         if (a.delayMillis() > 0) {
           Thread.sleep(a.delayMillis());
@@ -155,6 +182,10 @@ final class FakeBackend implements AutoCloseable {
             stored.computeIfAbsent((Labels) p[0], k -> new ArrayList<>()).add((String) p[1]);
           }
           storedSamples += points.size();
+          for (Object[] e : gotExemplars) {
+            exemplars.computeIfAbsent((Labels) e[0], k -> new ArrayList<>()).add((String) e[1]);
+          }
+          metadata.addAll(gotMetadata);
         }
       }
       log.add(new Received(System.nanoTime(), points.size(), status, headers));
@@ -164,6 +195,40 @@ final class FakeBackend implements AutoCloseable {
         ex.getResponseBody().write(msg);
       }
     }
+  }
+
+  private static void readExemplars(RemoteWriteVersion v, byte[] msg, List<Object[]> out)
+      throws IOException {
+    if (v == RemoteWriteVersion.V1) {
+      for (var ts : dev.vigil.protocol.remote.v1.pb.WriteRequest.parseFrom(msg).getTimeseriesList()) {
+        Labels.Builder b = Labels.builder();
+        ts.getLabelsList().forEach(l -> b.set(l.getName(), l.getValue()));
+        Labels series = b.build();
+        for (var e : ts.getExemplarsList()) {
+          Labels.Builder eb = Labels.builder();
+          e.getLabelsList().forEach(l -> eb.set(l.getName(), l.getValue()));
+          out.add(new Object[] {series, e.getTimestamp() + "=" + e.getValue() + " " + eb.build()});
+        }
+      }
+    } else {
+      var req = dev.vigil.protocol.remote.v2.pb.Request.parseFrom(msg);
+      List<String> sym = req.getSymbolsList();
+      for (var ts : req.getTimeseriesList()) {
+        Labels series = refs(sym, ts.getLabelsRefsList());
+        for (var e : ts.getExemplarsList()) {
+          out.add(new Object[] {series, e.getTimestamp() + "=" + e.getValue() + " "
+              + refs(sym, e.getLabelsRefsList())});
+        }
+      }
+    }
+  }
+
+  private static Labels refs(List<String> symbols, List<Integer> refs) {
+    Labels.Builder b = Labels.builder();
+    for (int i = 0; i + 1 < refs.size(); i += 2) {
+      b.set(symbols.get(refs.get(i)), symbols.get(refs.get(i + 1)));
+    }
+    return b.build();
   }
 
   @Override

@@ -67,6 +67,44 @@ class PrometheusReceiverTest {
     }
   }
 
+  @Test
+  void prometheusStoresExemplarsFromTheSender() throws Exception {
+    PeerProcess.assumeInstalled(PeerProcess.PROMETHEUS);
+    try (PeerProcess prom = PeerProcess.prometheus(tmp.resolve("prom"), "global: {}\n",
+        "--web.enable-remote-write-receiver", "--enable-feature=exemplar-storage");
+        HttpClient http = HttpClient.newHttpClient()) {
+      RemoteWriteConfig rw = ExemplarMetadataSendTest.config(prom.url() + "/api/v1/write",
+          "prometheus.WriteRequest", true, ExemplarMetadataSendTest.FAST_METADATA);
+      long now = System.currentTimeMillis() / 1000 * 1000;
+      Labels series = Labels.of("__name__", "sender_exemplars_bucket", "le", "0.5");
+      try (RemoteStorage rs = RemoteStorage.open(tmp.resolve("sender"), List.of(rw), RemoteStorageTest.FAST)) {
+        for (int step = 0; step < 4; step++) {
+          long t = now - (3 - step) * 1000L;
+          Appender a = rs.appender();
+          a.updateMetadata(0, series, new dev.vigil.model.metadata.Metadata(
+              dev.vigil.model.metadata.MetricType.HISTOGRAM, "Exemplar test.", "seconds"));
+          a.append(0, series, t, step);
+          a.appendExemplar(0, series, new dev.vigil.model.exemplar.Exemplar(
+              Labels.of("trace_id", "trace-" + step), 0.125 * (step + 1), t));
+          a.commit();
+        }
+        QueueStats st = rs.queues().get(0);
+        RemoteStorageTest.await("exemplars accepted by Prometheus", Duration.ofSeconds(20),
+            () -> st.exemplarsSent() + st.exemplarsFailed() >= 4 && st.metadataSent() > 0);
+        assertThat(st.exemplarsFailed()).as(st.lastError()).isZero();
+        assertThat(st.metadataFailed()).as(st.lastError()).isZero(); // 2.42 accepts and ignores it
+      }
+      URI u = URI.create(prom.url() + "/api/v1/query_exemplars?start=" + (now / 1000 - 60) + "&end="
+          + (now / 1000 + 1) + "&query=" + URLEncoder.encode("sender_exemplars_bucket", StandardCharsets.UTF_8));
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      for (int step = 0; step < 4; step++) {
+        assertThat(r.body()).contains("\"trace_id\":\"trace-" + step + "\"")
+            .contains("\"value\":\"" + (0.125 * (step + 1)) + "\"");
+      }
+    }
+  }
+
   private static String query(HttpClient http, PeerProcess prom, String q, double t) throws Exception {
     URI u = URI.create(prom.url() + "/api/v1/query?time=" + t + "&query="
         + URLEncoder.encode(q, StandardCharsets.UTF_8));

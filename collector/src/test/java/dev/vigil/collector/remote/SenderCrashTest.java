@@ -3,6 +3,8 @@ package dev.vigil.collector.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.MetricType;
+import dev.vigil.protocol.remote.MetricMetadata;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 of a sender whose endpoint is down: a real second JVM appends and acknowledges, is
  * killed without warning (SIGKILL via {@code destroyForcibly}), and a new sender on the same
- * directory delivers every acknowledged sample once the endpoint is back.
+ * directory delivers every acknowledged sample and exemplar once the endpoint is back, and the
+ * series' latest metadata.
  */
 class SenderCrashTest {
   @TempDir
@@ -57,8 +60,7 @@ class SenderCrashTest {
 
       backend.respond(n -> FakeBackend.Answer.OK);
       int acked = lastAck;
-      try (RemoteStorage rs = RemoteStorage.open(dir,
-          List.of(RemoteStorageTest.config(backend.url(), "prometheus.WriteRequest", RemoteStorageTest.QUICK)),
+      try (RemoteStorage rs = RemoteStorage.open(dir, List.of(SenderCrashMain.config(backend.url())),
           SenderCrashMain.options(FsyncPolicy.PER_COMMIT))) {
         RemoteStorageTest.await("every acknowledged sample", Duration.ofSeconds(40), () -> {
           Map<Labels, List<String>> got = backend.stored();
@@ -70,7 +72,15 @@ class SenderCrashTest {
               return false;
             }
           }
-          return true;
+          Map<Labels, List<String>> ex = backend.exemplars();
+          for (int s = 0; s < SenderCrashMain.SERIES; s++) {
+            List<String> l = ex.get(SenderCrashMain.series(s));
+            if (l == null || l.size() <= acked / 5) {
+              return false;
+            }
+          }
+          return backend.metadata().contains(new MetricMetadata("crash_test", MetricType.GAUGE,
+              "second help", "bytes"));
         });
       }
       Map<Labels, List<String>> got = backend.stored();
@@ -88,7 +98,20 @@ class SenderCrashTest {
           assertThat(l.size()).as("series %d vs the others", s).isEqualTo(count);
         }
         count = l.size();
+        // The exemplars of the same batches, each once, in order.
+        List<String> want = new java.util.ArrayList<>();
+        for (int n = 0; n < l.size(); n += 5) {
+          dev.vigil.model.exemplar.Exemplar e = SenderCrashMain.exemplar(n, s);
+          want.add(n + "=" + e.value() + " " + e.labels());
+        }
+        assertThat(backend.exemplars().get(SenderCrashMain.series(s))).as("exemplars of series %d", s)
+            .isEqualTo(want);
       }
+      // Once the change at batch 300 was read, only the newest metadata is sent (rounds before
+      // it may carry the first help text: metadata is sent as far as the WAL was read).
+      MetricMetadata second = new MetricMetadata("crash_test", MetricType.GAUGE, "second help", "bytes");
+      List<MetricMetadata> md = backend.metadata();
+      assertThat(md.subList(md.indexOf(second), md.size())).containsOnly(second);
     }
   }
 }

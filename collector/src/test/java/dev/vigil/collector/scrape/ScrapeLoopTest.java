@@ -79,6 +79,49 @@ class ScrapeLoopTest {
     assertThat(stored()).doesNotContainKey(series("go_gc"));
   }
 
+  @Test
+  void passesBackTheRefTheStoreGaveForEachSeries() throws Exception {
+    server.body = "a 1\nb{x=\"1\"} 2\nb{x=\"2\"} 3\n";
+    Map<Labels, Long> given = new java.util.HashMap<>();
+    List<String> passed = new ArrayList<>();
+    dev.vigil.model.storage.Appendable refStore = () -> new dev.vigil.model.storage.Appender() {
+      @Override
+      public long append(long ref, Labels labels, long t, double v) {
+        if (!labels.metricName().startsWith("scrape_") && !labels.metricName().equals("up")) {
+          String x = labels.get("x");
+          passed.add(labels.metricName() + (x == null ? "" : x) + "=" + ref);
+        }
+        return given.computeIfAbsent(labels, l -> 100L + given.size());
+      }
+
+      @Override
+      public long appendHistogram(long ref, Labels labels, long t,
+          dev.vigil.model.histogram.FloatHistogram h) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public void commit() {}
+
+      @Override
+      public void rollback() {}
+    };
+    ScrapeConfig cfg = ConfigLoader.load("scrape_configs:\n  - job_name: node\n")
+        .scrapeConfigs().get(0);
+    ScrapeTarget t = ScrapeTarget.populate(Labels.of("__address__", server.address()), cfg);
+    ScrapeLoop l = new ScrapeLoop(t, cfg, new HttpScraper(CLIENT, t, cfg), refStore, clock);
+    clock.advance(Duration.ofSeconds(15));
+    l.scrapeOnce();
+    assertThat(passed).containsExactly("a=0", "b1=0", "b2=0");
+    passed.clear();
+    clock.advance(Duration.ofSeconds(15));
+    l.scrapeOnce();
+    assertThat(passed).containsExactly(
+        "a=" + given.get(series("a")),
+        "b1=" + given.get(series("b", "x", "1")),
+        "b2=" + given.get(series("b", "x", "2")));
+  }
+
   private ScrapeLoop loop(String jobYaml) {
     ScrapeConfig cfg = ConfigLoader.load("scrape_configs:\n  - job_name: node\n" + jobYaml.indent(4)).scrapeConfigs().get(0);
     ScrapeTarget t = ScrapeTarget.populate(Labels.of("__address__", server.address()), cfg);

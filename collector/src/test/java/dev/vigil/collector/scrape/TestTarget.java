@@ -13,6 +13,8 @@ import java.util.zip.GZIPOutputStream;
 final class TestTarget implements AutoCloseable {
   private final HttpServer server;
   volatile String body = "";
+  /** When set, served instead of {@link #body} (protobuf bodies). */
+  volatile byte[] bytes;
   volatile String contentType = "text/plain; version=0.0.4; charset=utf-8";
   volatile int status = 200;
   volatile long delayMillis;
@@ -36,7 +38,7 @@ final class TestTarget implements AutoCloseable {
         if (delayMillis > 0) {
           Thread.sleep(delayMillis);
         }
-        byte[] out = body.getBytes(StandardCharsets.UTF_8);
+        byte[] out = bytes != null ? bytes : body.getBytes(StandardCharsets.UTF_8);
         if (contentType != null) {
           ex.getResponseHeaders().set("Content-Type", contentType);
         }

@@ -1,17 +1,6 @@
 package dev.vigil.collector.exposition;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.vigil.collector.peer.PeerProcess;
-import dev.vigil.collector.peer.PrometheusApi;
-import dev.vigil.collector.peer.ReplayProxy;
-import dev.vigil.collector.peer.Scrapes;
-import dev.vigil.collector.peer.VigilCollector;
-import dev.vigil.collector.peer.PrometheusApi.Point;
-import dev.vigil.collector.peer.VigilCollector.Latest;
-import dev.vigil.model.labels.Labels;
 import dev.vigil.protocol.exposition.pb.Bucket;
-import dev.vigil.protocol.exposition.pb.BucketSpan;
 import dev.vigil.protocol.exposition.pb.Counter;
 import dev.vigil.protocol.exposition.pb.Gauge;
 import dev.vigil.protocol.exposition.pb.Histogram;
@@ -19,97 +8,26 @@ import dev.vigil.protocol.exposition.pb.MetricType;
 import dev.vigil.protocol.exposition.pb.Quantile;
 import dev.vigil.protocol.exposition.pb.Summary;
 import dev.vigil.protocol.exposition.pb.Untyped;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every sample Debian's Prometheus stores from a scrape equals what Vigil stores from the same
- * bytes: real node-exporter, Alertmanager and Prometheus {@code /metrics} bodies in text and in
- * protobuf (captured once and replayed to both), plus hand-written text, OpenMetrics and protobuf
- * bodies full of edge cases (NaN, infinities, negative zero, escapes, explicit timestamps, every
- * OpenMetrics type, native histograms). Compared through Prometheus's query API: series sets,
- * values bit for bit, explicit timestamps, native histograms' count, sum and bucket counts; and
- * malformed bodies must fail in both.
- *
- * <p>Known version difference, applied to Prometheus's answer before comparing: Prometheus 2.x
- * keeps {@code le}/{@code quantile} values as written, Prometheus 3 (and Vigil) normalise them on
- * histograms and summaries ({@code le="1"} becomes {@code 1.0}).
+ * The scrape bodies and {@code scrape_configs} of the exposition differential test
+ * ({@code server}'s {@code ExpositionDifferentialTest} runs them on Debian's Prometheus and on
+ * {@code vigil server}): hand-written text, OpenMetrics and protobuf bodies full of edge cases,
+ * bodies both must refuse, and one job per body behind a replay proxy.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExpositionDifferentialTest {
-  static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-  static final String ACCEPT_TEXT = "text/plain;version=0.0.4";
-  static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
-  static final String ACCEPT_PROTOBUF = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+public final class ExpositionBodies {
+  private ExpositionBodies() {}
 
-  private final List<PeerProcess> peers = new ArrayList<>();
-  private ReplayProxy proxy;
-  private PrometheusApi prometheus;
-  private VigilCollector vigil;
-  private long explicitTs;
-
-  @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    PeerProcess.assumeInstalled(PeerProcess.PROMETHEUS, PeerProcess.NODE_EXPORTER, PeerProcess.ALERTMANAGER);
-    explicitTs = (System.currentTimeMillis() / 1000 - 10) * 1000 + 123;
-    PeerProcess node = start(() -> PeerProcess.nodeExporter(dir));
-    PeerProcess am = start(() -> PeerProcess.alertmanager(dir.resolve("am")));
-    proxy = new ReplayProxy()
-        .replay("/node", node.url() + "/metrics", ACCEPT_TEXT)
-        .replay("/alertmanager", am.url() + "/metrics", ACCEPT_TEXT)
-        .replay("/node_proto", node.url() + "/metrics", ACCEPT_PROTOBUF)
-        .replay("/alertmanager_proto", am.url() + "/metrics", ACCEPT_PROTOBUF)
-        .serve("/edge/proto", PROTOBUF, edgeProtobuf(explicitTs))
-        .serve("/edge/text", TEXT, edgeText(explicitTs).getBytes(StandardCharsets.UTF_8))
-        .serve("/edge/om", OPENMETRICS, edgeOpenMetrics(explicitTs).getBytes(StandardCharsets.UTF_8));
-    for (String[] bad : BAD_BODIES) {
-      proxy.serve("/" + bad[0], bad[1], bad[2].getBytes(StandardCharsets.UTF_8));
-    }
-    // Prometheus scrapes its own /metrics through the proxy too: the port is fixed up front.
-    int promPort = PeerProcess.freePort();
-    proxy.replay("/prometheus", "http://127.0.0.1:" + promPort + "/metrics", ACCEPT_TEXT);
-    proxy.replay("/prometheus_proto", "http://127.0.0.1:" + promPort + "/metrics", ACCEPT_PROTOBUF);
-    String yaml = config(proxy.address());
-    // Native histograms on: Prometheus 2.42 then parses protobuf bodies (and asks for them first).
-    PeerProcess prom = start(() -> PeerProcess.prometheus(dir.resolve("prom"), yaml, promPort,
-        "--enable-feature=native-histograms"));
-    prometheus = new PrometheusApi(prom.url());
-    Scrapes.awaitSteady(prometheus, List.of("node", "alertmanager", "prometheus", "edge_text", "edge_om",
-        "node_proto", "alertmanager_proto", "prometheus_proto", "edge_proto"), prom);
-    // Prometheus 3's config field for 2.42's feature flag (2.42 refuses the field, so Vigil's copy only).
-    vigil = new VigilCollector(yaml.replace("global:\n", "global:\n  scrape_native_histograms: true\n"));
-    vigil.scrapeAll(2);
-  }
-
-  private PeerProcess start(java.util.function.Supplier<PeerProcess> s) {
-    PeerProcess p = s.get();
-    peers.add(p);
-    return p;
-  }
-
-  @AfterAll
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    for (PeerProcess p : peers.reversed()) {
-      p.close();
-    }
-  }
+  public static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  public static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  public static final String ACCEPT_TEXT = "text/plain;version=0.0.4";
+  public static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+  public static final String ACCEPT_PROTOBUF = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
 
   /** Bodies both parsers must refuse: job name, content type, body. */
-  static final String[][] BAD_BODIES = {
+  public static final String[][] BAD_BODIES = {
     {"bad_hex_float", TEXT, "x 0x1.8p1\n"},
     {"bad_underscore_float", TEXT, "x 1_000\n"},
     {"bad_om_without_eof", OPENMETRICS, "x 1\n"},
@@ -118,7 +36,7 @@ class ExpositionDifferentialTest {
     {"bad_text_timestamp", TEXT, "x 1 1.5\n"},
   };
 
-  static String config(String proxy) {
+  public static String config(String proxy) {
     StringBuilder sb = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n");
     List<String[]> jobs = new ArrayList<>(List.of(new String[][] {{"node", "/node"}, {"alertmanager", "/alertmanager"},
         {"prometheus", "/prometheus"}, {"edge_text", "/edge/text"}, {"edge_om", "/edge/om"},
@@ -135,95 +53,13 @@ class ExpositionDifferentialTest {
     return sb.toString();
   }
 
-  @Test
-  void nodeExporter() {
-    assertSameSamples("node", 500);
-  }
-
-  @Test
-  void alertmanager() {
-    assertSameSamples("alertmanager", 100);
-  }
-
-  @Test
-  void prometheusItself() {
-    assertSameSamples("prometheus", 300);
-  }
-
-  @Test
-  void nodeExporterProtobuf() {
-    assertSameSamples("node_proto", 500);
-  }
-
-  @Test
-  void alertmanagerProtobuf() {
-    assertSameSamples("alertmanager_proto", 100);
-  }
-
-  @Test
-  void prometheusItselfProtobuf() {
-    assertSameSamples("prometheus_proto", 300);
-  }
-
-  @Test
-  void protobufEdgeCasesWithNativeHistograms() {
-    assertSameSamples("edge_proto", 15);
-  }
-
-  @Test
-  void textEdgeCases() {
-    assertSameSamples("edge_text", 20);
-  }
-
-  @Test
-  void openMetricsEdgeCases() {
-    assertSameSamples("edge_om", 20);
-  }
-
-  @Test
-  void malformedBodiesFailInBoth() {
-    Map<String, String> promErrors = new java.util.HashMap<>();
-    for (PrometheusApi.ActiveTarget t : prometheus.activeTargets()) {
-      if (t.health().equals("down")) {
-        promErrors.put(t.labels().get("job"), t.lastError());
-      }
-    }
-    for (String[] bad : BAD_BODIES) {
-      String ours = vigil.loops().stream().filter(l -> l.target().labels().get("job").equals(bad[0]))
-          .findFirst().orElseThrow().lastResult().error();
-      assertThat(promErrors).as("Prometheus fails %s", bad[0]).containsKey(bad[0]);
-      assertThat(ours).as("Vigil fails %s (Prometheus: %s)", bad[0], promErrors.get(bad[0])).isNotEmpty();
-      assertThat(vigil.latest("job", bad[0]).get(Labels.of("__name__", "up", "instance", proxy.address(), "job", bad[0])).v())
-          .as("Vigil's up for %s", bad[0]).isZero();
-    }
-  }
-
-  private void assertSameSamples(String job, int atLeast) {
-    Map<Labels, Point> theirs = BucketLabels.normalise(prometheus.latestSamples("{job=\"" + job + "\"}", "1m"),
-        prometheus.metadataTypes(job));
-    Map<Labels, Latest> ours = vigil.latest("job", job);
-    List<String> diffs = Scrapes.differences(theirs, ours);
-    assertThat(diffs).as("differences for job %s (Prometheus %d series, Vigil %d)", job, theirs.size(), ours.size())
-        .isEmpty();
-    assertThat(theirs.size()).as("series of job %s", job).isGreaterThanOrEqualTo(atLeast);
-    Set<String> explicit = new TreeSet<>();
-    for (Map.Entry<Labels, Point> e : theirs.entrySet()) {
-      if (e.getKey().get("ts").equals("explicit")) {
-        explicit.add(e.getKey() + "@" + e.getValue().t());
-      }
-    }
-    if (job.startsWith("edge")) {
-      assertThat(explicit).as("series with explicit timestamps").isNotEmpty();
-    }
-  }
-
   /**
    * Protobuf with native histograms (integer counts; exponential buckets both sides, zero bucket,
    * an empty one, gauge, one with classic buckets too) next to classic ones. Float-count native
    * histograms are left to the table tests and {@code ProtobufScrapeTest}: Prometheus 2.42 stores
    * a scraped float histogram's data under the other native histograms of the same scrape.
    */
-  static byte[] edgeProtobuf(long ts) {
+  public static byte[] edgeProtobuf(long ts) {
     Histogram.Builder classic = Histogram.newBuilder().setSampleCount(9).setSampleSum(4.5)
         .addBucket(Bucket.newBuilder().setUpperBound(0.25).setCumulativeCount(2))
         .addBucket(Bucket.newBuilder().setUpperBound(1).setCumulativeCount(8));
@@ -254,7 +90,7 @@ class ExpositionDifferentialTest {
   }
 
   /** Prometheus text 0.0.4 with what real exporters rarely show. */
-  static String edgeText(long ts) {
+  public static String edgeText(long ts) {
     return """
         # HELP edge_gauge A gauge with \\\\ and \\n escapes and a "quote"
         # TYPE edge_gauge gauge
@@ -300,7 +136,7 @@ class ExpositionDifferentialTest {
   }
 
   /** OpenMetrics 1.0 with every type, exemplars, units, created series and timestamps. */
-  static String edgeOpenMetrics(long ts) {
+  public static String edgeOpenMetrics(long ts) {
     String secs = java.math.BigDecimal.valueOf(ts, 3).toPlainString();
     return """
         # TYPE om_requests counter
