@@ -126,6 +126,9 @@ final class ApiEndpoints {
   }
 
   private static HttpReply reply(ApiResponse r) {
+    if (r.status() == 204) {
+      return HttpReply.empty(204);
+    }
     return HttpReply.json(r.status(), r.body());
   }
 }

@@ -5,12 +5,15 @@ import dev.vigil.protocol.remote.ValidationLimits;
 import dev.vigil.server.limits.TenantLimits;
 import dev.vigil.server.maintenance.MaintenanceOptions;
 import dev.vigil.server.ruler.RulerOptions;
+import dev.vigil.tsdb.wal.FsyncPolicy;
+import dev.vigil.tsdb.wal.WalOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Everything a {@link VigilServer} needs, immutable. Defaults follow Mimir where Mimir has one:
@@ -36,6 +39,9 @@ import java.util.TreeMap;
  * @param tls serve HTTPS with these PEM files; null for plain HTTP
  * @param authFile per-tenant tokens every request must present (see
  *     {@code auth.TokenAuthenticator}); null for none, as in Mimir
+ * @param wal the fsync policy of every tenant's WAL: per commit (the default: nothing
+ *     acknowledged is lost even on power loss) or every N ms (faster on slow disks; a power loss
+ *     may lose the last interval, as Prometheus and Mimir, which sync only at segment ends)
  */
 public record ServerConfig(
     String host,
@@ -54,7 +60,8 @@ public record ServerConfig(
     MaintenanceOptions maintenance,
     RulerOptions ruler,
     TlsFiles tls,
-    Path authFile) {
+    Path authFile,
+    WalOptions wal) {
   public static final int DEFAULT_PORT = 9009;
 
   public ServerConfig {
@@ -68,6 +75,7 @@ public record ServerConfig(
     Objects.requireNonNull(configYaml, "configYaml");
     Objects.requireNonNull(maintenance, "maintenance");
     Objects.requireNonNull(ruler, "ruler");
+    Objects.requireNonNull(wal, "wal");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -81,31 +89,29 @@ public record ServerConfig(
     return new ServerConfig("", DEFAULT_PORT, dataDir, StorageEngine.TSDB, true, "anonymous",
         TenantLimits.MIMIR_DEFAULTS, null, 100 << 20, 10 << 20, EngineOptions.defaults(),
         Clock.systemUTC(), "", MaintenanceOptions.DEFAULTS,
-        RulerOptions.DEFAULTS, null, null);
+        RulerOptions.DEFAULTS, null, null, WalOptions.defaults());
   }
 
   public ServerConfig withListen(String host, int port) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> {
+      b.host = host;
+      b.port = port;
+    });
   }
 
   public ServerConfig withStorage(StorageEngine storage) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.storage = storage);
   }
 
   public ServerConfig withMultitenancy(boolean multitenancy, String noAuthTenant) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> {
+      b.multitenancy = multitenancy;
+      b.noAuthTenant = noAuthTenant;
+    });
   }
 
   public ServerConfig withLimits(TenantLimits limits) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.limits = limits);
   }
 
   /** Mimir's ingestion rate limit for every tenant; a rate of 0 disables it. */
@@ -118,57 +124,99 @@ public record ServerConfig(
   }
 
   public ServerConfig withRuntimeConfigFile(Path runtimeConfigFile) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.runtimeConfigFile = runtimeConfigFile);
   }
 
   public ServerConfig withMaxPushBytes(int maxPushBytes) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.maxPushBytes = maxPushBytes);
   }
 
   public ServerConfig withEngine(EngineOptions engine) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.engine = engine);
   }
 
   public ServerConfig withClock(Clock clock) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.clock = clock);
   }
 
   public ServerConfig withConfigYaml(String configYaml) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.configYaml = configYaml);
   }
 
   public ServerConfig withMaintenance(MaintenanceOptions maintenance) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.maintenance = maintenance);
   }
 
   public ServerConfig withRuler(RulerOptions ruler) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.ruler = ruler);
   }
 
   public ServerConfig withTls(TlsFiles tls) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.tls = tls);
   }
 
   public ServerConfig withAuthFile(Path authFile) {
-    return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
-        runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml, maintenance,
-        ruler, tls, authFile);
+    return with(b -> b.authFile = authFile);
+  }
+
+  /** How every tenant's WAL reaches the disk (see {@link FsyncPolicy}). */
+  public ServerConfig withWal(WalOptions wal) {
+    return with(b -> b.wal = wal);
+  }
+
+  private ServerConfig with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** A mutable copy, so that each wither names only what it changes. */
+  private static final class Copy {
+    String host;
+    int port;
+    Path dataDir;
+    StorageEngine storage;
+    boolean multitenancy;
+    String noAuthTenant;
+    TenantLimits limits;
+    Path runtimeConfigFile;
+    int maxPushBytes;
+    int maxFormBytes;
+    EngineOptions engine;
+    Clock clock;
+    String configYaml;
+    MaintenanceOptions maintenance;
+    RulerOptions ruler;
+    TlsFiles tls;
+    Path authFile;
+    WalOptions wal;
+
+    Copy(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      dataDir = c.dataDir;
+      storage = c.storage;
+      multitenancy = c.multitenancy;
+      noAuthTenant = c.noAuthTenant;
+      limits = c.limits;
+      runtimeConfigFile = c.runtimeConfigFile;
+      maxPushBytes = c.maxPushBytes;
+      maxFormBytes = c.maxFormBytes;
+      engine = c.engine;
+      clock = c.clock;
+      configYaml = c.configYaml;
+      maintenance = c.maintenance;
+      ruler = c.ruler;
+      tls = c.tls;
+      authFile = c.authFile;
+      wal = c.wal;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
+          runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml,
+          maintenance, ruler, tls, authFile, wal);
+    }
   }
 
   /** The flags {@code /api/v1/status/flags} reports, named as Mimir names them. */
@@ -189,6 +237,10 @@ public record ServerConfig(
     m.put("distributor.ingestion-rate-limit", Double.toString(limits.ingestionRate()));
     m.put("distributor.ingestion-burst-size", Long.toString(limits.ingestionBurstSize()));
     m.put("ingester.max-global-series-per-user", Integer.toString(limits.maxGlobalSeriesPerUser()));
+    m.put("ingester.max-global-exemplars-per-user",
+        Integer.toString(limits.maxGlobalExemplarsPerUser()));
+    m.put("ingester.out-of-order-time-window",
+        dev.vigil.server.limits.GoDuration.format(limits.outOfOrderTimeWindow()));
     m.put("query-frontend.max-total-query-length",
         dev.vigil.server.limits.GoDuration.format(limits.maxTotalQueryLength()));
     m.put("querier.max-samples", Integer.toString(engine.maxSamples()));
@@ -199,6 +251,8 @@ public record ServerConfig(
     m.put("storage.tsdb.retention.time",
         dev.vigil.server.limits.GoDuration.format(maintenance.retentionTime()));
     m.put("storage.tsdb.retention.size", Long.toString(maintenance.retentionBytes()));
+    m.put("blocks-storage.tsdb.wal-fsync", wal.fsync() == FsyncPolicy.PER_COMMIT ? "commit"
+        : wal.fsyncIntervalMs() + "ms");
     m.put("server.http-tls-cert-path", tls == null ? "" : tls.certFile().toString());
     m.put("server.http-tls-key-path", tls == null ? "" : tls.keyFile().toString());
     m.put("auth.tokens-file", authFile == null ? "" : authFile.toString());

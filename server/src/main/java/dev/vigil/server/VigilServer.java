@@ -16,6 +16,8 @@ import dev.vigil.server.ingest.OtlpEndpoint;
 import dev.vigil.server.ingest.PushEndpoint;
 import dev.vigil.server.limits.IngestionRateLimiter;
 import dev.vigil.server.limits.RuntimeOverrides;
+import dev.vigil.server.limits.TenantLimits;
+import dev.vigil.tsdb.wal.WalOptions;
 import dev.vigil.server.maintenance.TsdbMaintenance;
 import dev.vigil.server.monitoring.ServerMetrics;
 import dev.vigil.server.query.PromqlLanguage;
@@ -60,8 +62,8 @@ public final class VigilServer implements AutoCloseable {
   private final ServerConnector connector;
   private volatile boolean closed;
 
-  private VigilServer(ServerConfig config, TenantStorages storages, QueryLanguage promql,
-      BuildInfo buildInfo) {
+  private VigilServer(ServerConfig config, TenantStorages storages, RuntimeOverrides overrides,
+      QueryLanguage promql, BuildInfo buildInfo) {
     this.config = config;
     this.storages = storages;
     this.scraping = new dev.vigil.server.scrape.LocalScraping(storages);
@@ -71,9 +73,7 @@ public final class VigilServer implements AutoCloseable {
     Authenticator auth = config.authFile() == null ? Authenticator.NONE
         : TokenAuthenticator.load(config.authFile());
     this.metrics = new ServerMetrics();
-    // Before the ruler: a bad runtime config file fails startup with no thread started.
-    this.overrides = RuntimeOverrides.start(config.limits(), config.runtimeConfigFile(),
-        RUNTIME_CONFIG_PERIOD);
+    this.overrides = overrides;
     this.ruler = config.ruler().enabled()
         ? RulerService.start(config.dataDir(), storages, overrides, new Engine(config.engine()),
             config.ruler(), "vigil-ruler-" + config.port())
@@ -90,6 +90,7 @@ public final class VigilServer implements AutoCloseable {
     if (ruler != null) {
       metrics.registry().register(new RulerMetrics(ruler));
     }
+    metrics.registry().register(new dev.vigil.server.scrape.ScrapeReloadMetrics(scraping));
     this.maintenance = TsdbMaintenance.start(storages, config.maintenance(), metrics.registry(),
         "vigil-tsdb-maintenance-" + config.port());
 
@@ -145,14 +146,18 @@ public final class VigilServer implements AutoCloseable {
       r.add(v1 + "/labels", GET_POST, e.withTenant((p, q, x) -> api.labelNames(p, q)));
       r.add(v1 + "/label/{name}/values", GET, e.withTenant(api::labelValuesOf));
       r.add(v1 + "/metadata", GET,
-          e.withTenantIds((p, ids) -> api.metadata(p, m -> metadata.read(ids, m))));
-      r.add(v1 + "/query_exemplars", GET_POST, e.withoutTenant(api::queryExemplars));
+          e.withTenantIds((p, ids) -> api.metadata(p,
+              m -> scraping.addScraped(ids, m, metadataOf(metadata, ids, m)))));
+      r.add(v1 + "/query_exemplars", GET_POST,
+          e.withTenant((p, q, x) -> api.queryExemplars(p, q)));
       r.add(v1 + "/format_query", GET_POST, e.withoutTenant(api::formatQuery));
       r.add(v1 + "/parse_query", GET_POST, e.withoutTenant(api::parseQuery));
       r.add(v1 + "/status/buildinfo", GET, e.withoutTenant(p -> api.buildInfo()));
       r.add(v1 + "/status/config", GET, e.withoutTenant(p -> api.config()));
       r.add(v1 + "/status/flags", GET, e.withoutTenant(p -> api.flags()));
       r.add(v1 + "/targets", GET, new dev.vigil.server.scrape.TargetsEndpoint(scraping::targets));
+      r.add(v1 + "/targets/metadata", GET, e.withoutTenant(p ->
+          dev.vigil.server.scrape.TargetMetadataEndpoint.answer(p, scraping.targetMetadata())));
       if (ruler != null) {
         r.add(v1 + "/rules", GET, rulerApi::rules);
         r.add(v1 + "/alerts", GET, rulerApi::alerts);
@@ -166,8 +171,37 @@ public final class VigilServer implements AutoCloseable {
     r.add("/ready", GET, call -> readiness());
     r.add("/-/ready", GET, call -> readiness());
     r.add("/-/healthy", GET, call -> HttpReply.text(200, "Vigil is Healthy."));
+    r.add("/-/reload", Set.of("POST", "PUT"), new dev.vigil.server.scrape.ReloadEndpoint(scraping));
     r.add("/metrics", GET, call -> metrics.scrape(call.header("Accept")));
     return r;
+  }
+
+  /**
+   * Pushed metadata (in memory, Mimir's retention) merged with what the tenants' TSDBs keep per
+   * series (remote write 2.0 and OTLP give it per series; it survives restarts).
+   */
+  private java.util.TreeMap<String, java.util.List<dev.vigil.protocol.remote.MetricMetadata>>
+      metadataOf(dev.vigil.server.metadata.TenantMetadata pushed, java.util.List<String> ids,
+          String metric) {
+    var out = pushed.read(ids, metric);
+    for (String id : ids) {
+      storages.forRead(id).ifPresent(s -> {
+        var stored = new java.util.TreeMap<String,
+            java.util.List<dev.vigil.protocol.remote.MetricMetadata>>();
+        if (s instanceof dev.vigil.server.tenant.TenantHandle h) {
+          h.read(store -> {
+            if (store instanceof Tsdb t) {
+              dev.vigil.server.metadata.StoredMetadata.addTo(t.head(), metric, stored);
+            }
+            return null;
+          });
+        } else if (s instanceof Tsdb t) {
+          dev.vigil.server.metadata.StoredMetadata.addTo(t.head(), metric, stored);
+        }
+        dev.vigil.server.metadata.StoredMetadata.merge(out, stored);
+      });
+    }
+    return out;
   }
 
   /** The head of a single tenant's TSDB; null for other stores and federated reads. */
@@ -188,21 +222,52 @@ public final class VigilServer implements AutoCloseable {
 
   /** Opens the tenant registry described by {@code config} and starts serving. */
   public static VigilServer start(ServerConfig config, BuildInfo buildInfo) {
+    RuntimeOverrides overrides = startOverrides(config);
     DirectoryTenantStorages.StorageOpener opener = switch (config.storage()) {
-      case TSDB -> (tenant, dir) -> Tsdb.open(dir, TsdbOptions.defaults());
+      case TSDB -> (tenant, dir) ->
+          Tsdb.open(dir, tsdbOptions(overrides.forTenant(tenant), config.wal()));
       case MEMORY -> (tenant, dir) -> new InMemoryStorage();
     };
     TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener,
         config.clock());
     QueryLanguage promql = new PromqlLanguage(new Engine(config.engine()),
         ParserOptions.ALL_FEATURES);
-    return start(config, storages, promql, buildInfo);
+    return start(config, storages, overrides, promql, buildInfo);
+  }
+
+  /**
+   * The options a tenant's database opens with: its out-of-order window and exemplar capacity
+   * from its limits at that moment (a changed override applies when the database reopens, after
+   * an idle close or a restart), and the server's WAL fsync policy.
+   */
+  static TsdbOptions tsdbOptions(TenantLimits limits, WalOptions wal) {
+    TsdbOptions defaults = TsdbOptions.defaults().withWal(wal);
+    return defaults.withHead(defaults.head()
+        .withOutOfOrderWindowMs(limits.outOfOrderTimeWindow().toMillis())
+        .withMaxExemplars(limits.maxGlobalExemplarsPerUser()));
+  }
+
+  /** Before anything else: a bad runtime config file fails startup with no thread started. */
+  private static RuntimeOverrides startOverrides(ServerConfig config) {
+    return RuntimeOverrides.start(config.limits(), config.runtimeConfigFile(),
+        RUNTIME_CONFIG_PERIOD);
   }
 
   /** Starts serving over the given stores and query language (tests swap either). */
   public static VigilServer start(ServerConfig config, TenantStorages storages,
       QueryLanguage promql, BuildInfo buildInfo) {
-    VigilServer server = new VigilServer(config, storages, promql, buildInfo);
+    return start(config, storages, startOverrides(config), promql, buildInfo);
+  }
+
+  private static VigilServer start(ServerConfig config, TenantStorages storages,
+      RuntimeOverrides overrides, QueryLanguage promql, BuildInfo buildInfo) {
+    VigilServer server;
+    try {
+      server = new VigilServer(config, storages, overrides, promql, buildInfo);
+    } catch (RuntimeException e) {
+      overrides.close();
+      throw e;
+    }
     try {
       server.jetty.start();
     } catch (Exception e) {

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.protocol.remote.RemoteWriteVersion;
+import dev.vigil.server.limits.TenantLimits;
 import dev.vigil.protocol.remote.v1.pb.WriteRequest;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -91,5 +92,58 @@ class LimitsEndToEndTest {
       assertThat(s.get("big", "/api/v1/query_range?query=m&start=0&end=7201&step=60")
           .statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void outOfOrderWindowAndExemplarCapacityArePerTenant(@TempDir Path dir) throws Exception {
+    Path rc = dir.resolve("runtime.yaml");
+    Files.writeString(rc, """
+        overrides:
+          late:
+            out_of_order_time_window: 10m
+            max_global_exemplars_per_user: 0
+        """);
+    try (TestServer s = new TestServer(TestServer.config(dir.resolve("data"))
+        .withRuntimeConfigFile(rc))) {
+      for (String tenant : new String[] {"late", "strict"}) {
+        WriteRequest newest = WriteRequest.newBuilder().addTimeseries(
+            ServerEndToEndTest.series("__name__", "m").addSamples(
+                ServerEndToEndTest.sample(1_200_000, 1))
+                .addExemplars(ExemplarEndToEndTest.exemplar(1, 1_200_000, "trace_id", "a")))
+            .build();
+        assertThat(s.push(tenant, V1, newest.toByteArray()).statusCode()).isEqualTo(200);
+      }
+      // Five minutes behind the newest sample: inside "late"'s window, refused for "strict".
+      WriteRequest older = WriteRequest.newBuilder().addTimeseries(
+          ServerEndToEndTest.series("__name__", "m").addSamples(
+              ServerEndToEndTest.sample(900_000, 2))).build();
+      HttpResponse<String> late = s.push("late", V1, older.toByteArray());
+      assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+      HttpResponse<String> strict = s.push("strict", V1, older.toByteArray());
+      assertThat(strict.statusCode()).isEqualTo(400);
+      assertThat(strict.body()).contains("out of order");
+      assertThat(s.get("late", "/api/v1/query?time=1000&query=" + q("m")).body())
+          .contains("\"value\":[1000,\"2\"]");
+
+      String exemplars = "/api/v1/query_exemplars?query=m&start=0&end=2000";
+      assertThat(s.get("late", exemplars).body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
+      assertThat(s.get("strict", exemplars).body()).contains("\"trace_id\":\"a\"");
+      assertThat(s.get(null, "/api/v1/status/flags").body())
+          .contains("\"ingester.out-of-order-time-window\":\"0s\"",
+              "\"ingester.max-global-exemplars-per-user\":\"100000\"",
+              "\"blocks-storage.tsdb.wal-fsync\":\"commit\"");
+    }
+  }
+
+  @Test
+  void tenantDatabasesOpenWithTheirLimitsAndTheServersWalPolicy() {
+    TenantLimits limits = TenantLimits.MIMIR_DEFAULTS
+        .withStorageLimits(java.time.Duration.ofMinutes(10), 7);
+    dev.vigil.tsdb.wal.WalOptions wal = dev.vigil.tsdb.wal.WalOptions.defaults()
+        .withFsync(dev.vigil.tsdb.wal.FsyncPolicy.INTERVAL);
+    dev.vigil.tsdb.TsdbOptions o = VigilServer.tsdbOptions(limits, wal);
+    assertThat(o.head().outOfOrderWindowMs()).isEqualTo(600_000);
+    assertThat(o.head().maxExemplars()).isEqualTo(7);
+    assertThat(o.wal()).isEqualTo(wal);
   }
 }

@@ -116,6 +116,36 @@ class ScrapeEndToEndTest {
   }
 
   @Test
+  void scrapedMetadataIsServedPerTargetAndInTheScrapeTenantsMetadata() throws Exception {
+    try (TestServer s = new TestServer(TestServer.config(dir))) {
+      s.server.scraping().apply(ConfigLoader.load("""
+          scrape_configs:
+            - job_name: widgets
+              scrape_interval: 100ms
+              scrape_timeout: 100ms
+              static_configs: [{targets: ['%s']}]
+          """.formatted(address())), "scraper", ManagerOptions.defaults(dir));
+      waitFor(() -> !s.server.scraping().targetMetadata().isEmpty()
+          && !s.server.scraping().targetMetadata().get(0).metadata().isEmpty());
+      for (String prefix : new String[] {"", "/prometheus"}) {
+        HttpResponse<String> r = s.get(null, prefix + "/api/v1/targets/metadata?match_target="
+            + java.net.URLEncoder.encode("{job=\"widgets\"}", StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"status\":\"success\",\"data\":[{\"target\":{\"instance\":\""
+            + address() + "\",\"job\":\"widgets\"},\"metric\":\"widgets_total\",\"type\":\"counter\","
+            + "\"help\":\"\",\"unit\":\"\"}]}");
+      }
+      HttpResponse<String> mine = s.get("scraper", "/api/v1/metadata");
+      assertThat(mine.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"widgets_total\":"
+          + "[{\"type\":\"counter\",\"help\":\"\",\"unit\":\"\"}]}}");
+      assertThat(s.get("scraper", "/api/v1/metadata?metric=other").body())
+          .isEqualTo("{\"status\":\"success\",\"data\":{}}");
+      assertThat(s.get("someone-else", "/api/v1/metadata").body())
+          .isEqualTo("{\"status\":\"success\",\"data\":{}}");
+    }
+  }
+
+  @Test
   void anUnusableTenantFailsTheStartNotAScrapeThread() throws Exception {
     try (TestServer s = new TestServer(TestServer.config(dir))) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.server.scraping().apply(ConfigLoader.load("""

@@ -260,8 +260,10 @@ class ServerEndToEndTest {
         .isEqualTo("{\"status\":\"success\",\"data\":{\"yaml\":\"\"}}");
     assertThat(s.get("no-metadata-yet", "/api/v1/metadata").body())
         .isEqualTo("{\"status\":\"success\",\"data\":{}}");
-    assertThat(s.get(null, "/api/v1/query_exemplars?query=up").body())
+    // Tenant data like every read (series without exemplars: an empty list); no tenant: 401.
+    assertThat(s.get("team-a", "/api/v1/query_exemplars?query=up").body())
         .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    assertThat(s.get(null, "/api/v1/query_exemplars?query=up").statusCode()).isEqualTo(401);
     assertThat(s.get(null, "/api/v1/format_query?query=" + q("sum  by(job)(up)")).body())
         .isEqualTo("{\"status\":\"success\",\"data\":\"sum by (job) (up)\"}");
     assertThat(s.get(null, "/api/v1/parse_query?query=up").body()).isEqualTo(

@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import dev.vigil.promql.functions.GoFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -147,8 +148,7 @@ public final class JsonWriter {
       ascii(v == 0 && 1 / v < 0 ? "-0" : Long.toString((long) v));
       return;
     }
-    // Java's Double.toString gives the shortest digits that round-trip (JDK 19+), as Go does.
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    BigDecimal d = GoFormat.shortest(v);
     if (abs >= 1e-6 && abs < 1e21) {
       ascii(d.toPlainString());
       return;

@@ -1,5 +1,8 @@
 package dev.vigil.server.api;
 
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.exemplar.ExemplarQueryable;
+import dev.vigil.model.exemplar.ExemplarSeries;
 import dev.vigil.model.labels.LabelStrings;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
@@ -19,6 +22,9 @@ import java.util.TreeSet;
  * {@link Queryable}) to Prometheus's JSON envelope. Thread-safe; holds no per-request state.
  */
 public final class PrometheusApi {
+  /** What Prometheus's API answers for a call with neither data nor error. */
+  public static final ApiResponse NO_CONTENT = new ApiResponse(204, new byte[0]);
+
   /** Prometheus refuses range queries with more points per series than this. */
   public static final long MAX_POINTS_PER_SERIES = 11_000;
 
@@ -338,15 +344,46 @@ public final class PrometheusApi {
     }
   }
 
-  /** {@code /api/v1/query_exemplars}: exemplars are not stored yet, so always empty. */
-  public ApiResponse queryExemplars(ApiParams p) {
+  /**
+   * {@code /api/v1/query_exemplars}, as Prometheus's: the exemplars in {@code [start, end]} of
+   * the series matched by the selectors of {@code query}; 204 without a body when the query
+   * has no selector (Prometheus's answer to "no data"), else one entry per series (sorted by
+   * labels) with its exemplars oldest first. Stores that keep no exemplars answer an empty list.
+   */
+  public ApiResponse queryExemplars(ApiParams p, Queryable q) {
     try {
-      p.time("start", ApiParams.MIN_TIME);
-      p.time("end", ApiParams.MAX_TIME);
-      promql.format(p.get("query"));
-      return success(w -> w.beginArray().endArray(), List.of(), List.of());
+      long start = p.time("start", ApiParams.MIN_TIME);
+      long end = p.time("end", ApiParams.MAX_TIME);
+      if (end < start) {
+        throw new ApiException(ErrorType.BAD_DATA,
+            "end timestamp must not be before start timestamp");
+      }
+      List<List<Matcher>> sets = promql.selectors(p.get("query"));
+      if (sets.isEmpty()) {
+        return NO_CONTENT; // Prometheus: no data and no error is 204 without a body
+      }
+      List<ExemplarSeries> found = q instanceof ExemplarQueryable eq
+          ? eq.selectExemplars(start, end, sets) : List.of();
+      return success(w -> {
+        w.beginArray();
+        for (ExemplarSeries s : found) {
+          w.beginObject().name("seriesLabels");
+          ResultJson.writeLabels(w, s.seriesLabels());
+          w.name("exemplars").beginArray();
+          for (Exemplar e : s.exemplars()) {
+            w.beginObject().name("labels");
+            ResultJson.writeLabels(w, e.labels());
+            w.name("value").sampleValue(e.value()).name("timestamp").timestamp(e.timestamp())
+                .endObject();
+          }
+          w.endArray().endObject();
+        }
+        w.endArray();
+      }, List.of(), List.of());
     } catch (ApiException e) {
       return error(e);
+    } catch (StorageException e) {
+      return error(new ApiException(ErrorType.INTERNAL, e.getMessage(), e));
     }
   }
 

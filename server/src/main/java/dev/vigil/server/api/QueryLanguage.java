@@ -35,6 +35,14 @@ public interface QueryLanguage {
   /** Writes the syntax tree of {@code query} as JSON (parse_query). */
   void writeSyntaxTree(String query, JsonWriter out) throws ApiException;
 
+  /**
+   * The matcher sets of every vector selector of {@code query} (Prometheus's
+   * {@code parser.ExtractSelectors}), for {@code /api/v1/query_exemplars}. A query that does not
+   * parse is {@link ErrorType#BAD_DATA} with the parser's message as is (Prometheus does not
+   * prefix it with the parameter name there).
+   */
+  List<List<Matcher>> selectors(String query) throws ApiException;
+
   /** The matchers of a series selector such as {@code up{job="x"}} (match[] parameters). */
   List<Matcher> parseSelector(String selector) throws ApiException;
 }

@@ -226,7 +226,7 @@ public final class PushEndpoint implements Endpoint {
     if (version == RemoteWriteVersion.V2) {
       reply = reply.withHeaders(SAMPLES_WRITTEN, Long.toString(stats.samplesWritten()),
           HISTOGRAMS_WRITTEN, Long.toString(stats.histogramsWritten()),
-          EXEMPLARS_WRITTEN, "0");
+          EXEMPLARS_WRITTEN, Long.toString(stats.exemplarsWritten()));
     }
     return reply;
   }

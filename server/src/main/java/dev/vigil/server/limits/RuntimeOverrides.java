@@ -29,6 +29,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     max_samples_per_query: 1000000      # Vigil's; Mimir has the global -querier.max-samples
  *     query_timeout: 30s                  # Vigil's; Mimir has the global -querier.timeout
  *     max_total_query_length: 32d
+ *     out_of_order_time_window: 10m       # applies when the tenant's database (re)opens
+ *     max_global_exemplars_per_user: 0    # likewise; 0 keeps no exemplars
  * </pre>
  *
  * Unset fields keep the defaults (the flags). A file that does not parse fails startup; later
@@ -40,9 +42,11 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
       "max_label_names_per_series", "max_label_name_length", "max_label_value_length",
       "max_global_series_per_user", "max_samples_per_query", "query_timeout",
       "max_total_query_length", "ruler_max_rules_per_rule_group",
-      "ruler_max_rule_groups_per_tenant");
+      "ruler_max_rule_groups_per_tenant", "out_of_order_time_window",
+      "max_global_exemplars_per_user");
   /** Limits given as durations ({@code "2m"}, {@code "30d"}; Mimir's model.Duration). */
-  private static final Set<String> DURATIONS = Set.of("query_timeout", "max_total_query_length");
+  private static final Set<String> DURATIONS = Set.of("query_timeout", "max_total_query_length",
+      "out_of_order_time_window");
 
   private final TenantLimits defaults;
   private final Path file;
@@ -160,6 +164,8 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
       java.time.Duration length = defaults.maxTotalQueryLength();
       int rulesPerGroup = defaults.rulerMaxRulesPerRuleGroup();
       int groupsPerTenant = defaults.rulerMaxRuleGroupsPerTenant();
+      java.time.Duration outOfOrder = defaults.outOfOrderTimeWindow();
+      int exemplars = defaults.maxGlobalExemplarsPerUser();
       for (var f : fields.entrySet()) {
         String key = String.valueOf(f.getKey());
         if (!FIELDS.contains(key)) {
@@ -177,10 +183,11 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
                 + "' of tenant '" + tenant + "' must be a duration such as 2m, got '"
                 + f.getValue() + "'");
           }
-          if (key.equals("query_timeout")) {
-            timeout = d;
-          } else {
-            length = d;
+          switch (key) {
+            case "query_timeout" -> timeout = d;
+            case "max_total_query_length" -> length = d;
+            case "out_of_order_time_window" -> outOfOrder = d;
+            default -> throw new IllegalStateException(key);
           }
           continue;
         }
@@ -198,13 +205,14 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
           case "max_samples_per_query" -> samples = n.intValue();
           case "ruler_max_rules_per_rule_group" -> rulesPerGroup = n.intValue();
           case "ruler_max_rule_groups_per_tenant" -> groupsPerTenant = n.intValue();
+          case "max_global_exemplars_per_user" -> exemplars = n.intValue();
           default -> throw new IllegalStateException(key);
         }
       }
       try {
         out.put(tenant, new TenantLimits(rate, burst,
             new ValidationLimits(names, nameLen, valueLen), series, samples, timeout, length,
-            rulesPerGroup, groupsPerTenant));
+            rulesPerGroup, groupsPerTenant, outOfOrder, exemplars));
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException("runtime config " + source + ": tenant '" + tenant
             + "': " + ex.getMessage(), ex);

@@ -26,14 +26,27 @@ import java.util.Objects;
  *     ({@code ruler_max_rules_per_rule_group}, 20 as in Mimir); 0 = unlimited
  * @param rulerMaxRuleGroupsPerTenant rule groups the tenant may have
  *     ({@code ruler_max_rule_groups_per_tenant}, 70 as in Mimir); 0 = unlimited
+ * @param outOfOrderTimeWindow how far behind its newest sample the tenant's database still
+ *     accepts samples ({@code out_of_order_time_window}, {@code -ingester.out-of-order-time-window});
+ *     zero (Mimir's default) accepts none out of order; at most half the 2 h block range
+ * @param maxGlobalExemplarsPerUser exemplars the tenant's database keeps, oldest overwritten
+ *     ({@code max_global_exemplars_per_user}); 0 keeps none. Mimir's default is 0; Vigil's is
+ *     Prometheus's 100,000, so that scraped and pushed exemplars are kept out of the box
  */
 public record TenantLimits(double ingestionRate, long ingestionBurstSize,
     ValidationLimits validation, int maxGlobalSeriesPerUser, int maxSamplesPerQuery,
     Duration queryTimeout, Duration maxTotalQueryLength, int rulerMaxRulesPerRuleGroup,
-    int rulerMaxRuleGroupsPerTenant) {
+    int rulerMaxRuleGroupsPerTenant, Duration outOfOrderTimeWindow,
+    int maxGlobalExemplarsPerUser) {
   /** Mimir's defaults of the ruler limits. */
   public static final int DEFAULT_RULER_MAX_RULES_PER_RULE_GROUP = 20;
   public static final int DEFAULT_RULER_MAX_RULE_GROUPS_PER_TENANT = 70;
+
+  /** Vigil's default of {@code max_global_exemplars_per_user} (Prometheus's exemplar limit). */
+  public static final int DEFAULT_MAX_GLOBAL_EXEMPLARS_PER_USER = 100_000;
+
+  /** The widest out-of-order window: half the block range, so no sample lands in a cut block. */
+  public static final Duration MAX_OUT_OF_ORDER_TIME_WINDOW = Duration.ofHours(1);
 
   /** Mimir's default of {@code max_global_series_per_user}. */
   public static final int DEFAULT_MAX_GLOBAL_SERIES_PER_USER = 150_000;
@@ -49,6 +62,7 @@ public record TenantLimits(double ingestionRate, long ingestionBurstSize,
     Objects.requireNonNull(validation, "validation");
     Objects.requireNonNull(queryTimeout, "queryTimeout");
     Objects.requireNonNull(maxTotalQueryLength, "maxTotalQueryLength");
+    Objects.requireNonNull(outOfOrderTimeWindow, "outOfOrderTimeWindow");
     if (ingestionRate < 0 || (ingestionRate > 0 && ingestionBurstSize <= 0)) {
       throw new IllegalArgumentException("invalid ingestion rate " + ingestionRate
           + " with burst " + ingestionBurstSize);
@@ -60,43 +74,61 @@ public record TenantLimits(double ingestionRate, long ingestionBurstSize,
     if (queryTimeout.isNegative() || maxTotalQueryLength.isNegative()) {
       throw new IllegalArgumentException("query durations must not be negative");
     }
+    if (outOfOrderTimeWindow.isNegative()
+        || outOfOrderTimeWindow.compareTo(MAX_OUT_OF_ORDER_TIME_WINDOW) > 0) {
+      throw new IllegalArgumentException("out-of-order time window " + outOfOrderTimeWindow
+          + " is not in [0, 1h] (it may be at most half the 2h block range)");
+    }
+    if (maxGlobalExemplarsPerUser < 0) {
+      throw new IllegalArgumentException("exemplar limit " + maxGlobalExemplarsPerUser
+          + " must not be negative");
+    }
   }
 
   /** Ingestion limits with Mimir's defaults for the rest. */
   public TenantLimits(double ingestionRate, long ingestionBurstSize, ValidationLimits validation) {
     this(ingestionRate, ingestionBurstSize, validation, DEFAULT_MAX_GLOBAL_SERIES_PER_USER, 0,
         Duration.ZERO, Duration.ZERO, DEFAULT_RULER_MAX_RULES_PER_RULE_GROUP,
-        DEFAULT_RULER_MAX_RULE_GROUPS_PER_TENANT);
+        DEFAULT_RULER_MAX_RULE_GROUPS_PER_TENANT, Duration.ZERO,
+        DEFAULT_MAX_GLOBAL_EXEMPLARS_PER_USER);
   }
 
   public TenantLimits withIngestion(double rate, long burst) {
     return new TenantLimits(rate, burst, validation, maxGlobalSeriesPerUser, maxSamplesPerQuery,
-        queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup, rulerMaxRuleGroupsPerTenant);
+        queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup, rulerMaxRuleGroupsPerTenant, outOfOrderTimeWindow,
+        maxGlobalExemplarsPerUser);
   }
 
   public TenantLimits withValidation(ValidationLimits v) {
     return new TenantLimits(ingestionRate, ingestionBurstSize, v, maxGlobalSeriesPerUser,
         maxSamplesPerQuery, queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup,
-        rulerMaxRuleGroupsPerTenant);
+        rulerMaxRuleGroupsPerTenant, outOfOrderTimeWindow, maxGlobalExemplarsPerUser);
   }
 
   public TenantLimits withMaxGlobalSeriesPerUser(int n) {
     return new TenantLimits(ingestionRate, ingestionBurstSize, validation, n,
         maxSamplesPerQuery, queryTimeout, maxTotalQueryLength, rulerMaxRulesPerRuleGroup,
-        rulerMaxRuleGroupsPerTenant);
+        rulerMaxRuleGroupsPerTenant, outOfOrderTimeWindow, maxGlobalExemplarsPerUser);
   }
 
   /** Query limits: samples (0 = flag), timeout (zero = flag), total length (zero = none). */
   public TenantLimits withQueryLimits(int maxSamples, Duration timeout, Duration maxLength) {
     return new TenantLimits(ingestionRate, ingestionBurstSize, validation,
         maxGlobalSeriesPerUser, maxSamples, timeout, maxLength, rulerMaxRulesPerRuleGroup,
-        rulerMaxRuleGroupsPerTenant);
+        rulerMaxRuleGroupsPerTenant, outOfOrderTimeWindow, maxGlobalExemplarsPerUser);
   }
 
   /** Ruler limits: rules per group and groups per tenant (0 = unlimited). */
   public TenantLimits withRulerLimits(int rulesPerGroup, int groupsPerTenant) {
     return new TenantLimits(ingestionRate, ingestionBurstSize, validation,
         maxGlobalSeriesPerUser, maxSamplesPerQuery, queryTimeout, maxTotalQueryLength,
-        rulesPerGroup, groupsPerTenant);
+        rulesPerGroup, groupsPerTenant, outOfOrderTimeWindow, maxGlobalExemplarsPerUser);
+  }
+
+  /** What the tenant's database is opened with: out-of-order window and exemplar capacity. */
+  public TenantLimits withStorageLimits(Duration outOfOrderWindow, int maxExemplars) {
+    return new TenantLimits(ingestionRate, ingestionBurstSize, validation,
+        maxGlobalSeriesPerUser, maxSamplesPerQuery, queryTimeout, maxTotalQueryLength,
+        rulerMaxRulesPerRuleGroup, rulerMaxRuleGroupsPerTenant, outOfOrderWindow, maxExemplars);
   }
 }

@@ -73,11 +73,34 @@ public final class TsdbMaintenance implements AutoCloseable {
           }
           cb.call(n);
         }).register(registry);
+    // Mimir's cortex_ingester_tsdb_exemplar_* (Prometheus's prometheus_tsdb_exemplar_*), summed
+    // over the open tenants.
+    GaugeWithCallback.builder().name("vigil_ingester_tsdb_exemplar_exemplars_in_storage")
+        .help("Exemplars in the exemplar rings of the open tenants' TSDBs.")
+        .callback(cb -> cb.call(sumOverTsdbs(storages, t -> t.head().exemplars().size())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("vigil_ingester_tsdb_exemplar_series_with_exemplars_in_storage")
+        .help("Series with at least one exemplar in the open tenants' exemplar rings.")
+        .callback(cb -> cb.call(sumOverTsdbs(storages,
+            t -> t.head().exemplars().seriesCount())))
+        .register(registry);
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     });
+  }
+
+  private static long sumOverTsdbs(TenantStorages storages,
+      java.util.function.ToLongFunction<Tsdb> f) {
+    long n = 0;
+    for (Storage s : storages.openStores().values()) {
+      if (s instanceof Tsdb t) {
+        n += f.applyAsLong(t);
+      }
+    }
+    return n;
   }
 
   /**

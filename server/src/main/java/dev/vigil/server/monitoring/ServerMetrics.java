@@ -1,5 +1,6 @@
 package dev.vigil.server.monitoring;
 
+import dev.vigil.protocol.remote.ExemplarRejectReason;
 import dev.vigil.protocol.remote.PushStats;
 import dev.vigil.protocol.remote.RejectReason;
 import dev.vigil.server.http.HttpReply;
@@ -20,6 +21,7 @@ import java.util.List;
  */
 public final class ServerMetrics implements RequestObserver {
   private static final RejectReason[] REASONS = RejectReason.values();
+  private static final ExemplarRejectReason[] EXEMPLAR_REASONS = ExemplarRejectReason.values();
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ExpositionFormats formats = ExpositionFormats.init();
@@ -28,6 +30,7 @@ public final class ServerMetrics implements RequestObserver {
   private final Counter receivedHistograms;
   private final Counter receivedExemplars;
   private final Counter discardedSamples;
+  private final Counter discardedExemplars;
   private final Counter discardedMetadata;
   private final Counter pushRequests;
 
@@ -44,8 +47,12 @@ public final class ServerMetrics implements RequestObserver {
         .help("Native histogram samples stored from remote write, per tenant.")
         .labelNames("user").register(registry);
     receivedExemplars = Counter.builder().name("vigil_distributor_received_exemplars_total")
-        .help("Exemplars received by remote write (not stored yet), per tenant.")
+        .help("Exemplars stored from remote write and OTLP, per tenant (excluding dropped"
+            + " ones, as Mimir's cortex_distributor_received_exemplars_total).")
         .labelNames("user").register(registry);
+    discardedExemplars = Counter.builder().name("vigil_discarded_exemplars_total")
+        .help("Exemplars dropped at ingest (their samples are kept), per tenant and reason.")
+        .labelNames("reason", "user").register(registry);
     discardedSamples = Counter.builder().name("vigil_discarded_samples_total")
         .help("Samples refused at ingest, per tenant and reason.")
         .labelNames("reason", "user").register(registry);
@@ -74,8 +81,16 @@ public final class ServerMetrics implements RequestObserver {
     if (stats.histogramsWritten() > 0) {
       receivedHistograms.labelValues(tenant).inc(stats.histogramsWritten());
     }
-    if (stats.exemplarsReceived() > 0) {
-      receivedExemplars.labelValues(tenant).inc(stats.exemplarsReceived());
+    if (stats.exemplarsWritten() > 0) {
+      receivedExemplars.labelValues(tenant).inc(stats.exemplarsWritten());
+    }
+    if (stats.exemplarsReceived() > stats.exemplarsWritten()) {
+      for (ExemplarRejectReason r : EXEMPLAR_REASONS) {
+        long n = stats.exemplarsRejected(r);
+        if (n > 0) {
+          discardedExemplars.labelValues(r.label(), tenant).inc(n);
+        }
+      }
     }
     if (stats.rejectedTotal() > 0) {
       for (RejectReason r : REASONS) {

@@ -146,6 +146,15 @@ public final class PromqlLanguage implements QueryLanguage {
   }
 
   @Override
+  public List<List<Matcher>> selectors(String query) throws ApiException {
+    try {
+      return SelectorExtraction.of(Parser.parseExpr(query, parserOptions));
+    } catch (ParseException e) {
+      throw new ApiException(ErrorType.BAD_DATA, e.getMessage());
+    }
+  }
+
+  @Override
   public List<Matcher> parseSelector(String selector) throws ApiException {
     try {
       return Parser.parseMetricSelector(selector);

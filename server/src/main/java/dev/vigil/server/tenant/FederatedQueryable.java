@@ -1,5 +1,7 @@
 package dev.vigil.server.tenant;
 
+import dev.vigil.model.exemplar.ExemplarQueryable;
+import dev.vigil.model.exemplar.ExemplarSeries;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Querier;
@@ -19,7 +21,7 @@ import java.util.TreeSet;
  * {@code __tenant_id__} label naming its tenant, and matchers on that label choose which
  * tenants are read at all.
  */
-public final class FederatedQueryable implements Queryable {
+public final class FederatedQueryable implements Queryable, ExemplarQueryable {
   public static final String TENANT_LABEL = "__tenant_id__";
 
   private final Map<String, Queryable> tenants; // sorted by tenant ID
@@ -32,6 +34,47 @@ public final class FederatedQueryable implements Queryable {
   @Override
   public Querier querier(long minT, long maxT) {
     return new FederatedQuerier(minT, maxT);
+  }
+
+  /**
+   * Every tenant's exemplars with {@code __tenant_id__} added to the series labels, as Mimir's
+   * federated exemplar querier; a matcher set's {@code __tenant_id__} matchers choose the
+   * tenants it is sent to.
+   */
+  @Override
+  public List<ExemplarSeries> selectExemplars(long minT, long maxT,
+      List<List<Matcher>> matcherSets) {
+    List<ExemplarSeries> out = new ArrayList<>();
+    for (var e : tenants.entrySet()) {
+      String tenant = e.getKey();
+      if (!(e.getValue() instanceof ExemplarQueryable q)) {
+        continue;
+      }
+      List<List<Matcher>> sets = new ArrayList<>();
+      for (List<Matcher> set : matcherSets) {
+        boolean selected = true;
+        List<Matcher> rest = new ArrayList<>(set.size());
+        for (Matcher m : set) {
+          if (!m.name().equals(TENANT_LABEL)) {
+            rest.add(m);
+          } else if (!m.matches(tenant)) {
+            selected = false;
+          }
+        }
+        if (selected) {
+          sets.add(rest);
+        }
+      }
+      if (sets.isEmpty()) {
+        continue;
+      }
+      for (ExemplarSeries s : q.selectExemplars(minT, maxT, sets)) {
+        out.add(new ExemplarSeries(s.seriesLabels().toBuilder().set(TENANT_LABEL, tenant).build(),
+            s.exemplars()));
+      }
+    }
+    out.sort(Comparator.comparing(ExemplarSeries::seriesLabels));
+    return out;
   }
 
   private final class FederatedQuerier implements Querier {

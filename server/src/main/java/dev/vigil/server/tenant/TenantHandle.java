@@ -1,6 +1,8 @@
 package dev.vigil.server.tenant;
 
 import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.exemplar.ExemplarQueryable;
+import dev.vigil.model.exemplar.ExemplarSeries;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
@@ -21,7 +23,7 @@ import java.util.function.Supplier;
  * store and a reopen never finds the old instance still holding the directory. After an idle
  * close the next use opens the store again.
  */
-public final class TenantHandle implements Storage {
+public final class TenantHandle implements Storage, ExemplarQueryable {
   private static final System.Logger LOG = System.getLogger(TenantHandle.class.getName());
 
   private final String tenant;
@@ -124,6 +126,29 @@ public final class TenantHandle implements Storage {
     } catch (RuntimeException e) {
       release();
       throw e;
+    }
+  }
+
+  /** Applies {@code read} to the open store (opened if needed) under a lease, as a query. */
+  public <T> T read(java.util.function.Function<Storage, T> read) {
+    Storage s = lease();
+    try {
+      return read.apply(s);
+    } finally {
+      release();
+    }
+  }
+
+  /** The store's exemplars (none for a store that keeps none), under a lease like a query. */
+  @Override
+  public List<ExemplarSeries> selectExemplars(long minT, long maxT,
+      List<List<Matcher>> matcherSets) {
+    Storage s = lease();
+    try {
+      return s instanceof ExemplarQueryable q ? q.selectExemplars(minT, maxT, matcherSets)
+          : List.of();
+    } finally {
+      release();
     }
   }
 

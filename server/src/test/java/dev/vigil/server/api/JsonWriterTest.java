@@ -28,6 +28,12 @@ class JsonWriterTest {
     assertThat(value(-2.5e300)).isEqualTo("\"-2.5e+300\"");
     assertThat(value(0.000001)).isEqualTo("\"0.000001\"");
     assertThat(value(123456789.125)).isEqualTo("\"123456789.125\"");
+    // Subnormals one digit identifies: Go's shortest form, where Java's toString keeps two.
+    assertThat(value(Double.MIN_VALUE)).isEqualTo("\"5e-324\"");
+    assertThat(value(-Double.MIN_VALUE)).isEqualTo("\"-5e-324\"");
+    assertThat(value(2 * Double.MIN_VALUE)).isEqualTo("\"1e-323\"");
+    assertThat(value(3 * Double.MIN_VALUE)).isEqualTo("\"1.5e-323\"");
+    assertThat(value(2.2250738585072011e-308)).isEqualTo("\"2.225073858507201e-308\"");
   }
 
   @Test

@@ -90,4 +90,26 @@ class RuntimeOverridesTest {
       assertThat(o.forTenant("a").ingestionRate()).isEqualTo(7);
     }
   }
+
+  @Test
+  void storageLimitsAndTheirBounds() {
+    TenantLimits t = RuntimeOverrides.parse("""
+        overrides:
+          t:
+            out_of_order_time_window: 30m
+            max_global_exemplars_per_user: 5
+        """, D, "rc.yaml").get("t");
+    assertThat(t.outOfOrderTimeWindow()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(t.maxGlobalExemplarsPerUser()).isEqualTo(5);
+    assertThat(D.outOfOrderTimeWindow()).isZero();
+    assertThat(D.maxGlobalExemplarsPerUser())
+        .isEqualTo(TenantLimits.DEFAULT_MAX_GLOBAL_EXEMPLARS_PER_USER);
+    assertThatThrownBy(() -> RuntimeOverrides.parse(
+        "overrides:\n  t:\n    out_of_order_time_window: 2h\n", D, "rc.yaml"))
+        .hasMessage("runtime config rc.yaml: tenant 't': out-of-order time window PT2H is not "
+            + "in [0, 1h] (it may be at most half the 2h block range)");
+    assertThatThrownBy(() -> RuntimeOverrides.parse(
+        "overrides:\n  t:\n    max_global_exemplars_per_user: -1\n", D, "rc.yaml"))
+        .hasMessage("runtime config rc.yaml: tenant 't': exemplar limit -1 must not be negative");
+  }
 }

@@ -69,4 +69,35 @@ class FederatedQueryableTest {
       assertThat(q.labelNames(List.of())).containsExactly("__name__", "__tenant_id__", "job");
     }
   }
+
+  private static dev.vigil.tsdb.head.Head headWithExemplar(String job, String trace) {
+    var head = new dev.vigil.tsdb.head.Head(dev.vigil.tsdb.head.HeadOptions.defaults(),
+        dev.vigil.tsdb.head.CommitLog.NONE);
+    Appender app = head.appender();
+    Labels l = Labels.of("__name__", "up", "job", job);
+    long ref = app.append(0, l, 1000, 1);
+    app.appendExemplar(ref, l, new dev.vigil.model.exemplar.Exemplar(
+        Labels.of("trace_id", trace), 1, 1000));
+    app.commit();
+    return head;
+  }
+
+  @Test
+  void exemplarsOfEveryTenantCarryTheirTenantAndTenantMatchersChooseTenants() {
+    Map<String, Queryable> m = new LinkedHashMap<>();
+    m.put("a", headWithExemplar("x", "t-a"));
+    m.put("b", headWithExemplar("x", "t-b"));
+    m.put("c", EmptyQueryable.INSTANCE); // keeps no exemplars: contributes none
+    FederatedQueryable f = new FederatedQueryable(m);
+    Matcher up = Matcher.equal("__name__", "up");
+    assertThat(f.selectExemplars(0, 2000, List.of(List.of(up))))
+        .extracting(e -> e.seriesLabels().get(FederatedQueryable.TENANT_LABEL) + " "
+            + e.exemplars().get(0).labels().get("trace_id"))
+        .containsExactly("a t-a", "b t-b");
+    assertThat(f.selectExemplars(0, 2000, List.of(List.of(up,
+        Matcher.of(MatchType.NOT_EQUAL, FederatedQueryable.TENANT_LABEL, "a")))))
+        .extracting(e -> e.seriesLabels().toString())
+        .containsExactly("{__name__=\"up\", __tenant_id__=\"b\", job=\"x\"}");
+    assertThat(f.selectExemplars(0, 999, List.of(List.of(up)))).isEmpty();
+  }
 }
