@@ -73,6 +73,10 @@ final class Agent implements AutoCloseable {
     return manager.targets();
   }
 
+  java.util.List<dev.vigil.collector.manager.TargetMetadata> targetMetadata() {
+    return manager.targetMetadata();
+  }
+
   /** The agent's self-monitoring metrics ({@code /metrics}). */
   AgentMetrics metrics() {
     return metrics;

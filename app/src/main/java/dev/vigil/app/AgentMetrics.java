@@ -105,8 +105,10 @@ final class AgentMetrics implements MultiCollector {
         .name("prometheus_target_scrape_pool_exceeded_target_limit")
         .help("Total number of times scrape pools hit the target limit, during sync or config reload.");
     long sampleLimitHits = 0;
+    long exemplarsRejected = 0;
     for (PoolStats p : pools) {
       sampleLimitHits += p.exceededSampleLimitTotal();
+      exemplarsRejected += p.exemplarsRejectedTotal();
       Labels l = Labels.of("scrape_job", p.job());
       targets.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value(p.targets()).build());
       limit.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value(p.targetLimit()).build());
@@ -119,6 +121,10 @@ final class AgentMetrics implements MultiCollector {
     out.add(CounterSnapshot.builder().name("prometheus_target_scrapes_exceeded_sample_limit")
         .help("Total number of scrapes that hit the sample limit and were rejected.")
         .dataPoint(CounterDataPointSnapshot.builder().value(sampleLimitHits).build()).build());
+    // Every exemplar the store refused: the store's error does not tell out-of-order apart.
+    out.add(CounterSnapshot.builder().name("prometheus_target_scrapes_exemplar_out_of_order")
+        .help("Total number of exemplar rejected due to not being out of the expected order.")
+        .dataPoint(CounterDataPointSnapshot.builder().value(exemplarsRejected).build()).build());
     return new MetricSnapshots(out);
   }
 

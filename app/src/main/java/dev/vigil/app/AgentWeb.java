@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The agent's small HTTP API, as Prometheus in agent mode serves it: {@code /api/v1/targets}
- * (same JSON as {@code vigil server}), {@code /metrics} (its own metrics, Prometheus's names: see
+ * and {@code /api/v1/targets/metadata} (same JSON as {@code vigil server}), {@code /metrics} (its own metrics, Prometheus's names: see
  * {@link AgentMetrics}), {@code /-/healthy}, {@code /-/ready} and
  * {@code POST /-/reload}, which re-reads the configuration and applies its scrape jobs
  * (unchanged jobs keep running; a changed {@code remote_write} needs a restart).
@@ -49,6 +49,11 @@ final class AgentWeb implements AutoCloseable {
       ApiParams p = ApiParams.parse(ex.getRequestURI().getRawQuery(), null);
       byte[] body = TargetsEndpoint.render(agent.targets().filter(TargetState.parse(p.get("state")), p.get("scrapePool")));
       reply(ex, 200, "application/json", body);
+    });
+    http.createContext("/api/v1/targets/metadata", ex -> {
+      ApiParams p = ApiParams.parse(ex.getRequestURI().getRawQuery(), null);
+      var answer = dev.vigil.server.scrape.TargetMetadataEndpoint.answer(p, agent.targetMetadata());
+      reply(ex, answer.status(), "application/json", answer.body());
     });
     http.createContext("/metrics", ex -> {
       AgentMetrics.Body body = agent.metrics().scrape(ex.getRequestHeaders().getFirst("Accept"));

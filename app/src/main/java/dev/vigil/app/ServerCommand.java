@@ -10,6 +10,8 @@ import dev.vigil.server.VigilServer;
 import dev.vigil.server.api.BuildInfo;
 import dev.vigil.server.limits.GoDuration;
 import dev.vigil.server.limits.TenantLimits;
+import dev.vigil.tsdb.wal.FsyncPolicy;
+import dev.vigil.tsdb.wal.WalOptions;
 import dev.vigil.server.maintenance.MaintenanceOptions;
 import dev.vigil.server.ruler.RulerOptions;
 import java.nio.file.Files;
@@ -45,7 +47,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--config.file", paramLabel = "FILE",
       description = "YAML configuration file in Mimir's layout (server, limits, querier, "
-          + "blocks_storage, compactor, ruler...); flags given on the command line win.")
+          + "blocks_storage, compactor, ruler...), plus Prometheus's global and scrape_configs for "
+          + "local scraping (re-read on POST /-/reload and SIGHUP); flags given on the command line win.")
   Path configFile;
 
   @Option(names = "--auth.multitenancy-enabled", arity = "0..1", defaultValue = "true",
@@ -105,6 +108,16 @@ final class ServerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}, Mimir's).")
   int maxSeriesPerUser;
 
+  @Option(names = "--ingester.out-of-order-time-window", defaultValue = "0",
+      description = "How far behind its newest sample a tenant still accepts samples, e.g. "
+          + "10m, at most 1h; 0 = none out of order (default: ${DEFAULT-VALUE}, Mimir's).")
+  String outOfOrderTimeWindow;
+
+  @Option(names = "--ingester.max-global-exemplars-per-user", defaultValue = "100000",
+      description = "Exemplars each tenant keeps, oldest overwritten; 0 = none "
+          + "(default: ${DEFAULT-VALUE}, Prometheus's; Mimir's is 0).")
+  int maxExemplarsPerUser;
+
   @Option(names = "--query-frontend.max-total-query-length", defaultValue = "0",
       description = "Longest time range of a range query, e.g. 32d; 0 = unlimited "
           + "(default: ${DEFAULT-VALUE}).")
@@ -124,6 +137,13 @@ final class ServerCommand implements Callable<Integer> {
       description = "How often heads are cut into blocks, blocks compacted and retention "
           + "applied (default: ${DEFAULT-VALUE}).")
   String maintenanceInterval;
+
+  @Option(names = "--blocks-storage.tsdb.wal-fsync", defaultValue = "commit",
+      description = "When tenants' WALs are fsynced: 'commit' (before each write is "
+          + "acknowledged: nothing acknowledged is lost even on power loss) or an interval such "
+          + "as 200ms (faster on slow disks; a power loss may lose that interval, as in "
+          + "Prometheus and Mimir) (default: ${DEFAULT-VALUE}).")
+  String walFsync;
 
   @Option(names = "--blocks-storage.tsdb.close-idle-tsdb-timeout", defaultValue = "0",
       description = "Close a tenant's TSDB after this long without requests, e.g. 1h; "
@@ -176,6 +196,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ScrapeOptions scrape;
 
+  // The settings --config.file gave at startup (flag name to value), to tell on reload what needs a restart.
+  private Map<String, String> startupFileSettings = Map.of();
+
   @Option(names = "--scrape.tenant", paramLabel = "TENANT",
       description = "Tenant whose store local scrapes (scrape_configs in --config.file, --preset) go to "
           + "(default: the --auth.no-auth-tenant).")
@@ -201,6 +224,7 @@ final class ServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    startupFileSettings = values;
     CommandLine.ParseResult given = spec.commandLine().getParseResult();
     for (var e : values.entrySet()) {
       CommandLine.Model.OptionSpec o = spec.findOption(e.getKey());
@@ -245,14 +269,7 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OneLineLogFormat.installIfUnset();
-    ServerConfig config = config();
-    dev.vigil.collector.config.PrometheusConfig scrapeConfig = scrapeConfig(config.configYaml());
-    String version = new VersionProvider().getVersion()[0].replace("vigil ", "");
-    VigilServer server = VigilServer.start(config,
-        new BuildInfo(version, "unknown", "unknown", "unknown", false, false));
-    if (scrapeConfig != null) {
-      startScraping(server, scrapeConfig);
-    }
+    VigilServer server = start();
     Thread hook = new Thread(() -> {
       LOG.log(System.Logger.Level.INFO, "signal received, shutting down");
       server.close();
@@ -262,11 +279,69 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Starts the server with its scraping and reloading (SIGHUP included); the caller joins or closes it. */
+  VigilServer start() throws java.io.IOException {
+    ServerConfig config = config();
+    dev.vigil.collector.config.PrometheusConfig scrapeConfig = scrapeConfig(config.configYaml());
+    String version = new VersionProvider().getVersion()[0].replace("vigil ", "");
+    VigilServer server = VigilServer.start(config,
+        new BuildInfo(version, "unknown", "unknown", "unknown", false, false));
+    if (scrapeConfig != null) {
+      startScraping(server, scrapeConfig);
+    }
+    if (configFile != null || scrape.preset != null) {
+      enableReload(server);
+    }
+    return server;
+  }
+
   /**
    * The scrape jobs of the config file's Prometheus sections and of {@code --preset}, or null
    * for none. {@code remote_write} there is refused: local scrapes go straight to the store.
    */
   dev.vigil.collector.config.PrometheusConfig scrapeConfig(String yaml) {
+    try {
+      return loadScrapeConfig(yaml);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /**
+   * {@link #scrapeConfig} for reloads: reads {@code --config.file} again.
+   *
+   * @throws IllegalArgumentException naming the file (and the YAML position) when it is unusable
+   */
+  dev.vigil.collector.config.PrometheusConfig reloadScrapeConfig() {
+    String yaml = "";
+    if (configFile != null) {
+      try {
+        yaml = Files.readString(configFile);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read config file " + configFile + ": " + e.getMessage(), e);
+      }
+      // The whole file must still be valid; changed server settings only apply at restart.
+      Map<String, String> now = ServerConfigFile.flags(yaml, configFile.toString());
+      java.util.Set<String> changed = new java.util.TreeSet<>();
+      for (String k : now.keySet()) {
+        if (!now.get(k).equals(startupFileSettings.get(k))) {
+          changed.add(k);
+        }
+      }
+      for (String k : startupFileSettings.keySet()) {
+        if (!now.containsKey(k)) {
+          changed.add(k);
+        }
+      }
+      if (!changed.isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "config file {0}: {1} changed; only the scrape configuration is "
+            + "reloaded, restart vigil server to apply the rest", configFile, changed);
+      }
+    }
+    return loadScrapeConfig(yaml);
+  }
+
+  private dev.vigil.collector.config.PrometheusConfig loadScrapeConfig(String yaml) {
     dev.vigil.collector.config.PrometheusConfig fromFile = null;
     String source = configFile == null ? "" : configFile.toString();
     try {
@@ -275,27 +350,41 @@ final class ServerCommand implements Callable<Integer> {
         fromFile = dev.vigil.collector.config.ConfigLoader.load(sections);
       }
     } catch (dev.vigil.collector.config.ConfigException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "config file " + source + ":" + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new IllegalArgumentException("config file " + source + ":" + e.getMessage(), e);
     }
     if (fromFile != null && !fromFile.remoteWrite().isEmpty()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "config file " + source
+      throw new IllegalArgumentException("config file " + source
           + ": remote_write is not supported in vigil server (local scrapes are stored here); run vigil agent "
           + "to forward to another backend");
     }
-    try {
-      return scrape.combine(fromFile);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    return scrape.combine(fromFile);
+  }
+
+  /** POST /-/reload and SIGHUP re-read the scrape sections of --config.file (and the preset). */
+  private void enableReload(VigilServer server) {
+    server.scraping().enableReload(this::reloadScrapeConfig, scrapeTenantName(), scrapeManagerOptions());
+    HangupSignal.onHangup(() -> {
+      try {
+        server.scraping().reload();
+      } catch (RuntimeException e) {
+        // LocalScraping has logged why; the running configuration stays.
+      }
+    });
+  }
+
+  private String scrapeTenantName() {
+    return scrapeTenant == null ? noAuthTenant : scrapeTenant;
+  }
+
+  private dev.vigil.collector.manager.ManagerOptions scrapeManagerOptions() {
+    Path baseDir = configFile == null ? Path.of("").toAbsolutePath() : configFile.toAbsolutePath().getParent();
+    return dev.vigil.collector.manager.ManagerOptions.defaults(baseDir);
   }
 
   private void startScraping(VigilServer server, dev.vigil.collector.config.PrometheusConfig cfg) {
-    String tenant = scrapeTenant == null ? noAuthTenant : scrapeTenant;
-    Path baseDir = configFile == null ? Path.of("").toAbsolutePath() : configFile.toAbsolutePath().getParent();
+    String tenant = scrapeTenantName();
     try {
-      server.scraping().apply(cfg, tenant, dev.vigil.collector.manager.ManagerOptions.defaults(baseDir));
+      server.scraping().apply(cfg, tenant, scrapeManagerOptions());
     } catch (IllegalArgumentException e) {
       server.close();
       throw new CommandLine.ParameterException(spec.commandLine(), "cannot start scraping: " + e.getMessage());
@@ -336,7 +425,10 @@ final class ServerCommand implements Callable<Integer> {
           .withMaxGlobalSeriesPerUser(maxSeriesPerUser)
           .withQueryLimits(0, java.time.Duration.ZERO,
               duration("--query-frontend.max-total-query-length", maxTotalQueryLength))
-          .withRulerLimits(maxRulesPerGroup, maxRuleGroups);
+          .withRulerLimits(maxRulesPerGroup, maxRuleGroups)
+          .withStorageLimits(
+              duration("--ingester.out-of-order-time-window", outOfOrderTimeWindow),
+              maxExemplarsPerUser);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -360,12 +452,24 @@ final class ServerCommand implements Callable<Integer> {
           "--server.http-tls-cert-path and --server.http-tls-key-path go together");
     }
 
+    WalOptions wal = WalOptions.defaults();
+    if (!walFsync.equals("commit")) {
+      java.time.Duration every = duration("--blocks-storage.tsdb.wal-fsync", walFsync);
+      if (every.toMillis() <= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--blocks-storage.tsdb.wal-fsync: 'commit' or a positive interval such as 200ms, got "
+                + walFsync);
+      }
+      wal = new WalOptions(wal.segmentSize(), FsyncPolicy.INTERVAL, every.toMillis());
+    }
+
     ServerConfig config = ServerConfig.defaults(dataDir.toAbsolutePath().normalize())
         .withListen(hp.host(), hp.port())
         .withStorage(storage)
         .withMultitenancy(multitenancy, noAuthTenant)
         .withMaxPushBytes(maxRecvMsgSize)
         .withLimits(limits)
+        .withWal(wal)
         .withMaintenance(maintenance)
         .withRuler(rulerOptions)
         .withTls(tlsCert == null ? null : new dev.vigil.server.TlsFiles(tlsCert, tlsKey))

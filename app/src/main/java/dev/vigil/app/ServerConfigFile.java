@@ -48,6 +48,8 @@ final class ServerConfigFile {
     m.put("limits.max_label_name_length", "--validation.max-length-label-name");
     m.put("limits.max_label_value_length", "--validation.max-length-label-value");
     m.put("limits.max_global_series_per_user", "--ingester.max-global-series-per-user");
+    m.put("limits.max_global_exemplars_per_user", "--ingester.max-global-exemplars-per-user");
+    m.put("limits.out_of_order_time_window", "--ingester.out-of-order-time-window");
     m.put("limits.max_total_query_length", "--query-frontend.max-total-query-length");
     m.put("limits.ruler_max_rules_per_rule_group", "--ruler.max-rules-per-rule-group");
     m.put("limits.ruler_max_rule_groups_per_tenant", "--ruler.max-rule-groups-per-tenant");
@@ -57,6 +59,7 @@ final class ServerConfigFile {
     m.put("blocks_storage.tsdb.dir", "--data-dir");
     m.put("blocks_storage.tsdb.head_compaction_interval",
         "--blocks-storage.tsdb.head-compaction-interval");
+    m.put("blocks_storage.tsdb.wal_fsync", "--blocks-storage.tsdb.wal-fsync");
     m.put("blocks_storage.tsdb.close_idle_tsdb_timeout",
         "--blocks-storage.tsdb.close-idle-tsdb-timeout");
     m.put("compactor.blocks_retention_period", "--storage.tsdb.retention.time");

@@ -85,4 +85,53 @@ class ServerScrapeConfigTest {
     ServerCommand preset = command("--preset", "kubernetes", "--preset.cluster-name", "lab");
     assertThat(preset.scrapeConfig(preset.config().configYaml()).scrapeConfigs()).hasSize(8);
   }
+
+  @Test
+  void reloadReadsTheFileAgainAndNamesThePositionOfAnError() throws Exception {
+    Path f = dir.resolve("vigil.yaml");
+    Files.writeString(f, """
+        limits:
+          ingestion_rate: 50000
+        scrape_configs:
+          - job_name: node
+            static_configs: [{targets: ['localhost:9100']}]
+        """);
+    ServerCommand cmd = command("--config.file", f.toString(), "--preset", "kubernetes");
+    cmd.config();
+    assertThat(cmd.reloadScrapeConfig().scrapeConfigs()).hasSize(9);
+
+    Files.writeString(f, """
+        limits:
+          ingestion_rate: 50000
+        scrape_configs:
+          - job_name: node
+            static_configs: [{targets: ['localhost:9100']}]
+          - job_name: other
+            scrape_interval: 1s
+            static_configs: [{targets: ['localhost:9101']}]
+        """);
+    assertThat(cmd.reloadScrapeConfig().scrapeConfigs()).extracting(ScrapeConfig::jobName)
+        .startsWith("node", "other").hasSize(10);
+
+    Files.writeString(f, """
+        limits:
+          ingestion_rat: 1
+        scrape_configs:
+          - job_name: node
+        """);
+    // The Mimir part must stay valid too (Prometheus fails a reload on any invalid part).
+    assertThatThrownBy(cmd::reloadScrapeConfig).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ingestion_rat");
+
+    Files.writeString(f, """
+        scrape_configs:
+          - job_name: node
+            scrape_interval: often
+        """);
+    assertThatThrownBy(cmd::reloadScrapeConfig).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("config file " + f + ":3:22: ").hasMessageContaining("often");
+    Files.delete(f);
+    assertThatThrownBy(cmd::reloadScrapeConfig).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot read config file " + f);
+  }
 }

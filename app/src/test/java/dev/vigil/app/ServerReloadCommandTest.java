@@ -1,0 +1,106 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.VigilServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vigil server --config.file}: POST /-/reload and SIGHUP re-read its scrape sections. */
+class ServerReloadCommandTest {
+  @TempDir Path dir;
+
+  private static String config(String job, int port) {
+    return """
+        multitenancy_enabled: false
+        scrape_configs:
+          - job_name: %s
+            scrape_interval: 200ms
+            scrape_timeout: 200ms
+            static_configs: [{targets: ['127.0.0.1:%d']}]
+        """.formatted(job, port);
+  }
+
+  @Test
+  @DisabledOnOs(value = OS.WINDOWS, disabledReason = "no SIGHUP on Windows")
+  void reloadEndpointAndSighupApplyTheEditedFile() throws Exception {
+    HttpServer exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    exporter.createContext("/metrics", ex -> {
+      byte[] body = "m 1\n".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream os = ex.getResponseBody()) {
+        os.write(body);
+      }
+      ex.close();
+    });
+    exporter.start();
+    int port = exporter.getAddress().getPort();
+    Path file = dir.resolve("vigil.yaml");
+    Files.writeString(file, config("first", port));
+    ServerCommand cmd = new ServerCommand();
+    new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--config.file", file.toString(),
+        "--listen", "127.0.0.1:0", "--data-dir", dir.resolve("data").toString(), "--storage.engine", "memory");
+    VigilServer server = cmd.start();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      String base = "http://127.0.0.1:" + server.port();
+      waitFor(() -> get(http, base + "/api/v1/targets").contains("\"scrapePool\":\"first\""));
+
+      Files.writeString(file, config("second", port));
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/-/reload"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(get(http, base + "/api/v1/targets")).contains("\"scrapePool\":\"second\"")
+          .doesNotContain("\"scrapePool\":\"first\"");
+
+      Files.writeString(file, config("third", port).replace("scrape_timeout: 200ms", "scrape_timeout: 1s"));
+      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/-/reload"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(500);
+      assertThat(bad.body()).contains("config file " + file + ":").contains("scrape timeout greater than scrape interval");
+      assertThat(get(http, base + "/metrics")).contains("prometheus_config_last_reload_successful 0.0");
+
+      Files.writeString(file, config("fourth", port));
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      waitFor(() -> get(http, base + "/api/v1/targets").contains("\"scrapePool\":\"fourth\""));
+      waitFor(() -> get(http, base + "/metrics").contains("prometheus_config_last_reload_successful 1.0"));
+    } finally {
+      server.close();
+      exporter.stop(0);
+    }
+  }
+
+  private static String get(HttpClient http, String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitFor(BooleanSupplier cond) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
