@@ -4,7 +4,9 @@
 # same config file (static_configs + remote_write to a blackhole receiver answering 204).
 # Usage: bench/scrape/run.sh [TARGETS] [SERIES_PER_TARGET] [SECONDS]   (defaults: 100 10000 90)
 #   INTERVAL (env, default 15s): scrape_interval of the job; SECONDS is the steady window measured
-#   after the first full round of scrapes and WARMUP_ROUNDS (env, default 2) more intervals.
+#   after the first full round of scrapes and WARMUP_ROUNDS (env, default 4) more intervals (on a
+#   loaded machine Vigil's sender needs 3-4 intervals to send the first round's backlog of new
+#   series; a window that includes that catch-up measures it instead of the steady state).
 # Exporters and receiver run in their own JVM (dev.vigil.bench.scrape.StaticExporters); only the
 # collector's own process is measured: utime+stime of /proc/<pid>/stat (all threads: scrape,
 # parse, WAL, sender, GC, JIT) per series the exporters served in the window, and its RSS.
@@ -16,7 +18,7 @@ TARGETS="${1:-100}"
 SERIES="${2:-10000}"
 WINDOW="${3:-90}"
 INTERVAL="${INTERVAL:-15s}"
-WARMUP_ROUNDS="${WARMUP_ROUNDS:-2}"
+WARMUP_ROUNDS="${WARMUP_ROUNDS:-4}"
 PROM_PORT="${PROM_PORT:-19093}"
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -59,12 +61,19 @@ cpu_s() { awk -v t="$TICKS" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); pr
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # Live heap after full collections (taken after the window, so not in its CPU): the RSS of each
 # runtime mostly reflects its heap sizing policy (ZGC without -Xmx grows to a quarter of RAM).
+# Vigil: the bytes of all live objects from GC.class_histogram (which collects first), the same
+# quantity as Go's heap_alloc after a forced GC; GC.heap_info's "used" is also printed, but with
+# ZGC it counts whole pages that were not relocated, i.e. live objects plus holes.
+zgc_used_mb() { # PID
+  "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$1" GC.heap_info | grep -o 'used [0-9]*[KMG]' | head -1 \
+    | awk '{ v = substr($2, 1, length($2) - 1); u = substr($2, length($2)); printf "%.0f", u == "G" ? v * 1024 : u == "K" ? v / 1024 : v }'
+}
 live_heap_mb() { # NAME PID
   if [ "$1" = vigil ]; then
     "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$2" GC.run >/dev/null
     "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$2" GC.run >/dev/null # ZGC may keep the first cycle's floating garbage
-    "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$2" GC.heap_info | grep -o 'used [0-9]*[KMG]' | head -1 \
-      | awk '{ v = substr($2, 1, length($2) - 1); u = substr($2, length($2)); printf "%.0f", u == "G" ? v * 1024 : u == "K" ? v / 1024 : v }'
+    echo "vigil: heap used after GC (GC.heap_info) $(zgc_used_mb "$2") MB" >&2
+    "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$2" GC.class_histogram | awk '$1 == "Total" { printf "%.0f", $3 / 1048576 }'
   else
     curl -fs -o /dev/null "http://127.0.0.1:$PROM_PORT/debug/pprof/heap?gc=1"
     curl -fs -o /dev/null "http://127.0.0.1:$PROM_PORT/debug/pprof/heap?gc=1"

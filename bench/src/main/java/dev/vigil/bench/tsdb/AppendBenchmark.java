@@ -33,8 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Storage-level append throughput (no HTTP, no protobuf): {@value #SERIES} existing series, each
  * operation is one sample; one invocation appends one sample to every series in batches of
  * {@code batch} samples (one appender + commit per batch), 15 s after the previous round.
- * {@code store=head} is the in-memory head alone, {@code store=tsdb} adds the WAL (interval
- * fsync, in a temporary directory). {@code refs=true} passes the series ref the previous append
+ * {@code store=head} is the in-memory head alone, {@code store=tsdb} adds the WAL (in a
+ * temporary directory) with the fsync policy {@code fsync}: {@code interval} (background fsync
+ * every second) or {@code per_commit} (the server's default: every commit waits for its fsync,
+ * shared by concurrent committers; one thread here, so each batch pays a whole fsync). {@code refs=true} passes the series ref the previous append
  * returned (the remote-write path caches them), {@code refs=false} looks each series up by its
  * 10 labels. Score = samples/s on one thread.
  *
@@ -59,6 +61,10 @@ public class AppendBenchmark {
   @Param({"true", "false"})
   public boolean refs;
 
+  /** WAL fsync policy for {@code store=tsdb}: {@code interval} or {@code per_commit}. */
+  @Param({"interval"})
+  public String fsync;
+
   /** Samples per appender commit: 2000 is a typical remote-write request; 100000 = one round. */
   @Param({"2000", "100000"})
   public int batch;
@@ -78,7 +84,13 @@ public class AppendBenchmark {
     } else {
       dir = Files.createTempDirectory("vigil-append-bench");
       TsdbOptions o = TsdbOptions.defaults();
-      tsdb = Tsdb.open(dir, o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL)));
+      FsyncPolicy policy = switch (fsync) {
+        case "interval" -> FsyncPolicy.INTERVAL;
+        case "per_commit" -> FsyncPolicy.PER_COMMIT;
+        default -> throw new IllegalArgumentException(
+            "fsync=" + fsync + ": expected interval or per_commit");
+      };
+      tsdb = Tsdb.open(dir, o.withWal(o.wal().withFsync(policy)));
       storage = tsdb;
     }
     labels = new Labels[SERIES];
