@@ -63,6 +63,19 @@ final class AgentMetrics implements MultiCollector {
     out.add(queueCounter(queues, "prometheus_remote_storage_samples_retried",
         "Total number of samples which failed on send to remote storage but were retried because the send error was recoverable.",
         QueueStats::samplesRetried));
+    out.add(queueCounter(queues, "prometheus_remote_storage_exemplars",
+        "Total number of exemplars sent to remote storage.", QueueStats::exemplarsSent));
+    out.add(queueCounter(queues, "prometheus_remote_storage_exemplars_failed",
+        "Total number of exemplars which failed on send to remote storage, non-recoverable errors.",
+        QueueStats::exemplarsFailed));
+    out.add(queueCounter(queues, "prometheus_remote_storage_exemplars_retried",
+        "Total number of exemplars which failed on send to remote storage but were retried "
+            + "because the send error was recoverable.", QueueStats::exemplarsRetried));
+    out.add(queueCounter(queues, "prometheus_remote_storage_metadata",
+        "Total number of metadata entries sent to remote storage.", QueueStats::metadataSent));
+    out.add(queueCounter(queues, "prometheus_remote_storage_metadata_failed",
+        "Total number of metadata entries which failed on send to remote storage, "
+            + "non-recoverable errors.", QueueStats::metadataFailed));
     out.add(queueCounter(queues, "prometheus_remote_storage_bytes",
         "The total number of bytes of data (not metadata) sent by the queue after compression.",
         QueueStats::bytesSent));

@@ -92,6 +92,12 @@ class AgentMetricsTest {
         double sentBefore = first.get(series("prometheus_remote_storage_samples_total", queue));
         assertThat(first.get(series("prometheus_remote_storage_samples_failed_total", queue))).isZero();
         assertThat(first.get(series("prometheus_remote_storage_samples_retried_total", queue))).isZero();
+        // send_exemplars is off by default; metadata goes out once a minute.
+        assertThat(first.get(series("prometheus_remote_storage_exemplars_total", queue))).isZero();
+        assertThat(first.get(series("prometheus_remote_storage_exemplars_failed_total", queue))).isZero();
+        assertThat(first.get(series("prometheus_remote_storage_exemplars_retried_total", queue))).isZero();
+        assertThat(first.get(series("prometheus_remote_storage_metadata_total", queue))).isNotNull();
+        assertThat(first.get(series("prometheus_remote_storage_metadata_failed_total", queue))).isZero();
         assertThat(first.get(series("prometheus_remote_storage_shards", queue))).isGreaterThanOrEqualTo(1);
         assertThat(first.get(series("prometheus_remote_storage_samples_dropped_total",
             Labels.of("reason", "dropped_by_relabeling", "remote_name", "backend", "url", url)))).isPositive();
