@@ -164,9 +164,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
             });
         Head head = new Head(options.head(), proxy, headChunks);
         head.replayChunks(found.seal());
-        ReplayHandler handler = new ReplayHandler(head);
-        return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-            blocks, start, lockChannel, lock);
+        ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
+        try {
+          return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
+              blocks, start, lockChannel, lock);
+        } finally {
+          handler.close();
+        }
       } catch (RuntimeException e) {
         for (Block b : blocks) {
           b.close();
@@ -193,6 +197,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     if (cp != null) {
       // Reading and CRC checks on a second thread, decoding and applying on this one.
       WalReader.Result cr = WalReadAhead.read(cp.dir(), handler, 0);
+      handler.finish();
       if (cr.corruption() != null) {
         LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + cp.dir() + " is damaged ("
             + cr.corruption() + "); replayed what precedes the damage");
@@ -200,6 +205,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       after = cp.lastSegment();
     }
     WalReader.Result result = WalReadAhead.read(walDir, handler, after);
+    handler.finish();
     String corruption = null;
     if (result.corruption() != null) {
       corruption = result.corruption().toString();
@@ -286,16 +292,33 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     long samples;
     long series;
     long unknown;
+    // Samples applied on this thread; samples and unknown add the apply shards' at finish().
+    private long countedSamples;
+    private long countedUnknown;
     long exemplars;
     private final RecordDecoder decoder = new RecordDecoder();
     private final ByteSource src = new ByteSource("", new byte[0]);
     private int segment = -1;
 
-    ReplayHandler(Head head) {
+    private final ShardedApply shards;
+
+    ReplayHandler(Head head, int applyShards) {
       this.head = head;
+      this.shards = new ShardedApply(head, applyShards);
     }
 
-    // Decoding of float samples on the read-ahead thread, applying on this one.
+    /** Applies everything handed out so far and adds it to the counts. */
+    void finish() {
+      shards.barrier();
+      samples = countedSamples + shards.applied();
+      unknown = countedUnknown + shards.unknown();
+    }
+
+    void close() {
+      shards.close();
+    }
+
+    // Decoding of float samples on the read-ahead thread, applying in the shards.
     private final ReadAheadDecoder ahead = new ReadAheadDecoder();
 
     @Override
@@ -306,14 +329,16 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     @Override
     public void consume(Object prepared) {
       if (prepared instanceof ReadAheadDecoder.Floats f) {
-        floatSamples(f.refs, f.ts, f.vs, f.n);
+        shards.floats(f.refs, f.ts, f.vs, f.n);
         ahead.release(f);
       } else if (prepared instanceof ReadAheadDecoder.Series s) {
+        shards.barrier(); // earlier samples of a ref this record brings must stay unknown
         for (int i = 0; i < s.labels.size(); i++) {
           series(s.refs[i], s.labels.get(i));
         }
       } else {
         ReadAheadDecoder.Other o = (ReadAheadDecoder.Other) prepared;
+        shards.barrier(); // tombstones and the rest must see every earlier sample applied
         accept(o.payload(), o.payload().length, o.segment(), o.offset());
       }
     }
@@ -342,17 +367,17 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     @Override
     public void floatSample(long ref, long t, double v) {
       if (head.replaySample(ref, t, v, null)) {
-        samples++;
+        countedSamples++;
       } else {
-        unknown++;
+        countedUnknown++;
       }
     }
 
     @Override
     public void floatSamples(long[] refs, long[] ts, double[] vs, int n) {
       int missing = head.replayFloats(refs, ts, vs, n);
-      samples += n - missing;
-      unknown += missing;
+      countedSamples += n - missing;
+      countedUnknown += missing;
     }
 
     @Override
@@ -375,9 +400,9 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     @Override
     public void histogramSample(long ref, long t, FloatHistogram h) {
       if (head.replaySample(ref, t, 0, h)) {
-        samples++;
+        countedSamples++;
       } else {
-        unknown++;
+        countedUnknown++;
       }
     }
   }

@@ -16,9 +16,12 @@ import dev.vigil.tsdb.wal.WalOptions;
  *     holds them (Prometheus-compatible chunk bytes)
  * @param headChunkFileSize size of each {@code chunks_head/} file, where full head chunks go
  *     (128 MiB by default, as Prometheus; preallocated sparse, cut to its data when finished)
+ * @param replayApplyShards how many shards WAL replay applies float samples in, split by series
+ *     (one on the opening thread, each other on its own thread); 0 (the default) for one per
+ *     available processor, at least 2
  */
 public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs,
-    int packedSamplesPerChunk, long headChunkFileSize) {
+    int packedSamplesPerChunk, long headChunkFileSize, int replayApplyShards) {
   public static final long DEFAULT_BLOCK_RANGE_MS = 2 * 60 * 60 * 1000L;
 
   public TsdbOptions {
@@ -39,31 +42,51 @@ public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs,
       throw new IllegalArgumentException("head chunk file size " + headChunkFileSize
           + " not in [4096, 2^32)");
     }
+    if (replayApplyShards < 0) {
+      throw new IllegalArgumentException("replay apply shards " + replayApplyShards
+          + " must be >= 0 (0: one per processor)");
+    }
   }
 
   public static TsdbOptions defaults() {
     return new TsdbOptions(HeadOptions.defaults(), WalOptions.defaults(), DEFAULT_BLOCK_RANGE_MS,
-        ChunkPolicy.DEFAULT_PACKED_SAMPLES, HeadChunkFormat.DEFAULT_MAX_FILE_SIZE);
+        ChunkPolicy.DEFAULT_PACKED_SAMPLES, HeadChunkFormat.DEFAULT_MAX_FILE_SIZE, 0);
   }
 
   public TsdbOptions withHead(HeadOptions h) {
-    return new TsdbOptions(h, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize);
+    return new TsdbOptions(h, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
+        replayApplyShards);
   }
 
   public TsdbOptions withWal(WalOptions w) {
-    return new TsdbOptions(head, w, blockRangeMs, packedSamplesPerChunk, headChunkFileSize);
+    return new TsdbOptions(head, w, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
+        replayApplyShards);
   }
 
   public TsdbOptions withBlockRangeMs(long ms) {
-    return new TsdbOptions(head, wal, ms, packedSamplesPerChunk, headChunkFileSize);
+    return new TsdbOptions(head, wal, ms, packedSamplesPerChunk, headChunkFileSize,
+        replayApplyShards);
   }
 
   public TsdbOptions withPackedSamplesPerChunk(int n) {
-    return new TsdbOptions(head, wal, blockRangeMs, n, headChunkFileSize);
+    return new TsdbOptions(head, wal, blockRangeMs, n, headChunkFileSize,
+        replayApplyShards);
   }
 
   public TsdbOptions withHeadChunkFileSize(long bytes) {
-    return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, bytes);
+    return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, bytes,
+        replayApplyShards);
+  }
+
+  public TsdbOptions withReplayApplyShards(int shards) {
+    return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
+        shards);
+  }
+
+  /** The number of replay apply shards {@link #replayApplyShards} asks for. */
+  public int effectiveReplayApplyShards() {
+    return replayApplyShards > 0 ? replayApplyShards
+        : Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   /** How blocks cut from the head and compacted blocks encode their chunks. */

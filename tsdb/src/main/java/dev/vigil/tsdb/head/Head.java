@@ -516,6 +516,79 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
+   * Replay on one of several apply workers: as {@link #replayFloats}, without the commit lock,
+   * for samples of series that only this worker applies (every ref of a series goes to one
+   * worker, see {@link #replayHasAliases}). Widens {@code range} ({@code [lo, hi]}) instead of
+   * the head's time range; hand it to {@link #replayWidenTimeRange} once all workers are idle.
+   * Returns how many refs were unknown.
+   */
+  public int replayFloatsShard(long[] refs, long[] ts, double[] vs, int n, long[] range) {
+    int unknown = 0;
+    long[] skip = replaySkip;
+    long lo = range[0];
+    long hi = range[1];
+    int perChunk = options.samplesPerChunk();
+    for (int i = 0; i < n; i++) {
+      long ref = refs[i];
+      long t = ts[i];
+      if (ref > 0 && ref < Integer.MAX_VALUE && inTakenOverChunk(skip, (int) ref, t)) {
+        continue;
+      }
+      MemSeries s = byId(ref);
+      if (s == null) {
+        unknown++;
+        continue;
+      }
+      if (s.id != ref && inTakenOverChunk(skip, s.id, t)) {
+        continue;
+      }
+      if (t > s.maxT) {
+        // No stripe lock, as in replayFloats: nobody reads the head during replay.
+        appendInOrder(s, t, vs[i], null, perChunk);
+      } else {
+        synchronized (lockFor(s.id)) {
+          if (!applyBehindLocked(s, t, vs[i], null, true)) {
+            continue;
+          }
+        }
+      }
+      hi = Math.max(hi, t);
+      lo = Math.min(lo, t);
+    }
+    range[0] = lo;
+    range[1] = hi;
+    return unknown;
+  }
+
+  /** Replay: widens the head's time range by what apply workers applied. */
+  public void replayWidenTimeRange(long lo, long hi) {
+    synchronized (commitLock) {
+      if (hi > maxTime) {
+        maxTime = hi;
+      }
+      if (lo < minTime) {
+        minTime = lo;
+      }
+    }
+  }
+
+  /**
+   * Replay: whether some series was logged under several refs, so samples must be routed by
+   * {@link #replaySeriesId} rather than by ref.
+   */
+  public boolean replayHasAliases() {
+    synchronized (createLock) {
+      return !aliases.isEmpty();
+    }
+  }
+
+  /** Replay: the id of the series logged under {@code ref}, or {@code ref} when unknown. */
+  public long replaySeriesId(long ref) {
+    MemSeries s = byId(ref);
+    return s == null ? ref : s.id;
+  }
+
+  /**
    * Starts a replay with closed chunks found in the head chunk files: as each series record is
    * replayed, the chunks logged under its ref are adopted as its oldest data (see
    * {@link ReplayChunks}). Call {@link #endReplay} when the WAL is replayed.
