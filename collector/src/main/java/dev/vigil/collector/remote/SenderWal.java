@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -359,6 +360,30 @@ final class SenderWal implements AutoCloseable {
    * being written are never touched. Returns the segment the checkpoint covers, or -1 if there
    * was nothing to do.
    */
+  /** Writes one checkpoint entry of a series. */
+  @FunctionalInterface
+  private interface EntryWriter {
+    void write(ByteSink out, SenderSeries s);
+  }
+
+  private static final int ENTRIES_PER_CHECKPOINT_RECORD = 1000;
+
+  /** Writes {@code entries} to {@code cp} in records of at most 1000, each begun by {@code start}. */
+  private void writeInRecords(WalWriter cp, List<SenderSeries> entries, Consumer<ByteSink> start,
+      EntryWriter entry) {
+    for (int from = 0; from < entries.size(); from += ENTRIES_PER_CHECKPOINT_RECORD) {
+      batch.reset();
+      int mark = WalWriter.beginRecord(batch);
+      start.accept(batch);
+      int to = Math.min(entries.size(), from + ENTRIES_PER_CHECKPOINT_RECORD);
+      for (int i = from; i < to; i++) {
+        entry.write(batch, entries.get(i));
+      }
+      WalWriter.endRecord(batch, mark, crc);
+      cp.write(batch);
+    }
+  }
+
   int truncate(int upTo) {
     commitLock.lock();
     layout.writeLock().lock();
@@ -369,56 +394,20 @@ final class SenderWal implements AutoCloseable {
         return -1;
       }
       try (WalWriter cp = WalCheckpoint.begin(dir, last, options)) {
-        batch.reset();
-        int mark = WalWriter.beginRecord(batch);
-        encoder.seriesStart(batch);
-        int inRecord = 0;
+        List<SenderSeries> kept = new ArrayList<>();
         List<SenderSeries> drop = new ArrayList<>();
         for (SenderSeries s : series.values()) {
           if (!s.logged) {
             continue; // created by an appender that has not committed: logged with its commit
           }
-          if (s.lastSegment <= last) {
-            drop.add(s);
-            continue;
-          }
-          encoder.series(batch, s.ref, s.labels);
-          if (++inRecord == 1000) {
-            WalWriter.endRecord(batch, mark, crc);
-            cp.write(batch);
-            batch.reset();
-            mark = WalWriter.beginRecord(batch);
-            encoder.seriesStart(batch);
-            inRecord = 0;
-          }
+          (s.lastSegment <= last ? drop : kept).add(s);
         }
-        if (inRecord > 0) {
-          WalWriter.endRecord(batch, mark, crc);
-          cp.write(batch);
-        }
+        writeInRecords(cp, kept, encoder::seriesStart,
+            (out, s) -> encoder.series(out, s.ref, s.labels));
         // The latest metadata of every kept series: it was logged once, maybe in a dropped segment.
-        batch.reset();
-        mark = WalWriter.beginRecord(batch);
-        metadataCodec.start(batch);
-        inRecord = 0;
-        for (SenderSeries s : series.values()) {
-          if (!s.logged || s.lastSegment <= last || s.metadata == null) {
-            continue;
-          }
-          metadataCodec.metadata(batch, s.ref, s.metadata);
-          if (++inRecord == 1000) {
-            WalWriter.endRecord(batch, mark, crc);
-            cp.write(batch);
-            batch.reset();
-            mark = WalWriter.beginRecord(batch);
-            metadataCodec.start(batch);
-            inRecord = 0;
-          }
-        }
-        if (inRecord > 0) {
-          WalWriter.endRecord(batch, mark, crc);
-          cp.write(batch);
-        }
+        kept.removeIf(s -> s.metadata == null);
+        writeInRecords(cp, kept, metadataCodec::start,
+            (out, s) -> metadataCodec.metadata(out, s.ref, s.metadata));
         for (SenderSeries s : drop) {
           s.dead = true;
           series.remove(s.labels, s);
