@@ -69,7 +69,9 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   static final String CHUNKS_HEAD = "chunks_head";
 
   private final Path dir;
-  private final TsdbOptions options;
+  /** As opened, then as {@link #updateLimits} changed it (under limitsLock). */
+  private volatile TsdbOptions options;
+  private final Object limitsLock = new Object();
   private final Clock clock;
   private final Head head;
   private final MappedHeadChunks headChunks;
@@ -806,9 +808,31 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     return replay;
   }
 
-  /** The options this database was opened with. */
+  /** The options in force: those it was opened with, as {@link #updateLimits} changed them. */
   public TsdbOptions options() {
     return options;
+  }
+
+  /**
+   * Applies new limits to this open database at once, as Prometheus's {@code DB.ApplyConfig}
+   * does for its out-of-order window and exemplar storage: the next append is checked against
+   * {@code outOfOrderWindowMs}, and the exemplar ring is resized to {@code maxExemplars},
+   * keeping its newest exemplars (0 drops them all and stores no more). Data already accepted
+   * stays. Returns the options now in force.
+   *
+   * @throws IllegalArgumentException when a value is invalid (negative, or a window wider than
+   *     half the block range); nothing is changed then
+   */
+  public TsdbOptions updateLimits(long outOfOrderWindowMs, int maxExemplars) {
+    ensureOpen();
+    synchronized (limitsLock) {
+      TsdbOptions next = options.withHead(options.head()
+          .withOutOfOrderWindowMs(outOfOrderWindowMs).withMaxExemplars(maxExemplars));
+      head.setOutOfOrderWindowMs(outOfOrderWindowMs);
+      head.resizeExemplars(maxExemplars);
+      options = next;
+      return next;
+    }
   }
 
   public Path dir() {

@@ -71,7 +71,7 @@ final class AppendBatch implements CommitBatch {
       if (prev < 0 && isDuplicateLocked(s, t, v, h)) {
         return id;
       }
-      long window = head.options.outOfOrderWindowMs();
+      long window = head.outOfOrderWindowMs();
       if (window <= 0 || t < head.maxTime() - window) {
         throw rejection(s, t, last, window);
       }

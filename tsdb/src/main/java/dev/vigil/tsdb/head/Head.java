@@ -45,7 +45,15 @@ public final class Head implements Storage, ExemplarQueryable {
   private static final int MAX_POOLED_BATCH = 1 << 18;
   private static final int LARGE_BATCH_SLOTS = 2;
 
+  /** The options the head was created with; the out-of-order window and exemplar capacity
+   * may have changed since (see {@link #setOutOfOrderWindowMs}, {@link #resizeExemplars}). */
   final HeadOptions options;
+  /**
+   * How far behind {@link #maxTime} a sample is still accepted out of order. Volatile so that a
+   * limit change reaches the next append without a lock; read only for a sample that is not
+   * after its series' newest, so in-order appends never touch it.
+   */
+  private volatile long outOfOrderWindowMs;
   private final CommitLog log;
   /** Where full chunks go; the series keep references. */
   final HeadChunks chunks;
@@ -95,6 +103,33 @@ public final class Head implements Storage, ExemplarQueryable {
     }
     pages[0] = new MemSeries[1 << PAGE_BITS];
     this.exemplars = new CircularExemplarStorage(options.maxExemplars());
+    this.outOfOrderWindowMs = options.outOfOrderWindowMs();
+  }
+
+  /** The out-of-order window in force now (ms; 0 accepts nothing out of order). */
+  public long outOfOrderWindowMs() {
+    return outOfOrderWindowMs;
+  }
+
+  /**
+   * Changes the out-of-order window of this open head: the next append (and the next commit's
+   * check) uses it. Samples already accepted stay. A commit racing with the change may check a
+   * sample accepted under the old window against the new one and drop it, as when it loses a
+   * race with another appender (counted in {@link #droppedAtCommit}).
+   */
+  public void setOutOfOrderWindowMs(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("negative out-of-order window " + ms + " ms");
+    }
+    outOfOrderWindowMs = ms;
+  }
+
+  /**
+   * Changes the exemplar capacity of this open head, keeping the newest exemplars that fit (0
+   * drops them all and stores no more). Returns how many were kept.
+   */
+  public int resizeExemplars(int maxExemplars) {
+    return exemplars.resize(maxExemplars);
   }
 
   @Override
@@ -184,6 +219,8 @@ public final class Head implements Storage, ExemplarQueryable {
   // Under commitLock: no commit can be applying to s meanwhile.
   private void remove(MemSeries s) {
     synchronized (createLock) {
+      // First: from here on its exemplars are found by labels, never also by the id below.
+      exemplars.detach(s.id, s.labels);
       s.removed = true;
       byLabels.remove(s);
       clearSlot(s.id);
@@ -374,6 +411,7 @@ public final class Head implements Storage, ExemplarQueryable {
     postings.add(id, s.labels);
     byLabels.put(s);
     nextId = Math.max(nextId, id + 1);
+    exemplars.attach(id, s.labels); // continues the exemplars of a collected namesake, if any
     return s;
   }
 
@@ -694,7 +732,8 @@ public final class Head implements Storage, ExemplarQueryable {
     if (dup) {
       return true; // an exact retry: nothing to do, nothing lost
     }
-    if (options.outOfOrderWindowMs() > 0 && t >= maxTime - options.outOfOrderWindowMs()) {
+    long window = outOfOrderWindowMs;
+    if (window > 0 && t >= maxTime - window) {
       return false;
     }
     droppedAtCommit.incrementAndGet();
@@ -864,15 +903,34 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * The exemplars in {@code [minT, maxT]} of the series matching any of the matcher sets,
-   * oldest first per series, series sorted by labels (as Prometheus's exemplar querier).
+   * oldest first per series, series sorted by labels (as Prometheus's exemplar querier). Series
+   * garbage-collected from the head keep their exemplars until the ring overwrites them, and
+   * are matched by their labels (see {@link CircularExemplarStorage#detach}).
    */
   @Override
   public List<ExemplarSeries> selectExemplars(long minT, long maxT,
       List<List<Matcher>> matcherSets) {
-    List<ExemplarSeries> out = new ArrayList<>();
     if (exemplars.capacity() == 0 || minT > maxT) {
-      return out;
+      return new ArrayList<>();
     }
+    // Head series by postings, then the series that left the head by labels. A chain moving
+    // between the two meanwhile (a series collected, or re-created) could be seen twice or
+    // missed: retry, and at last hold off collection and creation (both under createLock).
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long moves = exemplars.moves();
+      List<ExemplarSeries> out = collectExemplars(minT, maxT, matcherSets);
+      if (exemplars.moves() == moves) {
+        return out;
+      }
+    }
+    synchronized (createLock) {
+      return collectExemplars(minT, maxT, matcherSets);
+    }
+  }
+
+  private List<ExemplarSeries> collectExemplars(long minT, long maxT,
+      List<List<Matcher>> matcherSets) {
+    List<ExemplarSeries> out = new ArrayList<>();
     RoaringBitmap ids = new RoaringBitmap();
     for (List<Matcher> set : matcherSets) {
       ids.or(postings.select(set));
@@ -887,6 +945,7 @@ public final class Head implements Storage, ExemplarQueryable {
       out.add(new ExemplarSeries(s.labels, found));
       found.clear();
     }
+    exemplars.selectDetached(minT, maxT, matcherSets, out);
     out.sort((a, b) -> a.seriesLabels().compareTo(b.seriesLabels()));
     return out;
   }

@@ -1,7 +1,8 @@
 package dev.vigil.tsdb.head;
 
 /**
- * Configuration of a head.
+ * Configuration of a head. The out-of-order window and the exemplar capacity are where the head
+ * starts; {@code Tsdb.updateLimits} changes them on an open head.
  *
  * @param outOfOrderWindowMs how far (ms) behind the head's newest sample a sample may still be
  *     accepted out of order; 0 (the default, as in Prometheus and Mimir) rejects all
