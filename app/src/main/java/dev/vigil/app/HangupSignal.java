@@ -22,7 +22,7 @@ final class HangupSignal {
   static void onHangup(Runnable action) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-        LOG.log(System.Logger.Level.INFO, "SIGHUP received, reloading the scrape configuration");
+        LOG.log(System.Logger.Level.INFO, "SIGHUP received, reloading the configuration");
         action.run();
       });
     } catch (IllegalArgumentException e) {

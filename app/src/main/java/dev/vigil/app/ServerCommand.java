@@ -80,7 +80,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--runtime-config.file", paramLabel = "FILE",
       description = "Per-tenant limit overrides (Mimir's runtime config: overrides: {tenant: "
-          + "{ingestion_rate: ...}}), re-read every 10 s.")
+          + "{ingestion_rate: ...}}), re-read every 10 s and on POST /-/reload and SIGHUP; "
+          + "changed limits apply to open tenant databases at once.")
   Path runtimeConfigFile;
 
   @Option(names = "--validation.max-label-names-per-series", defaultValue = "30",
@@ -289,7 +290,7 @@ final class ServerCommand implements Callable<Integer> {
     if (scrapeConfig != null) {
       startScraping(server, scrapeConfig);
     }
-    if (configFile != null || scrape.preset != null) {
+    if (configFile != null || scrape.preset != null || runtimeConfigFile != null) {
       enableReload(server);
     }
     return server;
@@ -360,14 +361,19 @@ final class ServerCommand implements Callable<Integer> {
     return scrape.combine(fromFile);
   }
 
-  /** POST /-/reload and SIGHUP re-read the scrape sections of --config.file (and the preset). */
+  /**
+   * POST /-/reload and SIGHUP re-read the scrape sections of --config.file (and the preset) and
+   * the --runtime-config.file (whose limits reach open tenant databases at once).
+   */
   private void enableReload(VigilServer server) {
-    server.scraping().enableReload(this::reloadScrapeConfig, scrapeTenantName(), scrapeManagerOptions());
+    if (configFile != null || scrape.preset != null) {
+      server.scraping().enableReload(this::reloadScrapeConfig, scrapeTenantName(), scrapeManagerOptions());
+    }
     HangupSignal.onHangup(() -> {
       try {
-        server.scraping().reload();
+        server.reloadConfiguration();
       } catch (RuntimeException e) {
-        // LocalScraping has logged why; the running configuration stays.
+        // Logged where it failed; the running configuration stays.
       }
     });
   }

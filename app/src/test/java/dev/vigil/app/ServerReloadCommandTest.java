@@ -21,7 +21,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code vigil server --config.file}: POST /-/reload and SIGHUP re-read its scrape sections. */
+/** {@code vigil server}: POST /-/reload and SIGHUP re-read the scrape sections and the runtime config. */
 class ServerReloadCommandTest {
   @TempDir Path dir;
 
@@ -83,6 +83,38 @@ class ServerReloadCommandTest {
     } finally {
       server.close();
       exporter.stop(0);
+    }
+  }
+
+  @Test
+  @DisabledOnOs(value = OS.WINDOWS, disabledReason = "no SIGHUP on Windows")
+  void sighupReloadsTheRuntimeConfigIntoTheOpenTenantDatabase() throws Exception {
+    Path rc = dir.resolve("runtime.yaml");
+    Files.writeString(rc, "");
+    ServerCommand cmd = new ServerCommand();
+    new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(
+        "--runtime-config.file", rc.toString(),
+        "--auth.multitenancy-enabled=false", "--listen", "127.0.0.1:0",
+        "--data-dir", dir.resolve("data").toString());
+    VigilServer server = cmd.start();
+    try {
+      server.storages().forWrite("anonymous");
+      dev.vigil.tsdb.Tsdb db =
+          (dev.vigil.tsdb.Tsdb) server.storages().openStores().get("anonymous");
+      assertThat(db.options().head().outOfOrderWindowMs()).isZero();
+      Files.writeString(rc, """
+          overrides:
+            anonymous:
+              out_of_order_time_window: 10m
+              max_global_exemplars_per_user: 5
+          """);
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      waitFor(() -> db.options().head().outOfOrderWindowMs() == 600_000);
+      assertThat(db.head().exemplars().capacity()).isEqualTo(5);
+      assertThat(server.storages().openStores().get("anonymous")).isSameAs(db);
+    } finally {
+      server.close();
     }
   }
 

@@ -74,6 +74,8 @@ public final class VigilServer implements AutoCloseable {
         : TokenAuthenticator.load(config.authFile());
     this.metrics = new ServerMetrics();
     this.overrides = overrides;
+    // Changed out-of-order windows and exemplar limits reach open databases at once.
+    overrides.addListener(new dev.vigil.server.maintenance.TsdbLimitsUpdater(storages));
     this.ruler = config.ruler().enabled()
         ? RulerService.start(config.dataDir(), storages, overrides, new Engine(config.engine()),
             config.ruler(), "vigil-ruler-" + config.port())
@@ -171,7 +173,8 @@ public final class VigilServer implements AutoCloseable {
     r.add("/ready", GET, call -> readiness());
     r.add("/-/ready", GET, call -> readiness());
     r.add("/-/healthy", GET, call -> HttpReply.text(200, "Vigil is Healthy."));
-    r.add("/-/reload", Set.of("POST", "PUT"), new dev.vigil.server.scrape.ReloadEndpoint(scraping));
+    r.add("/-/reload", Set.of("POST", "PUT"),
+        new dev.vigil.server.scrape.ReloadEndpoint(this::reloadConfiguration));
     r.add("/metrics", GET, call -> metrics.scrape(call.header("Accept")));
     return r;
   }
@@ -237,8 +240,8 @@ public final class VigilServer implements AutoCloseable {
 
   /**
    * The options a tenant's database opens with: its out-of-order window and exemplar capacity
-   * from its limits at that moment (a changed override applies when the database reopens, after
-   * an idle close or a restart), and the server's WAL fsync policy.
+   * from its limits at that moment (a later change is applied to the open database by
+   * {@link dev.vigil.server.maintenance.TsdbLimitsUpdater}), and the server's WAL fsync policy.
    */
   static TsdbOptions tsdbOptions(TenantLimits limits, WalOptions wal) {
     TsdbOptions defaults = TsdbOptions.defaults().withWal(wal);
@@ -307,6 +310,40 @@ public final class VigilServer implements AutoCloseable {
   /** Local scraping into a tenant's store; idle until a scrape configuration is applied. */
   public dev.vigil.server.scrape.LocalScraping scraping() {
     return scraping;
+  }
+
+  /**
+   * {@code POST /-/reload} and SIGHUP: re-reads the runtime config file (per-tenant limits,
+   * applied to open databases at once) when there is one, and the scrape configuration when it
+   * is reloadable. Both are tried; the running configuration of a part that fails stays.
+   *
+   * @throws IllegalArgumentException naming what failed to load
+   * @throws IllegalStateException when there is nothing to reload
+   */
+  public void reloadConfiguration() {
+    boolean scrapes = scraping.reloadStatus() != null;
+    if (!overrides.hasFile() && !scrapes) {
+      scraping.reload(); // throws, saying what to start the server with
+    }
+    java.util.List<String> failures = new java.util.ArrayList<>();
+    if (overrides.hasFile()) {
+      try {
+        overrides.reload();
+      } catch (IllegalArgumentException e) {
+        LOG.log(System.Logger.Level.ERROR, e.getMessage() + "; keeping the previous overrides");
+        failures.add(e.getMessage());
+      }
+    }
+    if (scrapes) {
+      try {
+        scraping.reload();
+      } catch (IllegalArgumentException e) {
+        failures.add(e.getMessage()); // LocalScraping has logged it
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", failures));
+    }
   }
 
   /** Blocks until the server stops. */

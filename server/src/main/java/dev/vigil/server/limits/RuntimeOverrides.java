@@ -29,12 +29,14 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     max_samples_per_query: 1000000      # Vigil's; Mimir has the global -querier.max-samples
  *     query_timeout: 30s                  # Vigil's; Mimir has the global -querier.timeout
  *     max_total_query_length: 32d
- *     out_of_order_time_window: 10m       # applies when the tenant's database (re)opens
- *     max_global_exemplars_per_user: 0    # likewise; 0 keeps no exemplars
+ *     out_of_order_time_window: 10m       # applied to the open database at once
+ *     max_global_exemplars_per_user: 0    # likewise (resized, newest kept); 0 keeps none
  * </pre>
  *
  * Unset fields keep the defaults (the flags). A file that does not parse fails startup; later
- * it is logged and the previous overrides stay in force. Thread-safe.
+ * it is logged and the previous overrides stay in force. After each reload every tenant whose
+ * limits changed is logged (limit, old and new value) and passed to the
+ * {@linkplain #addListener listeners}. Thread-safe.
  */
 public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RuntimeOverrides.class.getName());
@@ -53,6 +55,10 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
   private final ScheduledExecutorService reloader;
   private volatile Map<String, TenantLimits> overrides = Map.of();
   private volatile String lastError;
+  /** Serialises reloads, so listeners see the changes in the order they happened. */
+  private final Object reloadLock = new Object();
+  private final java.util.List<LimitsChangeListener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private RuntimeOverrides(TenantLimits defaults, Path file, Duration period) {
     this.defaults = defaults;
@@ -99,16 +105,70 @@ public final class RuntimeOverrides implements LimitsProvider, AutoCloseable {
     return lastError;
   }
 
-  /** Re-reads the file now. @throws IllegalArgumentException naming the file and the problem */
+  /**
+   * Registers {@code l} to be told of every later change of a tenant's limits (not of the
+   * limits in force now: whoever builds from them reads {@link #forTenant} after registering).
+   */
+  public void addListener(LimitsChangeListener l) {
+    listeners.add(java.util.Objects.requireNonNull(l, "listener"));
+  }
+
+  /** Whether limits come from a file that {@link #reload} reads (else only the flags). */
+  public boolean hasFile() {
+    return file != null;
+  }
+
+  /**
+   * Re-reads the file now; then logs and tells the listeners of each tenant whose limits
+   * changed.
+   *
+   * @throws IllegalArgumentException naming the file and the problem (the previous overrides
+   *     stay in force)
+   * @throws IllegalStateException when there is no file to read
+   */
   public void reload() {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read runtime config " + file + ": " + e, e);
+    if (file == null) {
+      throw new IllegalStateException("no runtime config to reload: start vigil server with "
+          + "--runtime-config.file");
     }
-    overrides = parse(text, defaults, file.toString());
-    lastError = null;
+    synchronized (reloadLock) {
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read runtime config " + file + ": " + e, e);
+      }
+      Map<String, TenantLimits> before = overrides;
+      Map<String, TenantLimits> after = parse(text, defaults, file.toString());
+      overrides = after;
+      lastError = null;
+      announceChanges(before, after);
+    }
+  }
+
+  // Under reloadLock, after the new overrides are in force.
+  private void announceChanges(Map<String, TenantLimits> before,
+      Map<String, TenantLimits> after) {
+    java.util.TreeSet<String> tenants = new java.util.TreeSet<>(before.keySet());
+    tenants.addAll(after.keySet());
+    for (String tenant : tenants) {
+      TenantLimits was = before.getOrDefault(tenant, defaults);
+      TenantLimits now = after.getOrDefault(tenant, defaults);
+      if (was.equals(now)) {
+        continue;
+      }
+      LOG.log(System.Logger.Level.INFO, "runtime config {0}: limits of tenant {1} changed: {2}",
+          file, tenant, String.join(", ", was.changesTo(now)));
+      for (LimitsChangeListener l : listeners) {
+        try {
+          l.limitsChanged(tenant, was, now);
+        } catch (RuntimeException e) {
+          // One failing listener must neither stop the others nor undo the reload.
+          LOG.log(System.Logger.Level.ERROR, "applying the new limits of tenant " + tenant
+              + " failed", e);
+        }
+      }
+    }
   }
 
   private void reloadQuietly() {

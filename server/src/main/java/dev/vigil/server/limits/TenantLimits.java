@@ -131,4 +131,49 @@ public record TenantLimits(double ingestionRate, long ingestionBurstSize,
         maxGlobalSeriesPerUser, maxSamplesPerQuery, queryTimeout, maxTotalQueryLength,
         rulerMaxRulesPerRuleGroup, rulerMaxRuleGroupsPerTenant, outOfOrderWindow, maxExemplars);
   }
+
+  /** Whether {@code next} differs in what the tenant's database holds to (window, exemplars). */
+  public boolean storageLimitsDifferFrom(TenantLimits next) {
+    return !outOfOrderTimeWindow.equals(next.outOfOrderTimeWindow)
+        || maxGlobalExemplarsPerUser != next.maxGlobalExemplarsPerUser;
+  }
+
+  /**
+   * What differs from these limits in {@code next}, one {@code "name old -> new"} per limit
+   * under its runtime-config name, in declaration order; empty when nothing does. For logs.
+   */
+  public java.util.List<String> changesTo(TenantLimits next) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    change(out, "ingestion_rate", ingestionRate, next.ingestionRate);
+    change(out, "ingestion_burst_size", ingestionBurstSize, next.ingestionBurstSize);
+    change(out, "max_label_names_per_series", validation.maxLabelNamesPerSeries(),
+        next.validation.maxLabelNamesPerSeries());
+    change(out, "max_label_name_length", validation.maxLabelNameLength(),
+        next.validation.maxLabelNameLength());
+    change(out, "max_label_value_length", validation.maxLabelValueLength(),
+        next.validation.maxLabelValueLength());
+    change(out, "max_global_series_per_user", maxGlobalSeriesPerUser,
+        next.maxGlobalSeriesPerUser);
+    change(out, "max_samples_per_query", maxSamplesPerQuery, next.maxSamplesPerQuery);
+    change(out, "query_timeout", queryTimeout, next.queryTimeout);
+    change(out, "max_total_query_length", maxTotalQueryLength, next.maxTotalQueryLength);
+    change(out, "ruler_max_rules_per_rule_group", rulerMaxRulesPerRuleGroup,
+        next.rulerMaxRulesPerRuleGroup);
+    change(out, "ruler_max_rule_groups_per_tenant", rulerMaxRuleGroupsPerTenant,
+        next.rulerMaxRuleGroupsPerTenant);
+    change(out, "out_of_order_time_window", outOfOrderTimeWindow, next.outOfOrderTimeWindow);
+    change(out, "max_global_exemplars_per_user", maxGlobalExemplarsPerUser,
+        next.maxGlobalExemplarsPerUser);
+    return out;
+  }
+
+  private static void change(java.util.List<String> out, String name, Object was, Object now) {
+    if (!was.equals(now)) {
+      out.add(name + " " + shown(was) + " -> " + shown(now));
+    }
+  }
+
+  private static String shown(Object v) {
+    return v instanceof Duration d ? GoDuration.format(d) : String.valueOf(v);
+  }
 }

@@ -120,6 +120,12 @@ public final class DirectoryTenantStorages implements TenantStorages {
   }
 
   @Override
+  public boolean ifOpen(String tenant, java.util.function.Consumer<Storage> action) {
+    TenantHandle h = handles.get(tenant);
+    return h != null && h.ifOpen(action);
+  }
+
+  @Override
   public int closeIdle(java.time.Duration idle) {
     long cutoff = clock.millis() - idle.toMillis();
     int n = 0;

@@ -79,6 +79,18 @@ public final class TenantHandle implements Storage, ExemplarQueryable {
     release();
   }
 
+  /**
+   * Runs {@code action} on the open instance under the lock that opening and closing take;
+   * false (and nothing run) while closed. Neither counts as a use nor takes a lease.
+   */
+  synchronized boolean ifOpen(java.util.function.Consumer<Storage> action) {
+    if (current == null) {
+      return false;
+    }
+    action.accept(current);
+    return true;
+  }
+
   /** Closes the instance if it has no lease and was last used at or before the cutoff. */
   synchronized boolean closeIfIdle(long cutoffMillis) {
     if (current == null || leases > 0 || lastUsedMillis > cutoffMillis) {

@@ -22,6 +22,14 @@ public interface TenantStorages extends AutoCloseable {
   java.util.Map<String, Storage> openStores();
 
   /**
+   * Runs {@code action} on the tenant's store if it is open, under the lock its opening and
+   * closing take: a store being opened meanwhile is either passed here or opens after this
+   * returns (so it sees whatever the caller changed before calling). Opens nothing; returns
+   * whether the action ran.
+   */
+  boolean ifOpen(String tenant, java.util.function.Consumer<Storage> action);
+
+  /**
    * Closes the stores not asked for during {@code idle}, as Mimir's ingesters close idle TSDBs
    * ({@code -blocks-storage.tsdb.close-idle-tsdb-timeout}); the next request opens them again.
    * Returns how many were closed.
