@@ -29,11 +29,14 @@ final class WalCommitLog implements CommitLog {
 
   // Float-samples v2 values are coded against earlier records of the same segment: the chain
   // restarts whenever the segment changes (WalWriter re-encodes a batch that lands in a new one)
-  // and after a failed write, whose values never reached the log.
+  // and after a failed write, whose values never reached the log. The chain lives in the
+  // series (CommitBatch.logState: the generation of the chain and the value last logged in it),
+  // so restarting it is a new generation.
   private int chainSegment = -1;
+  private long chainGeneration = 1;
   private CommitBatch writing;
   private final WalWriter.SegmentEncoder reencode = (out, segment) -> {
-    enc.restartChain();
+    chainGeneration++;
     chainSegment = segment;
     encode(writing);
   };
@@ -42,7 +45,7 @@ final class WalCommitLog implements CommitLog {
   public long write(CommitBatch b) {
     int segment = wal.currentSegment();
     if (segment != chainSegment) {
-      enc.restartChain();
+      chainGeneration++;
       chainSegment = segment;
     }
     encode(b);
@@ -53,7 +56,7 @@ final class WalCommitLog implements CommitLog {
     try {
       return wal.write(buf, chainSegment, reencode);
     } catch (RuntimeException | Error e) {
-      enc.restartChain();
+      chainGeneration++;
       throw e;
     } finally {
       writing = null;
@@ -83,9 +86,13 @@ final class WalCommitLog implements CommitLog {
       }
       if (mark < 0) {
         mark = WalWriter.beginRecord(buf);
-        enc.floatsV2Start();
+        enc.floatsV2StartCallerChained();
       }
-      enc.floatV2(b.ref(i), b.t(i), b.v(i));
+      double v = b.v(i);
+      long previous = b.logStateGeneration(i) == chainGeneration ? b.logStateBits(i)
+          : RecordEncoder.NO_PREVIOUS;
+      enc.floatV2(b.ref(i), b.t(i), v, previous);
+      b.setLogState(i, chainGeneration, Double.doubleToRawLongBits(v));
     }
     if (mark >= 0) {
       enc.floatsV2End(buf);

@@ -159,6 +159,75 @@ class WalFloatRecordsV2Test {
     }
   }
 
+  /**
+   * The head keeps the WAL's value chain in its series: a series repeated within a commit, late
+   * (out-of-order) samples and samples after a new segment are all coded against what a
+   * reader of the segment rebuilds, and the reopened head holds every sample.
+   */
+  @Test
+  void repeatsWithinACommitAndOutOfOrderSamplesChainAsAReaderRebuildsThem() throws IOException {
+    Path dir = tmp.resolve("ooo");
+    TsdbOptions o = TsdbOptions.defaults().withBlockRangeMs(1L << 40);
+    o = o.withWal(o.wal().withSegmentSize(8192))
+        .withHead(o.head().withOutOfOrderWindowMs(3_600_000));
+    SplittableRandom r = new SplittableRandom(11);
+    List<String> appended = new ArrayList<>();
+    java.util.Map<String, java.util.TreeMap<Long, Long>> want = new java.util.TreeMap<>();
+    try (Tsdb db = Tsdb.open(dir, o)) {
+      long[] refs = new long[40];
+      for (int scrape = 1; scrape <= 300; scrape++) {
+        Appender a = db.appender();
+        for (int i = 0; i < 30; i++) {
+          int s = r.nextInt(40);
+          long t = scrape * 60_000L + switch (r.nextInt(6)) {
+            case 0 -> -r.nextInt(1, 50) * 1000L; // late: before the series' newest sample
+            default -> i * 10L; // in order, the same series again later in this commit
+          };
+          double v = value(r, s, scrape + i);
+          Labels l = Labels.of("__name__", "m", "s", "" + s);
+          java.util.TreeMap<Long, Long> samples = want.computeIfAbsent(l.toString(),
+              k -> new java.util.TreeMap<>());
+          if (samples.containsKey(t)) {
+            continue; // a second value for one timestamp would be refused
+          }
+          refs[s] = a.append(refs[s], l, t, v);
+          samples.put(t, Double.doubleToRawLongBits(v));
+          appended.add(refs[s] + "@" + t + "=" + Long.toHexString(Double.doubleToRawLongBits(v)));
+        }
+        a.commit();
+      }
+    }
+    List<Rec> recs = records(dir.resolve("wal"));
+    assertThat(recs.stream().mapToInt(Rec::segment).distinct().count()).isGreaterThan(3);
+    List<String> decoded = new ArrayList<>();
+    RecordDecoder dec = null;
+    int seg = -1;
+    for (Rec rec : recs) {
+      if (rec.segment != seg) {
+        seg = rec.segment;
+        dec = new RecordDecoder(); // each segment alone
+      }
+      decoded.addAll(decode(dec, rec));
+    }
+    assertThat(decoded).isEqualTo(appended);
+    try (Tsdb db = Tsdb.open(dir, o)) {
+      java.util.Map<String, java.util.TreeMap<Long, Long>> got = new java.util.TreeMap<>();
+      try (var q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        var set = q.select(false, null, List.of(dev.vigil.model.labels.Matcher.equal("__name__", "m")));
+        while (set.next()) {
+          var series = set.at();
+          java.util.TreeMap<Long, Long> samples = new java.util.TreeMap<>();
+          var it = series.iterator(null);
+          while (it.next() != dev.vigil.model.storage.ValueKind.NONE) {
+            samples.put(it.atT(), Double.doubleToRawLongBits(it.atF()));
+          }
+          got.put(series.labels().toString(), samples);
+        }
+      }
+      assertThat(got).isEqualTo(want);
+    }
+  }
+
   @Test
   void checkpointsAndSegmentsCutByBlockCutsDecodeAloneAndReplay() throws IOException {
     Path dir = tmp.resolve("cuts");

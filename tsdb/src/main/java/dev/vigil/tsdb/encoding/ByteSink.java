@@ -38,6 +38,42 @@ public final class ByteSink {
     return Arrays.copyOf(buf, len);
   }
 
+  /**
+   * Makes room for {@code extra} more bytes and returns where they start: a caller writing many
+   * small fields writes them into {@link #array()} with {@link #uvarintAt} and then calls
+   * {@link #setLength}, instead of paying a capacity check per field.
+   */
+  public int reserve(int extra) {
+    ensure(extra);
+    return len;
+  }
+
+  /** Ends a {@link #reserve}d write at {@code length} (within the reserved room). */
+  public void setLength(int length) {
+    if (length < 0 || length > buf.length) {
+      throw new IndexOutOfBoundsException("length " + length + " with capacity " + buf.length);
+    }
+    len = length;
+  }
+
+  /** Writes {@code v} as an unsigned LEB128 at {@code at}; returns the position after it. */
+  public static int uvarintAt(byte[] buf, int at, long v) {
+    while ((v & ~0x7FL) != 0) {
+      buf[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[at++] = (byte) v;
+    return at;
+  }
+
+  /** Writes {@code v} as 8 big-endian bytes at {@code at}; returns the position after it. */
+  public static int be64At(byte[] buf, int at, long v) {
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      buf[at++] = (byte) (v >>> shift);
+    }
+    return at;
+  }
+
   private void ensure(int extra) {
     if (len + extra > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
@@ -81,11 +117,7 @@ public final class ByteSink {
   /** Unsigned LEB128, at most 10 bytes. */
   public ByteSink putUvarint(long v) {
     ensure(10);
-    while ((v & ~0x7FL) != 0) {
-      buf[len++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[len++] = (byte) v;
+    len = uvarintAt(buf, len, v);
     return this;
   }
 

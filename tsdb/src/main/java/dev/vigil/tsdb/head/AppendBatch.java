@@ -261,6 +261,23 @@ final class AppendBatch implements CommitBatch {
   }
 
   @Override
+  public long logStateGeneration(int i) {
+    return series[i].logStateGeneration;
+  }
+
+  @Override
+  public long logStateBits(int i) {
+    return series[i].logStateBits;
+  }
+
+  @Override
+  public void setLogState(int i, long generation, long bits) {
+    MemSeries s = series[i];
+    s.logStateGeneration = generation;
+    s.logStateBits = bits;
+  }
+
+  @Override
   public long seriesRef(int i) {
     return unlogged[i].id;
   }

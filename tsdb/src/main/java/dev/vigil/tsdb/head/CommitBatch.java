@@ -30,6 +30,25 @@ public interface CommitBatch {
   /** The histogram of a histogram sample, null for a float sample. */
   FloatHistogram histogram(int i);
 
+  /**
+   * State a commit log keeps per series, held in the series (which the commit has in cache
+   * anyway) rather than in a table of the log's: the log's generation when it last set it, and
+   * 64 bits of its own (the WAL: the series' previous value in its float-samples value chain).
+   * Generation 0 means never set; a log numbers its generations from 1, and a head has one log
+   * for its lifetime. A batch without such state returns 0, and the log then does without.
+   */
+  default long logStateGeneration(int i) {
+    return 0;
+  }
+
+  /** The bits set with {@link #setLogState} for sample {@code i}'s series. */
+  default long logStateBits(int i) {
+    return 0;
+  }
+
+  /** Sets the log's state of sample {@code i}'s series (seen by its later samples in the batch). */
+  default void setLogState(int i, long generation, long bits) {}
+
   /** Exemplars of the batch, logged after the samples (their series are logged before). */
   default int exemplarCount() {
     return 0;

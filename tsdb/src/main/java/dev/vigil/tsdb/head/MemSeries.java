@@ -27,6 +27,9 @@ final class MemSeries extends XorAppender {
   final Labels labels;
   /** Set once a series record for this series is in the commit log. */
   volatile boolean logged;
+  /** The commit log's state of this series ({@link CommitBatch#logStateGeneration}); under the commit lock. */
+  long logStateGeneration;
+  long logStateBits;
   /**
    * Set (under the head's commit lock) when the head garbage-collected the series; an appender
    * holding it re-resolves its labels at commit.

@@ -61,6 +61,28 @@ public final class RecordEncoder {
     chained.add(ref, t, v);
   }
 
+  /**
+   * What a caller-chained sample passes when its series has no previous value in the chain. A
+   * NaN bit pattern: a series whose previous value has exactly these bits is written as if it
+   * had none, which costs bytes, never correctness (the reader needs no chain for it).
+   */
+  public static final long NO_PREVIOUS = 0x7FF4_0000_5EED_0000L;
+
+  /**
+   * As {@link #floatsV2Start}, for a caller that keeps the value chain itself (in the series
+   * it appends to): each sample then comes with {@link #floatV2(long, long, double, long)}. The
+   * caller's chain must restart exactly where an encoder's own chain would (new segment, failed
+   * write), and hold the value of each series' last sample written since.
+   */
+  public void floatsV2StartCallerChained() {
+    chained.beginCallerChained();
+  }
+
+  /** A sample of a caller-chained record: {@code previousBits} as {@link #floatsV2StartCallerChained} says. */
+  public void floatV2(long ref, long t, double v, long previousBits) {
+    chained.add(ref, t, v, previousBits);
+  }
+
   /** Writes the record of the samples added since {@link #floatsV2Start} (at least one). */
   public void floatsV2End(ByteSink out) {
     chained.end(out);

@@ -109,6 +109,91 @@ class ChainedFloatsRecordTest {
     assertThat(samples).isGreaterThan(100_000);
   }
 
+  /**
+   * A caller keeping the chain (as the head does, in its series) writes the bytes the encoder's
+   * own chain writes, for any order, repeats within a record, unchainable refs and restarts.
+   */
+  @Test
+  void callerChainedRecordsAreByteIdenticalToOwnChainRecords() {
+    SplittableRandom r = new SplittableRandom(7);
+    RecordEncoder own = new RecordEncoder();
+    RecordEncoder caller = new RecordEncoder();
+    RecordDecoder dec = new RecordDecoder();
+    java.util.Map<Long, long[]> chain = new java.util.HashMap<>(); // ref -> {generation, bits}
+    long generation = 1;
+    double[] last = new double[5000];
+    boolean[] seen = new boolean[5000];
+    ByteSink a = new ByteSink();
+    ByteSink b = new ByteSink();
+    for (int rec = 0; rec < 2000; rec++) {
+      if (r.nextInt(100) == 0) {
+        own.restartChain();
+        generation++;
+      }
+      int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 2000 : 40);
+      own.floatsV2Start();
+      caller.floatsV2StartCallerChained();
+      List<Sample> want = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        long ref = switch (r.nextInt(5)) {
+          case 0 -> r.nextLong(); // mostly beyond the chainable range
+          case 1 -> 1 + r.nextInt(30); // repeats within the record
+          default -> 1 + r.nextInt(4999);
+        };
+        long t = 1_700_000_000_000L + rec * 15_000L + r.nextInt(3);
+        int slot = (int) Math.floorMod(ref, 5000L);
+        double v = next(r, ref, last[slot], !seen[slot]);
+        last[slot] = v;
+        seen[slot] = true;
+        long[] state = chain.computeIfAbsent(ref, k -> new long[2]);
+        long previous = state[0] == generation ? state[1] : RecordEncoder.NO_PREVIOUS;
+        own.floatV2(ref, t, v);
+        caller.floatV2(ref, t, v, previous);
+        state[0] = generation;
+        state[1] = Double.doubleToRawLongBits(v);
+        want.add(new Sample(ref, t, Double.doubleToRawLongBits(v)));
+      }
+      a.reset();
+      b.reset();
+      own.floatsV2End(a);
+      caller.floatsV2End(b);
+      assertThat(b.toByteArray()).as("record %d", rec).isEqualTo(a.toByteArray());
+      Collect c = new Collect();
+      dec.decode(new ByteSource("rec " + rec, b.array(), 0, b.length()), c);
+      assertThat(c.out).as("record %d", rec).isEqualTo(want);
+    }
+  }
+
+  @Test
+  void aPreviousValueWithTheNoPreviousBitsIsWrittenWholeAndStillDecodes() {
+    double sentinel = Double.longBitsToDouble(RecordEncoder.NO_PREVIOUS);
+    RecordEncoder enc = new RecordEncoder();
+    RecordDecoder dec = new RecordDecoder();
+    ByteSink s = new ByteSink();
+    enc.floatsV2StartCallerChained();
+    enc.floatV2(5, 1000, sentinel, RecordEncoder.NO_PREVIOUS);
+    enc.floatV2(5, 2000, 7.0, RecordEncoder.NO_PREVIOUS); // the caller's chain holds the sentinel
+    enc.floatV2(5, 3000, 8.0, Double.doubleToRawLongBits(7.0));
+    enc.floatsV2End(s);
+    Collect c = new Collect();
+    dec.decode(new ByteSource("sentinel", s.array(), 0, s.length()), c);
+    assertThat(c.out).containsExactly(
+        new Sample(5, 1000, RecordEncoder.NO_PREVIOUS),
+        new Sample(5, 2000, Double.doubleToRawLongBits(7.0)),
+        new Sample(5, 3000, Double.doubleToRawLongBits(8.0)));
+  }
+
+  @Test
+  void aRecordIsEitherCallerChainedOrNot() {
+    RecordEncoder enc = new RecordEncoder();
+    enc.floatsV2Start();
+    assertThatThrownBy(() -> enc.floatV2(1, 1, 1.0, RecordEncoder.NO_PREVIOUS))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("own chain");
+    enc.floatsV2StartCallerChained();
+    assertThatThrownBy(() -> enc.floatV2(1, 1, 1.0))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("caller-chained");
+  }
+
   @Test
   void goldenBytes() {
     RecordEncoder enc = new RecordEncoder();
