@@ -6,7 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * WAL replay's apply step split by series over {@code n} shards (as Prometheus does over
- * GOMAXPROCS): decoded float samples are routed by series id into per-shard batches of
+ * GOMAXPROCS): decoded float samples are routed by blocks of series ids into per-shard batches of
  * {@value #BATCH} samples; shard 0 is applied on the replaying thread itself, the others on
  * their own threads. A series always lands in one shard, so its samples stay in log order.
  * {@link #barrier} waits until everything handed out is applied: the replaying thread calls it
@@ -18,6 +18,12 @@ import java.util.concurrent.ArrayBlockingQueue;
  */
 final class ShardedApply implements AutoCloseable {
   static final int BATCH = 4096;
+  /**
+   * Series ids are routed in blocks of 2^this consecutive ids: the head's per-id tables
+   * (newest times, chunks taken over) hold 4 to 8 ids per cache line, and shards writing
+   * neighbouring ids would pass those lines back and forth between cores on every sample.
+   */
+  static final int ROUTE_BLOCK_BITS = 6;
   /** Batches per worker thread: one being filled, the others queued or being applied. */
   private static final int BATCHES = 4;
 
@@ -32,7 +38,7 @@ final class ShardedApply implements AutoCloseable {
   private final int shards;
   private final Batch[] filling;
   private final Worker[] workers; // [0] unused: shard 0 runs on the caller's thread
-  private final long[] range0 = {Long.MAX_VALUE, Long.MIN_VALUE};
+  private final Head.ReplayShard shard0 = new Head.ReplayShard();
   private long unknown0;
   private long applied0;
   private boolean pending; // samples routed since the last barrier
@@ -63,7 +69,7 @@ final class ShardedApply implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       long ref = refs[i];
       long key = aliases ? head.replaySeriesId(ref) : ref;
-      int w = (int) Long.remainderUnsigned(key, shards);
+      int w = (int) Long.remainderUnsigned(key >>> ROUTE_BLOCK_BITS, shards);
       Batch b = filling[w];
       int k = b.n;
       b.refs[k] = ref;
@@ -91,7 +97,7 @@ final class ShardedApply implements AutoCloseable {
   }
 
   private void apply0(long[] refs, long[] ts, double[] vs, int n) {
-    int missing = head.replayFloatsShard(refs, ts, vs, n, range0);
+    int missing = head.replayFloatsShard(shard0, refs, ts, vs, n);
     unknown0 += missing;
     applied0 += n - missing;
   }
@@ -111,11 +117,11 @@ final class ShardedApply implements AutoCloseable {
     for (int w = 1; w < shards; w++) {
       workers[w].awaitIdle();
     }
-    long lo = range0[0];
-    long hi = range0[1];
+    long lo = shard0.minT();
+    long hi = shard0.maxT();
     for (int w = 1; w < shards; w++) {
-      lo = Math.min(lo, workers[w].range[0]);
-      hi = Math.max(hi, workers[w].range[1]);
+      lo = Math.min(lo, workers[w].shard.minT());
+      hi = Math.max(hi, workers[w].shard.maxT());
     }
     if (lo <= hi) {
       head.replayWidenTimeRange(lo, hi);
@@ -155,7 +161,7 @@ final class ShardedApply implements AutoCloseable {
     private final ArrayBlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
     // Written by the worker, read by the replaying thread after taking every batch back.
-    final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+    final Head.ReplayShard shard = new Head.ReplayShard();
     long applied;
     long unknown;
     private Throwable failure;
@@ -181,7 +187,7 @@ final class ShardedApply implements AutoCloseable {
         }
         if (failure == null) {
           try {
-            int missing = head.replayFloatsShard(b.refs, b.ts, b.vs, b.n, range);
+            int missing = head.replayFloatsShard(shard, b.refs, b.ts, b.vs, b.n);
             unknown += missing;
             applied += b.n - missing;
           } catch (Throwable e) {

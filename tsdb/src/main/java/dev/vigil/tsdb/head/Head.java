@@ -513,13 +513,74 @@ public final class Head implements Storage, ExemplarQueryable {
    * head (the database is not open yet). Returns how many refs were unknown.
    */
   public int replayFloats(long[] refs, long[] ts, double[] vs, int n) {
-    int unknown = 0;
     synchronized (commitLock) {
-      long[] skip = replaySkip;
-      long hi = Long.MIN_VALUE;
-      long lo = Long.MAX_VALUE;
-      int perChunk = options.samplesPerChunk();
-      for (int i = 0; i < n; i++) {
+      if (replayAlone == null) {
+        replayAlone = new ReplayShard();
+      }
+      int unknown = replayFloatsShard(replayAlone, refs, ts, vs, n);
+      if (replayAlone.maxT > maxTime) {
+        maxTime = replayAlone.maxT;
+      }
+      if (replayAlone.minT < minTime) {
+        minTime = replayAlone.minT;
+      }
+      return unknown;
+    }
+  }
+
+  /** {@link #replayFloats}'s shard state; under the commit lock. */
+  private ReplayShard replayAlone;
+
+  /** Samples whose series a replay worker reads ahead at a time (see {@link AppendBatch}). */
+  private static final int REPLAY_PREFETCH = 1024;
+
+  /**
+   * One replay apply worker's state for {@link #replayFloatsShard}: the time range of what it
+   * applied, and the blocks of series it reads ahead. Used by one thread at a time.
+   */
+  public static final class ReplayShard {
+    private long minT = Long.MAX_VALUE;
+    private long maxT = Long.MIN_VALUE;
+    private final int[] kept = new int[REPLAY_PREFETCH];
+    private final MemSeries[] series = new MemSeries[REPLAY_PREFETCH];
+    private int touchSink;
+
+    /** The oldest timestamp applied, {@code Long.MAX_VALUE} when none. */
+    public long minT() {
+      return minT;
+    }
+
+    /** The newest timestamp applied, {@code Long.MIN_VALUE} when none. */
+    public long maxT() {
+      return maxT;
+    }
+  }
+
+  /**
+   * Replay on one of several apply workers: as {@link #replayFloats}, without the commit lock,
+   * for samples of series that only this worker applies (every ref of a series goes to one
+   * worker, see {@link #replayHasAliases}). Widens the shard's time range instead of the
+   * head's; hand it to {@link #replayWidenTimeRange} once all workers are idle. Returns how
+   * many refs were unknown.
+   *
+   * <p>Works in blocks: first the samples in chunks taken over from {@code chunks_head} are
+   * dropped (most of a WAL when it is intact) and the series of the others read, then the tails
+   * of their chunk buffers, then the samples are appended; loops doing only reads keep many
+   * cache misses in flight, as the commit does (see {@link AppendBatch}).
+   */
+  public int replayFloatsShard(ReplayShard shard, long[] refs, long[] ts, double[] vs, int n) {
+    int unknown = 0;
+    long[] skip = replaySkip;
+    int perChunk = options.samplesPerChunk();
+    int[] kept = shard.kept;
+    MemSeries[] series = shard.series;
+    long lo = shard.minT;
+    long hi = shard.maxT;
+    int touched = 0;
+    for (int from = 0; from < n; from += REPLAY_PREFETCH) {
+      int to = Math.min(n, from + REPLAY_PREFETCH);
+      int k = 0;
+      for (int i = from; i < to; i++) {
         long ref = refs[i];
         long t = ts[i];
         // Chunks are taken over only by the series created under that very ref, so the check
@@ -535,66 +596,34 @@ public final class Head implements Storage, ExemplarQueryable {
         if (s.id != ref && inTakenOverChunk(skip, s.id, t)) {
           continue; // logged under another ref of the series (see replaySeries)
         }
+        touched ^= s.touch();
+        kept[k] = i;
+        series[k++] = s;
+      }
+      for (int j = 0; j < k; j++) {
+        touched ^= series[j].touchForAppend();
+      }
+      for (int j = 0; j < k; j++) {
+        MemSeries s = series[j];
+        int i = kept[j];
+        long t = ts[i];
         if (t > s.maxT) {
+          // No stripe lock: nobody reads the head during replay.
           appendInOrder(s, t, vs[i], null, perChunk);
-          hi = Math.max(hi, t);
-          lo = Math.min(lo, t);
         } else {
-          apply(s, t, vs[i], null, true);
-        }
-      }
-      if (hi > maxTime) {
-        maxTime = hi;
-      }
-      if (lo < minTime) {
-        minTime = lo;
-      }
-    }
-    return unknown;
-  }
-
-  /**
-   * Replay on one of several apply workers: as {@link #replayFloats}, without the commit lock,
-   * for samples of series that only this worker applies (every ref of a series goes to one
-   * worker, see {@link #replayHasAliases}). Widens {@code range} ({@code [lo, hi]}) instead of
-   * the head's time range; hand it to {@link #replayWidenTimeRange} once all workers are idle.
-   * Returns how many refs were unknown.
-   */
-  public int replayFloatsShard(long[] refs, long[] ts, double[] vs, int n, long[] range) {
-    int unknown = 0;
-    long[] skip = replaySkip;
-    long lo = range[0];
-    long hi = range[1];
-    int perChunk = options.samplesPerChunk();
-    for (int i = 0; i < n; i++) {
-      long ref = refs[i];
-      long t = ts[i];
-      if (ref > 0 && ref < Integer.MAX_VALUE && inTakenOverChunk(skip, (int) ref, t)) {
-        continue;
-      }
-      MemSeries s = byId(ref);
-      if (s == null) {
-        unknown++;
-        continue;
-      }
-      if (s.id != ref && inTakenOverChunk(skip, s.id, t)) {
-        continue;
-      }
-      if (t > s.maxT) {
-        // No stripe lock, as in replayFloats: nobody reads the head during replay.
-        appendInOrder(s, t, vs[i], null, perChunk);
-      } else {
-        synchronized (lockFor(s.id)) {
-          if (!applyBehindLocked(s, t, vs[i], null, true)) {
-            continue;
+          synchronized (lockFor(s.id)) {
+            if (!applyBehindLocked(s, t, vs[i], null, true)) {
+              continue;
+            }
           }
         }
+        hi = Math.max(hi, t);
+        lo = Math.min(lo, t);
       }
-      hi = Math.max(hi, t);
-      lo = Math.min(lo, t);
     }
-    range[0] = lo;
-    range[1] = hi;
+    shard.minT = lo;
+    shard.maxT = hi;
+    shard.touchSink ^= touched;
     return unknown;
   }
 
