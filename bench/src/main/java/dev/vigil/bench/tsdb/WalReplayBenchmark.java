@@ -72,6 +72,11 @@ public class WalReplayBenchmark {
     dir = Files.createTempDirectory("vigil-replay-bench");
     TsdbOptions o = TsdbOptions.defaults();
     options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL));
+    writeWal(dir, options);
+  }
+
+  /** Writes the benchmark's data into a new database at {@code dir} and closes it. */
+  static void writeWal(Path dir, TsdbOptions options) throws IOException {
     Labels[] labels = new Labels[SERIES];
     long[] refs = new long[SERIES];
     for (int i = 0; i < SERIES; i++) {
