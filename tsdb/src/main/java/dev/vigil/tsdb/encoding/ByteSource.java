@@ -138,13 +138,19 @@ public final class ByteSource {
   }
 
   public String getUvarintString() {
+    return getUvarintString(null);
+  }
+
+  /** As {@link #getUvarintString()}, through {@code table} (null: a new String each time). */
+  public String getUvarintString(StringTable table) {
     int at = pos;
     int n = getUvarintInt(Integer.MAX_VALUE, "string length");
     if (n > remaining()) {
       pos = at;
       throw corrupt("string length " + n + " exceeds the " + (end - at) + " bytes left");
     }
-    String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+    String s = table == null ? new String(buf, pos, n, StandardCharsets.UTF_8)
+        : table.get(buf, pos, n);
     pos += n;
     return s;
   }

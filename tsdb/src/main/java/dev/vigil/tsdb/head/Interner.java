@@ -15,7 +15,19 @@ final class Interner {
     return prev == null ? s : prev;
   }
 
+  /**
+   * The labels with interned strings: {@code l} itself when its strings already are the
+   * interned ones (labels decoded through one {@code StringTable} usually are after their
+   * first series), a copy otherwise.
+   */
   Labels intern(Labels l) {
+    boolean canonical = true;
+    for (int i = 0; i < l.size() && canonical; i++) {
+      canonical = intern(l.name(i)) == l.name(i) && intern(l.value(i)) == l.value(i);
+    }
+    if (canonical) {
+      return l;
+    }
     Labels.Builder b = Labels.builder();
     for (int i = 0; i < l.size(); i++) {
       b.set(intern(l.name(i)), intern(l.value(i)));

@@ -5,6 +5,7 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.HistogramCodec;
+import dev.vigil.tsdb.encoding.StringTable;
 import java.util.Arrays;
 
 /**
@@ -42,6 +43,8 @@ public final class RecordDecoder {
   }
 
   private final Labels.Builder builder = Labels.builder();
+  /** Series records repeat a few hundred names and values: decode each to one String. */
+  private final StringTable strings = new StringTable(12);
   // Previous value per series for type-17 records; carried from record to record.
   private final ChainedFloatsDecoder chained = new ChainedFloatsDecoder();
   private final ExemplarRecordCodec exemplars = new ExemplarRecordCodec();
@@ -87,8 +90,8 @@ public final class RecordDecoder {
       builder.reset(Labels.EMPTY);
       String prev = null;
       for (int i = 0; i < n; i++) {
-        String name = in.getUvarintString();
-        String value = in.getUvarintString();
+        String name = in.getUvarintString(strings);
+        String value = in.getUvarintString(strings);
         if (prev != null && prev.compareTo(name) >= 0) {
           throw in.corrupt("label names out of order: " + prev + " then " + name);
         }
