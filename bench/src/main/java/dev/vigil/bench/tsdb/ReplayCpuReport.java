@@ -16,8 +16,12 @@ import java.nio.file.Path;
  * comparable with Prometheus's process CPU time for its replay of the same data (see
  * {@code bench/README.md}). Prints one line per open.
  *
+ * <p>With {@code DIR}, the data is written there once (if DIR does not exist yet) and kept: a
+ * run with {@code opens = 1} in a fresh JVM is a restart as a user sees it, JIT compiler cold,
+ * heap small (run it with the server's JVM options, {@code .mvn/scripts/java-opts.sh}).
+ *
  * <pre>
- * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens]
+ * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR]]
  * </pre>
  */
 public final class ReplayCpuReport {
@@ -26,12 +30,15 @@ public final class ReplayCpuReport {
   public static void main(String[] args) throws IOException {
     int opens = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    Path dir = Files.createTempDirectory("vigil-replay-cpu");
+    boolean keep = args.length > 1;
+    Path dir = keep ? Path.of(args[1]) : Files.createTempDirectory("vigil-replay-cpu");
     TsdbOptions o = TsdbOptions.defaults();
     TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL));
     StringBuilder out = new StringBuilder();
     try {
-      WalReplayBenchmark.writeWal(dir, options);
+      if (!keep || !Files.exists(dir)) {
+        WalReplayBenchmark.writeWal(dir, options);
+      }
       for (int i = 0; i < opens; i++) {
         System.gc(); // the previous open's head is garbage: not this open's cost
         long cpu0 = os.getProcessCpuTime();
@@ -48,7 +55,9 @@ public final class ReplayCpuReport {
         }
       }
     } finally {
-      FileTrees.delete(dir);
+      if (!keep) {
+        FileTrees.delete(dir);
+      }
     }
     System.out.print(out);
   }
