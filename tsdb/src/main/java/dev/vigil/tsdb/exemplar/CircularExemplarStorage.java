@@ -235,16 +235,7 @@ public final class CircularExemplarStorage {
       ts[slot] = t;
       vs[slot] = v;
       labels[slot] = l;
-      next[slot] = NONE;
-      int last = slotPlusOne(newest, key) - 1;
-      if (last < 0) {
-        ensurePage(key);
-        setSlot(oldest, key, slot + 1);
-        seriesWithExemplars++;
-      } else {
-        next[last] = slot;
-      }
-      setSlot(newest, key, slot + 1);
+      linkAsNewest(key, slot);
       stored++;
       cursor = slot + 1 == capacity ? 0 : slot + 1;
       if (t > newestTimestamp) {
@@ -583,16 +574,7 @@ public final class CircularExemplarStorage {
         ts[to] = oldTs[i];
         vs[to] = oldVs[i];
         labels[to] = oldLabels[i];
-        next[to] = NONE;
-        int last = slotPlusOne(newest, id) - 1;
-        if (last < 0) {
-          ensurePage(id);
-          setSlot(oldest, id, to + 1);
-          seriesWithExemplars++;
-        } else {
-          next[last] = to;
-        }
-        setSlot(newest, id, to + 1);
+        linkAsNewest(id, to);
         to++;
       }
       stored = kept;
@@ -603,5 +585,20 @@ public final class CircularExemplarStorage {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  // Under the write lock: makes the filled `slot` the newest exemplar of chain `key` (and its
+  // oldest too when the chain was empty).
+  private void linkAsNewest(int key, int slot) {
+    next[slot] = NONE;
+    int last = slotPlusOne(newest, key) - 1;
+    if (last < 0) {
+      ensurePage(key);
+      setSlot(oldest, key, slot + 1);
+      seriesWithExemplars++;
+    } else {
+      next[last] = slot;
+    }
+    setSlot(newest, key, slot + 1);
   }
 }
