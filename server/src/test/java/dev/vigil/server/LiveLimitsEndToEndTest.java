@@ -83,6 +83,17 @@ class LiveLimitsEndToEndTest {
     return (Tsdb) s.server.storages().openStores().get(tenant);
   }
 
+  private Path runtimeConfig(String yaml) throws Exception {
+    Path rc = dir.resolve("runtime.yaml");
+    Files.writeString(rc, yaml);
+    return rc;
+  }
+
+  private TestServer serverWith(Path runtimeConfig) throws Exception {
+    return new TestServer(TestServer.config(dir.resolve("data"))
+        .withRuntimeConfigFile(runtimeConfig));
+  }
+
   private static String query(TestServer s, String tenant, String expr, long time)
       throws Exception {
     return s.get(tenant, "/api/v1/query?time=" + time + "&query="
@@ -91,10 +102,8 @@ class LiveLimitsEndToEndTest {
 
   @Test
   void aLateSampleRefusedBeforeIsAcceptedAfterTheReloadAndTheReverse() throws Exception {
-    Path rc = dir.resolve("runtime.yaml");
-    Files.writeString(rc, "overrides:\n  other:\n    ingestion_rate: 5\n");
-    try (TestServer s = new TestServer(TestServer.config(dir.resolve("data"))
-        .withRuntimeConfigFile(rc))) {
+    Path rc = runtimeConfig("overrides:\n  other:\n    ingestion_rate: 5\n");
+    try (TestServer s = serverWith(rc)) {
       assertThat(s.push("t", V1, sample(1_200_000, 1).toByteArray()).statusCode())
           .isEqualTo(200);
       Tsdb db = openDatabase(s, "t");
@@ -138,10 +147,8 @@ class LiveLimitsEndToEndTest {
 
   @Test
   void theExemplarLimitShrinksKeepingTheNewestAndZeroDropsThemAll() throws Exception {
-    Path rc = dir.resolve("runtime.yaml");
-    Files.writeString(rc, "");
-    try (TestServer s = new TestServer(TestServer.config(dir.resolve("data"))
-        .withRuntimeConfigFile(rc))) {
+    Path rc = runtimeConfig("");
+    try (TestServer s = serverWith(rc)) {
       for (int i = 1; i <= 3; i++) {
         assertThat(s.push("t", V1, sampleWithExemplar(i * 100_000L, i, "trace" + i)
             .toByteArray()).statusCode()).isEqualTo(200);
@@ -177,10 +184,8 @@ class LiveLimitsEndToEndTest {
 
   @Test
   void aTenantWhoseDatabaseIsClosedOpensItWithTheNewLimits() throws Exception {
-    Path rc = dir.resolve("runtime.yaml");
-    Files.writeString(rc, "");
-    try (TestServer s = new TestServer(TestServer.config(dir.resolve("data"))
-        .withRuntimeConfigFile(rc))) {
+    Path rc = runtimeConfig("");
+    try (TestServer s = serverWith(rc)) {
       Files.writeString(rc, "overrides:\n  fresh:\n    out_of_order_time_window: 10m\n");
       assertThat(reload(s).statusCode()).isEqualTo(200);
       assertThat(s.server.storages().openStores()).doesNotContainKey("fresh");
@@ -194,10 +199,8 @@ class LiveLimitsEndToEndTest {
 
   @Test
   void aBrokenRuntimeConfigFailsTheReloadAndKeepsTheLimitsInForce() throws Exception {
-    Path rc = dir.resolve("runtime.yaml");
-    Files.writeString(rc, "overrides:\n  t:\n    out_of_order_time_window: 10m\n");
-    try (TestServer s = new TestServer(TestServer.config(dir.resolve("data"))
-        .withRuntimeConfigFile(rc))) {
+    Path rc = runtimeConfig("overrides:\n  t:\n    out_of_order_time_window: 10m\n");
+    try (TestServer s = serverWith(rc)) {
       assertThat(s.push("t", V1, sample(1_200_000, 1).toByteArray()).statusCode())
           .isEqualTo(200);
       Files.writeString(rc, "overrides:\n  t:\n    out_of_order_time_window: 3h\n");
