@@ -19,9 +19,11 @@ import java.nio.file.Path;
  * <p>With {@code DIR}, the data is written there once (if DIR does not exist yet) and kept: a
  * run with {@code opens = 1} in a fresh JVM is a restart as a user sees it, JIT compiler cold,
  * heap small (run it with the server's JVM options, {@code .mvn/scripts/java-opts.sh}).
+ * {@code ROUNDS} (default {@value WalReplayBenchmark#ROUNDS}) sets the samples per series
+ * written, e.g. 600 for 2.5 hours of 15 s scrapes, the most a head holds before its first cut.
  *
  * <pre>
- * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR]]
+ * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR [ROUNDS]]]
  * </pre>
  */
 public final class ReplayCpuReport {
@@ -37,7 +39,8 @@ public final class ReplayCpuReport {
     StringBuilder out = new StringBuilder();
     try {
       if (!keep || !Files.exists(dir)) {
-        WalReplayBenchmark.writeWal(dir, options);
+        WalReplayBenchmark.writeWal(dir, options,
+            args.length > 2 ? Integer.parseInt(args[2]) : WalReplayBenchmark.ROUNDS);
       }
       for (int i = 0; i < opens; i++) {
         System.gc(); // the previous open's head is garbage: not this open's cost

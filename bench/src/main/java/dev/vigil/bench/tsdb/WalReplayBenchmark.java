@@ -77,13 +77,18 @@ public class WalReplayBenchmark {
 
   /** Writes the benchmark's data into a new database at {@code dir} and closes it. */
   static void writeWal(Path dir, TsdbOptions options) throws IOException {
+    writeWal(dir, options, ROUNDS);
+  }
+
+  /** As {@link #writeWal(Path, TsdbOptions)} with {@code rounds} samples per series. */
+  static void writeWal(Path dir, TsdbOptions options, int rounds) throws IOException {
     Labels[] labels = new Labels[SERIES];
     long[] refs = new long[SERIES];
     for (int i = 0; i < SERIES; i++) {
       labels[i] = KubeSeries.labels(i, 200);
     }
     try (Tsdb db = Tsdb.open(dir, options)) {
-      for (int k = 0; k < ROUNDS; k++) {
+      for (int k = 0; k < rounds; k++) {
         long t = k * 15_000L;
         Appender app = db.appender();
         for (int i = 0; i < SERIES; i++) {
