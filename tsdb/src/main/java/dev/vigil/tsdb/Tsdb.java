@@ -698,12 +698,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
           enc.series(buf, ref, labels);
           WalWriter.endRecord(buf, mark, crc);
           // In-order samples strictly before out-of-order ones: replay tells them apart by
-          // their order (see Head.replaySample). Value chains restart per series, so each
-          // series' records stand alone wherever the checkpoint's segments are cut.
-          enc.restartChain();
-          writeSamples(buf, enc, crc, ref, inOrder);
+          // their order (see Head.replaySample). Value chains restart per series (the first
+          // value is written whole), so each series' records stand alone wherever the
+          // checkpoint's segments are cut.
+          long previous = writeSamples(buf, enc, crc, ref, inOrder, RecordEncoder.NO_PREVIOUS);
           if (outOfOrder != null) {
-            writeSamples(buf, enc, crc, ref, outOfOrder);
+            writeSamples(buf, enc, crc, ref, outOfOrder, previous);
           }
           writeExemplarsAndMetadata(buf, crc, ref, from);
           if (deleted != null) {
@@ -724,8 +724,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   }
 
   // Appends the samples as records in iteration order, one record per run of one kind.
-  private static void writeSamples(ByteSink buf, RecordEncoder enc, CRC32C crc, long ref,
-      SampleIterator it) {
+  /**
+   * Writes the series' samples from {@code it}, float values chained from {@code previous}
+   * (the bits of its last float value written, or {@code NO_PREVIOUS}); returns the bits of the
+   * last float value written.
+   */
+  private static long writeSamples(ByteSink buf, RecordEncoder enc, CRC32C crc, long ref,
+      SampleIterator it, long previous) {
     int mark = -1;
     ValueKind open = ValueKind.NONE;
     for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
@@ -735,14 +740,16 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         }
         mark = WalWriter.beginRecord(buf);
         if (k == ValueKind.FLOAT) {
-          enc.floatsV2Start();
+          enc.floatsV2StartCallerChained();
         } else {
           enc.histogramsStart(buf, ref, it.atT());
         }
         open = k;
       }
       if (k == ValueKind.FLOAT) {
-        enc.floatV2(ref, it.atT(), it.atF());
+        double v = it.atF();
+        enc.floatV2(ref, it.atT(), v, previous);
+        previous = Double.doubleToRawLongBits(v);
       } else {
         enc.histogramSample(buf, ref, it.atT(), it.atHistogram());
       }
@@ -750,6 +757,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     if (mark >= 0) {
       endSamples(buf, enc, crc, mark, open);
     }
+    return previous;
   }
 
   /**
