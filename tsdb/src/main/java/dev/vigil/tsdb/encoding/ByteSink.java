@@ -104,9 +104,7 @@ public final class ByteSink {
 
   public ByteSink putBE64(long v) {
     ensure(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      buf[len++] = (byte) (v >>> shift);
-    }
+    len = be64At(buf, len, v);
     return this;
   }
 

@@ -18,20 +18,23 @@ final class Interner {
   /**
    * The labels with interned strings: {@code l} itself when its strings already are the
    * interned ones (labels decoded through one {@code StringTable} usually are after their
-   * first series), a copy otherwise.
+   * first series), a copy otherwise. Each string is interned once either way.
    */
   Labels intern(Labels l) {
-    boolean canonical = true;
-    for (int i = 0; i < l.size() && canonical; i++) {
-      canonical = intern(l.name(i)) == l.name(i) && intern(l.value(i)) == l.value(i);
-    }
-    if (canonical) {
-      return l;
-    }
-    Labels.Builder b = Labels.builder();
+    Labels.Builder copy = null;
     for (int i = 0; i < l.size(); i++) {
-      b.set(intern(l.name(i)), intern(l.value(i)));
+      String name = intern(l.name(i));
+      String value = intern(l.value(i));
+      if (copy == null && (name != l.name(i) || value != l.value(i))) {
+        copy = Labels.builder();
+        for (int j = 0; j < i; j++) {
+          copy.set(l.name(j), l.value(j)); // already the interned strings
+        }
+      }
+      if (copy != null) {
+        copy.set(name, value);
+      }
     }
-    return b.build();
+    return copy == null ? l : copy.build();
   }
 }
