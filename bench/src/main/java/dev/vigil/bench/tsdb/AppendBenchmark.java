@@ -93,11 +93,8 @@ public class AppendBenchmark {
       tsdb = Tsdb.open(dir, o.withWal(o.wal().withFsync(policy)));
       storage = tsdb;
     }
-    labels = new Labels[SERIES];
+    labels = seriesLabels();
     seriesRefs = new long[SERIES];
-    for (int i = 0; i < SERIES; i++) {
-      labels[i] = KubeSeries.labels(i, 200);
-    }
     round(); // creates the series and fills the refs
   }
 
@@ -113,10 +110,21 @@ public class AppendBenchmark {
   public long round() {
     t += SCRAPE;
     v += 1;
+    appendRound(storage, labels, seriesRefs, refs, t, v, batch);
+    return t;
+  }
+
+  /**
+   * One sample per series at {@code t} (series {@code i} gets {@code v + i}), in commits of
+   * {@code batch} samples; {@code seriesRefs} is passed in when {@code useRefs} and takes the
+   * refs returned. Shared with {@link AppendCpuReport}, so both measure the same work.
+   */
+  static void appendRound(Storage storage, Labels[] labels, long[] seriesRefs, boolean useRefs,
+      long t, double v, int batch) {
     Appender app = storage.appender();
     int inBatch = 0;
-    for (int i = 0; i < SERIES; i++) {
-      seriesRefs[i] = app.append(refs ? seriesRefs[i] : 0, labels[i], t, v + i);
+    for (int i = 0; i < labels.length; i++) {
+      seriesRefs[i] = app.append(useRefs ? seriesRefs[i] : 0, labels[i], t, v + i);
       if (++inBatch == batch) {
         app.commit();
         app = storage.appender();
@@ -124,6 +132,14 @@ public class AppendBenchmark {
       }
     }
     app.commit();
-    return t;
+  }
+
+  /** The {@value #SERIES} series' label sets. */
+  static Labels[] seriesLabels() {
+    Labels[] labels = new Labels[SERIES];
+    for (int i = 0; i < SERIES; i++) {
+      labels[i] = KubeSeries.labels(i, 200);
+    }
+    return labels;
   }
 }

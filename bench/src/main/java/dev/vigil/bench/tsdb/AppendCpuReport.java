@@ -1,7 +1,6 @@
 package dev.vigil.bench.tsdb;
 
 import dev.vigil.model.labels.Labels;
-import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.fs.FileTrees;
@@ -30,32 +29,13 @@ public final class AppendCpuReport {
 
   private AppendCpuReport() {}
 
-  // A method of its own, as JMH's: compiled whole, not as an on-stack replacement of main's loop.
-  private static void round(Tsdb db, Labels[] labels, long[] refs, long t, int batch) {
-    Appender app = db.appender();
-    int inBatch = 0;
-    double v = t / AppendBenchmark.SCRAPE;
-    for (int i = 0; i < SERIES; i++) {
-      refs[i] = app.append(refs[i], labels[i], t, v + i);
-      if (++inBatch == batch) {
-        app.commit();
-        app = db.appender();
-        inBatch = 0;
-      }
-    }
-    app.commit();
-  }
-
   public static void main(String[] args) throws IOException {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 12;
     Path dir = Files.createTempDirectory("vigil-append-cpu");
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Labels[] labels = new Labels[SERIES];
+    Labels[] labels = AppendBenchmark.seriesLabels();
     long[] refs = new long[SERIES];
-    for (int i = 0; i < SERIES; i++) {
-      labels[i] = KubeSeries.labels(i, 200);
-    }
     double[] rates = new double[blocks];
     TsdbOptions o = TsdbOptions.defaults();
     try (Tsdb db = Tsdb.open(dir, o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL)))) {
@@ -64,7 +44,9 @@ public final class AppendCpuReport {
         long cpu0 = mx.getCurrentThreadCpuTime();
         for (int r = 0; r < ROUNDS_PER_BLOCK; r++) {
           t += AppendBenchmark.SCRAPE;
-          round(db, labels, refs, t, batch);
+          // A method of its own (as JMH's round): compiled whole, not as an on-stack
+          // replacement of this loop.
+          AppendBenchmark.appendRound(db, labels, refs, true, t, t / AppendBenchmark.SCRAPE, batch);
         }
         long cpu = mx.getCurrentThreadCpuTime() - cpu0;
         if (block >= 0) {

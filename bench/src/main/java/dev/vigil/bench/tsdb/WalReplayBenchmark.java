@@ -1,7 +1,6 @@
 package dev.vigil.bench.tsdb;
 
 import dev.vigil.model.labels.Labels;
-import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.fs.FileTrees;
@@ -47,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
 @OperationsPerInvocation(WalReplayBenchmark.SERIES * WalReplayBenchmark.ROUNDS)
 public class WalReplayBenchmark {
-  static final int SERIES = 100_000;
+  static final int SERIES = AppendBenchmark.SERIES; // the series of AppendBenchmark.appendRound
   static final int ROUNDS = 300;
 
   @Param({"true", "false"})
@@ -82,23 +81,11 @@ public class WalReplayBenchmark {
 
   /** As {@link #writeWal(Path, TsdbOptions)} with {@code rounds} samples per series. */
   static void writeWal(Path dir, TsdbOptions options, int rounds) throws IOException {
-    Labels[] labels = new Labels[SERIES];
-    long[] refs = new long[SERIES];
-    for (int i = 0; i < SERIES; i++) {
-      labels[i] = KubeSeries.labels(i, 200);
-    }
+    Labels[] labels = AppendBenchmark.seriesLabels();
+    long[] refs = new long[labels.length];
     try (Tsdb db = Tsdb.open(dir, options)) {
       for (int k = 0; k < rounds; k++) {
-        long t = k * 15_000L;
-        Appender app = db.appender();
-        for (int i = 0; i < SERIES; i++) {
-          refs[i] = app.append(refs[i], labels[i], t, k * 10.0 + i);
-          if (i % 2000 == 1999) {
-            app.commit();
-            app = db.appender();
-          }
-        }
-        app.commit();
+        AppendBenchmark.appendRound(db, labels, refs, true, k * 15_000L, k * 10.0, 2000);
       }
     }
   }
