@@ -2,9 +2,9 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.collector.config.ConfigLoader;
 import dev.vigil.collector.config.PrometheusConfig;
+import dev.vigil.collector.manager.Exporter;
 import dev.vigil.collector.manager.ManagerOptions;
 import dev.vigil.collector.manager.TargetHealth;
 import dev.vigil.collector.preset.KubernetesPreset;
@@ -13,11 +13,8 @@ import dev.vigil.server.ServerConfig;
 import dev.vigil.server.StorageEngine;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.api.BuildInfo;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -108,17 +105,7 @@ class AgentCommandTest {
 
   @Test
   void scrapedSamplesReachTheBackendThroughRemoteWrite() throws Exception {
-    HttpServer exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    exporter.createContext("/metrics", ex -> {
-      byte[] body = "widgets_total{color=\"red\"} 42\n".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-      ex.close();
-    });
-    exporter.start();
+    Exporter exporter = new Exporter("widgets_total{color=\"red\"} 42\n");
     VigilServer backend = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withListen("127.0.0.1", 0)
         .withStorage(StorageEngine.MEMORY).withMultitenancy(false, "anonymous"),
         new BuildInfo("test", "x", "main", "today", false, false));
@@ -134,7 +121,7 @@ class AgentCommandTest {
           remote_write:
             - url: http://127.0.0.1:%d/api/v1/push
               queue_config: {batch_send_deadline: 100ms}
-          """.formatted(exporter.getAddress().getPort(), backend.port()));
+          """.formatted(exporter.port(), backend.port()));
       new CommandLine(cmd).parseArgs("--config.file", f.toString());
       try (Agent agent = Agent.start(cmd.config(), dir.resolve("buffer"), ManagerOptions.defaults(dir))) {
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -143,7 +130,7 @@ class AgentCommandTest {
           body = query(backend.port(), "widgets_total{job=\"widgets\",color=\"red\"}");
           Thread.sleep(100);
         }
-        assertThat(body).contains("\"42\"").contains("\"instance\":\"127.0.0.1:" + exporter.getAddress().getPort() + "\"");
+        assertThat(body).contains("\"42\"").contains("\"instance\":\"127.0.0.1:" + exporter.port() + "\"");
         assertThat(agent.targets().active()).singleElement().satisfies(t -> assertThat(t.health()).isEqualTo(TargetHealth.UP));
 
         try (AgentWeb web = AgentWeb.start(new ListenAddress("127.0.0.1", 0), agent, cmd::config)) {
@@ -158,7 +145,7 @@ class AgentCommandTest {
                   scrape_interval: 100ms
                   scrape_timeout: 100ms
                   static_configs: [{targets: ['127.0.0.1:%d']}]
-              remote_write:""".formatted(exporter.getAddress().getPort())));
+              remote_write:""".formatted(exporter.port())));
           assertThat(http(web.port(), "POST", "/-/reload")).isEmpty();
           assertThat(agent.targets().active()).extracting(t -> t.scrapePool()).containsExactly("widgets", "more");
           assertThat(agent.targets().active().getFirst().health()).isEqualTo(TargetHealth.UP);
@@ -170,7 +157,7 @@ class AgentCommandTest {
       }
     } finally {
       backend.close();
-      exporter.stop(0);
+      exporter.close();
     }
   }
 

@@ -2,10 +2,10 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.collector.exposition.Entry;
 import dev.vigil.collector.exposition.ExpositionFormat;
 import dev.vigil.collector.exposition.ExpositionParser;
+import dev.vigil.collector.manager.Exporter;
 import dev.vigil.collector.manager.ManagerOptions;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.server.ListenAddress;
@@ -13,14 +13,10 @@ import dev.vigil.server.ServerConfig;
 import dev.vigil.server.StorageEngine;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.api.BuildInfo;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,22 +36,12 @@ class AgentMetricsTest {
 
   @Test
   void queueAndPoolMetricsUnderPrometheusNamesMoveAsSamplesAreSent() throws Exception {
-    HttpServer exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    exporter.createContext("/metrics", ex -> {
-      byte[] body = "widgets_total{color=\"red\"} 42\nwidgets_total{color=\"blue\"} 7\n".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-      ex.close();
-    });
-    exporter.start();
+    Exporter exporter = new Exporter("widgets_total{color=\"red\"} 42\nwidgets_total{color=\"blue\"} 7\n");
     VigilServer backend = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withListen("127.0.0.1", 0)
         .withStorage(StorageEngine.MEMORY).withMultitenancy(false, "anonymous"),
         new BuildInfo("test", "x", "main", "today", false, false));
     String url = "http://127.0.0.1:" + backend.port() + "/api/v1/push";
-    int port = exporter.getAddress().getPort();
+    int port = exporter.port();
     try {
       AgentCommand cmd = new AgentCommand();
       Path f = dir.resolve("prometheus.yml");
@@ -132,7 +118,7 @@ class AgentMetricsTest {
       }
     } finally {
       backend.close();
-      exporter.stop(0);
+      exporter.close();
     }
   }
 

@@ -2,16 +2,12 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.vigil.collector.manager.Exporter;
 import dev.vigil.server.VigilServer;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
@@ -39,18 +35,8 @@ class ServerReloadCommandTest {
   @Test
   @DisabledOnOs(value = OS.WINDOWS, disabledReason = "no SIGHUP on Windows")
   void reloadEndpointAndSighupApplyTheEditedFile() throws Exception {
-    HttpServer exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    exporter.createContext("/metrics", ex -> {
-      byte[] body = "m 1\n".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-      ex.close();
-    });
-    exporter.start();
-    int port = exporter.getAddress().getPort();
+    Exporter exporter = new Exporter("m 1\n");
+    int port = exporter.port();
     Path file = dir.resolve("vigil.yaml");
     Files.writeString(file, config("first", port));
     ServerCommand cmd = new ServerCommand();
@@ -82,7 +68,7 @@ class ServerReloadCommandTest {
       waitFor(() -> get(http, base + "/metrics").contains("prometheus_config_last_reload_successful 1.0"));
     } finally {
       server.close();
-      exporter.stop(0);
+      exporter.close();
     }
   }
 

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.collector.config.ConfigLoader;
+import dev.vigil.collector.manager.Exporter;
 import dev.vigil.collector.manager.ManagerOptions;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,30 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code vigil server} scraping an exporter into its own store, read back through the API. */
 class ScrapeEndToEndTest {
   @TempDir Path dir;
-  private HttpServer exporter;
+  private Exporter exporter;
 
   @BeforeEach
   void startExporter() throws Exception {
-    exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    exporter.createContext("/metrics", ex -> {
-      byte[] body = "# TYPE widgets_total counter\nwidgets_total{color=\"red\"} 42\n".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-      ex.close();
-    });
-    exporter.start();
+    exporter = new Exporter("# TYPE widgets_total counter\nwidgets_total{color=\"red\"} 42\n");
   }
 
   @AfterEach
   void stopExporter() {
-    exporter.stop(0);
+    exporter.close();
   }
 
   private String address() {
-    return "127.0.0.1:" + exporter.getAddress().getPort();
+    return "127.0.0.1:" + exporter.port();
   }
 
   @Test

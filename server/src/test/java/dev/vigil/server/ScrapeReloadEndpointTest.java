@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.collector.config.ConfigException;
 import dev.vigil.collector.config.ConfigLoader;
 import dev.vigil.collector.config.PrometheusConfig;
+import dev.vigil.collector.manager.Exporter;
 import dev.vigil.collector.manager.ManagerOptions;
 import dev.vigil.server.scrape.ScrapeConfigSource;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,26 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code POST /-/reload}: the server re-reads its scrape configuration and applies it in place. */
 class ScrapeReloadEndpointTest {
   @TempDir Path dir;
-  private HttpServer exporter;
+  private Exporter exporter;
 
   @BeforeEach
   void startExporter() throws Exception {
-    exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    exporter.createContext("/metrics", ex -> {
-      byte[] body = "widgets_total 42\nother 1\n".getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-      ex.close();
-    });
-    exporter.start();
+    exporter = new Exporter("widgets_total 42\nother 1\n");
   }
 
   @AfterEach
   void stopExporter() {
-    exporter.stop(0);
+    exporter.close();
   }
 
   private String config(String extra) {
@@ -59,7 +46,7 @@ class ScrapeReloadEndpointTest {
             scrape_interval: 100ms
             scrape_timeout: 100ms
             static_configs: [{targets: ['127.0.0.1:%d']}]
-        %s""".formatted(exporter.getAddress().getPort(), extra.indent(4));
+        %s""".formatted(exporter.port(), extra.indent(4));
   }
 
   /** What vigil server's command does: the file, through the collector's loader, errors with the position. */

@@ -7,14 +7,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** An exporter on loopback and an ephemeral port serving the text the test sets. */
-final class Exporter implements AutoCloseable {
+/**
+ * An exporter on loopback and an ephemeral port serving the text the test sets. Public (in the
+ * collector's test jar) for the server's and the app's scrape tests.
+ */
+public final class Exporter implements AutoCloseable {
   private final HttpServer server;
   volatile String body;
   volatile String lastTimeoutHeader;
   volatile String lastAuthorization;
 
-  Exporter(String body) throws IOException {
+  public Exporter(String body) throws IOException {
     this.body = body;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/metrics", ex -> {
@@ -31,8 +34,12 @@ final class Exporter implements AutoCloseable {
     server.start();
   }
 
-  String address() {
-    return "127.0.0.1:" + server.getAddress().getPort();
+  public String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   @Override
