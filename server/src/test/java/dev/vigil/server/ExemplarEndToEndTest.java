@@ -17,7 +17,6 @@ import dev.vigil.protocol.remote.v1.pb.Exemplar;
 import dev.vigil.protocol.remote.v1.pb.Label;
 import dev.vigil.protocol.remote.v1.pb.WriteRequest;
 import dev.vigil.protocol.remote.v2.pb.Request;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -118,10 +117,7 @@ class ExemplarEndToEndTest {
                             .setSpanId(ByteString.copyFrom(HexFormat.of()
                                 .parseHex("0102030405060708")))))))))
         .build();
-    HttpResponse<String> r3 = s.client.send(HttpRequest.newBuilder(s.uri("/otlp/v1/metrics"))
-        .header("Content-Type", "application/x-protobuf").header("X-Scope-OrgID", "ex")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(otlp.toByteArray())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r3 = s.pushOtlp("ex", otlp.toByteArray());
     assertThat(r3.statusCode()).as(r3.body()).isEqualTo(200);
   }
 

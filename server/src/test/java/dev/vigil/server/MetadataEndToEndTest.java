@@ -17,7 +17,6 @@ import dev.vigil.protocol.remote.v1.pb.WriteRequest;
 import dev.vigil.protocol.remote.v2.pb.Metadata;
 import dev.vigil.protocol.remote.v2.pb.Request;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,10 +68,7 @@ class MetadataEndToEndTest {
                       .addDataPoints(NumberDataPoint.newBuilder()
                           .setTimeUnixNano(50_000_000_000L).setAsInt(4))))))
           .build();
-      HttpResponse<String> o = s.client.send(HttpRequest.newBuilder(s.uri("/otlp/v1/metrics"))
-          .header("Content-Type", "application/x-protobuf").header("X-Scope-OrgID", "team-b")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(otlp.toByteArray())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> o = s.pushOtlp("team-b", otlp.toByteArray());
       assertThat(o.statusCode()).isEqualTo(200);
 
       String a = "{\"http_requests_total\":["

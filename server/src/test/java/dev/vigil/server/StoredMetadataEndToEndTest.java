@@ -11,7 +11,6 @@ import dev.vigil.protocol.otlp.pb.ScopeMetrics;
 import dev.vigil.protocol.remote.RemoteWriteVersion;
 import dev.vigil.protocol.remote.v2.pb.Metadata;
 import dev.vigil.protocol.remote.v2.pb.Request;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -57,10 +56,7 @@ class StoredMetadataEndToEndTest {
                       .addDataPoints(NumberDataPoint.newBuilder()
                           .setTimeUnixNano(50_000_000_000L).setAsInt(4))))))
           .build();
-      HttpResponse<String> o = s.client.send(HttpRequest.newBuilder(s.uri("/otlp/v1/metrics"))
-          .header("Content-Type", "application/x-protobuf").header("X-Scope-OrgID", "meta")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(otlp.toByteArray())).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> o = s.pushOtlp("meta", otlp.toByteArray());
       assertThat(o.statusCode()).isEqualTo(200);
       // Pushed (in memory) and stored (TSDB) entries are the same: listed once.
       assertThat(s.get("meta", "/api/v1/metadata").body()).isEqualTo(EXPECTED);

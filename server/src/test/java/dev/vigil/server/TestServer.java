@@ -62,6 +62,16 @@ final class TestServer implements AutoCloseable {
     return pushRaw(tenant, contentType, "snappy", Snappy.compress(protobuf));
   }
 
+  /** POSTs an OTLP/HTTP protobuf metrics request, uncompressed. */
+  HttpResponse<String> pushOtlp(String tenant, byte[] protobuf)
+      throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(uri("/otlp/v1/metrics"))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-protobuf").header("X-Scope-OrgID", tenant)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(protobuf)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   HttpResponse<String> pushRaw(String tenant, String contentType, String encoding, byte[] body)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri("/api/v1/push"))
