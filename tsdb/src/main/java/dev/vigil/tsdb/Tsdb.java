@@ -29,6 +29,11 @@ import dev.vigil.tsdb.head.CommitBatch;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.ReplayChunks;
+import dev.vigil.tsdb.head.SnapshotMismatchException;
+import dev.vigil.tsdb.snapshot.HeadSnapshotFormat;
+import dev.vigil.tsdb.snapshot.HeadSnapshotReader;
+import dev.vigil.tsdb.snapshot.HeadSnapshotWriter;
+import dev.vigil.tsdb.snapshot.WalPosition;
 import dev.vigil.tsdb.record.ExemplarRecordCodec;
 import dev.vigil.tsdb.record.MetadataRecordCodec;
 import dev.vigil.tsdb.record.RecordDecoder;
@@ -102,9 +107,75 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    *     WAL were counted in {@code samples} but not decoded into the head again)
    * @param headChunkCorruption damage found in the head chunk files (the WAL replayed what
    *     they lost), or null
+   * @param snapshotSeries series restored from a head snapshot instead of replaying the WAL (0:
+   *     the WAL was replayed, and the other counts describe that)
    */
   public record ReplayStats(long samples, long series, long unknownRefs, String corruption,
-      long millis, long headChunks, String headChunkCorruption) {}
+      long millis, long headChunks, String headChunkCorruption, long snapshotSeries) {}
+
+  /** No snapshot restored, the head is untouched. */
+  private static final long NO_SNAPSHOT = -1;
+  /** {@link #restoreSnapshot}: a restore failed part way, the head must be thrown away. */
+  private static final long HEAD_UNUSABLE = -2;
+
+  /**
+   * Opens the snapshot a clean shutdown left and starts decoding it, if there is one and the WAL
+   * is still where it was then; else returns null, having removed a stale snapshot (from the
+   * next append on it no longer stands for the WAL, which holds all it held) or quarantined a
+   * damaged one.
+   */
+  private static HeadSnapshotReader openSnapshot(Path dir, Path walDir) throws IOException {
+    Files.deleteIfExists(dir.resolve(HeadSnapshotFormat.TMP_NAME)); // a write cut short
+    Path file = dir.resolve(HeadSnapshotFormat.FILE_NAME);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    HeadSnapshotReader reader;
+    try {
+      reader = HeadSnapshotReader.open(file);
+    } catch (IOException | CorruptDataException e) {
+      LOG.log(System.Logger.Level.WARNING, "head snapshot " + file + " not used ("
+          + e.getMessage() + "): replaying the WAL instead");
+      quarantine(dir, file, "damaged head snapshot");
+      return null;
+    }
+    WalPosition now = WalPosition.of(walDir);
+    if (!now.equals(reader.walPosition())) {
+      LOG.log(System.Logger.Level.INFO, "head snapshot " + file + " is stale (written at WAL "
+          + reader.walPosition() + ", the WAL is at " + now + "): replaying the WAL");
+      reader.close();
+      Files.delete(file);
+      return null;
+    }
+    reader.startDecoding();
+    return reader;
+  }
+
+  /**
+   * Restores the head from an opened snapshot (see {@link #openSnapshot}). Returns the series
+   * restored, or {@link #HEAD_UNUSABLE} when the snapshot turned out damaged or not to fit the
+   * head chunk files. The snapshot is removed either way (a damaged one moved to the
+   * quarantine).
+   */
+  private static long restoreSnapshot(Path dir, HeadSnapshotReader reader, Head head)
+      throws IOException {
+    Path file = dir.resolve(HeadSnapshotFormat.FILE_NAME);
+    long result = HEAD_UNUSABLE;
+    boolean damaged = false;
+    try (reader) {
+      result = reader.restoreInto(head);
+    } catch (IOException | CorruptDataException | SnapshotMismatchException e) {
+      damaged = !(e instanceof SnapshotMismatchException);
+      LOG.log(System.Logger.Level.WARNING, "head snapshot " + file + " not used ("
+          + e.getMessage() + "): replaying the WAL instead");
+    }
+    if (damaged) {
+      quarantine(dir, file, "damaged head snapshot");
+    } else {
+      Files.delete(file);
+    }
+    return result;
+  }
 
   private Tsdb(Path dir, TsdbOptions options, Clock clock, Head head, MappedHeadChunks headChunks,
       WalWriter wal, List<Block> blocks, FileChannel lockChannel, FileLock lock,
@@ -148,9 +219,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       Files.createDirectories(walDir);
       long start = System.nanoTime();
       CommitLogProxy proxy = new CommitLogProxy();
-      List<Block> blocks = openBlocks(dir);
+      // Decoding a snapshot starts now, overlapping the scan of the head chunk files.
+      HeadSnapshotReader snapshot = openSnapshot(dir, walDir);
+      List<Block> blocks = List.of();
       MappedHeadChunks headChunks = null;
       try {
+        blocks = openBlocks(dir);
         // Chunks ending before the blocks' end are in a block already: not the head's.
         long minValid = Long.MIN_VALUE;
         for (Block b : blocks) {
@@ -166,19 +240,28 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
             });
         Head head = new Head(options.head(), proxy, headChunks);
         head.replayChunks(found.seal());
+        long restored = snapshot == null ? NO_SNAPSHOT : restoreSnapshot(dir, snapshot, head);
+        snapshot = null;
+        if (restored == HEAD_UNUSABLE) {
+          head = new Head(options.head(), proxy, headChunks);
+          head.replayChunks(found);
+        }
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-              blocks, start, lockChannel, lock);
+              blocks, start, lockChannel, lock, restored);
         } finally {
           handler.close();
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         for (Block b : blocks) {
           b.close();
         }
         if (headChunks != null) {
           headChunks.close();
+        }
+        if (snapshot != null) {
+          snapshot.close();
         }
         throw e;
       }
@@ -193,8 +276,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
       Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
-      List<Block> blocks, long start, FileChannel lockChannel, FileLock lock) {
-    WalCheckpoint.Found cp = WalCheckpoint.latest(walDir);
+      List<Block> blocks, long start, FileChannel lockChannel, FileLock lock,
+      long snapshotSeries) {
+    boolean fromSnapshot = snapshotSeries >= 0;
+    WalCheckpoint.Found cp = fromSnapshot ? null : WalCheckpoint.latest(walDir);
     int after = 0;
     if (cp != null) {
       // Reading and CRC checks on a second thread, decoding and applying on this one.
@@ -206,10 +291,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       after = cp.lastSegment();
     }
-    WalReader.Result result = WalReadAhead.read(walDir, handler, after);
+    WalReader.Result result = fromSnapshot ? null : WalReadAhead.read(walDir, handler, after);
     handler.finish();
     String corruption = null;
-    if (result.corruption() != null) {
+    if (result != null && result.corruption() != null) {
       corruption = result.corruption().toString();
       WalRepair.repair(walDir, result.corruption(), result.segments());
     }
@@ -219,14 +304,21 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     proxy.target = new WalCommitLog(writer);
     ReplayStats stats = new ReplayStats(handler.samples, handler.series, handler.unknown,
         corruption, (System.nanoTime() - start) / 1_000_000, adopted,
-        headChunks.loaded().corruption());
+        headChunks.loaded().corruption(), Math.max(0, snapshotSeries));
     if (handler.unknown > 0) {
       LOG.log(System.Logger.Level.WARNING, "WAL " + walDir + ": " + handler.unknown
           + " samples referenced series with no series record and were skipped");
     }
-    LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
-        + " samples of " + head.numSeries() + " series (" + adopted + " full chunks from "
-        + CHUNKS_HEAD + ") and " + handler.exemplars + " exemplars in " + stats.millis() + " ms");
+    if (fromSnapshot) {
+      LOG.log(System.Logger.Level.INFO, "opened " + dir + ": restored " + snapshotSeries
+          + " series from the head snapshot (" + adopted + " full chunks from " + CHUNKS_HEAD
+          + ") in " + stats.millis() + " ms");
+    } else {
+      LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
+          + " samples of " + head.numSeries() + " series (" + adopted + " full chunks from "
+          + CHUNKS_HEAD + ") and " + handler.exemplars + " exemplars in " + stats.millis()
+          + " ms");
+    }
     // The head must not accept what the blocks already hold.
     for (Block b : blocks) {
       head.setMinValidTime(b.meta().maxTime());
@@ -848,6 +940,31 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   }
 
   /** Flushes and closes the WAL and releases the directory lock. Idempotent. */
+  /**
+   * Closes the WAL and the head chunk files and writes a head snapshot standing for them, with
+   * no cut and no commit running. A snapshot that cannot be written is only logged: the next open
+   * replays the WAL.
+   */
+  private void closeWithSnapshot() {
+    synchronized (cutLock) {
+      head.exclusive(() -> {
+        wal.close();
+        headChunks.close();
+        try {
+          long t0 = System.nanoTime();
+          // The snapshot relies on the head chunk files, which are otherwise never synced.
+          MappedHeadChunks.syncFiles(dir.resolve(CHUNKS_HEAD));
+          long n = HeadSnapshotWriter.write(dir, head, WalPosition.of(dir.resolve("wal")));
+          LOG.log(System.Logger.Level.INFO, "closed " + dir + ": head snapshot of " + n
+              + " series written in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } catch (IOException | UncheckedIOException e) {
+          LOG.log(System.Logger.Level.WARNING, "closed " + dir + " without a head snapshot (the"
+              + " next open replays the WAL): " + e.getMessage());
+        }
+      });
+    }
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -855,8 +972,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
     closed = true;
     try {
-      wal.close();
-      headChunks.close();
+      if (options.snapshotOnShutdown()) {
+        closeWithSnapshot();
+      } else {
+        wal.close();
+        headChunks.close();
+      }
       for (Block b : blocks) {
         b.close();
       }

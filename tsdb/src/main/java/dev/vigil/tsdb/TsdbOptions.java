@@ -19,9 +19,12 @@ import dev.vigil.tsdb.wal.WalOptions;
  * @param replayApplyShards how many shards WAL replay applies float samples in, split by series
  *     (one on the opening thread, each other on its own thread); 0 (the default) for one per
  *     available processor, at least 2
+ * @param snapshotOnShutdown whether closing writes a head snapshot, which the next open restores
+ *     instead of replaying the WAL (off by default; the server turns it on)
  */
 public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs,
-    int packedSamplesPerChunk, long headChunkFileSize, int replayApplyShards) {
+    int packedSamplesPerChunk, long headChunkFileSize, int replayApplyShards,
+    boolean snapshotOnShutdown) {
   public static final long DEFAULT_BLOCK_RANGE_MS = 2 * 60 * 60 * 1000L;
 
   public TsdbOptions {
@@ -50,37 +53,42 @@ public record TsdbOptions(HeadOptions head, WalOptions wal, long blockRangeMs,
 
   public static TsdbOptions defaults() {
     return new TsdbOptions(HeadOptions.defaults(), WalOptions.defaults(), DEFAULT_BLOCK_RANGE_MS,
-        ChunkPolicy.DEFAULT_PACKED_SAMPLES, HeadChunkFormat.DEFAULT_MAX_FILE_SIZE, 0);
+        ChunkPolicy.DEFAULT_PACKED_SAMPLES, HeadChunkFormat.DEFAULT_MAX_FILE_SIZE, 0, false);
   }
 
   public TsdbOptions withHead(HeadOptions h) {
     return new TsdbOptions(h, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
-        replayApplyShards);
+        replayApplyShards, snapshotOnShutdown);
   }
 
   public TsdbOptions withWal(WalOptions w) {
     return new TsdbOptions(head, w, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
-        replayApplyShards);
+        replayApplyShards, snapshotOnShutdown);
   }
 
   public TsdbOptions withBlockRangeMs(long ms) {
     return new TsdbOptions(head, wal, ms, packedSamplesPerChunk, headChunkFileSize,
-        replayApplyShards);
+        replayApplyShards, snapshotOnShutdown);
   }
 
   public TsdbOptions withPackedSamplesPerChunk(int n) {
     return new TsdbOptions(head, wal, blockRangeMs, n, headChunkFileSize,
-        replayApplyShards);
+        replayApplyShards, snapshotOnShutdown);
   }
 
   public TsdbOptions withHeadChunkFileSize(long bytes) {
     return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, bytes,
-        replayApplyShards);
+        replayApplyShards, snapshotOnShutdown);
   }
 
   public TsdbOptions withReplayApplyShards(int shards) {
     return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
-        shards);
+        shards, snapshotOnShutdown);
+  }
+
+  public TsdbOptions withSnapshotOnShutdown(boolean on) {
+    return new TsdbOptions(head, wal, blockRangeMs, packedSamplesPerChunk, headChunkFileSize,
+        replayApplyShards, on);
   }
 
   /** The number of replay apply shards {@link #replayApplyShards} asks for. */

@@ -50,6 +50,29 @@ abstract class BitWriter {
     return buf;
   }
 
+  /** Bits written so far. */
+  final long bitLength() {
+    return bitLen;
+  }
+
+  /**
+   * Continues a stream saved earlier: {@code bits} bits of {@code data} (a copy is taken, with
+   * room to grow; bits past the end are cleared, as writes OR into them).
+   */
+  final void resume(byte[] data, long bits) {
+    int bytes = (int) ((bits + 7) >>> 3);
+    if (bits < 0 || bytes > data.length) {
+      throw new IllegalArgumentException(bits + " bits do not fit " + data.length + " bytes");
+    }
+    buf = Arrays.copyOf(data, Math.max(bytes + 8, bytes + (bytes >> 1)));
+    Arrays.fill(buf, bytes, buf.length, (byte) 0);
+    int used = (int) (bits & 7);
+    if (used != 0) {
+      buf[bytes - 1] &= (byte) (0xFF << (8 - used));
+    }
+    bitLen = bits;
+  }
+
   final int writtenBytes() {
     return (int) ((bitLen + 7) >>> 3);
   }

@@ -166,6 +166,62 @@ public abstract class XorAppender extends BitWriter {
     return c;
   }
 
+  /**
+   * The encoder's whole state: the stream so far and what the next append continues from. A
+   * saved state resumed later ({@link #resumeXor}) appends exactly as this encoder would.
+   *
+   * @param bytes the stream's bytes (the first two, the sample count, as {@link #xorBytes}
+   *     fills them in), at least {@code (bitLength + 7) / 8}
+   * @param bitLength bits written, the 16-bit sample count included
+   * @param samples samples in the stream
+   * @param t the last sample's timestamp
+   * @param tDelta the last timestamp delta (0 with one sample)
+   * @param vBits the last value's bits
+   * @param leading the XOR window's leading zeros, {@code 0xFF} before the first window
+   * @param trailing the XOR window's trailing zeros
+   */
+  public record XorState(byte[] bytes, long bitLength, int samples, long t, long tDelta,
+      long vBits, int leading, int trailing) {
+    public XorState {
+      if (samples < 1 || samples > Chunk.MAX_SAMPLES) {
+        throw new IllegalArgumentException("open chunk with " + samples + " samples");
+      }
+      if (bitLength < 16 + 8 || (bitLength + 7) >>> 3 > bytes.length) {
+        throw new IllegalArgumentException("open chunk of " + bitLength + " bits in "
+            + bytes.length + " bytes");
+      }
+      if ((leading != 0xFF && (leading < 0 || leading > 31)) || trailing < 0 || trailing > 63) {
+        throw new IllegalArgumentException("XOR window of " + leading + " leading and "
+            + trailing + " trailing zeros");
+      }
+    }
+  }
+
+  /** The state of a stream holding samples (see {@link XorState}). */
+  protected final XorState xorState() {
+    if (numSamples == 0) {
+      throw new IllegalStateException("empty stream");
+    }
+    return new XorState(xorBytes(), bitLength(), numSamples, t, tDelta, vBits, leading,
+        trailing);
+  }
+
+  /** Continues the stream {@code s} was taken from; this stream must be empty. */
+  protected final void resumeXor(XorState s) {
+    if (numSamples != 0) {
+      throw new IllegalStateException("resume into a stream holding " + numSamples + " samples");
+    }
+    resume(s.bytes(), s.bitLength());
+    buffer()[0] = 0; // the count is filled in when the bytes are copied out
+    buffer()[1] = 0;
+    numSamples = s.samples();
+    t = s.t();
+    tDelta = s.tDelta();
+    vBits = s.vBits();
+    leading = s.leading();
+    trailing = s.trailing();
+  }
+
   /** Drops the stream (its samples left the head); the next append starts a new one. */
   protected final void clearXor() {
     restart(0);

@@ -636,6 +636,25 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     return table.maps.length;
   }
 
+  /**
+   * Syncs every file in {@code dir} to disk (after {@link #close}): for a head snapshot, which
+   * unlike the WAL relies on these files.
+   */
+  public static void syncFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (Files.isRegularFile(p)) {
+          try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+          }
+        }
+      }
+    }
+  }
+
   /** Writes buffered chunks and cuts the current file to its data. Idempotent. */
   @Override
   public synchronized void close() {

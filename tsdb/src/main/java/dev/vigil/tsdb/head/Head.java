@@ -289,6 +289,110 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
+   * The head-wide part of a head snapshot.
+   *
+   * @param nextId the id the next new series gets (ids are never reused)
+   * @param minValidTime appends before it are out of bounds
+   * @param minTime the oldest sample's timestamp ({@code Long.MAX_VALUE} when empty)
+   * @param maxTime the newest in-order sample's ({@code Long.MIN_VALUE} when empty)
+   */
+  public record HeadState(int nextId, long minValidTime, long minTime, long maxTime) {}
+
+  /**
+   * For a head snapshot: hands every series in id order to {@code visitor}. Call inside {@link #exclusive} with the commit log closed, so that the
+   * snapshot is the state the log leads to.
+   */
+  public void forEachSeriesForSnapshot(java.util.function.Consumer<SeriesSnapshot> visitor) {
+    MemSeries[][] ps = pages;
+    for (int p = 0; p < ps.length; p++) {
+      MemSeries[] page = ps[p];
+      if (page == null) {
+        continue;
+      }
+      for (int i = 0; i < page.length; i++) {
+        MemSeries s = page[i];
+        if (s == null || s.id != ((p << PAGE_BITS) | i)) {
+          continue; // empty, or an alias (saved with its series)
+        }
+        int[] extra;
+        synchronized (createLock) {
+          extra = aliases.get(s.id);
+        }
+        List<Exemplar> ex = exemplarsOf(s.id, Long.MIN_VALUE);
+        SeriesSnapshot snap;
+        synchronized (lockFor(s.id)) {
+          snap = s.snapshot(extra == null ? new int[0] : extra.clone(), metadata.get(s.id), ex);
+        }
+        visitor.accept(snap);
+      }
+    }
+  }
+
+  /** For a head snapshot: the head-wide state (consistent with the series inside {@link #exclusive}). */
+  public HeadState snapshotState() {
+    synchronized (createLock) {
+      return new HeadState(nextId, minValidTime, minTime, maxTime);
+    }
+  }
+
+  /**
+   * Restores one series of a head snapshot, between {@link #replayChunks} (whose chunks it
+   * adopts, as a replayed series record does) and {@link #endReplay}. Throws
+   * {@link SnapshotMismatchException} when the adopted chunks are not the ones the snapshot
+   * counted or the id or labels are taken: the head is then unusable.
+   */
+  public void restoreSeries(SeriesSnapshot snap) {
+    int id = snap.id();
+    if (id <= 0) {
+      throw new SnapshotMismatchException("series id " + id + " out of range");
+    }
+    synchronized (commitLock) {
+      synchronized (createLock) {
+        if (byId(id) != null || byLabels.get(snap.labels()) != null) {
+          throw new SnapshotMismatchException("series " + id + " " + snap.labels()
+              + " restored twice");
+        }
+        MemSeries s = create(id, snap.labels());
+        s.logged = true;
+        adoptFound(s, id);
+        synchronized (lockFor(id)) {
+          s.restore(snap, chunks);
+        }
+        newest.set(id, s.maxT);
+        if (snap.aliases().length > 0) {
+          for (int a : snap.aliases()) {
+            if (a <= 0 || byId(a) != null) {
+              throw new SnapshotMismatchException("alias " + a + " of series " + id
+                  + " out of range or taken");
+            }
+            setSlot(a, s);
+            nextId = Math.max(nextId, a + 1);
+          }
+          aliases.put(id, snap.aliases().clone());
+        }
+        if (snap.metadata() != null) {
+          metadata.set(id, snap.metadata());
+        }
+        for (Exemplar e : snap.exemplars()) {
+          exemplars.add(id, e.timestamp(), e.value(), e.labels());
+        }
+      }
+    }
+  }
+
+  /** Ends a snapshot restore: the head-wide state, after every series is restored. */
+  public void restoreState(HeadState state) {
+    synchronized (commitLock) {
+      synchronized (createLock) {
+        nextId = Math.max(nextId, state.nextId());
+      }
+      minValidTime = Math.max(minValidTime, state.minValidTime());
+      minTime = state.minTime();
+      maxTime = state.maxTime();
+    }
+  }
+
+  /**
    * Runs {@code action} holding the commit lock: no commit starts or ends meanwhile. For WAL
    * checkpoints, which must see the head and the log at one point of the commit order.
    */

@@ -409,6 +409,68 @@ final class MemSeries extends XorAppender {
     return new SampleIterator[] {in, ooo};
   }
 
+  /**
+   * This series' state for a head snapshot (see {@link SeriesSnapshot}); call under the stripe
+   * lock with no commit running.
+   */
+  SeriesSnapshot snapshot(int[] aliases, dev.vigil.model.metadata.Metadata md,
+      java.util.List<dev.vigil.model.exemplar.Exemplar> ex) {
+    int n = oooN();
+    Rare r = rare;
+    return new SeriesSnapshot(id, labels, aliases, minT, maxT, nClosed(), closedMaxT(),
+        xorSamples() > 0 ? xorState() : null,
+        openHistogram != null ? openHistogram.bytes() : null,
+        n == 0 ? new long[0] : Arrays.copyOf(r.oooT, n),
+        n == 0 ? new double[0] : Arrays.copyOf(r.oooV, n),
+        n == 0 || r.oooH == null ? null : Arrays.copyOf(r.oooH, n),
+        r == null || r.deleted == null ? null : r.deleted.clone(), md, ex);
+  }
+
+  /**
+   * Restores a snapshot's state into this series, created under the snapshot's id with the
+   * closed chunks of the head chunk files adopted: those must be the ones the snapshot counted.
+   */
+  void restore(SeriesSnapshot snap, HeadChunks store) {
+    if (nClosed() != snap.closedChunks() || closedMaxT() != snap.closedMaxT()) {
+      throw new SnapshotMismatchException("series " + id + " " + labels + ": the head chunk"
+          + " files hold " + nClosed() + " of its closed chunks up to " + closedMaxT()
+          + ", the snapshot expects " + snap.closedChunks() + " up to " + snap.closedMaxT());
+    }
+    minT = snap.minT();
+    maxT = snap.maxT();
+    lastInClosed = closed.length > 0;
+    if (snap.openFloats() != null) {
+      resumeXor(snap.openFloats());
+      lastVBits = snap.openFloats().vBits();
+      lastH = null;
+      lastInClosed = false;
+    } else if (snap.openHistogram() != null) {
+      HistogramChunk open = new HistogramChunk();
+      SampleIterator it = HistogramChunk.wrap(snap.openHistogram(), "snapshot of series " + id)
+          .iterator(null);
+      for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+        // Hints as the head set them when the samples were appended.
+        lastH = it.atHistogram();
+        open.append(it.atT(), lastH);
+      }
+      if (open.numSamples() == 0) {
+        throw new SnapshotMismatchException("series " + id + ": empty open histogram chunk");
+      }
+      openHistogram = open;
+      lastInClosed = false;
+    }
+    if (snap.oooT().length > 0) {
+      Rare r = rare();
+      r.oooT = snap.oooT().clone();
+      r.oooV = snap.oooV().clone();
+      r.oooH = snap.oooH() == null ? null : snap.oooH().clone();
+      r.oooN = r.oooT.length;
+    }
+    if (snap.deleted() != null) {
+      rare().deleted = snap.deleted().clone();
+    }
+  }
+
   /** Tombstones ([min0, max0, ...]), or null. */
   long[] deletedIntervals() {
     return rare == null ? null : rare.deleted;

@@ -213,4 +213,57 @@ class XorChunkTest {
     }
     return n;
   }
+
+  @Test
+  void savedEncoderStateResumesExactlyWhereItStopped() {
+    Random r = new Random(3);
+    for (int run = 0; run < 300; run++) {
+      XorChunk original = new XorChunk();
+      XorChunk resumed = new XorChunk();
+      int before = 1 + r.nextInt(100);
+      int after = r.nextInt(19);
+      long t = r.nextLong(1L << 40);
+      double v = r.nextGaussian();
+      for (int i = 0; i <= before + after; i++) {
+        if (i == before) {
+          XorAppender.XorState state = original.xorState();
+          assertThat(state.samples()).isEqualTo(before);
+          resumed.resumeXor(new XorAppender.XorState(state.bytes().clone(), state.bitLength(),
+              state.samples(), state.t(), state.tDelta(), state.vBits(), state.leading(),
+              state.trailing()));
+        }
+        if (i == before + after) {
+          break;
+        }
+        t += run % 3 == 0 ? 15_000 : 1 + r.nextInt(run % 2 == 0 ? 100 : 1 << 22);
+        v = switch (r.nextInt(4)) {
+          case 0 -> v;
+          case 1 -> Math.rint(v + r.nextInt(5));
+          case 2 -> r.nextGaussian() * 1e6;
+          default -> StaleNaN.VALUE;
+        };
+        original.append(t, v);
+        if (i >= before) {
+          resumed.append(t, v);
+        }
+      }
+      assertThat(resumed.bytes()).as("run %d: %d + %d samples", run, before, after)
+          .isEqualTo(original.bytes());
+    }
+  }
+
+  @Test
+  void encoderStateRejectsWhatNoEncoderLeaves() {
+    byte[] bytes = new byte[8];
+    assertThatThrownBy(() -> new XorAppender.XorState(bytes, 40, 0, 0, 0, 0, 0xFF, 0))
+        .hasMessageContaining("0 samples");
+    assertThatThrownBy(() -> new XorAppender.XorState(bytes, 65, 1, 0, 0, 0, 0xFF, 0))
+        .hasMessageContaining("65 bits in 8 bytes");
+    assertThatThrownBy(() -> new XorAppender.XorState(bytes, 40, 2, 0, 0, 0, 40, 0))
+        .hasMessageContaining("40 leading");
+    XorChunk full = new XorChunk();
+    full.append(1, 1);
+    assertThatThrownBy(() -> full.resumeXor(full.xorState()))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }

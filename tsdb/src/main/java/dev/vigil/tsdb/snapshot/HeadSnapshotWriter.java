@@ -1,0 +1,191 @@
+package dev.vigil.tsdb.snapshot;
+
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.END;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.HEAD;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_FLOATS;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_HISTOGRAM;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_NONE;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SAMPLE_FLOAT;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SAMPLE_HISTOGRAM;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SERIES;
+
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.Metadata;
+import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
+import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.encoding.HistogramCodec;
+import dev.vigil.tsdb.head.Head;
+import dev.vigil.tsdb.head.SeriesSnapshot;
+import dev.vigil.tsdb.wal.WalWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes a head snapshot ({@link HeadSnapshotFormat}) into a database directory: to a temporary
+ * file, fsynced, then renamed over {@link HeadSnapshotFormat#FILE_NAME}, so a crash while writing
+ * leaves no snapshot rather than a partial one.
+ */
+public final class HeadSnapshotWriter {
+  private static final int FLUSH_AT = 1 << 20;
+
+  private final ByteSink buf = new ByteSink(FLUSH_AT + (64 << 10));
+  private final CRC32C crc = new CRC32C();
+  private FileChannel out;
+  private long series;
+
+  private HeadSnapshotWriter() {}
+
+  /**
+   * Writes the snapshot of {@code head}, which must not change meanwhile (inside
+   * {@code Head.exclusive}, the WAL closed at {@code wal}), into {@code dbDir}. Returns the number
+   * of series written.
+   */
+  public static long write(Path dbDir, Head head, WalPosition wal) {
+    Path tmp = dbDir.resolve(HeadSnapshotFormat.TMP_NAME);
+    HeadSnapshotWriter w = new HeadSnapshotWriter();
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        w.out = ch;
+        w.buf.putBE32(HeadSnapshotFormat.MAGIC);
+        w.buf.putByte(HeadSnapshotFormat.VERSION_CURRENT);
+        w.buf.putByte(0).putByte(0).putByte(0);
+        w.head(head.snapshotState(), wal);
+        head.forEachSeriesForSnapshot(w::series);
+        int mark = WalWriter.beginRecord(w.buf);
+        w.buf.putByte(END);
+        w.buf.putUvarint(w.series);
+        WalWriter.endRecord(w.buf, mark, w.crc);
+        w.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, dbDir.resolve(HeadSnapshotFormat.FILE_NAME),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(dbDir);
+      return w.series;
+    } catch (IOException | UncheckedIOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // The write already failed; the next open ignores a leftover temporary file.
+      }
+      IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      throw new UncheckedIOException("cannot write head snapshot in " + dbDir, cause);
+    }
+  }
+
+  private void head(Head.HeadState s, WalPosition wal) throws IOException {
+    int mark = WalWriter.beginRecord(buf);
+    buf.putByte(HEAD);
+    buf.putVarint(wal.lastSegment());
+    buf.putUvarint(wal.lastSegmentBytes());
+    buf.putUvarint(s.nextId());
+    buf.putVarint(s.minValidTime());
+    buf.putVarint(s.minTime());
+    buf.putVarint(s.maxTime());
+    WalWriter.endRecord(buf, mark, crc);
+  }
+
+  private void series(SeriesSnapshot s) {
+    int mark = WalWriter.beginRecord(buf);
+    buf.putByte(SERIES);
+    buf.putUvarint(s.id());
+    putLabels(s.labels());
+    buf.putUvarint(s.aliases().length);
+    for (int a : s.aliases()) {
+      buf.putUvarint(a);
+    }
+    buf.putVarint(s.minT());
+    buf.putVarint(s.maxT());
+    buf.putUvarint(s.closedChunks());
+    buf.putVarint(s.closedMaxT());
+    if (s.openFloats() != null) {
+      XorState x = s.openFloats();
+      buf.putByte(OPEN_FLOATS);
+      buf.putUvarint(x.samples());
+      buf.putUvarint(x.bitLength());
+      buf.putBytes(x.bytes(), 0, (int) ((x.bitLength() + 7) >>> 3));
+      buf.putVarint(x.t());
+      buf.putVarint(x.tDelta());
+      buf.putBE64(x.vBits());
+      buf.putByte(x.leading());
+      buf.putByte(x.trailing());
+    } else if (s.openHistogram() != null) {
+      buf.putByte(OPEN_HISTOGRAM);
+      buf.putUvarint(s.openHistogram().length);
+      buf.putBytes(s.openHistogram(), 0, s.openHistogram().length);
+    } else {
+      buf.putByte(OPEN_NONE);
+    }
+    buf.putUvarint(s.oooT().length);
+    for (int i = 0; i < s.oooT().length; i++) {
+      buf.putVarint(s.oooT()[i]);
+      if (s.oooH() != null && s.oooH()[i] != null) {
+        buf.putByte(SAMPLE_HISTOGRAM);
+        HistogramCodec.encode(buf, s.oooH()[i]);
+      } else {
+        buf.putByte(SAMPLE_FLOAT);
+        buf.putBE64(Double.doubleToRawLongBits(s.oooV()[i]));
+      }
+    }
+    long[] deleted = s.deleted() == null ? new long[0] : s.deleted();
+    buf.putUvarint(deleted.length / 2);
+    for (long d : deleted) {
+      buf.putVarint(d);
+    }
+    Metadata md = s.metadata();
+    buf.putByte(md == null ? 0 : 1);
+    if (md != null) {
+      buf.putByte(md.type().wireNumber());
+      buf.putUvarintString(md.unit());
+      buf.putUvarintString(md.help());
+    }
+    buf.putUvarint(s.exemplars().size());
+    for (Exemplar e : s.exemplars()) {
+      buf.putVarint(e.timestamp());
+      buf.putBE64(Double.doubleToRawLongBits(e.value()));
+      putLabels(e.labels());
+    }
+    WalWriter.endRecord(buf, mark, crc);
+    series++;
+    if (buf.length() >= FLUSH_AT) {
+      try {
+        flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void putLabels(Labels labels) {
+    buf.putUvarint(labels.size());
+    for (int i = 0; i < labels.size(); i++) {
+      buf.putUvarintString(labels.name(i));
+      buf.putUvarintString(labels.value(i));
+    }
+  }
+
+  private void flush() throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(buf.array(), 0, buf.length());
+    while (bb.hasRemaining()) {
+      out.write(bb);
+    }
+    buf.reset();
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename is then as durable as they allow.
+    }
+  }
+}

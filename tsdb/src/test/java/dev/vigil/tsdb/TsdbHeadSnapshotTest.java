@@ -1,0 +1,372 @@
+package dev.vigil.tsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.exemplar.Exemplar;
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.labels.MatchType;
+import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.metadata.Metadata;
+import dev.vigil.model.metadata.MetricType;
+import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.SelectHints;
+import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.tsdb.contract.QueryableContract;
+import dev.vigil.tsdb.head.HeadOptions;
+import dev.vigil.tsdb.snapshot.HeadSnapshotFormat;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The head snapshot written at a clean shutdown restores exactly the head a WAL replay builds
+ * (differential: a copy of the same directory without the snapshot replays the WAL), goes on
+ * from there identically, and is never trusted when it should not be: stale, damaged, cut short
+ * or not matching the head chunk files, the WAL is replayed and nothing is lost.
+ */
+class TsdbHeadSnapshotTest {
+  private static final long STEP = 10_000;
+  /** End of the block {@link #written} cuts. */
+  private static final long CUT = 400_000;
+  private static final int SERIES = 40;
+  private static final List<Matcher> ALL = List.of(Matcher.of(MatchType.REGEX, "__name__", ".+"));
+  /** Small chunks and blocks so a short run has closed chunks, a block cut and a checkpoint. */
+  private static final TsdbOptions OPTS = TsdbOptions.defaults().withBlockRangeMs(400_000)
+      .withHead(new HeadOptions(60_000, 8)).withSnapshotOnShutdown(true);
+
+  @TempDir
+  Path tmp;
+
+  /** Everything a reader can see of a database, in comparable form. */
+  private record View(List<String> samples, List<String> exemplars, List<String> metadata,
+      long minTime, long maxTime, int series) {}
+
+  private static View view(Tsdb db) {
+    List<String> samples;
+    try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      samples = QueryableContract.dump(q.select(true, SelectHints.range(0, 0), ALL));
+    }
+    List<String> exemplars = new ArrayList<>();
+    // From the block cut on: a WAL checkpoint keeps only those (as Prometheus's), while the
+    // running head, and so its snapshot, still has older ones.
+    db.selectExemplars(CUT, Long.MAX_VALUE, List.of(ALL))
+        .forEach(s -> exemplars.add(s.seriesLabels() + " " + s.exemplars()));
+    List<String> metadata = new ArrayList<>();
+    db.head().seriesMetadata(ALL).forEach(m -> metadata.add(m.labels() + " " + m.metadata()));
+    return new View(samples, exemplars, metadata, db.head().minTime(), db.head().maxTime(),
+        db.head().numSeries());
+  }
+
+  /** Compares part by part, so a failure names the part and the first differing line. */
+  private static void assertSameView(View actual, View expected, String what) {
+    compareLines(actual.samples(), expected.samples(), what + ": samples");
+    compareLines(actual.exemplars(), expected.exemplars(), what + ": exemplars");
+    compareLines(actual.metadata(), expected.metadata(), what + ": metadata");
+    assertThat(actual.series()).as(what + ": series").isEqualTo(expected.series());
+    assertThat(actual.maxTime()).as(what + ": max time").isEqualTo(expected.maxTime());
+  }
+
+  /** As {@link #assertSameView}, and the head's min time too. */
+  private static void assertSameHead(View actual, View expected, String what) {
+    assertSameView(actual, expected, what);
+    assertThat(actual.minTime()).as(what + ": min time").isEqualTo(expected.minTime());
+  }
+
+  private static void compareLines(List<String> actual, List<String> expected, String what) {
+    for (int i = 0; i < Math.min(actual.size(), expected.size()); i++) {
+      String a = actual.get(i);
+      String e = expected.get(i);
+      if (!a.equals(e)) {
+        int at = 0;
+        while (at < Math.min(a.length(), e.length()) && a.charAt(at) == e.charAt(at)) {
+          at++;
+        }
+        int from = Math.max(0, at - 200);
+        assertThat(a.substring(from, Math.min(a.length(), at + 200)))
+            .as("%s, line %d, from char %d", what, i, from)
+            .isEqualTo(e.substring(from, Math.min(e.length(), at + 200)));
+      }
+    }
+    assertThat(actual).as(what).hasSameSizeAs(expected);
+  }
+
+  private static Labels series(int i) {
+    return Labels.of("__name__", i % 5 == 0 ? "hist_" + i : "metric_" + i, "job", "j" + (i % 3),
+        "instance", "host-" + i);
+  }
+
+  /**
+   * Appends round {@code r}: floats (noisy, integral, stale markers), histograms, a series
+   * switching from floats to histograms, out-of-order samples, exemplars and metadata. Returns
+   * what each commit did, so two databases fed alike can be compared on that too.
+   */
+  private static String round(Tsdb db, int r, Random rnd) {
+    StringBuilder outcome = new StringBuilder();
+    Appender a = db.appender();
+    long t = r * STEP;
+    for (int i = 0; i < SERIES; i++) {
+      if (i >= SERIES - 4 && r > 12) {
+        continue; // these series stop early: the block cut collects them
+      }
+      Labels l = series(i);
+      boolean hist = i % 5 == 0 && (i != 10 || r >= 25);
+      if (hist) {
+        a.appendHistogram(0, l, t, QueryableContract.histogramForTest(r + i));
+      } else {
+        double v = i % 3 == 0 ? r * 2 + i : i % 7 == 1 && r % 9 == 0 ? StaleNaN.VALUE
+            : rnd.nextGaussian() * 100;
+        a.append(0, l, t, v);
+      }
+      if (i % 4 == 1 && r % 6 == 0) {
+        a.appendExemplar(0, l, new Exemplar(Labels.of("trace_id", "t" + r + "-" + i), r, t));
+      }
+      if (r % 20 == 0) {
+        a.updateMetadata(0, l, new Metadata(hist ? MetricType.HISTOGRAM : MetricType.GAUGE,
+            "help of " + i + " at round " + r, i % 2 == 0 ? "seconds" : ""));
+      }
+    }
+    a.commit();
+    if (r > 3 && r % 5 == 0) {
+      Appender late = db.appender();
+      for (int i = 1; i < SERIES; i += 6) {
+        if (i % 5 != 0 && (i < SERIES - 4 || r <= 12)) {
+          late.append(0, series(i), t - 3 * STEP + 1, -r); // out of order, inside the window
+        }
+      }
+      try {
+        late.commit();
+        outcome.append('o');
+      } catch (StorageException e) {
+        outcome.append('x');
+      }
+    }
+    return outcome.toString();
+  }
+
+  /** A database with closed chunks, a block cut, a checkpoint, tombstones and collected series. */
+  private Path written() {
+    Path dir = tmp.resolve("a");
+    Random rnd = new Random(42);
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      for (int r = 0; r < 75; r++) {
+        round(db, r, rnd);
+        if (r == 65) {
+          assertThat(db.cutBlocks()).isNotEmpty();
+        }
+      }
+      db.delete(55 * STEP, 58 * STEP, List.of(Matcher.of(MatchType.EQUAL, "job", "j1")));
+    }
+    assertThat(dir.resolve(HeadSnapshotFormat.FILE_NAME)).exists();
+    return dir;
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.sorted().toList()) {
+        Path dst = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dst);
+        } else if (!p.getFileName().toString().equals("lock")) {
+          Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  /** A copy of {@code dir} without its snapshot: opening it replays the WAL. */
+  private Path walOnlyCopy(Path dir, String name) throws IOException {
+    Path copy = tmp.resolve(name);
+    copy(dir, copy);
+    Files.deleteIfExists(copy.resolve(HeadSnapshotFormat.FILE_NAME));
+    return copy;
+  }
+
+  @Test
+  void restoresWhatTheWalReplayBuildsAndGoesOnAlike() throws IOException {
+    Path a = written();
+    Path b = walOnlyCopy(a, "b");
+    Random ra = new Random(7);
+    Random rb = new Random(7);
+    try (Tsdb fromSnapshot = Tsdb.open(a, OPTS); Tsdb fromWal = Tsdb.open(b, OPTS)) {
+      assertThat(fromSnapshot.replayStats().snapshotSeries()).isEqualTo(SERIES - 4);
+      assertThat(fromWal.replayStats().snapshotSeries()).isZero();
+      assertThat(fromWal.replayStats().samples()).isPositive();
+      assertThat(a.resolve(HeadSnapshotFormat.FILE_NAME)).doesNotExist();
+      View v = view(fromWal);
+      assertThat(v.samples()).hasSize(SERIES); // the collected series are in the block
+      assertThat(v.exemplars()).isNotEmpty();
+      assertThat(v.metadata()).isNotEmpty();
+      assertSameHead(view(fromSnapshot), v, "restored");
+      // Both go on alike: in-order and out-of-order appends, chunks closing, a retried sample.
+      for (int r = 75; r < 95; r++) {
+        assertThat(round(fromSnapshot, r, ra)).isEqualTo(round(fromWal, r, rb));
+      }
+      for (Tsdb db : List.of(fromSnapshot, fromWal)) {
+        Appender retry = db.appender();
+        retry.append(0, series(3), 94 * STEP, 94 * 2 + 3); // an exact repeat of round 94
+        retry.commit();
+      }
+      assertSameHead(view(fromSnapshot), view(fromWal), "after appends");
+      // A crash now (a copy of the open directory) replays the WAL, which has it all.
+      Path crashed = tmp.resolve("crashed");
+      copy(a, crashed);
+      try (Tsdb replayed = Tsdb.open(crashed, OPTS)) {
+        assertThat(replayed.replayStats().snapshotSeries()).isZero();
+        assertSameHead(view(replayed), view(fromWal), "crash after restore");
+      }
+    }
+    // A second clean restart restores the second snapshot.
+    try (Tsdb fromSnapshot = Tsdb.open(a, OPTS); Tsdb fromWal = Tsdb.open(b, OPTS)) {
+      assertThat(fromSnapshot.replayStats().snapshotSeries()).isPositive();
+      assertSameHead(view(fromSnapshot), view(fromWal), "after appends");
+    }
+  }
+
+  @Test
+  void snapshotKeepsTheExemplarsTheRunningHeadHas() throws IOException {
+    Path a = tmp.resolve("a");
+    Random rnd = new Random(42);
+    int all;
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      for (int r = 0; r < 75; r++) {
+        round(db, r, rnd);
+      }
+      db.cutBlocks();
+      all = liveExemplars(db);
+      assertThat(all).isGreaterThan(100);
+    }
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isPositive();
+      assertThat(liveExemplars(db)).isEqualTo(all);
+    }
+  }
+
+  /**
+   * Exemplars of the series still in the head (those of collected series stay in the running
+   * head's ring, but neither a snapshot nor a checkpoint keeps them, as in Prometheus).
+   */
+  private static int liveExemplars(Tsdb db) {
+    return db.selectExemplars(Long.MIN_VALUE, Long.MAX_VALUE, List.of(ALL)).stream()
+        .filter(e -> Integer.parseInt(e.seriesLabels().get("instance").substring(5)) < SERIES - 4)
+        .mapToInt(e -> e.exemplars().size()).sum();
+  }
+
+  @Test
+  void staleSnapshotIsIgnored() throws IOException {
+    Path a = written();
+    Path old = tmp.resolve("old.snapshot");
+    Files.copy(a.resolve(HeadSnapshotFormat.FILE_NAME), old);
+    try (Tsdb db = Tsdb.open(a, OPTS.withSnapshotOnShutdown(false))) {
+      Appender app = db.appender();
+      app.append(0, series(1), 1_000 * STEP, 1);
+      app.commit();
+    }
+    Files.copy(old, a.resolve(HeadSnapshotFormat.FILE_NAME));
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isZero();
+      assertThat(db.head().maxTime()).isEqualTo(1_000 * STEP);
+    }
+    assertThat(a.resolve(HeadSnapshotFormat.FILE_NAME)).exists(); // this close wrote a new one
+  }
+
+  @Test
+  void damagedOrTruncatedSnapshotIsQuarantinedAndTheWalReplayed() throws IOException {
+    Path a = written();
+    View expected;
+    Path b = walOnlyCopy(a, "b");
+    try (Tsdb db = Tsdb.open(b, OPTS.withSnapshotOnShutdown(false))) {
+      expected = view(db);
+    }
+    Path snap = a.resolve(HeadSnapshotFormat.FILE_NAME);
+    long size = Files.size(snap);
+    for (long cut : new long[] {size / 2, size - 1, 5}) {
+      Path c = tmp.resolve("cut-" + cut);
+      copy(a, c);
+      try (RandomAccessFile f = new RandomAccessFile(c.resolve(HeadSnapshotFormat.FILE_NAME)
+          .toFile(), "rw")) {
+        f.setLength(cut);
+      }
+      try (Tsdb db = Tsdb.open(c, OPTS.withSnapshotOnShutdown(false))) {
+        assertThat(db.replayStats().snapshotSeries()).as("cut at %d", cut).isZero();
+        assertSameHead(view(db), expected, "cut at " + cut);
+      }
+      assertThat(c.resolve("quarantine").resolve(HeadSnapshotFormat.FILE_NAME)).exists();
+    }
+    for (long at : new long[] {3, 40, size / 3, size - 3}) {
+      Path c = tmp.resolve("flip-" + at);
+      copy(a, c);
+      try (RandomAccessFile f = new RandomAccessFile(c.resolve(HeadSnapshotFormat.FILE_NAME)
+          .toFile(), "rw")) {
+        f.seek(at);
+        int x = f.read();
+        f.seek(at);
+        f.write(x ^ 0x10);
+      }
+      try (Tsdb db = Tsdb.open(c, OPTS.withSnapshotOnShutdown(false))) {
+        assertThat(db.replayStats().snapshotSeries()).as("flip at %d", at).isZero();
+        assertSameHead(view(db), expected, "flip at " + at);
+      }
+    }
+  }
+
+  @Test
+  void snapshotNotMatchingTheHeadChunkFilesIsSetAside() throws IOException {
+    Path a = written();
+    View expected;
+    try (Tsdb db = Tsdb.open(walOnlyCopy(a, "b"), OPTS)) {
+      expected = view(db);
+    }
+    // Without the head chunk files the snapshot's series lack their closed chunks.
+    try (Stream<Path> files = Files.list(a.resolve("chunks_head"))) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isZero();
+      assertThat(db.replayStats().headChunks()).isZero();
+      assertSameView(view(db), expected, "without head chunk files");
+    }
+  }
+
+  @Test
+  void leftoverTemporaryFileOfAnInterruptedWriteIsIgnored() throws IOException {
+    Path a = written();
+    Files.move(a.resolve(HeadSnapshotFormat.FILE_NAME), a.resolve(HeadSnapshotFormat.TMP_NAME));
+    try (Tsdb db = Tsdb.open(a, OPTS.withSnapshotOnShutdown(false))) {
+      assertThat(db.replayStats().snapshotSeries()).isZero();
+      assertThat(db.replayStats().samples()).isPositive();
+    }
+    assertThat(a.resolve(HeadSnapshotFormat.TMP_NAME)).doesNotExist();
+  }
+
+  @Test
+  void emptyDatabaseRoundTrips() {
+    Path a = tmp.resolve("empty");
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.head().numSeries()).isZero();
+    }
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.head().numSeries()).isZero();
+      assertThat(db.head().maxTime()).isEqualTo(Long.MIN_VALUE);
+      Appender app = db.appender();
+      app.append(0, series(1), 5, 1);
+      app.commit();
+    }
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isEqualTo(1);
+      assertThat(db.head().maxTime()).isEqualTo(5);
+    }
+  }
+}
