@@ -146,6 +146,13 @@ final class ServerCommand implements Callable<Integer> {
           + "Prometheus and Mimir) (default: ${DEFAULT-VALUE}).")
   String walFsync;
 
+  @Option(names = "--blocks-storage.tsdb.memory-snapshot-on-shutdown", arity = "0..1",
+      defaultValue = "true", fallbackValue = "true",
+      description = "Write each tenant's head to a snapshot when its TSDB closes (shutdown, "
+          + "idle close), which the next start restores instead of replaying the WAL; a crash "
+          + "still replays the WAL (default: ${DEFAULT-VALUE}).")
+  boolean headSnapshot;
+
   @Option(names = "--blocks-storage.tsdb.close-idle-tsdb-timeout", defaultValue = "0",
       description = "Close a tenant's TSDB after this long without requests, e.g. 1h; "
           + "0 = never (default: ${DEFAULT-VALUE}, Mimir's).")
@@ -476,6 +483,7 @@ final class ServerCommand implements Callable<Integer> {
         .withMaxPushBytes(maxRecvMsgSize)
         .withLimits(limits)
         .withWal(wal)
+        .withHeadSnapshot(headSnapshot)
         .withMaintenance(maintenance)
         .withRuler(rulerOptions)
         .withTls(tlsCert == null ? null : new dev.vigil.server.TlsFiles(tlsCert, tlsKey))

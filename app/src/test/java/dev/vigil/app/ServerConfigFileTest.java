@@ -40,6 +40,7 @@ class ServerConfigFileTest {
             dir: %s
             close_idle_tsdb_timeout: 1h
             wal_fsync: 250ms
+            memory_snapshot_on_shutdown: false
         compactor:
           blocks_retention_period: 30d
         ruler:
@@ -60,6 +61,7 @@ class ServerConfigFileTest {
     assertThat(c.maintenance().closeIdleTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(c.wal().fsync()).isEqualTo(dev.vigil.tsdb.wal.FsyncPolicy.INTERVAL);
     assertThat(c.wal().fsyncIntervalMs()).isEqualTo(250);
+    assertThat(c.headSnapshot()).isFalse();
     assertThat(c.maintenance().retentionTime()).isEqualTo(Duration.ofDays(30));
     assertThat(c.ruler().alertmanagers()).hasSize(2);
     assertThat(c.ruler().evaluationInterval()).isEqualTo(Duration.ofSeconds(30));

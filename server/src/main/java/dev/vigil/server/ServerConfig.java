@@ -42,6 +42,9 @@ import java.util.function.Consumer;
  * @param wal the fsync policy of every tenant's WAL: per commit (the default: nothing
  *     acknowledged is lost even on power loss) or every N ms (faster on slow disks; a power loss
  *     may lose the last interval, as Prometheus and Mimir, which sync only at segment ends)
+ * @param headSnapshot whether closing a tenant's database (shutdown, idle close) writes a head
+ *     snapshot that its next open restores instead of replaying the WAL (on by default; a crash
+ *     still replays the WAL)
  */
 public record ServerConfig(
     String host,
@@ -61,7 +64,8 @@ public record ServerConfig(
     RulerOptions ruler,
     TlsFiles tls,
     Path authFile,
-    WalOptions wal) {
+    WalOptions wal,
+    boolean headSnapshot) {
   public static final int DEFAULT_PORT = 9009;
 
   public ServerConfig {
@@ -89,7 +93,7 @@ public record ServerConfig(
     return new ServerConfig("", DEFAULT_PORT, dataDir, StorageEngine.TSDB, true, "anonymous",
         TenantLimits.MIMIR_DEFAULTS, null, 100 << 20, 10 << 20, EngineOptions.defaults(),
         Clock.systemUTC(), "", MaintenanceOptions.DEFAULTS,
-        RulerOptions.DEFAULTS, null, null, WalOptions.defaults());
+        RulerOptions.DEFAULTS, null, null, WalOptions.defaults(), true);
   }
 
   public ServerConfig withListen(String host, int port) {
@@ -164,6 +168,11 @@ public record ServerConfig(
     return with(b -> b.wal = wal);
   }
 
+  /** Whether closing a tenant's database writes a head snapshot for its next open. */
+  public ServerConfig withHeadSnapshot(boolean on) {
+    return with(b -> b.headSnapshot = on);
+  }
+
   private ServerConfig with(Consumer<Copy> change) {
     Copy c = new Copy(this);
     change.accept(c);
@@ -190,6 +199,7 @@ public record ServerConfig(
     TlsFiles tls;
     Path authFile;
     WalOptions wal;
+    boolean headSnapshot;
 
     Copy(ServerConfig c) {
       host = c.host;
@@ -210,12 +220,13 @@ public record ServerConfig(
       tls = c.tls;
       authFile = c.authFile;
       wal = c.wal;
+      headSnapshot = c.headSnapshot;
     }
 
     ServerConfig build() {
       return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
           runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml,
-          maintenance, ruler, tls, authFile, wal);
+          maintenance, ruler, tls, authFile, wal, headSnapshot);
     }
   }
 
@@ -253,6 +264,7 @@ public record ServerConfig(
     m.put("storage.tsdb.retention.size", Long.toString(maintenance.retentionBytes()));
     m.put("blocks-storage.tsdb.wal-fsync", wal.fsync() == FsyncPolicy.PER_COMMIT ? "commit"
         : wal.fsyncIntervalMs() + "ms");
+    m.put("blocks-storage.tsdb.memory-snapshot-on-shutdown", Boolean.toString(headSnapshot));
     m.put("server.http-tls-cert-path", tls == null ? "" : tls.certFile().toString());
     m.put("server.http-tls-key-path", tls == null ? "" : tls.keyFile().toString());
     m.put("auth.tokens-file", authFile == null ? "" : authFile.toString());

@@ -228,7 +228,8 @@ public final class VigilServer implements AutoCloseable {
     RuntimeOverrides overrides = startOverrides(config);
     DirectoryTenantStorages.StorageOpener opener = switch (config.storage()) {
       case TSDB -> (tenant, dir) ->
-          Tsdb.open(dir, tsdbOptions(overrides.forTenant(tenant), config.wal()));
+          Tsdb.open(dir, tsdbOptions(overrides.forTenant(tenant), config.wal())
+              .withSnapshotOnShutdown(config.headSnapshot()));
       case MEMORY -> (tenant, dir) -> new InMemoryStorage();
     };
     TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener,

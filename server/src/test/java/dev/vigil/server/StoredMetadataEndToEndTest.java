@@ -12,8 +12,10 @@ import dev.vigil.protocol.remote.RemoteWriteVersion;
 import dev.vigil.protocol.remote.v2.pb.Metadata;
 import dev.vigil.protocol.remote.v2.pb.Request;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,9 +30,12 @@ class StoredMetadataEndToEndTest {
       + "\"unit\":\"bytes\"}],"
       + "\"rpc_seconds\":[{\"type\":\"summary\",\"help\":\"RPC latency.\",\"unit\":\"seconds\"}]}}";
 
-  @Test
-  void perSeriesMetadataSurvivesARestart() throws Exception {
-    try (TestServer s = new TestServer(TestServer.config(dataDir))) {
+  /** Restarts restore the head snapshot written at shutdown, or replay the WAL without one. */
+  @ParameterizedTest(name = "head snapshot {0}")
+  @ValueSource(booleans = {true, false})
+  void perSeriesMetadataSurvivesARestart(boolean headSnapshot) throws Exception {
+    ServerConfig config = TestServer.config(dataDir).withHeadSnapshot(headSnapshot);
+    try (TestServer s = new TestServer(config)) {
       Request v2 = Request.newBuilder().addSymbols("").addSymbols("__name__")
           .addSymbols("rpc_seconds_count").addSymbols("RPC latency.").addSymbols("seconds")
           .addSymbols("rpc_seconds_sum")
@@ -61,7 +66,11 @@ class StoredMetadataEndToEndTest {
       // Pushed (in memory) and stored (TSDB) entries are the same: listed once.
       assertThat(s.get("meta", "/api/v1/metadata").body()).isEqualTo(EXPECTED);
     }
-    try (TestServer s = new TestServer(TestServer.config(dataDir))) {
+    try (var files = Files.walk(dataDir)) {
+      assertThat(files.anyMatch(p -> p.getFileName().toString().equals("head.snapshot")))
+          .isEqualTo(headSnapshot);
+    }
+    try (TestServer s = new TestServer(config)) {
       assertThat(s.get("meta", "/api/v1/metadata").body()).isEqualTo(EXPECTED);
       assertThat(s.get("meta", "/api/v1/metadata?metric=rpc_seconds").body())
           .isEqualTo("{\"status\":\"success\",\"data\":{\"rpc_seconds\":[{\"type\":\"summary\","
