@@ -21,9 +21,11 @@ import java.nio.file.Path;
  * heap small (run it with the server's JVM options, {@code .mvn/scripts/java-opts.sh}).
  * {@code ROUNDS} (default {@value WalReplayBenchmark#ROUNDS}) sets the samples per series
  * written, e.g. 600 for 2.5 hours of 15 s scrapes, the most a head holds before its first cut.
+ * With {@code snapshot} last, every close writes a head snapshot and every open restores it (a
+ * clean restart) instead of replaying the WAL (a restart after a crash); the close is timed too.
  *
  * <pre>
- * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR [ROUNDS]]]
+ * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR [ROUNDS [snapshot]]]]
  * </pre>
  */
 public final class ReplayCpuReport {
@@ -35,7 +37,9 @@ public final class ReplayCpuReport {
     boolean keep = args.length > 1;
     Path dir = keep ? Path.of(args[1]) : Files.createTempDirectory("vigil-replay-cpu");
     TsdbOptions o = TsdbOptions.defaults();
-    TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL));
+    boolean snapshot = args.length > 3 && args[3].equals("snapshot");
+    TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL))
+        .withSnapshotOnShutdown(snapshot);
     StringBuilder out = new StringBuilder();
     try {
       if (!keep || !Files.exists(dir)) {
@@ -46,14 +50,22 @@ public final class ReplayCpuReport {
         System.gc(); // the previous open's head is garbage: not this open's cost
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
-        long samples;
-        try (Tsdb db = Tsdb.open(dir, options)) {
-          samples = db.replayStats().samples();
-          long wall = System.nanoTime() - wall0;
-          long cpu = os.getProcessCpuTime() - cpu0;
+        Tsdb db = Tsdb.open(dir, options);
+        long wall = System.nanoTime() - wall0;
+        long cpu = os.getProcessCpuTime() - cpu0;
+        Tsdb.ReplayStats st = db.replayStats();
+        long close0 = System.nanoTime();
+        db.close();
+        long close = System.nanoTime() - close0;
+        if (st.snapshotSeries() > 0) {
+          out.append(String.format("open %d: %d series from the snapshot, %.3f s wall, %.3f s"
+              + " CPU; close with snapshot %.3f s; load %.2f%n", i, st.snapshotSeries(),
+              wall / 1e9, cpu / 1e9, close / 1e9, os.getSystemLoadAverage()));
+        } else {
+          long samples = st.samples();
           out.append(String.format("open %d: %d samples, %.3f s wall (%.1fM/s), %.3f s CPU"
-              + " (%.1fM samples/CPU-s), load %.2f%n", i, samples, wall / 1e9,
-              samples / (wall / 1e3), cpu / 1e9, samples / (cpu / 1e3),
+              + " (%.1fM samples/CPU-s); close %.3f s; load %.2f%n", i, samples, wall / 1e9,
+              samples / (wall / 1e3), cpu / 1e9, samples / (cpu / 1e3), close / 1e9,
               os.getSystemLoadAverage()));
         }
       }
