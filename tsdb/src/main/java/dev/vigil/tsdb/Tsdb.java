@@ -39,6 +39,7 @@ import dev.vigil.tsdb.record.MetadataRecordCodec;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalCheckpoint;
+import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalReadAhead;
 import dev.vigil.tsdb.wal.WalReader;
 import dev.vigil.tsdb.wal.WalRepair;
@@ -119,10 +120,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private static final long HEAD_UNUSABLE = -2;
 
   /**
-   * Opens the snapshot a clean shutdown left and starts decoding it, if there is one and the WAL
-   * is still where it was then; else returns null, having removed a stale snapshot (from the
-   * next append on it no longer stands for the WAL, which holds all it held) or quarantined a
-   * damaged one.
+   * Opens the head snapshot (written at a clean close or by {@link #writeHeadSnapshot}) and
+   * starts decoding it, if there is one and it still stands for the head (see
+   * {@link #staleness}); else returns null, having removed a stale snapshot (the WAL holds all
+   * it held) or quarantined a damaged one.
    */
   private static HeadSnapshotReader openSnapshot(Path dir, Path walDir) throws IOException {
     Files.deleteIfExists(dir.resolve(HeadSnapshotFormat.TMP_NAME)); // a write cut short
@@ -139,10 +140,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       quarantine(dir, file, "damaged head snapshot");
       return null;
     }
-    WalPosition now = WalPosition.of(walDir);
-    if (!now.equals(reader.walPosition())) {
-      LOG.log(System.Logger.Level.INFO, "head snapshot " + file + " is stale (written at WAL "
-          + reader.walPosition() + ", the WAL is at " + now + "): replaying the WAL");
+    String stale = staleness(walDir, reader.walPosition());
+    if (stale != null) {
+      LOG.log(System.Logger.Level.INFO, "head snapshot " + file + " is stale (" + stale
+          + "): replaying the WAL");
       reader.close();
       Files.delete(file);
       return null;
@@ -152,10 +153,34 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   }
 
   /**
+   * Why a snapshot written when the WAL ended at {@code at} no longer stands for the head, or
+   * null: the WAL must still hold that segment, unchanged, and no checkpoint made after it (a
+   * block cut since, which also dropped data from the head). Segments written after it are the
+   * WAL replayed on top of the snapshot.
+   */
+  private static String staleness(Path walDir, WalPosition at) throws IOException {
+    if (at.lastSegment() >= 0) {
+      Path seg = walDir.resolve(WalFormat.segmentName(at.lastSegment()));
+      if (!Files.exists(seg)) {
+        return "WAL segment " + at.lastSegment() + " is gone";
+      }
+      long size = Files.size(seg);
+      if (size != at.lastSegmentBytes()) {
+        return "WAL segment " + at.lastSegment() + " has " + size + " bytes, the snapshot was"
+            + " written at " + at.lastSegmentBytes();
+      }
+    }
+    WalCheckpoint.Found cp = WalCheckpoint.latest(walDir);
+    if (cp != null && cp.lastSegment() > at.lastSegment()) {
+      return "WAL checkpoint of segments up to " + cp.lastSegment() + " is newer";
+    }
+    return null;
+  }
+
+  /**
    * Restores the head from an opened snapshot (see {@link #openSnapshot}). Returns the series
    * restored, or {@link #HEAD_UNUSABLE} when the snapshot turned out damaged or not to fit the
-   * head chunk files. The snapshot is removed either way (a damaged one moved to the
-   * quarantine).
+   * head chunk files; it is then removed (a damaged one moved to the quarantine).
    */
   private static long restoreSnapshot(Path dir, HeadSnapshotReader reader, Head head)
       throws IOException {
@@ -171,9 +196,11 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
     if (damaged) {
       quarantine(dir, file, "damaged head snapshot");
-    } else {
+    } else if (result < 0) {
       Files.delete(file);
     }
+    // A restored snapshot stays: until the next block cut, a crash restores it again and
+    // replays only the WAL written after it.
     return result;
   }
 
@@ -192,6 +219,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     this.lock = lock;
     this.replay = replay;
     this.cutUpTo = head.minValidTime();
+    this.snapshotAtMillis = clock.millis();
   }
 
   public static Tsdb open(Path dir, TsdbOptions options) {
@@ -240,6 +268,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
             });
         Head head = new Head(options.head(), proxy, headChunks);
         head.replayChunks(found.seal());
+        int snapshotSegment = snapshot == null ? -1 : snapshot.walPosition().lastSegment();
         long restored = snapshot == null ? NO_SNAPSHOT : restoreSnapshot(dir, snapshot, head);
         snapshot = null;
         if (restored == HEAD_UNUSABLE) {
@@ -249,7 +278,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-              blocks, start, lockChannel, lock, restored);
+              blocks, start, lockChannel, lock, restored, snapshotSegment);
         } finally {
           handler.close();
         }
@@ -277,10 +306,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
       Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
       List<Block> blocks, long start, FileChannel lockChannel, FileLock lock,
-      long snapshotSeries) {
+      long snapshotSeries, int snapshotSegment) {
     boolean fromSnapshot = snapshotSeries >= 0;
     WalCheckpoint.Found cp = fromSnapshot ? null : WalCheckpoint.latest(walDir);
-    int after = 0;
+    int after = fromSnapshot ? Math.max(0, snapshotSegment) : 0;
     if (cp != null) {
       // Reading and CRC checks on a second thread, decoding and applying on this one.
       WalReader.Result cr = WalReadAhead.read(cp.dir(), handler, 0);
@@ -291,10 +320,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       after = cp.lastSegment();
     }
-    WalReader.Result result = fromSnapshot ? null : WalReadAhead.read(walDir, handler, after);
+    WalReader.Result result = WalReadAhead.read(walDir, handler, after);
     handler.finish();
     String corruption = null;
-    if (result != null && result.corruption() != null) {
+    if (result.corruption() != null) {
       corruption = result.corruption().toString();
       WalRepair.repair(walDir, result.corruption(), result.segments());
     }
@@ -312,7 +341,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     if (fromSnapshot) {
       LOG.log(System.Logger.Level.INFO, "opened " + dir + ": restored " + snapshotSeries
           + " series from the head snapshot (" + adopted + " full chunks from " + CHUNKS_HEAD
-          + ") in " + stats.millis() + " ms");
+          + ") and replayed " + stats.samples() + " samples of the WAL after it in "
+          + stats.millis() + " ms");
     } else {
       LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
           + " samples of " + head.numSeries() + " series (" + adopted + " full chunks from "
@@ -760,6 +790,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
         blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
         cutUpTo = end;
+        dropHeadSnapshot(); // it holds what the truncation below drops
         head.truncateBefore(end);
         headChunks.truncateBefore(end);
         checkpoint(end);
@@ -940,6 +971,62 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   }
 
   /** Flushes and closes the WAL and releases the directory lock. Idempotent. */
+  /**
+   * Writes a head snapshot while the database stays open, so that a crash restores it and
+   * replays only the WAL written after it (a clean close writes one anyway). Commits wait
+   * meanwhile: the WAL moves to a new segment, the head chunk files are synced, the head is
+   * written. Returns the series written.
+   */
+  public long writeHeadSnapshot() {
+    ensureOpen();
+    synchronized (cutLock) {
+      long[] written = new long[1];
+      head.exclusive(() -> {
+        snapshotAtMillis = clock.millis();
+        snapshotAtWalBytes = wal.bytesWritten();
+        int segment = wal.rotateNow() - 1;
+        try {
+          headChunks.sync();
+          Path walDir = dir.resolve("wal");
+          WalPosition at = new WalPosition(segment,
+              Files.size(walDir.resolve(WalFormat.segmentName(segment))));
+          written[0] = HeadSnapshotWriter.write(dir, head, at);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write head snapshot of " + dir, e);
+        }
+      });
+      return written[0];
+    }
+  }
+
+  /**
+   * Writes a head snapshot ({@link #writeHeadSnapshot}) if the last one (or the open) is at
+   * least {@code intervalMs} old and the WAL has grown since. Returns the series written, 0
+   * when none was due.
+   */
+  public long writeHeadSnapshotIfDue(long intervalMs) {
+    if (intervalMs <= 0 || clock.millis() - snapshotAtMillis < intervalMs
+        || wal.bytesWritten() == snapshotAtWalBytes) {
+      return 0;
+    }
+    return writeHeadSnapshot();
+  }
+
+  // When the last head snapshot was written (or the database opened), by the clock, and the
+  // WAL's byte count then: guarded by cutLock, read without it by writeHeadSnapshotIfDue.
+  private volatile long snapshotAtMillis;
+  private volatile long snapshotAtWalBytes;
+
+  /** Removes the head snapshot (before the head drops data it holds). */
+  private void dropHeadSnapshot() {
+    try {
+      Files.deleteIfExists(dir.resolve(HeadSnapshotFormat.FILE_NAME));
+    } catch (IOException e) {
+      // Harmless: the next open finds it stale (the checkpoint after this cut is newer).
+      LOG.log(System.Logger.Level.WARNING, "cannot remove head snapshot of " + dir, e);
+    }
+  }
+
   /**
    * Closes the WAL and the head chunk files and writes a head snapshot standing for them, with
    * no cut and no commit running. A snapshot that cannot be written is only logged: the next open

@@ -21,6 +21,9 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +47,8 @@ class TsdbHeadSnapshotTest {
   /** Small chunks and blocks so a short run has closed chunks, a block cut and a checkpoint. */
   private static final TsdbOptions OPTS = TsdbOptions.defaults().withBlockRangeMs(400_000)
       .withHead(new HeadOptions(60_000, 8)).withSnapshotOnShutdown(true);
+
+  private static final TsdbOptions SMALL_FILES = OPTS.withHeadChunkFileSize(4096);
 
   @TempDir
   Path tmp;
@@ -202,7 +207,7 @@ class TsdbHeadSnapshotTest {
       assertThat(fromSnapshot.replayStats().snapshotSeries()).isEqualTo(SERIES - 4);
       assertThat(fromWal.replayStats().snapshotSeries()).isZero();
       assertThat(fromWal.replayStats().samples()).isPositive();
-      assertThat(a.resolve(HeadSnapshotFormat.FILE_NAME)).doesNotExist();
+      assertThat(fromSnapshot.replayStats().samples()).isZero(); // nothing after the snapshot
       View v = view(fromWal);
       assertThat(v.samples()).hasSize(SERIES); // the collected series are in the block
       assertThat(v.exemplars()).isNotEmpty();
@@ -218,12 +223,18 @@ class TsdbHeadSnapshotTest {
         retry.commit();
       }
       assertSameHead(view(fromSnapshot), view(fromWal), "after appends");
-      // A crash now (a copy of the open directory) replays the WAL, which has it all.
+      // A crash now (a copy of the open directory) restores the snapshot kept from this open
+      // and replays the WAL written since; without the snapshot, the whole WAL, which has it all.
       Path crashed = tmp.resolve("crashed");
       copy(a, crashed);
-      try (Tsdb replayed = Tsdb.open(crashed, OPTS)) {
+      Path crashedWalOnly = walOnlyCopy(a, "crashed-wal");
+      try (Tsdb restored = Tsdb.open(crashed, OPTS);
+          Tsdb replayed = Tsdb.open(crashedWalOnly, OPTS)) {
+        assertThat(restored.replayStats().snapshotSeries()).isPositive();
+        assertThat(restored.replayStats().samples()).isPositive();
         assertThat(replayed.replayStats().snapshotSeries()).isZero();
-        assertSameHead(view(replayed), view(fromWal), "crash after restore");
+        assertSameHead(view(restored), view(fromWal), "crash after restore");
+        assertSameHead(view(replayed), view(fromWal), "crash after restore, WAL only");
       }
     }
     // A second clean restart restores the second snapshot.
@@ -262,22 +273,148 @@ class TsdbHeadSnapshotTest {
         .mapToInt(e -> e.exemplars().size()).sum();
   }
 
+  /**
+   * A snapshot taken while open, then more of everything (chunks closing after it, out-of-order
+   * samples, new series, a float series turning histogram, tombstones, exemplars, metadata),
+   * then a crash: the snapshot plus the WAL after it give what the whole WAL gives, and both go
+   * on alike.
+   */
   @Test
-  void staleSnapshotIsIgnored() throws IOException {
-    Path a = written();
+  void crashAfterASnapshotReplaysOnlyTheWalAfterIt() throws IOException {
+    // Small head chunk files: each is written out when full, so chunks closed after the
+    // snapshot are on disk at the crash (they would be with a busy head's larger files).
+    Path a = tmp.resolve("a");
+    Random rnd = new Random(11);
+    Random ra = new Random(5);
+    Random rb = new Random(5);
+    try (Tsdb db = Tsdb.open(a, SMALL_FILES)) {
+      for (int r = 0; r < 30; r++) {
+        round(db, r, rnd);
+      }
+      assertThat(db.writeHeadSnapshot()).isEqualTo(SERIES);
+      // Out of order before any in-order sample after the snapshot: replay can tell only from
+      // the snapshot's newest timestamps, as later chunks will hold that range.
+      Appender late = db.appender();
+      for (int i = 2; i < SERIES; i += 7) {
+        if (i % 5 != 0) {
+          late.append(0, series(i), 28 * STEP + 1, -1);
+        }
+      }
+      late.commit();
+      for (int r = 30; r < 60; r++) {
+        round(db, r, rnd);
+        if (r % 10 == 0) {
+          Appender extra = db.appender();
+          extra.append(0, Labels.of("__name__", "late_" + r, "job", "j9"), r * STEP, r);
+          extra.commit();
+        }
+      }
+      db.delete(33 * STEP, 35 * STEP, List.of(Matcher.of(MatchType.EQUAL, "job", "j2")));
+      Path crashed = tmp.resolve("crashed");
+      copy(a, crashed);
+      Path walOnly = walOnlyCopy(a, "crashed-wal");
+      try (Tsdb restored = Tsdb.open(crashed, SMALL_FILES); Tsdb replayed = Tsdb.open(walOnly, SMALL_FILES)) {
+        assertThat(restored.replayStats().snapshotSeries()).isEqualTo(SERIES);
+        assertThat(restored.replayStats().samples()).isPositive()
+            .isLessThan(replayed.replayStats().samples());
+        View expected = view(replayed);
+        assertThat(expected.samples()).hasSize(SERIES + 3);
+        assertSameHead(view(restored), expected, "snapshot + WAL after it");
+        assertSameHead(view(db), expected, "the database that crashed");
+        for (int r = 60; r < 75; r++) {
+          assertThat(round(restored, r, ra)).isEqualTo(round(replayed, r, rb));
+        }
+        assertSameHead(view(restored), view(replayed), "after appends");
+      }
+    }
+  }
+
+  /** A clock tests move by hand. */
+  private static final class HandClock extends Clock {
+    long millis = 1_000_000;
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+  }
+
+  @Test
+  void periodicSnapshotIsDueAfterItsIntervalAndOnlyWhenTheWalGrew() {
+    HandClock clock = new HandClock();
+    Path a = tmp.resolve("a");
+    try (Tsdb db = Tsdb.open(a, OPTS, clock)) {
+      Random rnd = new Random(1);
+      round(db, 0, rnd);
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).as("just opened").isZero();
+      clock.millis += 60_000;
+      assertThat(db.writeHeadSnapshotIfDue(0)).as("interval 0: never").isZero();
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).isEqualTo(SERIES);
+      assertThat(a.resolve(HeadSnapshotFormat.FILE_NAME)).exists();
+      clock.millis += 60_000;
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).as("nothing written since").isZero();
+      round(db, 1, rnd);
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).isEqualTo(SERIES);
+    }
+  }
+
+  @Test
+  void snapshotOlderThanABlockCutIsStale() throws IOException {
+    Path a = tmp.resolve("a");
+    Random rnd = new Random(42);
     Path old = tmp.resolve("old.snapshot");
-    Files.copy(a.resolve(HeadSnapshotFormat.FILE_NAME), old);
     try (Tsdb db = Tsdb.open(a, OPTS.withSnapshotOnShutdown(false))) {
-      Appender app = db.appender();
-      app.append(0, series(1), 1_000 * STEP, 1);
-      app.commit();
+      for (int r = 0; r < 40; r++) {
+        round(db, r, rnd);
+      }
+      db.writeHeadSnapshot();
+      Files.copy(a.resolve(HeadSnapshotFormat.FILE_NAME), old);
+      for (int r = 40; r < 75; r++) {
+        round(db, r, rnd);
+      }
+      assertThat(db.cutBlocks()).isNotEmpty();
+      assertThat(a.resolve(HeadSnapshotFormat.FILE_NAME)).doesNotExist(); // the cut dropped it
+    }
+    View expected;
+    try (Tsdb db = Tsdb.open(walOnlyCopy(a, "b"), OPTS)) {
+      expected = view(db);
     }
     Files.copy(old, a.resolve(HeadSnapshotFormat.FILE_NAME));
     try (Tsdb db = Tsdb.open(a, OPTS)) {
       assertThat(db.replayStats().snapshotSeries()).isZero();
-      assertThat(db.head().maxTime()).isEqualTo(1_000 * STEP);
+      assertSameHead(view(db), expected, "stale snapshot ignored");
     }
-    assertThat(a.resolve(HeadSnapshotFormat.FILE_NAME)).exists(); // this close wrote a new one
+  }
+
+  @Test
+  void snapshotWhoseSegmentChangedIsStale() throws IOException {
+    Path a = written();
+    Path last;
+    try (Stream<Path> segs = Files.list(a.resolve("wal"))) {
+      last = segs.filter(p -> p.getFileName().toString().matches("\\d{8}"))
+          .max(Comparator.naturalOrder()).orElseThrow();
+    }
+    View expected;
+    try (Tsdb db = Tsdb.open(walOnlyCopy(a, "b"), OPTS)) {
+      expected = view(db);
+    }
+    try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+      f.setLength(f.length() + 16); // zero padding, which the WAL reader takes as its end
+    }
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isZero();
+      assertSameHead(view(db), expected, "segment changed");
+    }
   }
 
   @Test

@@ -655,6 +655,17 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     }
   }
 
+  /**
+   * Writes buffered chunks and syncs every file to disk: for a head snapshot taken while the
+   * database stays open.
+   */
+  public synchronized void sync() throws IOException {
+    if (file != null) {
+      flush();
+    }
+    syncFiles(dir);
+  }
+
   /** Writes buffered chunks and cuts the current file to its data. Idempotent. */
   @Override
   public synchronized void close() {

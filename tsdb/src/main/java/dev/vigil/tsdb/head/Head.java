@@ -359,6 +359,12 @@ public final class Head implements Storage, ExemplarQueryable {
           s.restore(snap, chunks);
         }
         newest.set(id, s.maxT);
+        long[] skip = replaySkip;
+        if (skip != null && (id << 1) + 1 < skip.length && snap.maxT() > skip[id << 1]) {
+          // The WAL after the snapshot follows: its samples up to the snapshot's newest were
+          // out of order when appended (see replaySample).
+          skip[id << 1] = snap.maxT();
+        }
         if (snap.aliases().length > 0) {
           for (int a : snap.aliases()) {
             if (a <= 0 || byId(a) != null) {
@@ -380,15 +386,19 @@ public final class Head implements Storage, ExemplarQueryable {
     }
   }
 
-  /** Ends a snapshot restore: the head-wide state, after every series is restored. */
+  /**
+   * Ends a snapshot restore: the head-wide state, after every series is restored (and before
+   * the WAL written after the snapshot is replayed).
+   */
   public void restoreState(HeadState state) {
     synchronized (commitLock) {
       synchronized (createLock) {
         nextId = Math.max(nextId, state.nextId());
       }
       minValidTime = Math.max(minValidTime, state.minValidTime());
-      minTime = state.minTime();
-      maxTime = state.maxTime();
+      // Chunks closed after the snapshot may reach further (adopted with the series).
+      minTime = Math.min(minTime, state.minTime());
+      maxTime = Math.max(maxTime, state.maxTime());
     }
   }
 

@@ -431,10 +431,19 @@ final class MemSeries extends XorAppender {
    * closed chunks of the head chunk files adopted: those must be the ones the snapshot counted.
    */
   void restore(SeriesSnapshot snap, HeadChunks store) {
-    if (nClosed() != snap.closedChunks() || closedMaxT() != snap.closedMaxT()) {
+    int counted = snap.closedChunks();
+    long countedMaxT = counted == 0 || nClosed() < counted ? Long.MIN_VALUE
+        : closed[counted * 2 - 1];
+    if (nClosed() < counted || countedMaxT != snap.closedMaxT()) {
       throw new SnapshotMismatchException("series " + id + " " + labels + ": the head chunk"
           + " files hold " + nClosed() + " of its closed chunks up to " + closedMaxT()
-          + ", the snapshot expects " + snap.closedChunks() + " up to " + snap.closedMaxT());
+          + ", the snapshot expects " + counted + " up to " + snap.closedMaxT());
+    }
+    if (nClosed() > counted) {
+      // Chunks closed after the snapshot (the WAL after it is replayed next): the newest holds
+      // the snapshot's open chunk and more, so the series goes on from the chunks as adopted.
+      restoreRare(snap);
+      return;
     }
     minT = snap.minT();
     maxT = snap.maxT();
@@ -459,6 +468,11 @@ final class MemSeries extends XorAppender {
       openHistogram = open;
       lastInClosed = false;
     }
+    restoreRare(snap);
+  }
+
+  /** Restores the out-of-order samples and tombstones of a snapshot. */
+  private void restoreRare(SeriesSnapshot snap) {
     if (snap.oooT().length > 0) {
       Rare r = rare();
       r.oooT = snap.oooT().clone();

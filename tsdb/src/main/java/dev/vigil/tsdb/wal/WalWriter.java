@@ -282,6 +282,11 @@ public final class WalWriter implements AutoCloseable {
     }
   }
 
+  /** Bytes written since open: grows with every write (a cheap "anything new?" check). */
+  public long bytesWritten() {
+    return writtenNow();
+  }
+
   /**
    * Closes the current segment (fsynced) and starts the next; returns the new segment's index.
    * Everything written before is in segments below it.
