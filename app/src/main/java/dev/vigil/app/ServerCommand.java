@@ -153,6 +153,13 @@ final class ServerCommand implements Callable<Integer> {
           + "still replays the WAL (default: ${DEFAULT-VALUE}).")
   boolean headSnapshot;
 
+  @Option(names = "--blocks-storage.tsdb.head-snapshot-interval", defaultValue = "30m",
+      description = "How often each tenant's head is also written to a snapshot while it takes "
+          + "writes, so that a restart after a crash restores it and replays only the WAL "
+          + "written since; commits wait while it is written (about 0.2 s per 100k series); 0 "
+          + "= only at shutdown (default: ${DEFAULT-VALUE}).")
+  String headSnapshotInterval;
+
   @Option(names = "--blocks-storage.tsdb.close-idle-tsdb-timeout", defaultValue = "0",
       description = "Close a tenant's TSDB after this long without requests, e.g. 1h; "
           + "0 = never (default: ${DEFAULT-VALUE}, Mimir's).")
@@ -432,7 +439,8 @@ final class ServerCommand implements Callable<Integer> {
           duration("--blocks-storage.tsdb.head-compaction-interval", maintenanceInterval),
           duration("--storage.tsdb.retention.time", retentionTime),
           MaintenanceOptions.parseBytes(retentionSize),
-          duration("--blocks-storage.tsdb.close-idle-tsdb-timeout", closeIdleTimeout));
+          duration("--blocks-storage.tsdb.close-idle-tsdb-timeout", closeIdleTimeout),
+          duration("--blocks-storage.tsdb.head-snapshot-interval", headSnapshotInterval));
       limits = new TenantLimits(ingestionRate, ingestionBurst,
           new ValidationLimits(maxLabelNames, maxLabelNameLength, maxLabelValueLength))
           .withMaxGlobalSeriesPerUser(maxSeriesPerUser)

@@ -62,6 +62,8 @@ final class ServerConfigFile {
     m.put("blocks_storage.tsdb.wal_fsync", "--blocks-storage.tsdb.wal-fsync");
     m.put("blocks_storage.tsdb.memory_snapshot_on_shutdown",
         "--blocks-storage.tsdb.memory-snapshot-on-shutdown");
+    m.put("blocks_storage.tsdb.head_snapshot_interval",
+        "--blocks-storage.tsdb.head-snapshot-interval");
     m.put("blocks_storage.tsdb.close_idle_tsdb_timeout",
         "--blocks-storage.tsdb.close-idle-tsdb-timeout");
     m.put("compactor.blocks_retention_period", "--storage.tsdb.retention.time");

@@ -41,6 +41,7 @@ class ServerConfigFileTest {
             close_idle_tsdb_timeout: 1h
             wal_fsync: 250ms
             memory_snapshot_on_shutdown: false
+            head_snapshot_interval: 10m
         compactor:
           blocks_retention_period: 30d
         ruler:
@@ -62,6 +63,7 @@ class ServerConfigFileTest {
     assertThat(c.wal().fsync()).isEqualTo(dev.vigil.tsdb.wal.FsyncPolicy.INTERVAL);
     assertThat(c.wal().fsyncIntervalMs()).isEqualTo(250);
     assertThat(c.headSnapshot()).isFalse();
+    assertThat(c.maintenance().headSnapshotInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.maintenance().retentionTime()).isEqualTo(Duration.ofDays(30));
     assertThat(c.ruler().alertmanagers()).hasSize(2);
     assertThat(c.ruler().evaluationInterval()).isEqualTo(Duration.ofSeconds(30));

@@ -265,6 +265,8 @@ public record ServerConfig(
     m.put("blocks-storage.tsdb.wal-fsync", wal.fsync() == FsyncPolicy.PER_COMMIT ? "commit"
         : wal.fsyncIntervalMs() + "ms");
     m.put("blocks-storage.tsdb.memory-snapshot-on-shutdown", Boolean.toString(headSnapshot));
+    m.put("blocks-storage.tsdb.head-snapshot-interval",
+        dev.vigil.server.limits.GoDuration.format(maintenance.headSnapshotInterval()));
     m.put("server.http-tls-cert-path", tls == null ? "" : tls.certFile().toString());
     m.put("server.http-tls-key-path", tls == null ? "" : tls.keyFile().toString());
     m.put("auth.tokens-file", authFile == null ? "" : authFile.toString());

@@ -15,18 +15,28 @@ import java.util.Objects;
  *     ({@code --storage.tsdb.retention.size}); 0 = no size limit
  * @param closeIdleTimeout tenants unused this long are closed
  *     ({@code -blocks-storage.tsdb.close-idle-tsdb-timeout}); zero = never, Mimir's default
+ * @param headSnapshotInterval how often a tenant's head is written to a snapshot while it
+ *     takes writes ({@code --blocks-storage.tsdb.head-snapshot-interval}, 30m), so that a restart
+ *     after a crash restores it and replays only the WAL written since; zero = only at shutdown
  */
 public record MaintenanceOptions(Duration interval, Duration retentionTime, long retentionBytes,
-    Duration closeIdleTimeout) {
+    Duration closeIdleTimeout, Duration headSnapshotInterval) {
   public static final MaintenanceOptions DEFAULTS = new MaintenanceOptions(Duration.ofMinutes(1),
-      Duration.ofDays(15), 0, Duration.ZERO);
+      Duration.ofDays(15), 0, Duration.ZERO, Duration.ofMinutes(30));
+
+  /** As before head snapshots: none while running. */
+  public MaintenanceOptions(Duration interval, Duration retentionTime, long retentionBytes,
+      Duration closeIdleTimeout) {
+    this(interval, retentionTime, retentionBytes, closeIdleTimeout, Duration.ZERO);
+  }
 
   public MaintenanceOptions {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(retentionTime, "retentionTime");
     Objects.requireNonNull(closeIdleTimeout, "closeIdleTimeout");
+    Objects.requireNonNull(headSnapshotInterval, "headSnapshotInterval");
     if (interval.isNegative() || retentionTime.isNegative() || retentionBytes < 0
-        || closeIdleTimeout.isNegative()) {
+        || closeIdleTimeout.isNegative() || headSnapshotInterval.isNegative()) {
       throw new IllegalArgumentException("maintenance settings must not be negative");
     }
   }

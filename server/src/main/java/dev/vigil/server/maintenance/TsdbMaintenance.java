@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the TSDB upkeep the tsdb module leaves to its owner, for every open tenant, on one
  * background thread: {@link Tsdb#cutBlocks()} (head → 2 h blocks, WAL checkpoint),
+ * {@link Tsdb#writeHeadSnapshotIfDue} (bounds the WAL a crash restart replays),
  * {@link Tsdb#compact()}, {@link Tsdb#applyRetention} and then
  * {@link TenantStorages#closeIdle}. A failure of one tenant is logged and counted and does
  * not stop the others. Only tenants opened since start are visited; a tenant never asked for
@@ -32,6 +33,7 @@ public final class TsdbMaintenance implements AutoCloseable {
   private final MaintenanceOptions options;
   private final ScheduledExecutorService scheduler;
   private final Counter blocksCut;
+  private final Counter headSnapshots;
   private final Counter compactions;
   private final Counter retentionDeleted;
   private final Counter failures;
@@ -45,6 +47,9 @@ public final class TsdbMaintenance implements AutoCloseable {
     this.options = options;
     blocksCut = Counter.builder().name("vigil_tsdb_blocks_cut_total")
         .help("Blocks written from the head, per tenant.").labelNames("user").register(registry);
+    headSnapshots = Counter.builder().name("vigil_tsdb_head_snapshots_total")
+        .help("Head snapshots written while running (not at shutdown), per tenant.")
+        .labelNames("user").register(registry);
     compactions = Counter.builder().name("vigil_tsdb_compactions_total")
         .help("Blocks written by compacting blocks, per tenant.").labelNames("user")
         .register(registry);
@@ -52,7 +57,7 @@ public final class TsdbMaintenance implements AutoCloseable {
         .help("Blocks deleted by time or size retention, per tenant.").labelNames("user")
         .register(registry);
     failures = Counter.builder().name("vigil_tsdb_maintenance_failures_total")
-        .help("Failed cut, compaction, retention or idle-close steps, by step.")
+        .help("Failed cut, head snapshot, compaction, retention or idle-close steps, by step.")
         .labelNames("step").register(registry);
     idleClosed = Counter.builder().name("vigil_tsdb_idle_tenants_closed_total")
         .help("Tenant TSDBs closed because they were idle.").register(registry);
@@ -156,7 +161,10 @@ public final class TsdbMaintenance implements AutoCloseable {
   private void maintain(String tenant, Tsdb tsdb) {
     long age = options.retentionTime().toMillis();
     long bytes = options.retentionBytes();
+    long snapshotEvery = options.headSnapshotInterval().toMillis();
     if (!step(tenant, "cut", () -> tsdb.cutBlocks().size(), blocksCut)
+        || !step(tenant, "head_snapshot",
+            () -> tsdb.writeHeadSnapshotIfDue(snapshotEvery) > 0 ? 1 : 0, headSnapshots)
         || !step(tenant, "compact", () -> tsdb.compact().size(), compactions)
         || (age == 0 && bytes == 0)) {
       return;
