@@ -23,9 +23,12 @@ import java.nio.file.Path;
  * written, e.g. 600 for 2.5 hours of 15 s scrapes, the most a head holds before its first cut.
  * With {@code snapshot} last, every close writes a head snapshot and every open restores it (a
  * clean restart) instead of replaying the WAL (a restart after a crash); the close is timed too.
+ * With {@code periodic:K}, the data is written with a head snapshot taken after round K (as
+ * the server's periodic snapshot), and every open is a restart after a crash: the snapshot
+ * restored, then the WAL written after it replayed.
  *
  * <pre>
- * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR [ROUNDS [snapshot]]]]
+ * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR [ROUNDS [snapshot|periodic:K]]]]
  * </pre>
  */
 public final class ReplayCpuReport {
@@ -38,13 +41,16 @@ public final class ReplayCpuReport {
     Path dir = keep ? Path.of(args[1]) : Files.createTempDirectory("vigil-replay-cpu");
     TsdbOptions o = TsdbOptions.defaults();
     boolean snapshot = args.length > 3 && args[3].equals("snapshot");
+    int snapshotAfter = args.length > 3 && args[3].startsWith("periodic:")
+        ? Integer.parseInt(args[3].substring("periodic:".length())) : -1;
     TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL))
         .withSnapshotOnShutdown(snapshot);
     StringBuilder out = new StringBuilder();
     try {
       if (!keep || !Files.exists(dir)) {
         WalReplayBenchmark.writeWal(dir, options,
-            args.length > 2 ? Integer.parseInt(args[2]) : WalReplayBenchmark.ROUNDS);
+            args.length > 2 ? Integer.parseInt(args[2]) : WalReplayBenchmark.ROUNDS,
+            snapshotAfter);
       }
       for (int i = 0; i < opens; i++) {
         System.gc(); // the previous open's head is garbage: not this open's cost
@@ -58,9 +64,10 @@ public final class ReplayCpuReport {
         db.close();
         long close = System.nanoTime() - close0;
         if (st.snapshotSeries() > 0) {
-          out.append(String.format("open %d: %d series from the snapshot, %.3f s wall, %.3f s"
-              + " CPU; close with snapshot %.3f s; load %.2f%n", i, st.snapshotSeries(),
-              wall / 1e9, cpu / 1e9, close / 1e9, os.getSystemLoadAverage()));
+          out.append(String.format("open %d: %d series from the snapshot and %d samples of the"
+              + " WAL after it, %.3f s wall, %.3f s CPU; close %.3f s; load %.2f%n", i,
+              st.snapshotSeries(), st.samples(), wall / 1e9, cpu / 1e9, close / 1e9,
+              os.getSystemLoadAverage()));
         } else {
           long samples = st.samples();
           out.append(String.format("open %d: %d samples, %.3f s wall (%.1fM/s), %.3f s CPU"

@@ -81,11 +81,23 @@ public class WalReplayBenchmark {
 
   /** As {@link #writeWal(Path, TsdbOptions)} with {@code rounds} samples per series. */
   static void writeWal(Path dir, TsdbOptions options, int rounds) throws IOException {
+    writeWal(dir, options, rounds, -1);
+  }
+
+  /**
+   * As {@link #writeWal(Path, TsdbOptions, int)}, writing a head snapshot (as the server does
+   * periodically) after round {@code snapshotAfter} (-1: none).
+   */
+  static void writeWal(Path dir, TsdbOptions options, int rounds, int snapshotAfter)
+      throws IOException {
     Labels[] labels = AppendBenchmark.seriesLabels();
     long[] refs = new long[labels.length];
     try (Tsdb db = Tsdb.open(dir, options)) {
       for (int k = 0; k < rounds; k++) {
         AppendBenchmark.appendRound(db, labels, refs, true, k * 15_000L, k * 10.0, 2000);
+        if (k == snapshotAfter) {
+          db.writeHeadSnapshot();
+        }
       }
     }
   }
