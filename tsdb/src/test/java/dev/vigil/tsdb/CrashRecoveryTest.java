@@ -49,13 +49,30 @@ class CrashRecoveryTest {
     killAndCheck(policy, 7, 8192, true);
   }
 
+  /**
+   * Head snapshots every 64 batches while writing: the restart restores the newest and
+   * replays only the WAL after it (chunks closed since included).
+   */
+  @ParameterizedTest
+  @EnumSource(FsyncPolicy.class)
+  void everyAcknowledgedSampleSurvivesKill9AfterHeadSnapshots(FsyncPolicy policy)
+      throws Exception {
+    killAndCheck(policy, 7, 8192, true, 64);
+  }
+
   private void killAndCheck(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
       boolean chunksInFiles) throws Exception {
+    killAndCheck(policy, samplesPerChunk, headChunkFileSize, chunksInFiles, 0);
+  }
+
+  private void killAndCheck(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
+      boolean chunksInFiles, int snapshotEvery) throws Exception {
     Path dir = tmp.resolve("db");
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         CrashWriterMain.class.getName(), dir.toString(), policy.name(),
-        Integer.toString(samplesPerChunk), Long.toString(headChunkFileSize))
+        Integer.toString(samplesPerChunk), Long.toString(headChunkFileSize),
+        Integer.toString(snapshotEvery))
         .redirectError(tmp.resolve("stderr.txt").toFile())
         .start();
     int lastAck = -1;
@@ -88,6 +105,8 @@ class CrashRecoveryTest {
                 / 2);
       }
       assertThat(db.replayStats().headChunkCorruption()).isNull();
+      assertThat(db.replayStats().snapshotSeries()).as("series restored from a head snapshot")
+          .isEqualTo(snapshotEvery > 0 ? CrashWriterMain.SERIES : 0);
       SeriesSet set = q.select(true, SelectHints.range(0, 0),
           List.of(Matcher.equal("__name__", "crash_test")));
       int seen = 0;

@@ -34,12 +34,16 @@ public final class CrashWriterMain {
         .withHead(new HeadOptions(0, samplesPerChunk)).withHeadChunkFileSize(headChunkFileSize);
   }
 
-  /** Arguments: directory, fsync policy, [samples per chunk, head chunk file size]. */
+  /**
+   * Arguments: directory, fsync policy, [samples per chunk, head chunk file size, [head snapshot
+   * every this many batches]].
+   */
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     FsyncPolicy policy = FsyncPolicy.valueOf(args[1]);
     TsdbOptions opts = options(policy, args.length > 2 ? Integer.parseInt(args[2]) : 120,
         args.length > 3 ? Long.parseLong(args[3]) : 128L << 20);
+    int snapshotEvery = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     PrintStream out = System.out;
     Tsdb db = Tsdb.open(dir, opts);
     long[] refs = new long[SERIES];
@@ -52,6 +56,9 @@ public final class CrashWriterMain {
       a.commit();
       out.println("ACK " + n);
       out.flush();
+      if (snapshotEvery > 0 && n % snapshotEvery == snapshotEvery - 1) {
+        db.writeHeadSnapshot();
+      }
     }
   }
 }
