@@ -314,6 +314,11 @@ public final class Head implements Storage, ExemplarQueryable {
         if (s == null || s.id != ((p << PAGE_BITS) | i)) {
           continue; // empty, or an alias (saved with its series)
         }
+        if (!s.logged) {
+          // Created by an appender that has not committed: not in the WAL (its commit logs it,
+          // after the snapshot), and restored it would pass for logged.
+          continue;
+        }
         int[] extra;
         synchronized (createLock) {
           extra = aliases.get(s.id);
