@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -265,6 +266,20 @@ public final class Head implements Storage, ExemplarQueryable {
    * still hold deleted samples, so the tombstones must be logged again.
    */
   public void forEachSeriesForCheckpoint(long from, CheckpointVisitor visitor) {
+    forEachOwnSeries(s -> {
+      SampleIterator[] its;
+      long[] deleted;
+      synchronized (lockFor(s.id)) {
+        its = s.checkpointIterators(from, chunks);
+        deleted = s.deletedIntervals();
+        deleted = deleted == null ? null : deleted.clone();
+      }
+      visitor.visit(s.id, s.labels, its[0], its[1], deleted);
+    });
+  }
+
+  /** Every series in id order, aliases (a series replayed under a second ref) skipped. */
+  private void forEachOwnSeries(Consumer<MemSeries> action) {
     MemSeries[][] ps = pages;
     for (int p = 0; p < ps.length; p++) {
       MemSeries[] page = ps[p];
@@ -273,17 +288,9 @@ public final class Head implements Storage, ExemplarQueryable {
       }
       for (int i = 0; i < page.length; i++) {
         MemSeries s = page[i];
-        if (s == null || s.id != ((p << PAGE_BITS) | i)) {
-          continue;
+        if (s != null && s.id == ((p << PAGE_BITS) | i)) {
+          action.accept(s);
         }
-        SampleIterator[] its;
-        long[] deleted;
-        synchronized (lockFor(s.id)) {
-          its = s.checkpointIterators(from, chunks);
-          deleted = s.deletedIntervals();
-          deleted = deleted == null ? null : deleted.clone();
-        }
-        visitor.visit(s.id, s.labels, its[0], its[1], deleted);
       }
     }
   }
@@ -302,36 +309,26 @@ public final class Head implements Storage, ExemplarQueryable {
    * For a head snapshot: hands every series in id order to {@code visitor}. Call inside {@link #exclusive} with the commit log closed, so that the
    * snapshot is the state the log leads to.
    */
-  public void forEachSeriesForSnapshot(java.util.function.Consumer<SeriesSnapshot> visitor) {
-    MemSeries[][] ps = pages;
-    for (int p = 0; p < ps.length; p++) {
-      MemSeries[] page = ps[p];
-      if (page == null) {
-        continue;
+  public void forEachSeriesForSnapshot(Consumer<SeriesSnapshot> visitor) {
+    forEachOwnSeries(s -> {
+      if (!s.logged) {
+        // Created by an appender that has not committed: not in the WAL (its commit logs it,
+        // after the snapshot), and restored it would pass for logged.
+        return;
       }
-      for (int i = 0; i < page.length; i++) {
-        MemSeries s = page[i];
-        if (s == null || s.id != ((p << PAGE_BITS) | i)) {
-          continue; // empty, or an alias (saved with its series)
-        }
-        if (!s.logged) {
-          // Created by an appender that has not committed: not in the WAL (its commit logs it,
-          // after the snapshot), and restored it would pass for logged.
-          continue;
-        }
-        int[] extra;
-        synchronized (createLock) {
-          extra = aliases.get(s.id);
-        }
-        List<Exemplar> ex = exemplarsOf(s.id, Long.MIN_VALUE);
-        SeriesSnapshot snap;
-        synchronized (lockFor(s.id)) {
-          snap = s.snapshot(extra == null ? new int[0] : extra.clone(), metadata.get(s.id), ex);
-        }
-        visitor.accept(snap);
+      int[] extra;
+      synchronized (createLock) {
+        extra = aliases.get(s.id);
       }
-    }
+      List<Exemplar> ex = exemplarsOf(s.id, Long.MIN_VALUE);
+      SeriesSnapshot snap;
+      synchronized (lockFor(s.id)) {
+        snap = s.snapshot(extra == null ? new int[0] : extra.clone(), metadata.get(s.id), ex);
+      }
+      visitor.accept(snap);
+    });
   }
+
 
   /** For a head snapshot: the head-wide state (consistent with the series inside {@link #exclusive}). */
   public HeadState snapshotState() {
@@ -434,24 +431,13 @@ public final class Head implements Storage, ExemplarQueryable {
    * Consistent across series only when called inside {@link #exclusive}.
    */
   public void forEachSeries(long from, SeriesVisitor visitor) {
-    MemSeries[][] ps = pages;
-    for (int p = 0; p < ps.length; p++) {
-      MemSeries[] page = ps[p];
-      if (page == null) {
-        continue;
+    forEachOwnSeries(s -> {
+      SampleIterator it;
+      synchronized (lockFor(s.id)) {
+        it = s.snapshotIterator(from, Long.MAX_VALUE, chunks);
       }
-      for (int i = 0; i < page.length; i++) {
-        MemSeries s = page[i];
-        if (s == null || s.id != ((p << PAGE_BITS) | i)) {
-          continue; // empty, or an alias of a series replayed under two refs
-        }
-        SampleIterator it;
-        synchronized (lockFor(s.id)) {
-          it = s.snapshotIterator(from, Long.MAX_VALUE, chunks);
-        }
-        visitor.visit(s.id, s.labels, it);
-      }
-    }
+      visitor.visit(s.id, s.labels, it);
+    });
   }
 
   AppendBatch borrowBatch() {

@@ -3,6 +3,7 @@ package dev.vigil.tsdb.record;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.LabelsCodec;
 
 /**
  * The exemplars record, type 4 ({@link RecordType#EXEMPLARS_V1}), in Prometheus's layout (see
@@ -35,11 +36,7 @@ public final class ExemplarRecordCodec {
     out.putVarint(ref - baseRef);
     out.putVarint(t - baseT);
     out.putDouble(v);
-    out.putUvarint(labels.size());
-    for (int i = 0; i < labels.size(); i++) {
-      out.putUvarintString(labels.name(i));
-      out.putUvarintString(labels.value(i));
-    }
+    LabelsCodec.write(out, labels);
   }
 
   /** Decodes the rest of an exemplars record; {@code in} is positioned after the type byte. */
@@ -53,23 +50,7 @@ public final class ExemplarRecordCodec {
       }
       long t = baseTime + in.getVarint();
       double v = in.getDouble();
-      visitor.exemplar(ref, t, v, labels(in));
+      visitor.exemplar(ref, t, v, LabelsCodec.read(in, builder, null, "exemplar label"));
     }
-  }
-
-  private Labels labels(ByteSource in) {
-    int n = in.getUvarintInt(in.remaining() / 2, "exemplar label count");
-    builder.reset(Labels.EMPTY);
-    String prev = null;
-    for (int i = 0; i < n; i++) {
-      String name = in.getUvarintString();
-      String value = in.getUvarintString();
-      if (prev != null && prev.compareTo(name) >= 0) {
-        throw in.corrupt("exemplar label names out of order: " + prev + " then " + name);
-      }
-      prev = name;
-      builder.set(name, value);
-    }
-    return builder.build();
   }
 }

@@ -5,6 +5,7 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.HistogramCodec;
+import dev.vigil.tsdb.encoding.LabelsCodec;
 import dev.vigil.tsdb.encoding.StringTable;
 import java.util.Arrays;
 
@@ -86,19 +87,7 @@ public final class RecordDecoder {
       if (ref <= 0 || ref > Integer.MAX_VALUE) {
         throw in.corrupt("series ref " + ref + " not in [1, 2^31)");
       }
-      int n = in.getUvarintInt(in.remaining() / 2, "label count");
-      builder.reset(Labels.EMPTY);
-      String prev = null;
-      for (int i = 0; i < n; i++) {
-        String name = in.getUvarintString(strings);
-        String value = in.getUvarintString(strings);
-        if (prev != null && prev.compareTo(name) >= 0) {
-          throw in.corrupt("label names out of order: " + prev + " then " + name);
-        }
-        prev = name;
-        builder.set(name, value);
-      }
-      visitor.series(ref, builder.build());
+      visitor.series(ref, LabelsCodec.read(in, builder, strings, "label"));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.HistogramCodec;
+import dev.vigil.tsdb.encoding.LabelsCodec;
 
 /**
  * Appends record payloads to a caller-owned {@link ByteSink} (layouts in {@code FORMAT.md}).
@@ -24,11 +25,7 @@ public final class RecordEncoder {
 
   public void series(ByteSink out, long ref, Labels labels) {
     out.putUvarint(ref);
-    out.putUvarint(labels.size());
-    for (int i = 0; i < labels.size(); i++) {
-      out.putUvarintString(labels.name(i));
-      out.putUvarintString(labels.value(i));
-    }
+    LabelsCodec.write(out, labels);
   }
 
   /** Starts a float-samples record whose deltas are relative to the first sample's ref and t. */

@@ -18,6 +18,7 @@ import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.HistogramCodec;
+import dev.vigil.tsdb.encoding.LabelsCodec;
 import dev.vigil.tsdb.encoding.StringTable;
 import dev.vigil.tsdb.encoding.UnsupportedFormatVersionException;
 import dev.vigil.tsdb.head.Head;
@@ -300,19 +301,7 @@ public final class HeadSnapshotReader implements AutoCloseable {
   }
 
   private Labels labels(ByteSource r) {
-    int n = r.getUvarintInt(r.remaining() / 2, "label count");
-    builder.reset(Labels.EMPTY);
-    String prev = null;
-    for (int i = 0; i < n; i++) {
-      String name = r.getUvarintString(strings);
-      String value = r.getUvarintString(strings);
-      if (prev != null && prev.compareTo(name) >= 0) {
-        throw r.corrupt("label names out of order: " + prev + " then " + name);
-      }
-      prev = name;
-      builder.set(name, value);
-    }
-    return builder.build();
+    return LabelsCodec.read(r, builder, strings, "label");
   }
 
   private static void end(ByteSource r) {

@@ -15,6 +15,7 @@ import dev.vigil.model.metadata.Metadata;
 import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.HistogramCodec;
+import dev.vigil.tsdb.encoding.LabelsCodec;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesSnapshot;
 import dev.vigil.tsdb.wal.WalWriter;
@@ -166,11 +167,7 @@ public final class HeadSnapshotWriter {
   }
 
   private void putLabels(Labels labels) {
-    buf.putUvarint(labels.size());
-    for (int i = 0; i < labels.size(); i++) {
-      buf.putUvarintString(labels.name(i));
-      buf.putUvarintString(labels.value(i));
-    }
+    LabelsCodec.write(buf, labels);
   }
 
   private void flush() throws IOException {
