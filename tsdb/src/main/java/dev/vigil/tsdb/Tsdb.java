@@ -973,29 +973,37 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   /** Flushes and closes the WAL and releases the directory lock. Idempotent. */
   /**
    * Writes a head snapshot while the database stays open, so that a crash restores it and
-   * replays only the WAL written after it (a clean close writes one anyway). Commits wait
-   * meanwhile: the WAL moves to a new segment, the head chunk files are synced, the head is
-   * written. Returns the series written.
+   * replays only the WAL written after it (a clean close writes one anyway). Commits wait while
+   * the WAL moves to a new segment and the head is written out (not synced); the syncing of the
+   * head chunk files and the snapshot follows after they resume. Returns the series written.
    */
   public long writeHeadSnapshot() {
     ensureOpen();
     synchronized (cutLock) {
-      long[] written = new long[1];
+      HeadSnapshotWriter.Captured[] captured = new HeadSnapshotWriter.Captured[1];
       head.exclusive(() -> {
         snapshotAtMillis = clock.millis();
         snapshotAtWalBytes = wal.bytesWritten();
         int segment = wal.rotateNow() - 1;
         try {
-          headChunks.sync();
+          headChunks.flush(); // the chunks the snapshot counts, into their files
           Path walDir = dir.resolve("wal");
           WalPosition at = new WalPosition(segment,
               Files.size(walDir.resolve(WalFormat.segmentName(segment))));
-          written[0] = HeadSnapshotWriter.write(dir, head, at);
+          captured[0] = HeadSnapshotWriter.capture(dir, head, at);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write head snapshot of " + dir, e);
         }
       });
-      return written[0];
+      // Commits go on meanwhile: syncing is the slow part. Chunks closed from now on are not
+      // counted by the snapshot (a restore adopts them as closed after it).
+      try {
+        MappedHeadChunks.syncFiles(dir.resolve(CHUNKS_HEAD));
+      } catch (IOException e) {
+        captured[0].abandon();
+        throw new UncheckedIOException("cannot sync head chunk files of " + dir, e);
+      }
+      return captured[0].commit();
     }
   }
 

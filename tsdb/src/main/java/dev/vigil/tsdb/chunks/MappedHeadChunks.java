@@ -389,7 +389,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     record.putBE32(record.crc32c(0));
     if (failing && ++writesSinceFailure % 1024 == 0) {
       try {
-        flush();
+        flushPending();
         failing = false;
         LOG.log(System.Logger.Level.INFO, "head chunk files in " + dir + " writable again");
       } catch (IOException e) {
@@ -407,7 +407,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
         Table t = table;
         t.maxTs[t.maps.length - 1] = Math.max(t.maxTs[t.maps.length - 1], maxT);
         if (pending.length() >= HeadChunkFormat.WRITE_BUFFER) {
-          flush();
+          flushPending();
         }
         return ref;
       } catch (IOException e) {
@@ -424,7 +424,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
   }
 
   // Writes pending records at their place in the current file.
-  private void flush() throws IOException {
+  private void flushPending() throws IOException {
     if (pending.length() == 0) {
       return;
     }
@@ -441,7 +441,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
   // Finishes the current file (cut to its data) and starts the next, preallocated and mapped.
   private void cut() throws IOException {
     if (file != null) {
-      flush();
+      flushPending();
       file.setLength(writeEnd);
       file.close();
       file = null;
@@ -656,14 +656,13 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
   }
 
   /**
-   * Writes buffered chunks and syncs every file to disk: for a head snapshot taken while the
-   * database stays open.
+   * Writes buffered chunks to their file (not synced: see {@link #syncFiles}), for a head
+   * snapshot taken while the database stays open.
    */
-  public synchronized void sync() throws IOException {
+  public synchronized void flush() throws IOException {
     if (file != null) {
-      flush();
+      flushPending();
     }
-    syncFiles(dir);
   }
 
   /** Writes buffered chunks and cuts the current file to its data. Idempotent. */
@@ -675,7 +674,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     closed = true;
     if (file != null) {
       try {
-        flush();
+        flushPending();
         file.setLength(writeEnd);
         file.close();
       } catch (IOException e) {

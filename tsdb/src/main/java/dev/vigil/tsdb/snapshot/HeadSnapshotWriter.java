@@ -50,6 +50,55 @@ public final class HeadSnapshotWriter {
    * of series written.
    */
   public static long write(Path dbDir, Head head, WalPosition wal) {
+    return capture(dbDir, head, wal).commit();
+  }
+
+  /**
+   * A snapshot in its temporary file, not yet synced: {@link #commit} makes it the database's.
+   * Splitting the two lets the head be captured while commits wait and the slow part, syncing,
+   * run after they resume; the head chunk files it counts must be synced before the commit.
+   */
+  public static final class Captured {
+    private final Path dir;
+    private final long series;
+
+    private Captured(Path dir, long series) {
+      this.dir = dir;
+      this.series = series;
+    }
+
+    /** Syncs the temporary file and renames it over the snapshot; returns the series in it. */
+    public long commit() {
+      Path tmp = dir.resolve(HeadSnapshotFormat.TMP_NAME);
+      try {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+        Files.move(tmp, dir.resolve(HeadSnapshotFormat.FILE_NAME),
+            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(dir);
+        return series;
+      } catch (IOException e) {
+        abandon();
+        throw failed(dir, e);
+      }
+    }
+
+    /** Drops the temporary file (when what it counts could not be synced). */
+    public void abandon() {
+      try {
+        Files.deleteIfExists(dir.resolve(HeadSnapshotFormat.TMP_NAME));
+      } catch (IOException ignored) {
+        // The next open removes a leftover temporary file.
+      }
+    }
+  }
+
+  /**
+   * Writes the snapshot of {@code head}, which must not change meanwhile (as for
+   * {@link #write}), to the temporary file, without syncing it.
+   */
+  public static Captured capture(Path dbDir, Head head, WalPosition wal) {
     Path tmp = dbDir.resolve(HeadSnapshotFormat.TMP_NAME);
     HeadSnapshotWriter w = new HeadSnapshotWriter();
     try {
@@ -66,21 +115,20 @@ public final class HeadSnapshotWriter {
         w.buf.putUvarint(w.series);
         WalWriter.endRecord(w.buf, mark, w.crc);
         w.flush();
-        ch.force(true);
       }
-      Files.move(tmp, dbDir.resolve(HeadSnapshotFormat.FILE_NAME),
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory(dbDir);
-      return w.series;
+      return new Captured(dbDir, w.series);
     } catch (IOException | UncheckedIOException e) {
       try {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {
-        // The write already failed; the next open ignores a leftover temporary file.
+        // The write already failed; the next open removes a leftover temporary file.
       }
-      IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-      throw new UncheckedIOException("cannot write head snapshot in " + dbDir, cause);
+      throw failed(dbDir, e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
     }
+  }
+
+  private static UncheckedIOException failed(Path dir, IOException cause) {
+    return new UncheckedIOException("cannot write head snapshot in " + dir, cause);
   }
 
   private void head(Head.HeadState s, WalPosition wal) throws IOException {
