@@ -980,6 +980,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   public long writeHeadSnapshot() {
     ensureOpen();
     synchronized (cutLock) {
+      long t0 = System.nanoTime();
       HeadSnapshotWriter.Captured[] captured = new HeadSnapshotWriter.Captured[1];
       head.exclusive(() -> {
         snapshotAtMillis = clock.millis();
@@ -997,13 +998,18 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       });
       // Commits go on meanwhile: syncing is the slow part. Chunks closed from now on are not
       // counted by the snapshot (a restore adopts them as closed after it).
+      long t1 = System.nanoTime();
       try {
         MappedHeadChunks.syncFiles(dir.resolve(CHUNKS_HEAD));
       } catch (IOException e) {
         captured[0].abandon();
         throw new UncheckedIOException("cannot sync head chunk files of " + dir, e);
       }
-      return captured[0].commit();
+      long n = captured[0].commit();
+      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series written"
+          + " in " + (t1 - t0) / 1_000_000 + " ms (commits waited), synced in "
+          + (System.nanoTime() - t1) / 1_000_000 + " ms");
+      return n;
     }
   }
 
