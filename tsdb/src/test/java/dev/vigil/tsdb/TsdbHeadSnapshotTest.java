@@ -378,6 +378,66 @@ class TsdbHeadSnapshotTest {
     }
   }
 
+  /**
+   * Snapshots taken again and again while three threads commit: a crash image taken after the
+   * last commit restores the newest snapshot, replays the WAL after it, and has every sample.
+   */
+  @Test
+  void snapshotsTakenWhileThreadsCommitLoseNothing() throws Exception {
+    Path a = tmp.resolve("a");
+    int writers = 3;
+    int perWriter = 10;
+    int batches = 400;
+    try (Tsdb db = Tsdb.open(a, SMALL_FILES)) {
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicInteger snapshots =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Thread snapshotter = Thread.ofPlatform().start(() -> {
+        while (!done.get()) {
+          db.writeHeadSnapshot();
+          snapshots.incrementAndGet();
+        }
+      });
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        threads.add(Thread.ofPlatform().start(() -> {
+          for (int n = 0; n < batches; n++) {
+            Appender app = db.appender();
+            for (int s = 0; s < perWriter; s++) {
+              app.append(0, Labels.of("__name__", "w", "writer", "" + writer, "s", "" + s),
+                  n * STEP, n * 100 + s);
+            }
+            app.commit();
+          }
+        }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      done.set(true);
+      snapshotter.join();
+      assertThat(snapshots.get()).isGreaterThan(1);
+      Path crashed = tmp.resolve("crashed");
+      copy(a, crashed);
+      try (Tsdb restored = Tsdb.open(crashed, SMALL_FILES)) {
+        assertThat(restored.replayStats().snapshotSeries()).isPositive();
+        View v = view(restored);
+        assertThat(v.samples()).hasSize(writers * perWriter);
+        for (String line : v.samples()) {
+          int s = Integer.parseInt(line.replaceAll(".*s=\"(\\d+)\".*", "$1"));
+          StringBuilder expected = new StringBuilder(line.substring(0, line.indexOf(':') + 1));
+          for (int n = 0; n < batches; n++) {
+            expected.append(' ').append(n * STEP).append('=')
+                .append(Long.toHexString(Double.doubleToRawLongBits(n * 100 + s)));
+          }
+          assertThat(line).isEqualTo(expected.toString());
+        }
+      }
+    }
+  }
+
   @Test
   void snapshotOlderThanABlockCutIsStale() throws IOException {
     Path a = tmp.resolve("a");
