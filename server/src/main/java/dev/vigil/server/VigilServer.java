@@ -229,7 +229,7 @@ public final class VigilServer implements AutoCloseable {
     DirectoryTenantStorages.StorageOpener opener = switch (config.storage()) {
       case TSDB -> (tenant, dir) ->
           Tsdb.open(dir, tsdbOptions(overrides.forTenant(tenant), config.wal())
-              .withSnapshotOnShutdown(config.headSnapshot()));
+              .withSnapshotOnShutdown(config.headSnapshot()), config.clock());
       case MEMORY -> (tenant, dir) -> new InMemoryStorage();
     };
     TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener,

@@ -81,15 +81,7 @@ class MaintenanceEndToEndTest {
         }
         req.addTimeseries(ts);
       }
-      HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/push"))
-          .header("X-Scope-OrgID", "t")
-          .header("Content-Type", RemoteWriteVersion.V1.contentType())
-          .header("Content-Encoding", "snappy")
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
-              org.xerial.snappy.Snappy.compress(req.build().toByteArray()))).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      push(client, server, req.build());
 
       server.maintenance().runOnce();
 
@@ -130,6 +122,47 @@ class MaintenanceEndToEndTest {
       metrics = new String(server.metrics().scrape("text/plain").body(),
           java.nio.charset.StandardCharsets.UTF_8);
       assertThat(metric(metrics, "vigil_tsdb_idle_tenants_closed_total")).isEqualTo(1);
+    }
+  }
+
+  private static void push(java.net.http.HttpClient client, VigilServer server, WriteRequest req)
+      throws Exception {
+    HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v1/push"))
+        .header("X-Scope-OrgID", "t")
+        .header("Content-Type", RemoteWriteVersion.V1.contentType())
+        .header("Content-Encoding", "snappy")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+            org.xerial.snappy.Snappy.compress(req.toByteArray()))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void headsTakingWritesAreSnapshottedEveryInterval(@TempDir Path dir) throws Exception {
+    ManualClock clock = new ManualClock(40 * HOUR);
+    ServerConfig config = ServerConfig.defaults(dir).withListen("127.0.0.1", 0).withClock(clock)
+        .withIngestionRate(0, 0)
+        .withMaintenance(new MaintenanceOptions(Duration.ZERO, Duration.ZERO, 0, Duration.ZERO,
+            Duration.ofMinutes(30)));
+    try (VigilServer server = VigilServer.start(config, TestServer.BUILD);
+        var client = java.net.http.HttpClient.newHttpClient()) {
+      WriteRequest one = WriteRequest.newBuilder().addTimeseries(ServerEndToEndTest
+          .series("__name__", "m").addSamples(ServerEndToEndTest.sample(40 * HOUR, 1))).build();
+      push(client, server, one);
+      Path snapshot = dir.resolve("tenants/t/head.snapshot");
+      server.maintenance().runOnce();
+      assertThat(snapshot).as("not due yet").doesNotExist();
+      clock.millis += 31 * 60_000;
+      server.maintenance().runOnce();
+      assertThat(snapshot).exists();
+      clock.millis += 31 * 60_000;
+      server.maintenance().runOnce(); // nothing written since: no new snapshot
+      String metrics = new String(server.metrics().scrape("text/plain").body(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(metric(metrics, "vigil_tsdb_head_snapshots_total{user=\"t\"}")).isEqualTo(1);
+      assertThat(metric(metrics, "vigil_tsdb_maintenance_failures_total{step=\"head_snapshot\"}"))
+          .isZero();
     }
   }
 
