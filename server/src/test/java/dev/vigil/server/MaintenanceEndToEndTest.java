@@ -122,6 +122,10 @@ class MaintenanceEndToEndTest {
       metrics = new String(server.metrics().scrape("text/plain").body(),
           java.nio.charset.StandardCharsets.UTF_8);
       assertThat(metric(metrics, "vigil_tsdb_idle_tenants_closed_total")).isEqualTo(1);
+      // The idle close wrote a head snapshot, which the reopen restored.
+      assertThat(metric(metrics, "vigil_tsdb_head_snapshot_restored_series{user=\"t\"}"))
+          .isEqualTo(3);
+      assertThat(metric(metrics, "vigil_tsdb_data_replay_samples{user=\"t\"}")).isZero();
     }
   }
 
@@ -161,6 +165,9 @@ class MaintenanceEndToEndTest {
       String metrics = new String(server.metrics().scrape("text/plain").body(),
           java.nio.charset.StandardCharsets.UTF_8);
       assertThat(metric(metrics, "vigil_tsdb_head_snapshots_total{user=\"t\"}")).isEqualTo(1);
+      assertThat(metrics).contains("vigil_tsdb_data_replay_duration_seconds{user=\"t\"}");
+      assertThat(metric(metrics, "vigil_tsdb_head_snapshot_restored_series{user=\"t\"}"))
+          .isZero(); // a new tenant: nothing to restore
       assertThat(metric(metrics, "vigil_tsdb_maintenance_failures_total{step=\"head_snapshot\"}"))
           .isZero();
     }

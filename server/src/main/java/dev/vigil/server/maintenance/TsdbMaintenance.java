@@ -64,6 +64,28 @@ public final class TsdbMaintenance implements AutoCloseable {
     duration = Histogram.builder().name("vigil_tsdb_maintenance_duration_seconds")
         .help("Time of one maintenance pass over all open tenants.")
         .classicUpperBounds(.01, .1, 1, 10, 60, 300).register(registry);
+    // How the open tenants' TSDBs came back at their last open (Prometheus's
+    // prometheus_tsdb_data_replay_duration_seconds, per tenant).
+    GaugeWithCallback.builder().name("vigil_tsdb_data_replay_duration_seconds")
+        .help("Time the last open of the tenant's TSDB took to restore its head snapshot and"
+            + " replay its WAL.")
+        .labelNames("user")
+        .callback(cb -> forEachTsdb(storages, (user, t) ->
+            cb.call(t.replayStats().millis() / 1000.0, user)))
+        .register(registry);
+    GaugeWithCallback.builder().name("vigil_tsdb_data_replay_samples")
+        .help("WAL samples replayed by the last open of the tenant's TSDB.")
+        .labelNames("user")
+        .callback(cb -> forEachTsdb(storages, (user, t) ->
+            cb.call(t.replayStats().samples(), user)))
+        .register(registry);
+    GaugeWithCallback.builder().name("vigil_tsdb_head_snapshot_restored_series")
+        .help("Series the last open of the tenant's TSDB restored from a head snapshot (0: it"
+            + " replayed the whole WAL).")
+        .labelNames("user")
+        .callback(cb -> forEachTsdb(storages, (user, t) ->
+            cb.call(t.replayStats().snapshotSeries(), user)))
+        .register(registry);
     GaugeWithCallback.builder().name("vigil_ingester_memory_users")
         .help("Tenants whose store is open.")
         .callback(cb -> cb.call(storages.openStores().size())).register(registry);
@@ -95,6 +117,15 @@ public final class TsdbMaintenance implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  private static void forEachTsdb(TenantStorages storages,
+      java.util.function.BiConsumer<String, Tsdb> action) {
+    for (Map.Entry<String, Storage> e : storages.openStores().entrySet()) {
+      if (e.getValue() instanceof Tsdb t) {
+        action.accept(e.getKey(), t);
+      }
+    }
   }
 
   private static long sumOverTsdbs(TenantStorages storages,
