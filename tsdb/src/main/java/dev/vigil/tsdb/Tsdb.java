@@ -970,7 +970,6 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     return dir;
   }
 
-  /** Flushes and closes the WAL and releases the directory lock. Idempotent. */
   /**
    * Writes a head snapshot while the database stays open, so that a crash restores it and
    * replays only the WAL written after it (a clean close writes one anyway). Commits wait while
@@ -1066,6 +1065,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
   }
 
+  /**
+   * Flushes and closes the WAL (writing a head snapshot when the options ask for one) and
+   * releases the directory lock. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
