@@ -306,8 +306,8 @@ public final class Head implements Storage, ExemplarQueryable {
   public record HeadState(int nextId, long minValidTime, long minTime, long maxTime) {}
 
   /**
-   * For a head snapshot: hands every series in id order to {@code visitor}. Call inside {@link #exclusive} with the commit log closed, so that the
-   * snapshot is the state the log leads to.
+   * For a head snapshot: hands every series in id order to {@code visitor}. Call inside
+   * {@link #exclusive}, so that the snapshot is the state the commit log has led to so far.
    */
   public void forEachSeriesForSnapshot(Consumer<SeriesSnapshot> visitor) {
     forEachOwnSeries(s -> {
@@ -329,8 +329,10 @@ public final class Head implements Storage, ExemplarQueryable {
     });
   }
 
-
-  /** For a head snapshot: the head-wide state (consistent with the series inside {@link #exclusive}). */
+  /**
+   * For a head snapshot: the head-wide state (consistent with the series inside
+   * {@link #exclusive}).
+   */
   public HeadState snapshotState() {
     synchronized (createLock) {
       return new HeadState(nextId, minValidTime, minTime, maxTime);
