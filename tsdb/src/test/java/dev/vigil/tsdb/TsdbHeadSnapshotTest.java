@@ -318,7 +318,8 @@ class TsdbHeadSnapshotTest {
       Path crashed = tmp.resolve("crashed");
       copy(a, crashed);
       Path walOnly = walOnlyCopy(a, "crashed-wal");
-      try (Tsdb restored = Tsdb.open(crashed, SMALL_FILES); Tsdb replayed = Tsdb.open(walOnly, SMALL_FILES)) {
+      try (Tsdb restored = Tsdb.open(crashed, SMALL_FILES);
+          Tsdb replayed = Tsdb.open(walOnly, SMALL_FILES)) {
         assertThat(restored.replayStats().snapshotSeries()).isEqualTo(SERIES);
         assertThat(restored.replayStats().samples()).isPositive()
             .isLessThan(replayed.replayStats().samples());

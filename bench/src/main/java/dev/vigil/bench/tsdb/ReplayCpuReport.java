@@ -28,7 +28,8 @@ import java.nio.file.Path;
  * restored, then the WAL written after it replayed.
  *
  * <pre>
- * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport [opens [DIR [ROUNDS [snapshot|periodic:K]]]]
+ * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport \
+ *     [opens [DIR [ROUNDS [snapshot|periodic:K]]]]
  * </pre>
  */
 public final class ReplayCpuReport {
