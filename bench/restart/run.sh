@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Restarts against Prometheus: the same 100k series (15 s scrapes) in Vigil and in Debian's
+# Prometheus, each restarted from a fresh process, alternately, ROUNDS times per head size:
+#   vigil-crash    Vigil replaying the whole WAL (a restart after a crash, no snapshot)
+#   vigil-clean    Vigil restoring the head snapshot a clean close wrote
+#   prom-wal       Prometheus replaying its WAL (what every Prometheus restart does)
+#   prom-snapshot  Prometheus with --enable-feature=memory-snapshot-on-shutdown
+# Usage: bench/restart/run.sh [ROUNDS] [SAMPLES_PER_SERIES...]   (defaults: 4, 300 600)
+# Needs /usr/bin/prometheus and /usr/bin/promtool; builds bench/target/benchmarks.jar if missing.
+set -euo pipefail
+
+ROUNDS="${1:-4}"
+shift || true
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(300 600)
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+. "$ROOT/.mvn/scripts/find-jdk.sh"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAR="$ROOT/bench/target/benchmarks.jar"
+[ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl bench -am package -DskipTests
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-restart.XXXXXX")"
+PROM_PID=""
+cleanup() {
+  [ -z "$PROM_PID" ] || kill "$PROM_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+report() { "$JAVA" -XX:+UseZGC -Xss8m -cp "$JAR" dev.vigil.bench.tsdb.ReplayCpuReport "$@"; }
+printf 'global:\n  scrape_interval: 1h\nscrape_configs: []\n' > "$WORK/prometheus.yml"
+
+# Starts Prometheus on DIR (extra flags after it), prints its replay time and CPU, stops it.
+prom() {
+  local dir="$1" what="$2"
+  shift 2
+  local port
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$dir" \
+    --web.listen-address="127.0.0.1:$port" "$@" > "$dir.log" 2>&1 &
+  PROM_PID=$!
+  for _ in $(seq 1 600); do
+    grep -q total_replay_duration "$dir.log" && break
+    sleep 0.1
+  done
+  local cpu
+  cpu="$(awk '{print ($14+$15)*10}' "/proc/$PROM_PID/stat")"
+  echo "$what: $(grep -o 'total_replay_duration=[^ ]*' "$dir.log"), process CPU ${cpu} ms"
+  kill "$PROM_PID"
+  wait "$PROM_PID" 2>/dev/null || true
+  PROM_PID=""
+}
+
+"$JAVA" -cp "$JAR" dev.vigil.bench.tsdb.SeriesLabelsJson > "$WORK/labels.json"
+for n in "${SIZES[@]}"; do
+  echo "preparing $n samples per series..."
+  report 0 "$WORK/crash-$n" "$n" > /dev/null 2>&1
+  report 0 "$WORK/clean-$n" "$n" snapshot > /dev/null 2>&1
+  promtool tsdb bench write --out="$WORK/prom-$n" --metrics=100000 --scrapes="$n" \
+    "$WORK/labels.json" > /dev/null 2>&1
+  cp -a "$WORK/prom-$n/storage" "$WORK/prom-snap-$n"
+  # Twice: a stop right after the first replay may come before the snapshot can be written.
+  for _ in 1 2; do
+    prom "$WORK/prom-snap-$n" "(prime the snapshot)" \
+      --enable-feature=memory-snapshot-on-shutdown > /dev/null
+  done
+done
+for r in $(seq 1 "$ROUNDS"); do
+  for n in "${SIZES[@]}"; do
+    echo "== round $r, $n samples per series, load $(cut -d' ' -f1 /proc/loadavg)"
+    echo -n "vigil-crash: "; report 1 "$WORK/crash-$n" "$n" 2>/dev/null
+    echo -n "vigil-clean: "; report 1 "$WORK/clean-$n" "$n" snapshot 2>/dev/null
+    rm -rf "$WORK/prom-run" && cp -a "$WORK/prom-$n/storage" "$WORK/prom-run"
+    prom "$WORK/prom-run" "prom-wal"
+    prom "$WORK/prom-snap-$n" "prom-snapshot" --enable-feature=memory-snapshot-on-shutdown
+  done
+done
