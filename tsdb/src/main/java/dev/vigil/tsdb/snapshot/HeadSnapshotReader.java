@@ -41,6 +41,14 @@ import java.util.zip.CRC32C;
  * is a {@link CorruptDataException} naming the file and offset; the caller then replays the WAL.
  */
 public final class HeadSnapshotReader implements AutoCloseable {
+  /** Series per batch handed from the decoding thread to the restoring one. */
+  private static final int BATCH = 256;
+  /** Batches decoded ahead of the restore: about 8k series, a few MB. */
+  private static final int AHEAD = 32;
+
+  /** A batch of decoded series, or the failure that ended decoding. */
+  private record Decoded(List<SeriesSnapshot> series, Exception failure, boolean last) {}
+
   private final Path file;
   private final DataInputStream in;
   private final CRC32C crc = new CRC32C();
@@ -52,6 +60,9 @@ public final class HeadSnapshotReader implements AutoCloseable {
   private long offset;
   private WalPosition wal;
   private Head.HeadState state;
+  private final BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(AHEAD);
+  private Thread decoder;
+  private long decodedSeries;
 
   private HeadSnapshotReader(Path file, DataInputStream in) {
     this.file = file;
@@ -142,16 +153,6 @@ public final class HeadSnapshotReader implements AutoCloseable {
       }
     });
   }
-
-  private static final int BATCH = 256;
-  /** Batches decoded ahead of the restore: about 8k series, a few MB. */
-  private static final int AHEAD = 32;
-
-  private record Decoded(List<SeriesSnapshot> series, Exception failure, boolean last) {}
-
-  private final BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(AHEAD);
-  private Thread decoder;
-  private long decodedSeries;
 
   /** Decodes up to {@link #BATCH} series; returns true after the end record. */
   private boolean decodeBatch(List<SeriesSnapshot> out) throws IOException {
