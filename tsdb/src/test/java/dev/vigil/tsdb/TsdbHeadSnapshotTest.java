@@ -58,6 +58,11 @@ class TsdbHeadSnapshotTest {
       long minTime, long maxTime, int series) {}
 
   private static View view(Tsdb db) {
+    return view(db, CUT);
+  }
+
+  /** As {@link #view(Tsdb)}, with the exemplars from {@code exemplarsFrom} on. */
+  private static View view(Tsdb db, long exemplarsFrom) {
     List<String> samples;
     try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       samples = QueryableContract.dump(q.select(true, SelectHints.range(0, 0), ALL));
@@ -65,7 +70,7 @@ class TsdbHeadSnapshotTest {
     List<String> exemplars = new ArrayList<>();
     // From the block cut on: a WAL checkpoint keeps only those (as Prometheus's), while the
     // running head, and so its snapshot, still has older ones.
-    db.selectExemplars(CUT, Long.MAX_VALUE, List.of(ALL))
+    db.selectExemplars(exemplarsFrom, Long.MAX_VALUE, List.of(ALL))
         .forEach(s -> exemplars.add(s.seriesLabels() + " " + s.exemplars()));
     List<String> metadata = new ArrayList<>();
     db.head().seriesMetadata(ALL).forEach(m -> metadata.add(m.labels() + " " + m.metadata()));
@@ -434,6 +439,83 @@ class TsdbHeadSnapshotTest {
                 .append(Long.toHexString(Double.doubleToRawLongBits(n * 100 + s)));
           }
           assertThat(line).isEqualTo(expected.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * Random histories (commits in and out of order, histograms, exemplars, metadata, deletes,
+   * block cuts, snapshots at random points), then a crash: restoring the newest snapshot and
+   * replaying the WAL after it gives what replaying the whole WAL gives, for every seed.
+   */
+  @Test
+  void randomHistoriesRestoreAsTheWholeWalReplays() throws IOException {
+    for (int seed = 0; seed < 16; seed++) {
+      Random r = new Random(seed);
+      Path a = tmp.resolve("random-" + seed);
+      try (Tsdb db = Tsdb.open(a, SMALL_FILES)) {
+        long t = 0;
+        int snapshots = 0;
+        boolean snapshotSinceCut = false;
+        for (int step = 0; step < 160; step++) {
+          int op = r.nextInt(100);
+          if (op < 75) {
+            Appender app = db.appender();
+            for (int k = 1 + r.nextInt(10); k > 0; k--) {
+              int i = r.nextInt(14);
+              Labels l = series(i);
+              long ts = t - (r.nextInt(5) == 0 ? r.nextInt(50) * 1000L : 0);
+              try {
+                if (i % 5 == 0) {
+                  app.appendHistogram(0, l, ts, QueryableContract.histogramForTest(r.nextInt(9)));
+                } else {
+                  app.append(0, l, ts, r.nextInt(4) == 0 ? r.nextInt(3) : r.nextGaussian());
+                }
+                if (r.nextInt(6) == 0) {
+                  app.appendExemplar(0, l, new Exemplar(Labels.of("trace_id", "x" + step), k, ts));
+                }
+                if (r.nextInt(10) == 0) {
+                  app.updateMetadata(0, l, new Metadata(MetricType.GAUGE, "h" + step, ""));
+                }
+              } catch (StorageException e) {
+                // out of order beyond the window, or another rejected sample: not stored
+              }
+            }
+            try {
+              app.commit();
+            } catch (StorageException e) {
+              // a rejected batch stores nothing
+            }
+            t += STEP;
+          } else if (op < 85) {
+            db.writeHeadSnapshot();
+            snapshots++;
+            snapshotSinceCut = true;
+          } else if (op < 90) {
+            long from = t - r.nextInt(20) * STEP;
+            db.delete(from, from + r.nextInt(5) * STEP,
+                List.of(Matcher.of(MatchType.EQUAL, "job", "j" + r.nextInt(3))));
+          } else if (op < 93) {
+            if (!db.cutBlocks().isEmpty()) {
+              snapshotSinceCut = false; // the cut dropped it
+            }
+          } else {
+            t += r.nextInt(3) * STEP;
+          }
+        }
+        Path crashed = tmp.resolve("random-crashed-" + seed);
+        copy(a, crashed);
+        Path walOnly = walOnlyCopy(a, "random-wal-" + seed);
+        try (Tsdb restored = Tsdb.open(crashed, SMALL_FILES);
+            Tsdb replayed = Tsdb.open(walOnly, SMALL_FILES)) {
+          String what = "seed " + seed + " (" + snapshots + " snapshots)";
+          assertThat(replayed.replayStats().snapshotSeries()).as(what).isZero();
+          assertThat(restored.replayStats().snapshotSeries() > 0).as(what + ": restored")
+              .isEqualTo(snapshotSinceCut);
+          // Exemplars from the last cut on: a checkpoint keeps only those (see view).
+          long from = replayed.head().minValidTime();
+          assertSameHead(view(restored, from), view(replayed, from), what);
         }
       }
     }
