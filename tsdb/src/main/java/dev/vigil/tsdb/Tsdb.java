@@ -999,7 +999,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       // counted by the snapshot (a restore adopts them as closed after it).
       long t1 = System.nanoTime();
       try {
-        MappedHeadChunks.syncFiles(dir.resolve(CHUNKS_HEAD));
+        FileTrees.syncFiles(dir.resolve(CHUNKS_HEAD));
       } catch (IOException e) {
         captured[0].abandon();
         throw new UncheckedIOException("cannot sync head chunk files of " + dir, e);
@@ -1053,7 +1053,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         try {
           long t0 = System.nanoTime();
           // The snapshot relies on the head chunk files, which are otherwise never synced.
-          MappedHeadChunks.syncFiles(dir.resolve(CHUNKS_HEAD));
+          FileTrees.syncFiles(dir.resolve(CHUNKS_HEAD));
           long n = HeadSnapshotWriter.write(dir, head, WalPosition.of(dir.resolve("wal")));
           LOG.log(System.Logger.Level.INFO, "closed " + dir + ": head snapshot of " + n
               + " series written in " + (System.nanoTime() - t0) / 1_000_000 + " ms");

@@ -121,10 +121,10 @@ public final class BlockWriter {
       try (FileChannel ch = FileChannel.open(metaFile, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      syncDir(tmp.resolve(BlockFormat.CHUNKS));
-      syncDir(tmp);
+      FileTrees.syncDirectory(tmp.resolve(BlockFormat.CHUNKS));
+      FileTrees.syncDirectory(tmp);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-      syncDir(blocksDir);
+      FileTrees.syncDirectory(blocksDir);
       return meta;
     } catch (IOException e) {
       deleteLeftover(tmp);
@@ -141,14 +141,6 @@ public final class BlockWriter {
       FileTrees.delete(tmp);
     } catch (IOException e) {
       // Opening the database sets aside whatever is left; the write's own error matters more.
-    }
-  }
-
-  private static void syncDir(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // Directories cannot be opened for sync on every platform; data files were forced.
     }
   }
 

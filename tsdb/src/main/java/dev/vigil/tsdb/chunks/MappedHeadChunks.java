@@ -637,27 +637,8 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
   }
 
   /**
-   * Syncs every file in {@code dir} to disk (after {@link #close}): for a head snapshot, which
-   * unlike the WAL relies on these files.
-   */
-  public static void syncFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Writes buffered chunks to their file (not synced: see {@link #syncFiles}), for a head
-   * snapshot taken while the database stays open.
+   * Writes buffered chunks to their file (not synced), for a head snapshot taken while the
+   * database stays open.
    */
   public synchronized void flush() throws IOException {
     if (file != null) {

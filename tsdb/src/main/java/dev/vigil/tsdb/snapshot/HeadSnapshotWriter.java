@@ -16,6 +16,7 @@ import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.HistogramCodec;
 import dev.vigil.tsdb.encoding.LabelsCodec;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesSnapshot;
 import dev.vigil.tsdb.wal.WalWriter;
@@ -76,7 +77,7 @@ public final class HeadSnapshotWriter {
         }
         Files.move(tmp, dir.resolve(HeadSnapshotFormat.FILE_NAME),
             StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(dir);
+        FileTrees.syncDirectory(dir);
         return series;
       } catch (IOException e) {
         abandon();
@@ -224,13 +225,5 @@ public final class HeadSnapshotWriter {
       out.write(bb);
     }
     buf.reset();
-  }
-
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot sync a directory; the rename is then as durable as they allow.
-    }
   }
 }

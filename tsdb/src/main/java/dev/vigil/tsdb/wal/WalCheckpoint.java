@@ -63,9 +63,9 @@ public final class WalCheckpoint {
     Path tmp = walDir.resolve(PREFIX + WalFormat.segmentName(n) + TMP);
     Path dst = walDir.resolve(PREFIX + WalFormat.segmentName(n));
     try {
-      WalWriter.syncDir(tmp);
+      FileTrees.syncDirectory(tmp);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-      WalWriter.syncDir(walDir);
+      FileTrees.syncDirectory(walDir);
       for (int idx : WalReader.segments(walDir)) {
         if (idx <= n) {
           Files.delete(walDir.resolve(WalFormat.segmentName(idx)));
@@ -80,7 +80,7 @@ public final class WalCheckpoint {
           }
         }
       }
-      WalWriter.syncDir(walDir);
+      FileTrees.syncDirectory(walDir);
     } catch (IOException e) {
       throw new UncheckedIOException("finishing WAL checkpoint " + dst, e);
     }

@@ -1,5 +1,6 @@
 package dev.vigil.tsdb.wal;
 
+import dev.vigil.tsdb.fs.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,7 +50,7 @@ public final class WalRepair {
           moved++;
         }
       }
-      WalWriter.syncDir(dir);
+      FileTrees.syncDirectory(dir);
       LOG.log(System.Logger.Level.WARNING, "WAL " + dir + " damaged in segment " + c.segment()
           + " at offset " + c.offset() + " (" + c.reason() + "): kept everything before it, moved "
           + (size - c.offset()) + " bytes and " + moved + " later segment(s) to " + q);

@@ -2,6 +2,7 @@ package dev.vigil.tsdb.wal;
 
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -340,19 +341,10 @@ public final class WalWriter implements AutoCloseable {
       ch.write(hb);
     }
     ch.force(true);
-    syncDir(dir);
+    FileTrees.syncDirectory(dir);
     current = ch;
     segment = idx;
     segmentBytes = WalFormat.SEGMENT_HEADER_SIZE;
-  }
-
-  /** Makes a created or renamed directory entry durable (a no-op where directories can't be opened). */
-  static void syncDir(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // Not supported on every OS/file system; the data itself was forced.
-    }
   }
 
   @Override
