@@ -23,6 +23,8 @@ import dev.vigil.tsdb.encoding.StringTable;
 import dev.vigil.tsdb.encoding.UnsupportedFormatVersionException;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesSnapshot;
+import dev.vigil.tsdb.wal.WalFormat;
+import dev.vigil.tsdb.wal.WalReader;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -56,7 +58,7 @@ public final class HeadSnapshotReader implements AutoCloseable {
   private final Labels.Builder builder = Labels.builder();
   private final ByteSource src = new ByteSource("", new byte[0]);
   private byte[] payload = new byte[1 << 16];
-  private final byte[] lenBytes = new byte[4];
+  private final byte[] header = new byte[WalFormat.RECORD_HEADER_SIZE];
   private long offset;
   private WalPosition wal;
   private Head.HeadState state;
@@ -314,15 +316,13 @@ public final class HeadSnapshotReader implements AutoCloseable {
   /** The next record's payload, its checksum verified. */
   private ByteSource next() throws IOException {
     long at = offset;
-    int len;
-    int sum;
     try {
-      len = in.readInt();
-      sum = in.readInt();
+      in.readFully(header, 0, WalFormat.RECORD_HEADER_SIZE);
     } catch (EOFException e) {
       throw new CorruptDataException(file.toString(), at, "ends before its end record"
           + " (an interrupted write)");
     }
+    int len = WalReader.be32(header, 0);
     if (len < 1 || len > HeadSnapshotFormat.MAX_RECORD) {
       throw new CorruptDataException(file.toString(), at, "record length " + len
           + " not in [1, " + HeadSnapshotFormat.MAX_RECORD + "]");
@@ -336,18 +336,11 @@ public final class HeadSnapshotReader implements AutoCloseable {
       throw new CorruptDataException(file.toString(), at, "record of " + len
           + " bytes cut short (an interrupted write)");
     }
-    crc.reset();
-    lenBytes[0] = (byte) (len >>> 24);
-    lenBytes[1] = (byte) (len >>> 16);
-    lenBytes[2] = (byte) (len >>> 8);
-    lenBytes[3] = (byte) len;
-    crc.update(lenBytes, 0, 4);
-    crc.update(payload, 0, len);
-    if ((int) crc.getValue() != sum) {
+    if (WalFormat.recordCrc(crc, header, 0, payload, 0, len) != WalReader.be32(header, 4)) {
       throw new CorruptDataException(file.toString(), at, "record checksum mismatch");
     }
-    offset = at + 8 + len;
-    return src.reset(file.toString(), payload, 0, len, at + 8);
+    offset = at + WalFormat.RECORD_HEADER_SIZE + len;
+    return src.reset(file.toString(), payload, 0, len, at + WalFormat.RECORD_HEADER_SIZE);
   }
 
   @Override

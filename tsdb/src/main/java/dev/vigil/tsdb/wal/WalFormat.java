@@ -1,5 +1,7 @@
 package dev.vigil.tsdb.wal;
 
+import java.util.zip.CRC32C;
+
 /** Constants of the WAL segment format, shared by writer and reader; see {@code FORMAT.md}. */
 public final class WalFormat {
   /** "VWAL". */
@@ -15,6 +17,19 @@ public final class WalFormat {
   public static final String QUARANTINE_DIR = "quarantine";
 
   private WalFormat() {}
+
+  /**
+   * The checksum a record stores after its length: CRC32C of the 4 length bytes
+   * ({@code lengthBytes[at, at + 4)}) and of the payload ({@code payload[off, off + len)});
+   * {@code crc} is caller-owned scratch, so framing and reading allocate nothing.
+   */
+  public static int recordCrc(CRC32C crc, byte[] lengthBytes, int at, byte[] payload, int off,
+      int len) {
+    crc.reset();
+    crc.update(lengthBytes, at, 4);
+    crc.update(payload, off, len);
+    return (int) crc.getValue();
+  }
 
   /** Segment file name: the index as 8 decimal digits, as Prometheus names its segments. */
   public static String segmentName(int index) {

@@ -130,14 +130,12 @@ public final class WalReader {
               return new Result(records, segs, new Corruption(idx, file, offset,
                   "torn record: " + n + " of " + len + " payload bytes"));
             }
-            crc.reset();
-            crc.update(rh, 0, 4);
-            crc.update(buf, 0, (int) len);
+            int computed = WalFormat.recordCrc(crc, rh, 0, buf, 0, (int) len);
             int expected = be32(rh, 4);
-            if ((int) crc.getValue() != expected) {
+            if (computed != expected) {
               return new Result(records, segs, new Corruption(idx, file, offset,
                   "record checksum mismatch: stored 0x" + Integer.toHexString(expected)
-                      + ", computed 0x" + Integer.toHexString((int) crc.getValue())));
+                      + ", computed 0x" + Integer.toHexString(computed)));
             }
             consumer.accept(buf, (int) len, idx, offset);
             records++;
@@ -163,7 +161,8 @@ public final class WalReader {
     return n;
   }
 
-  static int be32(byte[] b, int off) {
+  /** The big-endian int at {@code b[off, off + 4)}. */
+  public static int be32(byte[] b, int off) {
     return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8)
         | (b[off + 3] & 0xFF);
   }

@@ -104,14 +104,12 @@ public final class WalTailReader {
         }
         buf.clear().limit((int) len);
         readFully(ch, buf, offset + WalFormat.RECORD_HEADER_SIZE);
-        crc.reset();
-        crc.update(rh, 0, 4);
-        crc.update(buf.array(), 0, (int) len);
+        int computed = WalFormat.recordCrc(crc, rh, 0, buf.array(), 0, (int) len);
         int expected = WalReader.be32(rh, 4);
-        if ((int) crc.getValue() != expected) {
+        if (computed != expected) {
           return new Progress(offset, Stop.CORRUPT, "record checksum mismatch at offset " + offset
               + " of " + file + ": stored 0x" + Integer.toHexString(expected) + ", computed 0x"
-              + Integer.toHexString((int) crc.getValue()));
+              + Integer.toHexString(computed));
         }
         consumer.accept(buf.array(), (int) len, segment, offset);
         offset += WalFormat.RECORD_HEADER_SIZE + len;

@@ -103,10 +103,8 @@ public final class WalWriter implements AutoCloseable {
   public static void endRecord(ByteSink out, int mark, CRC32C crc) {
     int len = out.length() - mark - WalFormat.RECORD_HEADER_SIZE;
     out.setBE32(mark, len);
-    crc.reset();
-    crc.update(out.array(), mark, 4);
-    crc.update(out.array(), mark + WalFormat.RECORD_HEADER_SIZE, len);
-    out.setBE32(mark + 4, (int) crc.getValue());
+    out.setBE32(mark + 4, WalFormat.recordCrc(crc, out.array(), mark, out.array(),
+        mark + WalFormat.RECORD_HEADER_SIZE, len));
   }
 
   /**
