@@ -360,7 +360,7 @@ public final class Head implements Storage, ExemplarQueryable {
         s.logged = true;
         adoptFound(s, id);
         synchronized (lockFor(id)) {
-          s.restore(snap, chunks);
+          s.restore(snap);
         }
         newest.set(id, s.maxT);
         long[] skip = replaySkip;
@@ -369,16 +369,12 @@ public final class Head implements Storage, ExemplarQueryable {
           // out of order when appended (see replaySample).
           skip[id << 1] = snap.maxT();
         }
-        if (snap.aliases().length > 0) {
-          for (int a : snap.aliases()) {
-            if (a <= 0 || byId(a) != null) {
-              throw new SnapshotMismatchException("alias " + a + " of series " + id
-                  + " out of range or taken");
-            }
-            setSlot(a, s);
-            nextId = Math.max(nextId, a + 1);
+        for (int a : snap.aliases()) {
+          if (a <= 0 || byId(a) != null) {
+            throw new SnapshotMismatchException("alias " + a + " of series " + id
+                + " out of range or taken");
           }
-          aliases.put(id, snap.aliases().clone());
+          addAlias(s, a);
         }
         if (snap.metadata() != null) {
           metadata.set(id, snap.metadata());
@@ -401,8 +397,7 @@ public final class Head implements Storage, ExemplarQueryable {
       }
       minValidTime = Math.max(minValidTime, state.minValidTime());
       // Chunks closed after the snapshot may reach further (adopted with the series).
-      minTime = Math.min(minTime, state.minTime());
-      maxTime = Math.max(maxTime, state.maxTime());
+      widenTimeRange(state.minTime(), state.maxTime());
     }
   }
 
@@ -522,6 +517,19 @@ public final class Head implements Storage, ExemplarQueryable {
     return s;
   }
 
+  /**
+   * Makes {@code ref}, another ref series {@code s} was logged under, lead to it. Under
+   * createLock.
+   */
+  private void addAlias(MemSeries s, int ref) {
+    setSlot(ref, s);
+    int[] a = aliases.get(s.id);
+    a = a == null ? new int[1] : Arrays.copyOf(a, a.length + 1);
+    a[a.length - 1] = ref;
+    aliases.put(s.id, a);
+    nextId = Math.max(nextId, ref + 1);
+  }
+
   // Under createLock.
   private void setSlot(int id, MemSeries s) {
     newest.ensure(id);
@@ -557,12 +565,7 @@ public final class Head implements Storage, ExemplarQueryable {
           // was checkpointed (or logged twice): both refs lead to one series.
           LOG.log(System.Logger.Level.DEBUG, "series {0} logged with refs {1} and {2}",
               labels, existing.id, ref);
-          setSlot((int) ref, existing);
-          int[] a = aliases.get(existing.id);
-          a = a == null ? new int[1] : Arrays.copyOf(a, a.length + 1);
-          a[a.length - 1] = (int) ref;
-          aliases.put(existing.id, a);
-          nextId = Math.max(nextId, (int) ref + 1);
+          addAlias(existing, (int) ref);
         }
         return;
       }
@@ -625,12 +628,7 @@ public final class Head implements Storage, ExemplarQueryable {
         replayAlone = new ReplayShard();
       }
       int unknown = replayFloatsShard(replayAlone, refs, ts, vs, n);
-      if (replayAlone.maxT > maxTime) {
-        maxTime = replayAlone.maxT;
-      }
-      if (replayAlone.minT < minTime) {
-        minTime = replayAlone.minT;
-      }
+      widenTimeRange(replayAlone.minT, replayAlone.maxT);
       return unknown;
     }
   }
@@ -737,12 +735,20 @@ public final class Head implements Storage, ExemplarQueryable {
   /** Replay: widens the head's time range by what apply workers applied. */
   public void replayWidenTimeRange(long lo, long hi) {
     synchronized (commitLock) {
-      if (hi > maxTime) {
-        maxTime = hi;
-      }
-      if (lo < minTime) {
-        minTime = lo;
-      }
+      widenTimeRange(lo, hi);
+    }
+  }
+
+  /**
+   * Widens the head's time range to take in {@code [lo, hi]} (an empty range, lo above hi,
+   * changes nothing). Under the commit lock; writes a bound only when it moves.
+   */
+  private void widenTimeRange(long lo, long hi) {
+    if (hi > maxTime) {
+      maxTime = hi;
+    }
+    if (lo < minTime) {
+      minTime = lo;
     }
   }
 
@@ -804,12 +810,7 @@ public final class Head implements Storage, ExemplarQueryable {
     replaySkip[(ref << 1) + 1] = s.closedMaxT();
     newest.set(s.id, s.maxT);
     adoptedChunks += n;
-    if (s.maxT > maxTime) {
-      maxTime = s.maxT;
-    }
-    if (s.minT < minTime) {
-      minTime = s.minT;
-    }
+    widenTimeRange(s.minT, s.maxT);
   }
 
   /**
@@ -885,12 +886,7 @@ public final class Head implements Storage, ExemplarQueryable {
         return;
       }
     }
-    if (t > maxTime) {
-      maxTime = t;
-    }
-    if (t < minTime) {
-      minTime = t;
-    }
+    widenTimeRange(t, t);
   }
 
   /** Commits an appender's batch: log it, then apply it, then wait for durability. */
@@ -941,12 +937,7 @@ public final class Head implements Storage, ExemplarQueryable {
         } while (i < end && lockFor((int) a.ref(i)) == lock);
       }
     }
-    if (hi > maxTime) {
-      maxTime = hi;
-    }
-    if (lo < minTime) {
-      minTime = lo;
-    }
+    widenTimeRange(lo, hi);
   }
 
   /** Every in-order append goes through here, so {@link #newest} follows {@code s.maxT}. */

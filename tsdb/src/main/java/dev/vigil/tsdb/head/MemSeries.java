@@ -1,8 +1,10 @@
 package dev.vigil.tsdb.head;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
@@ -10,6 +12,7 @@ import dev.vigil.tsdb.chunkenc.HistogramChunk;
 import dev.vigil.tsdb.chunkenc.XorAppender;
 import dev.vigil.tsdb.chunks.HeadChunks;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One series in the head. Mutable state is guarded by the head's stripe lock for {@link #id}
@@ -353,16 +356,22 @@ final class MemSeries extends XorAppender {
   SampleIterator snapshotIterator(long mint, long maxt, HeadChunks store) {
     SampleIterator it = inOrderIterator(mint, store);
     if (oooN() > 0) {
-      Rare r = rare;
-      SampleIterator ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN),
-          Arrays.copyOf(r.oooV, r.oooN), r.oooH == null ? null : Arrays.copyOf(r.oooH, r.oooN),
-          r.oooN);
-      it = new MergeIterator(it, ooo);
+      it = new MergeIterator(it, outOfOrderIterator());
     }
     if (rare != null && rare.deleted != null) {
       it = new DeletedIntervalsIterator(it, rare.deleted);
     }
     return new BoundedIterator(it, mint, maxt);
+  }
+
+  /**
+   * The out-of-order samples present now (copies: the buffer changes under later inserts); call
+   * under the stripe lock when {@link #oooN} is positive.
+   */
+  private SampleIterator outOfOrderIterator() {
+    Rare r = rare;
+    return new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN), Arrays.copyOf(r.oooV, r.oooN),
+        r.oooH == null ? null : Arrays.copyOf(r.oooH, r.oooN), r.oooN);
   }
 
   /** The in-order chunks ending at or after {@code mint}; call under the stripe lock. */
@@ -397,13 +406,7 @@ final class MemSeries extends XorAppender {
    */
   SampleIterator[] checkpointIterators(long mint, HeadChunks store) {
     SampleIterator in = inOrderIterator(mint, store);
-    SampleIterator ooo = null;
-    if (oooN() > 0) {
-      Rare r = rare;
-      ooo = new ArraySampleIterator(Arrays.copyOf(r.oooT, r.oooN),
-          Arrays.copyOf(r.oooV, r.oooN), r.oooH == null ? null : Arrays.copyOf(r.oooH, r.oooN),
-          r.oooN);
-    }
+    SampleIterator ooo = oooN() > 0 ? outOfOrderIterator() : null;
     in = new BoundedIterator(in, mint, Long.MAX_VALUE);
     ooo = ooo == null ? null : new BoundedIterator(ooo, mint, Long.MAX_VALUE);
     return new SampleIterator[] {in, ooo};
@@ -413,8 +416,7 @@ final class MemSeries extends XorAppender {
    * This series' state for a head snapshot (see {@link SeriesSnapshot}); call under the stripe
    * lock with no commit running.
    */
-  SeriesSnapshot snapshot(int[] aliases, dev.vigil.model.metadata.Metadata md,
-      java.util.List<dev.vigil.model.exemplar.Exemplar> ex) {
+  SeriesSnapshot snapshot(int[] aliases, Metadata md, List<Exemplar> ex) {
     int n = oooN();
     Rare r = rare;
     return new SeriesSnapshot(id, labels, aliases, minT, maxT, nClosed(), closedMaxT(),
@@ -430,7 +432,7 @@ final class MemSeries extends XorAppender {
    * Restores a snapshot's state into this series, created under the snapshot's id with the
    * closed chunks of the head chunk files adopted: those must be the ones the snapshot counted.
    */
-  void restore(SeriesSnapshot snap, HeadChunks store) {
+  void restore(SeriesSnapshot snap) {
     int counted = snap.closedChunks();
     long countedMaxT = counted == 0 || nClosed() < counted ? Long.MIN_VALUE
         : closed[counted * 2 - 1];
