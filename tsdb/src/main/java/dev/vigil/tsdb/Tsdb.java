@@ -95,6 +95,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private final FileLock lock;
   private final ReplayStats replay;
   private volatile boolean closed;
+  // When the last head snapshot was written (or the database opened), by the clock, and the
+  // WAL's byte count then: guarded by cutLock, read without it by writeHeadSnapshotIfDue.
+  private volatile long snapshotAtMillis;
+  private volatile long snapshotAtWalBytes;
 
   /**
    * What opening found in the WAL.
@@ -987,10 +991,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         int segment = wal.rotateNow() - 1;
         try {
           headChunks.flush(); // the chunks the snapshot counts, into their files
-          Path walDir = dir.resolve("wal");
-          WalPosition at = new WalPosition(segment,
-              Files.size(walDir.resolve(WalFormat.segmentName(segment))));
-          captured[0] = HeadSnapshotWriter.capture(dir, head, at);
+          captured[0] = HeadSnapshotWriter.capture(dir, head,
+              WalPosition.atEndOf(dir.resolve("wal"), segment));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write head snapshot of " + dir, e);
         }
@@ -1024,11 +1026,6 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
     return writeHeadSnapshot();
   }
-
-  // When the last head snapshot was written (or the database opened), by the clock, and the
-  // WAL's byte count then: guarded by cutLock, read without it by writeHeadSnapshotIfDue.
-  private volatile long snapshotAtMillis;
-  private volatile long snapshotAtWalBytes;
 
   /** Removes the head snapshot (before the head drops data it holds). */
   private void dropHeadSnapshot() {

@@ -132,7 +132,7 @@ public final class HeadSnapshotWriter {
     return new UncheckedIOException("cannot write head snapshot in " + dir, cause);
   }
 
-  private void head(Head.HeadState s, WalPosition wal) throws IOException {
+  private void head(Head.HeadState s, WalPosition wal) {
     int mark = WalWriter.beginRecord(buf);
     buf.putByte(HEAD);
     buf.putVarint(wal.lastSegment());

@@ -20,7 +20,11 @@ public record WalPosition(int lastSegment, long lastSegmentBytes) {
     for (int idx : WalReader.segments(walDir)) {
       last = Math.max(last, idx);
     }
-    long bytes = last < 0 ? 0 : Files.size(walDir.resolve(WalFormat.segmentName(last)));
-    return new WalPosition(last, bytes);
+    return last < 0 ? new WalPosition(-1, 0) : atEndOf(walDir, last);
+  }
+
+  /** The end of segment {@code segment} of the WAL in {@code walDir}, as it is now. */
+  public static WalPosition atEndOf(Path walDir, int segment) throws IOException {
+    return new WalPosition(segment, Files.size(walDir.resolve(WalFormat.segmentName(segment))));
   }
 }
