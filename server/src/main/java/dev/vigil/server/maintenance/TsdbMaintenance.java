@@ -91,15 +91,8 @@ public final class TsdbMaintenance implements AutoCloseable {
         .callback(cb -> cb.call(storages.openStores().size())).register(registry);
     GaugeWithCallback.builder().name("vigil_ingester_memory_series")
         .help("Series in the heads of the open tenants' TSDBs.")
-        .callback(cb -> {
-          long n = 0;
-          for (Storage s : storages.openStores().values()) {
-            if (s instanceof Tsdb t) {
-              n += t.head().numSeries();
-            }
-          }
-          cb.call(n);
-        }).register(registry);
+        .callback(cb -> cb.call(sumOverTsdbs(storages, t -> t.head().numSeries())))
+        .register(registry);
     // Mimir's cortex_ingester_tsdb_exemplar_* (Prometheus's prometheus_tsdb_exemplar_*), summed
     // over the open tenants.
     GaugeWithCallback.builder().name("vigil_ingester_tsdb_exemplar_exemplars_in_storage")
@@ -130,13 +123,9 @@ public final class TsdbMaintenance implements AutoCloseable {
 
   private static long sumOverTsdbs(TenantStorages storages,
       java.util.function.ToLongFunction<Tsdb> f) {
-    long n = 0;
-    for (Storage s : storages.openStores().values()) {
-      if (s instanceof Tsdb t) {
-        n += f.applyAsLong(t);
-      }
-    }
-    return n;
+    long[] n = new long[1];
+    forEachTsdb(storages, (user, t) -> n[0] += f.applyAsLong(t));
+    return n[0];
   }
 
   /**
