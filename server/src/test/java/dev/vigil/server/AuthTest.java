@@ -49,6 +49,9 @@ class AuthTest {
       HttpResponse<String> r = c.send(pushReq.copy().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"vigil\"");
+      // Refused before its body was read: the connection is not reused (no race with Jetty
+      // closing it under the client's next request).
+      assertThat(r.headers().firstValue("Connection")).contains("close");
       assertThat(c.send(HttpRequest.newBuilder(URI.create(base + "/-/healthy")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
       // Wrong token: 401. Basic auth without the tenant header: stored for team-a.

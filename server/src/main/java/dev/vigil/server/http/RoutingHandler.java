@@ -42,6 +42,7 @@ public final class RoutingHandler extends Handler.Abstract {
     Routes.Match match = routes.find(path);
     String route = match == null ? "other" : match.name();
     HttpReply reply;
+    JettyCall call = null;
     if (match == null) {
       reply = HttpReply.text(404, "404 page not found");
     } else if (!match.methods().contains(method)) {
@@ -50,8 +51,8 @@ public final class RoutingHandler extends Handler.Abstract {
           .withHeaders("Allow", String.join(", ", sorted(match.methods())));
     } else {
       try {
-        reply = match.endpoint().handle(
-            authenticator.authenticate(new JettyCall(request, path, match.param())));
+        call = new JettyCall(request, path, match.param());
+        reply = match.endpoint().handle(authenticator.authenticate(call));
       } catch (Authenticator.Refused e) {
         reply = e.reply();
       } catch (BodyTooLargeException e) {
@@ -63,6 +64,12 @@ public final class RoutingHandler extends Handler.Abstract {
         LOG.log(System.Logger.Level.ERROR, "BUG: " + method + " " + path + " failed", e);
         reply = HttpReply.text(500, "internal error: " + e);
       }
+    }
+    if ((call == null || !call.bodyRead) && hasBody(request)) {
+      // Answered without reading the request body (refused, unknown route, rejected early):
+      // Jetty then closes the connection, racing a client that already reuses it for its next
+      // request. Saying so up front makes the client open a new one instead.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
     response.setStatus(reply.status());
     if (reply.contentType() != null) {
@@ -82,6 +89,11 @@ public final class RoutingHandler extends Handler.Abstract {
     observer.finished(method, route, reply.status(), System.nanoTime() - start);
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
+        || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   private static final int GZIP_MIN_BYTES = 1024;
@@ -114,6 +126,8 @@ public final class RoutingHandler extends Handler.Abstract {
     private final Request request;
     private final String path;
     private final String param;
+    /** Set once {@link #body} has read the whole body. */
+    boolean bodyRead;
 
     JettyCall(Request request, String path, String param) {
       this.request = request;
@@ -162,6 +176,7 @@ public final class RoutingHandler extends Handler.Abstract {
         if (body.length > maxBytes) {
           throw new BodyTooLargeException(-1, maxBytes);
         }
+        bodyRead = true;
         return body;
       }
     }
