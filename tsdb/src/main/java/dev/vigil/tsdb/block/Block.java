@@ -75,15 +75,19 @@ public final class Block implements Queryable, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + indexFile, e);
     }
-    IndexReader index = IndexReader.open(indexFile);
     Tombstones.read(dir); // fail here, before mapping anything, if the file is damaged
+    IndexReader index = IndexReader.open(indexFile);
     ChunkSegmentReader chunks;
     try {
       chunks = new ChunkSegmentReader(dir.resolve(BlockFormat.CHUNKS), meta.chunkSegmentLengths());
     } catch (UncheckedIOException e) {
+      index.close();
       if (e.getCause() instanceof NoSuchFileException nsf) {
         throw new CorruptDataException(nsf.getFile(), 0, "chunk segment missing", e);
       }
+      throw e;
+    } catch (RuntimeException e) {
+      index.close();
       throw e;
     }
     return new Block(dir, meta, index, chunks);
@@ -206,6 +210,7 @@ public final class Block implements Queryable, AutoCloseable {
     int r = refs.decrementAndGet();
     if (r == 0) {
       chunks.close();
+      index.close();
       inflaters.close();
     } else if (r < 0) {
       throw new IllegalStateException("block " + dir + " released more often than acquired");

@@ -1,5 +1,6 @@
 package dev.vigil.tsdb.encoding;
 
+import java.lang.foreign.MemorySegment;
 import java.util.zip.CRC32C;
 
 /**
@@ -21,5 +22,19 @@ public final class Crc32c {
     reuse.reset();
     reuse.update(buf, off, len);
     return (int) reuse.getValue();
+  }
+
+  /**
+   * CRC32C of {@code data[off, off+len)}: a heap or a memory-mapped segment (read in place, in
+   * slices a {@code ByteBuffer} can address).
+   */
+  public static int of(MemorySegment data, long off, long len) {
+    CRC32C crc = new CRC32C();
+    for (long done = 0; done < len; ) {
+      long n = Math.min(len - done, 1L << 30);
+      crc.update(data.asSlice(off + done, n).asByteBuffer());
+      done += n;
+    }
+    return (int) crc.getValue();
   }
 }

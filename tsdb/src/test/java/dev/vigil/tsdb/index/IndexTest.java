@@ -89,6 +89,77 @@ class IndexTest {
   }
 
   @Test
+  void manySymbolsReadFromSeveralThreadsAtOnceDecodeAlike() throws Exception {
+    // More symbols than the reader's cache has slots, read concurrently: entries are evicted
+    // and replaced under the readers, who must still each get the right strings.
+    Random r = new Random(12);
+    TreeSet<Labels> set = new TreeSet<>();
+    for (int i = 0; i < 20_000; i++) {
+      set.add(Labels.of("__name__", "m" + (i % 7), "pod", "pod-" + Integer.toString(i * 7919, 36),
+          "uid", Long.toHexString(r.nextLong())));
+    }
+    List<Labels> ls = new ArrayList<>(set);
+    try (IndexReader ir = IndexReader.open(write(ls, r))) {
+      TreeSet<String> pods = new TreeSet<>();
+      ls.forEach(l -> pods.add(l.get("pod")));
+      assertThat(ir.labelValues("pod")).containsExactlyElementsOf(pods);
+      assertThat(ir.labelValues("nope")).isEmpty();
+      assertThat(ir.postings("pod", "no-such-pod")).isNull();
+      assertThat(ir.postings("nope", "x")).isNull();
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < 4; t++) {
+        long seed = t;
+        threads.add(Thread.ofPlatform().start(() -> {
+          Random tr = new Random(seed);
+          try {
+            for (int k = 0; k < 20_000; k++) {
+              int id = tr.nextInt(ls.size());
+              Labels want = ls.get(id);
+              if (!ir.series(id).labels().equals(want)) {
+                throw new AssertionError("series " + id + ": " + ir.series(id).labels() + " != " + want);
+              }
+              var p = ir.postings("uid", want.get("uid"));
+              if (p == null || p.getCardinality() != 1 || !p.contains(id)) {
+                throw new AssertionError("postings of uid of series " + id + ": " + p);
+              }
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(failures).isEmpty();
+    }
+  }
+
+  @Test
+  void closeUnmapsTheFileAndAFailedOpenLeavesNothingMapped() throws IOException {
+    Random r = new Random(13);
+    Path f = write(series(r, 50), r);
+    IndexReader ir = IndexReader.open(f);
+    assertThat(mapped(f)).as("mapped while open").isTrue();
+    ir.close();
+    assertThat(mapped(f)).as("mapped after close").isFalse();
+    assertThatThrownBy(() -> ir.series(0)).isInstanceOf(IllegalStateException.class);
+
+    byte[] bad = Files.readAllBytes(f);
+    bad[bad.length / 2] ^= 1;
+    Files.write(f, bad);
+    assertThatThrownBy(() -> IndexReader.open(f)).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining(f + " at offset");
+    assertThat(mapped(f)).as("mapped after a failed open").isFalse();
+  }
+
+  private static boolean mapped(Path f) throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+        .anyMatch(l -> l.endsWith(f.toAbsolutePath().toString()));
+  }
+
+  @Test
   void everyFlippedByteAndEveryTruncationIsRejected() throws IOException {
     Random r = new Random(10);
     byte[] good = Files.readAllBytes(write(series(r, 5), r));
