@@ -9,7 +9,7 @@ import dev.vigil.model.storage.Series;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
-import dev.vigil.tsdb.chunkenc.HistogramChunk;
+import dev.vigil.tsdb.chunkenc.XorHistogramChunk;
 import dev.vigil.tsdb.chunkenc.PackedFloatChunk;
 import dev.vigil.tsdb.chunkenc.PackedFloatEncoder;
 import dev.vigil.tsdb.chunkenc.XorChunk;
@@ -162,7 +162,7 @@ public final class BlockWriter {
     long[] refs = new long[8];
     int n;
     long samples;
-    private HistogramChunk hist;
+    private XorHistogramChunk hist;
     private long histMin;
     private long histMax;
     private long[] fts = new long[128];
@@ -193,7 +193,7 @@ public final class BlockWriter {
           flushHistograms();
         }
         if (hist == null) {
-          hist = new HistogramChunk();
+          hist = new XorHistogramChunk();
           histMin = t;
         }
         FloatHistogram h = it.atHistogram();

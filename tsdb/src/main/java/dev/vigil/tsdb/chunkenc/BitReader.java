@@ -63,6 +63,11 @@ final class BitReader {
     return v;
   }
 
+  /** Bits not read yet. */
+  long remainingBits() {
+    return (long) (end - pos) * 8 + accBits;
+  }
+
   int readByte() {
     return (int) readBits(8);
   }

@@ -8,7 +8,8 @@ import dev.vigil.model.storage.SampleIterator;
  * the caller publishes the chunk to them safely (the head does it under the series lock): the
  * iterator captures the sample count and buffer at creation and never reads beyond them.
  */
-public sealed interface Chunk permits XorChunk, HistogramChunk, PackedFloatChunk {
+public sealed interface Chunk
+    permits XorChunk, HistogramChunk, XorHistogramChunk, PackedFloatChunk {
   /** Most samples a chunk can hold: the count is stored in 2 bytes. */
   int MAX_SAMPLES = 0xFFFF;
 
@@ -39,6 +40,7 @@ public sealed interface Chunk permits XorChunk, HistogramChunk, PackedFloatChunk
     return switch (encoding) {
       case XOR -> XorChunk.wrap(data, resource);
       case FLOAT_HISTOGRAM_V1 -> HistogramChunk.wrap(data, resource);
+      case FLOAT_HISTOGRAM_V2 -> XorHistogramChunk.wrap(data, resource);
       case PACKED_FLOAT_V1 -> PackedFloatChunk.wrap(data, resource);
     };
   }

@@ -8,7 +8,7 @@ import dev.vigil.model.storage.ValueKind;
  * and a forward-only {@link #seek}, which never moves back, as Prometheus's chunk iterators.
  */
 abstract sealed class ChunkSampleIterator implements SampleIterator
-    permits XorIterator, PackedFloatIterator, HistogramIterator {
+    permits XorIterator, PackedFloatIterator, HistogramIterator, XorHistogramIterator {
   private final ValueKind kind;
   /** Samples decoded so far; the current one is {@code read - 1}. */
   int read;

@@ -10,6 +10,11 @@ public enum Encoding {
   /** Vigil float histograms, v1: varint timestamps + {@code HistogramCodec} per sample. */
   FLOAT_HISTOGRAM_V1(0x10),
   /**
+   * Vigil float histograms, v2: delta-of-delta timestamps, each value XOR-coded against the
+   * previous sample's, the layout only when it changes. See {@link XorHistogramChunk}.
+   */
+  FLOAT_HISTOGRAM_V2(0x11),
+  /**
    * Vigil packed floats, v1 (blocks only): dominant-interval timestamps and decimal mantissas,
    * delta coded, zero runs, optionally DEFLATE-compressed. See {@link PackedFloatChunk}.
    */
@@ -30,6 +35,7 @@ public enum Encoding {
     return switch (code) {
       case 1 -> XOR;
       case 0x10 -> FLOAT_HISTOGRAM_V1;
+      case 0x11 -> FLOAT_HISTOGRAM_V2;
       case 0x20 -> PACKED_FLOAT_V1;
       default -> null;
     };

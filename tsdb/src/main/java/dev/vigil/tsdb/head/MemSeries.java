@@ -8,7 +8,7 @@ import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
-import dev.vigil.tsdb.chunkenc.HistogramChunk;
+import dev.vigil.tsdb.chunkenc.XorHistogramChunk;
 import dev.vigil.tsdb.chunkenc.XorAppender;
 import dev.vigil.tsdb.chunks.HeadChunks;
 import java.util.Arrays;
@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <p>The series is itself the encoder of its open float chunk ({@link XorAppender}): no chunk
  * object and no pointer hop between the series and the buffer an append writes to. An open
- * histogram chunk is a {@link HistogramChunk} object; at most one of the two holds samples.
+ * histogram chunk is a {@link XorHistogramChunk} object; at most one of the two holds samples.
  */
 final class MemSeries extends XorAppender {
   final int id;
@@ -50,7 +50,7 @@ final class MemSeries extends XorAppender {
   private static final long[] NO_CLOSED = new long[0];
   private static final String OPEN_RESOURCE = "open xor chunk";
   private long[] closed = NO_CLOSED;
-  private HistogramChunk openHistogram;
+  private XorHistogramChunk openHistogram;
   long minT = Long.MAX_VALUE;
   long maxT = Long.MIN_VALUE;
   private long lastVBits;
@@ -184,7 +184,7 @@ final class MemSeries extends XorAppender {
         closeOpen(store);
       }
       if (openHistogram == null) {
-        openHistogram = new HistogramChunk();
+        openHistogram = new XorHistogramChunk();
       }
       loadLast(store);
       h = withHeadHint(h, lastH);
@@ -456,9 +456,9 @@ final class MemSeries extends XorAppender {
       lastH = null;
       lastInClosed = false;
     } else if (snap.openHistogram() != null) {
-      HistogramChunk open = new HistogramChunk();
-      SampleIterator it = HistogramChunk.wrap(snap.openHistogram(), "snapshot of series " + id)
-          .iterator(null);
+      XorHistogramChunk open = new XorHistogramChunk();
+      SampleIterator it = XorHistogramChunk
+          .wrap(snap.openHistogram(), "snapshot of series " + id).iterator(null);
       for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
         // Hints as the head set them when the samples were appended.
         lastH = it.atHistogram();

@@ -11,7 +11,10 @@ public final class HeadSnapshotFormat {
   /** "VHSN". */
   public static final int MAGIC = 0x5648534E;
   public static final int VERSION_1 = 1;
-  public static final int VERSION_CURRENT = VERSION_1;
+  /** Open histogram chunks in the v2 (XOR) chunk encoding: open-chunk kind 3. */
+  public static final int VERSION_2 = 2;
+  public static final int VERSION_CURRENT = VERSION_2;
+  public static final int VERSION_MIN_READABLE = VERSION_1;
   /** magic(4) + version(1) + reserved(3). */
   public static final int HEADER_SIZE = 8;
 
@@ -24,7 +27,9 @@ public final class HeadSnapshotFormat {
 
   static final int OPEN_NONE = 0;
   static final int OPEN_FLOATS = 1;
-  static final int OPEN_HISTOGRAM = 2;
+  /** Written by version 1 only: a histogram chunk in the v1 encoding. */
+  static final int OPEN_HISTOGRAM_V1 = 2;
+  static final int OPEN_HISTOGRAM = 3;
 
   static final int SAMPLE_FLOAT = 0;
   static final int SAMPLE_HISTOGRAM = 1;

@@ -4,6 +4,7 @@ import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.END;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.HEAD;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_FLOATS;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_HISTOGRAM;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_HISTOGRAM_V1;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_NONE;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SAMPLE_FLOAT;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SAMPLE_HISTOGRAM;
@@ -14,7 +15,11 @@ import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.metadata.MetricType;
+import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.chunkenc.HistogramChunk;
 import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
+import dev.vigil.tsdb.chunkenc.XorHistogramChunk;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.HistogramCodec;
@@ -104,9 +109,10 @@ public final class HeadSnapshotReader implements AutoCloseable {
       throw new CorruptDataException(file.toString(), 0, String.format(
           "bad magic 0x%08x, expected 0x%08x", magic, HeadSnapshotFormat.MAGIC));
     }
-    if (version != HeadSnapshotFormat.VERSION_1) {
+    if (version < HeadSnapshotFormat.VERSION_MIN_READABLE
+        || version > HeadSnapshotFormat.VERSION_CURRENT) {
       throw new UnsupportedFormatVersionException(file.toString(), 4, version,
-          HeadSnapshotFormat.VERSION_1, HeadSnapshotFormat.VERSION_CURRENT);
+          HeadSnapshotFormat.VERSION_MIN_READABLE, HeadSnapshotFormat.VERSION_CURRENT);
     }
     offset = HeadSnapshotFormat.HEADER_SIZE;
     ByteSource r = next();
@@ -249,9 +255,12 @@ public final class HeadSnapshotReader implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw r.corrupt("series " + id + ": " + e.getMessage());
       }
-    } else if (open == OPEN_HISTOGRAM) {
+    } else if (open == OPEN_HISTOGRAM || open == OPEN_HISTOGRAM_V1) {
       histogram = new byte[r.getUvarintInt(r.remaining(), "open histogram chunk length")];
       r.getBytes(histogram, 0, histogram.length);
+      if (open == OPEN_HISTOGRAM_V1) {
+        histogram = recodedV1(histogram, id);
+      }
     } else if (open != OPEN_NONE) {
       throw r.corrupt("series " + id + ": unknown open chunk kind " + open);
     }
@@ -355,5 +364,15 @@ public final class HeadSnapshotReader implements AutoCloseable {
       }
     }
     in.close();
+  }
+
+  /** A version 1 snapshot's open histogram chunk (v1 encoding) as the head keeps it now. */
+  static byte[] recodedV1(byte[] v1, long id) {
+    XorHistogramChunk out = new XorHistogramChunk();
+    SampleIterator it = HistogramChunk.wrap(v1, "snapshot of series " + id).iterator(null);
+    for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+      out.append(it.atT(), it.atHistogram());
+    }
+    return out.bytes();
   }
 }

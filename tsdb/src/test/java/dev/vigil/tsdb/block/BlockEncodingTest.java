@@ -72,7 +72,7 @@ class BlockEncodingTest {
       assertThat(dump(q)).isEqualTo(want);
       List<EncodingUsage> usage = b.encodingUsage();
       assertThat(usage).extracting(EncodingUsage::encoding).containsExactly(Encoding.XOR,
-          Encoding.FLOAT_HISTOGRAM_V1, Encoding.PACKED_FLOAT_V1);
+          Encoding.FLOAT_HISTOGRAM_V2, Encoding.PACKED_FLOAT_V1);
       assertThat(usage.stream().mapToLong(EncodingUsage::samples).sum())
           .isEqualTo(b.meta().numSamples()).isEqualTo(6 * 3000);
       assertThat(usage.stream().mapToLong(EncodingUsage::chunks).sum())
@@ -101,7 +101,7 @@ class BlockEncodingTest {
         Long.MAX_VALUE)) {
       assertThat(dump(q)).isEqualTo(want);
       assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
-          .containsExactly(Encoding.XOR, Encoding.FLOAT_HISTOGRAM_V1);
+          .containsExactly(Encoding.XOR, Encoding.FLOAT_HISTOGRAM_V2);
       // The mixed series: kind changes at samples 700, 1400, 2100, 2800 also cut chunks.
       assertThat(b.meta().numChunks()).isEqualTo(5 * 25 + 6 + 6 + 6 + 6 + 2);
     }

@@ -1,0 +1,196 @@
+package dev.vigil.tsdb.chunkenc;
+
+import dev.vigil.model.histogram.CounterResetHint;
+import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.histogram.Span;
+import dev.vigil.model.storage.ValueKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decodes an {@link XorHistogramChunk}; allocates one {@link FloatHistogram} (and its bucket
+ * arrays) per sample. Counts read from the stream are bounded by the bits left, so a corrupt
+ * chunk cannot ask for a huge allocation; reading past the end throws
+ * {@link dev.vigil.tsdb.encoding.CorruptDataException}.
+ */
+public final class XorHistogramIterator extends ChunkSampleIterator {
+  private static final CounterResetHint[] HINTS = CounterResetHint.values();
+
+  private final BitReader in = new BitReader();
+  private int numSamples;
+  private long tDelta;
+  // The current layout.
+  private int schema;
+  private double zeroThreshold;
+  private List<Span> positiveSpans;
+  private List<Span> negativeSpans;
+  private int positiveBuckets;
+  private int negativeBuckets;
+  private double[] customValues;
+  // The current values' bits (count, zero count, sum, buckets) and their XOR windows.
+  private long[] values = new long[0];
+  private int[] leading = new int[0];
+  private int[] trailing = new int[0];
+  private FloatHistogram h;
+
+  XorHistogramIterator() {
+    super(ValueKind.HISTOGRAM);
+  }
+
+  void reset(byte[] buf, int len, int numSamples, String resource) {
+    in.reset(buf, 2, len, resource);
+    this.numSamples = numSamples;
+    this.read = 0;
+    this.h = null;
+    this.done = false;
+  }
+
+  @Override
+  public ValueKind next() {
+    if (done || read >= numSamples) {
+      done = true;
+      return ValueKind.NONE;
+    }
+    if (read == 0) {
+      t = in.readVarint();
+    } else if (read == 1) {
+      tDelta = in.readUvarint();
+      t += tDelta;
+    } else {
+      tDelta += readDod();
+      t += tDelta;
+    }
+    int hint = (int) in.readBits(2);
+    if (hint >= HINTS.length) {
+      throw in.corrupt("counter reset hint " + hint + " not in [0, " + (HINTS.length - 1) + "]");
+    }
+    boolean layout = read == 0 || in.readBit();
+    if (layout) {
+      readLayout();
+      for (int i = 0; i < values.length; i++) {
+        values[i] = in.readBits(64);
+      }
+    } else {
+      for (int i = 0; i < values.length; i++) {
+        readXor(i);
+      }
+    }
+    int p = XorHistogramChunk.SCALARS;
+    double[] pb = new double[positiveBuckets];
+    for (int i = 0; i < pb.length; i++) {
+      pb[i] = Double.longBitsToDouble(values[p + i]);
+    }
+    double[] nb = new double[negativeBuckets];
+    for (int i = 0; i < nb.length; i++) {
+      nb[i] = Double.longBitsToDouble(values[p + pb.length + i]);
+    }
+    h = new FloatHistogram(HINTS[hint], schema, zeroThreshold,
+        Double.longBitsToDouble(values[1]), Double.longBitsToDouble(values[0]),
+        Double.longBitsToDouble(values[2]), positiveSpans, pb, negativeSpans, nb, customValues);
+    read++;
+    return ValueKind.HISTOGRAM;
+  }
+
+  private long readDod() {
+    if (!in.readBit()) {
+      return 0;
+    } else if (!in.readBit()) {
+      return signed(in.readBits(14), 14);
+    } else if (!in.readBit()) {
+      return signed(in.readBits(17), 17);
+    } else if (!in.readBit()) {
+      return signed(in.readBits(20), 20);
+    }
+    return in.readBits(64);
+  }
+
+  /** Mirrors Prometheus: values above half the range are negative. */
+  private static long signed(long bits, int n) {
+    return bits > (1L << (n - 1)) ? bits - (1L << n) : bits;
+  }
+
+  private void readXor(int i) {
+    if (!in.readBit()) {
+      return;
+    }
+    if (in.readBit()) {
+      int lead = (int) in.readBits(5);
+      int sig = (int) in.readBits(6);
+      if (sig == 0) {
+        sig = 64;
+      }
+      if (lead + sig > 64) {
+        throw in.corrupt("xor window of " + lead + " leading and " + sig
+            + " significant bits exceeds 64");
+      }
+      leading[i] = lead;
+      trailing[i] = 64 - lead - sig;
+    } else if (leading[i] == XorHistogramChunk.NO_WINDOW) {
+      throw in.corrupt("xor value reuses a window before one was written");
+    }
+    values[i] ^= in.readBits(64 - leading[i] - trailing[i]) << trailing[i];
+  }
+
+  private void readLayout() {
+    long s = in.readVarint();
+    if (s < Integer.MIN_VALUE || s > Integer.MAX_VALUE) {
+      throw in.corrupt("histogram schema " + s + " out of int range");
+    }
+    schema = (int) s;
+    zeroThreshold = Double.longBitsToDouble(in.readBits(64));
+    positiveSpans = readSpans();
+    positiveBuckets = count("positive bucket count", 64);
+    negativeSpans = readSpans();
+    negativeBuckets = count("negative bucket count", 64);
+    customValues = new double[count("custom bound count", 64)];
+    for (int i = 0; i < customValues.length; i++) {
+      customValues[i] = Double.longBitsToDouble(in.readBits(64));
+    }
+    int fields = XorHistogramChunk.SCALARS + positiveBuckets + negativeBuckets;
+    if ((long) fields * 64 > in.remainingBits()) {
+      throw in.corrupt(fields + " values of 64 bits exceed the " + in.remainingBits()
+          + " bits left");
+    }
+    values = new long[fields];
+    leading = new int[fields];
+    trailing = new int[fields];
+    Arrays.fill(leading, XorHistogramChunk.NO_WINDOW);
+  }
+
+  private List<Span> readSpans() {
+    int n = count("span count", 16); // a span is at least two one-byte varints
+    List<Span> spans = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long off = in.readVarint();
+      long len = in.readUvarint();
+      if (off < Integer.MIN_VALUE || off > Integer.MAX_VALUE || len < 0
+          || len > Integer.MAX_VALUE) {
+        throw in.corrupt("span (" + off + ", " + len + ") out of int range");
+      }
+      spans.add(new Span((int) off, (int) len));
+    }
+    return List.copyOf(spans);
+  }
+
+  /** A count of items of at least {@code bitsEach} bits each, bounded by the bits left. */
+  private int count(String what, int bitsEach) {
+    long n = in.readUvarint();
+    if (n < 0 || n > in.remainingBits() / bitsEach) {
+      throw in.corrupt(what + " " + Long.toUnsignedString(n) + " exceeds what the "
+          + in.remainingBits() + " bits left can hold");
+    }
+    return (int) n;
+  }
+
+  @Override
+  public double atF() {
+    // Prometheus returns the sum for a float view of a histogram; callers should check kind.
+    return h.sum();
+  }
+
+  @Override
+  public FloatHistogram atHistogram() {
+    return h;
+  }
+}
