@@ -11,8 +11,6 @@ import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,14 +54,14 @@ public final class BlockIndexMemoryReport {
     for (Path b : blockDirs) {
       indexBytes += Files.size(b.resolve("index"));
     }
-    long before = settledHeap();
+    long before = ProcessMemory.settledHeap();
     long t0 = System.nanoTime();
     List<Block> open = new ArrayList<>();
     for (Path b : blockDirs) {
       open.add(Block.open(b));
     }
     long openNanos = System.nanoTime() - t0;
-    long after = settledHeap();
+    long after = ProcessMemory.settledHeap();
     long selectNanos = Long.MAX_VALUE;
     long labelChars = 0;
     long selected = 0;
@@ -83,8 +81,8 @@ public final class BlockIndexMemoryReport {
       }
       selectNanos = Math.min(selectNanos, System.nanoTime() - t1);
     }
-    long heldAfterSelect = settledHeap();
-    long resident = residentBytesOf("/index");
+    long heldAfterSelect = ProcessMemory.settledHeap();
+    long resident = ProcessMemory.residentBytesOf("/index");
     double perSeries = (double) series * blockDirs.size();
     System.out.printf(Locale.ROOT, "%d blocks of %d series; index files %.1f B/series%n",
         blockDirs.size(), series, indexBytes / perSeries);
@@ -118,37 +116,5 @@ public final class BlockIndexMemoryReport {
       }
       db.cutBlocks();
     }
-  }
-
-  private static long settledHeap() {
-    MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      long used = mx.getHeapMemoryUsage().getUsed();
-      if (used >= best) {
-        break;
-      }
-      best = used;
-    }
-    return best;
-  }
-
-  /** Resident bytes of the memory mappings whose path contains {@code part} (Linux only). */
-  private static long residentBytesOf(String part) {
-    long kb = 0;
-    boolean inside = false;
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-        if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-          inside = line.contains(part);
-        } else if (inside && line.startsWith("Rss:")) {
-          kb += Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException e) {
-      return -1;
-    }
-    return kb * 1024;
   }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Method (no NMT, no agent): before and after building, {@code System.gc()} is run until
  * the used heap stops shrinking (the fork uses SerialGC, whose {@code System.gc()} is a full,
  * compacting, stop-the-world collection, so "used after GC" is the live set); heap is read from
- * {@link MemoryMXBean#getHeapMemoryUsage()}, off-heap from the {@code direct}
+ * {@link java.lang.management.MemoryMXBean#getHeapMemoryUsage()}, off-heap from the {@code direct}
  * {@link BufferPoolMXBean} (the {@code mapped} pool is not used: it counts the whole mapped
  * size of the preallocated head chunk files, 128 MiB each, not memory). The head is kept
  * reachable across the measurement. Reported as auxiliary counters {@code heapBytesPerSeries},
@@ -125,7 +124,7 @@ public class SeriesMemoryBenchmark {
       return 0; // later invocations of an iteration: the figures of the first stand
     }
     built = true;
-    long heap0 = settledHeap();
+    long heap0 = ProcessMemory.settledHeap();
     long off0 = offHeap();
     HeadChunks store;
     if (chunks.equals("mapped")) {
@@ -156,49 +155,18 @@ public class SeriesMemoryBenchmark {
     }
     refs = null;
     head = h;
-    long heap1 = settledHeap();
+    long heap1 = ProcessMemory.settledHeap();
     long off1 = offHeap();
     f.heapBytesPerSeries = (double) (heap1 - heap0) / series;
     f.offHeapBytesPerSeries = (double) (off1 - off0) / series;
     if (mapped != null) {
       f.chunkFileBytesPerSeries = (double) mapped.dataBytes() / series;
-      f.chunkFileResidentBytesPerSeries = (double) residentBytesOf("chunks_head") / series;
+      f.chunkFileResidentBytesPerSeries =
+          (double) ProcessMemory.residentBytesOf("chunks_head") / series;
     }
     f.bytesPerSeries = f.heapBytesPerSeries + f.offHeapBytesPerSeries
         + f.chunkFileResidentBytesPerSeries;
     return head.numSeries();
-  }
-
-  private static long settledHeap() {
-    MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      long used = mx.getHeapMemoryUsage().getUsed();
-      if (used >= best) {
-        break;
-      }
-      best = used;
-    }
-    return best;
-  }
-
-  /** Resident bytes of the memory mappings whose path contains {@code part} (Linux only). */
-  private static long residentBytesOf(String part) {
-    long kb = 0;
-    boolean inside = false;
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-        if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) { // a mapping's first line
-          inside = line.contains(part);
-        } else if (inside && line.startsWith("Rss:")) {
-          kb += Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException e) {
-      return -1;
-    }
-    return kb * 1024;
   }
 
   private static long offHeap() {
