@@ -89,7 +89,7 @@ public abstract class XorAppender extends BitWriter {
   }
 
   /** Prometheus's {@code bitRange}: whether x fits the asymmetric range of an nbits field. */
-  private static boolean fits(long x, int nbits) {
+  static boolean fits(long x, int nbits) {
     return -((1L << (nbits - 1)) - 1) <= x && x <= (1L << (nbits - 1));
   }
 

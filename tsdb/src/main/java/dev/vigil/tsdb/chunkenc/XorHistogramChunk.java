@@ -139,24 +139,20 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
     numSamples++;
   }
 
+  /** A delta of delta as the XOR chunk codes it ({@link XorAppender} joins it to the value). */
   private void writeDod(long dod) {
     if (dod == 0) {
       writeBits(0, 1);
-    } else if (fits(dod, 14)) {
+    } else if (XorAppender.fits(dod, 14)) {
       writeBits((0b10L << 14) | (dod & 0x3FFF), 16);
-    } else if (fits(dod, 17)) {
+    } else if (XorAppender.fits(dod, 17)) {
       writeBits((0b110L << 17) | (dod & 0x1FFFF), 20);
-    } else if (fits(dod, 20)) {
+    } else if (XorAppender.fits(dod, 20)) {
       writeBits((0b1110L << 20) | (dod & 0xFFFFF), 24);
     } else {
       writeBits(0b1111, 4);
       writeBits(dod, 64);
     }
-  }
-
-  /** Prometheus's {@code bitRange}, as {@link XorAppender}'s. */
-  private static boolean fits(long x, int nbits) {
-    return -((1L << (nbits - 1)) - 1) <= x && x <= (1L << (nbits - 1));
   }
 
   private void value(int field, double v, boolean whole) {

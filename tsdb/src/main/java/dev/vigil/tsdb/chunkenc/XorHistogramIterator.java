@@ -58,7 +58,7 @@ public final class XorHistogramIterator extends ChunkSampleIterator {
       tDelta = in.readUvarint();
       t += tDelta;
     } else {
-      tDelta += readDod();
+      tDelta += XorIterator.readDod(in);
       t += tDelta;
     }
     int hint = (int) in.readBits(2);
@@ -90,24 +90,6 @@ public final class XorHistogramIterator extends ChunkSampleIterator {
         Double.longBitsToDouble(values[2]), positiveSpans, pb, negativeSpans, nb, customValues);
     read++;
     return ValueKind.HISTOGRAM;
-  }
-
-  private long readDod() {
-    if (!in.readBit()) {
-      return 0;
-    } else if (!in.readBit()) {
-      return signed(in.readBits(14), 14);
-    } else if (!in.readBit()) {
-      return signed(in.readBits(17), 17);
-    } else if (!in.readBit()) {
-      return signed(in.readBits(20), 20);
-    }
-    return in.readBits(64);
-  }
-
-  /** Mirrors Prometheus: values above half the range are negative. */
-  private static long signed(long bits, int n) {
-    return bits > (1L << (n - 1)) ? bits - (1L << n) : bits;
   }
 
   private void readXor(int i) {

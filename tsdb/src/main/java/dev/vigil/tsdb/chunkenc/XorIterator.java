@@ -43,24 +43,29 @@ public final class XorIterator extends ChunkSampleIterator {
       t += tDelta;
       readValue();
     } else {
-      long dod;
-      if (!in.readBit()) {
-        dod = 0;
-      } else if (!in.readBit()) {
-        dod = signed(in.readBits(14), 14);
-      } else if (!in.readBit()) {
-        dod = signed(in.readBits(17), 17);
-      } else if (!in.readBit()) {
-        dod = signed(in.readBits(20), 20);
-      } else {
-        dod = in.readBits(64);
-      }
-      tDelta += dod;
+      tDelta += readDod(in);
       t += tDelta;
       readValue();
     }
     read++;
     return ValueKind.FLOAT;
+  }
+
+  /**
+   * A timestamp's delta of delta as the XOR chunk codes it ({@code FORMAT.md}); the histogram
+   * chunk v2 codes its timestamps alike.
+   */
+  static long readDod(BitReader in) {
+    if (!in.readBit()) {
+      return 0;
+    } else if (!in.readBit()) {
+      return signed(in.readBits(14), 14);
+    } else if (!in.readBit()) {
+      return signed(in.readBits(17), 17);
+    } else if (!in.readBit()) {
+      return signed(in.readBits(20), 20);
+    }
+    return in.readBits(64);
   }
 
   /** Mirrors Prometheus: values above half the range are negative. */

@@ -115,12 +115,7 @@ public final class SegmentSource {
 
   /** A {@code <uvarint length> <UTF-8 bytes>} string. */
   public String getUvarintString() {
-    long at = pos;
-    int n = getUvarintInt(Integer.MAX_VALUE, "string length");
-    if (n > remaining()) {
-      pos = at;
-      throw corrupt("string length " + n + " exceeds the " + (end - at) + " bytes left");
-    }
+    int n = stringLength();
     byte[] b = new byte[n];
     MemorySegment.copy(data, ValueLayout.JAVA_BYTE, pos, b, 0, n);
     pos += n;
@@ -129,12 +124,18 @@ public final class SegmentSource {
 
   /** Passes over a string as {@link #getUvarintString} reads it, without decoding it. */
   public void skipUvarintString() {
+    int n = stringLength(); // first: it moves pos past the length
+    pos += n;
+  }
+
+  /** A string's length, checked against the bytes left after it. */
+  private int stringLength() {
     long at = pos;
     int n = getUvarintInt(Integer.MAX_VALUE, "string length");
     if (n > remaining()) {
       pos = at;
       throw corrupt("string length " + n + " exceeds the " + (end - at) + " bytes left");
     }
-    pos += n;
+    return n;
   }
 }

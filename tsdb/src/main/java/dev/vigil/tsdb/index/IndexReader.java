@@ -50,7 +50,7 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
   private final int numSeries;
   private final long postingsBody;
   private final long postingsEnd;
-  /** label name → its values' symbols in order, with postings offset/length (relative to postingsBody). */
+  /** Label name → its values' symbols in order, and where their postings are in postingsBody. */
   private final HashMap<String, Values> table = new HashMap<>();
   private final Symbol[] symbolCache = new Symbol[1 << SYMBOL_CACHE_BITS];
 
@@ -99,7 +99,8 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
       long start = tocSrc.getBE64();
       if (start < IndexFormat.HEADER_SIZE || start + 8 > toc) {
         throw new CorruptDataException(name, toc + s * 8L, IndexFormat.SECTION_NAMES[s]
-            + " section offset " + start + " outside [" + IndexFormat.HEADER_SIZE + ", " + toc + ")");
+            + " section offset " + start + " outside [" + IndexFormat.HEADER_SIZE + ", " + toc
+            + ")");
       }
       long len = be32(start) & 0xFFFFFFFFL;
       if (start + 4 + len + 4 > toc) {
