@@ -7,12 +7,20 @@ import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.tsdb.chunkenc.Encoding;
+import dev.vigil.tsdb.chunkenc.HistogramChunk;
+import dev.vigil.tsdb.chunks.ChunkSegmentFormat;
+import dev.vigil.tsdb.chunks.ChunkSegmentWriter;
+import dev.vigil.tsdb.index.IndexWriter;
 import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -125,6 +133,51 @@ class BlockEncodingTest {
                   want.select(true, SelectHints.range(from, to), List.of())));
         }
       }
+    }
+  }
+
+  @Test
+  void blocksWithV1HistogramChunksStayReadableAndCompactionRewritesThemAsV2() throws IOException {
+    // A block as an older version wrote it: one histogram series in v1 chunks.
+    Path old = dir.resolve("OLD");
+    Files.createDirectories(old);
+    List<FloatHistogram> hs = new ArrayList<>();
+    HistogramChunk[] chunks = {new HistogramChunk(), new HistogramChunk()};
+    for (int t = 0; t < 240; t++) {
+      hs.add(QueryableContract.histogramForTest(t));
+      chunks[t / 120].append(t * 15_000L, hs.getLast());
+    }
+    long[] refs = new long[2];
+    long[] segments;
+    try (ChunkSegmentWriter cw = new ChunkSegmentWriter(old.resolve(BlockFormat.CHUNKS),
+        ChunkSegmentFormat.DEFAULT_MAX_SEGMENT_SIZE)) {
+      refs[0] = cw.write(chunks[0]);
+      refs[1] = cw.write(chunks[1]);
+      segments = cw.finish();
+    }
+    Labels series = Labels.of("__name__", "h");
+    IndexWriter iw = new IndexWriter(old.resolve(BlockFormat.INDEX));
+    iw.addSymbols(List.of("__name__", "h"));
+    iw.addSeries(series, new long[] {0, 120 * 15_000L},
+        new long[] {119 * 15_000L, 239 * 15_000L}, refs, 2);
+    iw.finish();
+    Files.writeString(old.resolve(BlockFormat.META), new BlockMeta(BlockMeta.VERSION_1, "OLD", 0,
+        240 * 15_000L, 1, 240, 2, 1, iw.length(), segments).toJson());
+
+    List<String> want;
+    try (Block b = Block.open(old); Querier q = b.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
+          .containsExactly(Encoding.FLOAT_HISTOGRAM_V1);
+      want = dump(q);
+      assertThat(want).hasSize(1);
+      BlockWriter.write(dir, "NEW", q, Long.MIN_VALUE, Long.MAX_VALUE, 120, 2);
+    }
+    try (Block b = Block.open(dir.resolve("NEW")); Querier q = b.querier(Long.MIN_VALUE,
+        Long.MAX_VALUE)) {
+      assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
+          .containsExactly(Encoding.FLOAT_HISTOGRAM_V2);
+      assertThat(dump(q)).isEqualTo(want);
+      assertThat(b.verify()).isEqualTo(2);
     }
   }
 }
