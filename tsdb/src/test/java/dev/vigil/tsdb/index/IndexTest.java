@@ -137,6 +137,20 @@ class IndexTest {
   }
 
   @Test
+  void anIndexWithoutSeriesOpensEmpty() {
+    IndexWriter w = new IndexWriter(dir.resolve("empty"));
+    w.addSymbols(List.of());
+    w.finish();
+    try (IndexReader ir = IndexReader.open(dir.resolve("empty"))) {
+      assertThat(ir.numSeries()).isZero();
+      assertThat(ir.labelNames()).isEmpty();
+      assertThat(ir.labelValues("job")).isEmpty();
+      assertThat(ir.all().isEmpty()).isTrue();
+      assertThat(ir.select(List.of(Matcher.of(MatchType.REGEX, "job", ".*"))).isEmpty()).isTrue();
+    }
+  }
+
+  @Test
   void closeUnmapsTheFileAndAFailedOpenLeavesNothingMapped() throws IOException {
     Random r = new Random(13);
     Path f = write(series(r, 50), r);
