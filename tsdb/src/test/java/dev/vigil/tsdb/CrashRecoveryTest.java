@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SampleIterator;
@@ -106,7 +107,7 @@ class CrashRecoveryTest {
       }
       assertThat(db.replayStats().headChunkCorruption()).isNull();
       assertThat(db.replayStats().snapshotSeries()).as("series restored from a head snapshot")
-          .isEqualTo(snapshotEvery > 0 ? CrashWriterMain.SERIES : 0);
+          .isEqualTo(snapshotEvery > 0 ? CrashWriterMain.SERIES + 1 : 0);
       SeriesSet set = q.select(true, SelectHints.range(0, 0),
           List.of(Matcher.equal("__name__", "crash_test")));
       int seen = 0;
@@ -130,6 +131,24 @@ class CrashRecoveryTest {
         seen++;
       }
       assertThat(seen).isEqualTo(CrashWriterMain.SERIES);
+      // The histogram series, in the same commits (head chunks in the v2 histogram encoding).
+      SeriesSet hs = q.select(true, SelectHints.range(0, 0),
+          List.of(Matcher.equal("__name__", "crash_test_histogram")));
+      assertThat(hs.next()).isTrue();
+      SampleIterator hit = hs.at().iterator(null);
+      int hn = 0;
+      for (ValueKind k = hit.next(); k != ValueKind.NONE; k = hit.next(), hn++) {
+        assertThat(k).isEqualTo(ValueKind.HISTOGRAM);
+        assertThat(hit.atT()).isEqualTo(hn);
+        FloatHistogram got = hit.atHistogram();
+        FloatHistogram want = CrashWriterMain.histogram(hn);
+        // The head sets the counter reset hints; everything else is as appended.
+        assertThat(new FloatHistogram(want.counterResetHint(), got.schema(), got.zeroThreshold(),
+            got.zeroCount(), got.count(), got.sum(), got.positiveSpans(), got.positiveBuckets(),
+            got.negativeSpans(), got.negativeBuckets(), got.customValues()))
+            .as("histogram " + hn).isEqualTo(want);
+      }
+      assertThat(hn).as("histogram samples vs the float series'").isEqualTo(count);
       // Exemplars are logged in the same commit as the samples: one per batch, none lost.
       var exemplars = db.selectExemplars(Long.MIN_VALUE, Long.MAX_VALUE,
           List.of(List.of(Matcher.equal("series", "0")))).get(0).exemplars();
