@@ -191,6 +191,60 @@ class IndexTest {
   }
 
   @Test
+  void damageBehindValidChecksumsFailsCleanlyOrReadsConsistently() throws IOException {
+    // A writer bug, not a disk error: bytes changed and every checksum recomputed. Opening and
+    // reading must then either work or throw CorruptDataException, never anything else.
+    Random r = new Random(14);
+    byte[] good = Files.readAllBytes(write(series(r, 40), r));
+    int refused = 0;
+    for (int run = 0; run < 3000; run++) {
+      byte[] bad = good.clone();
+      for (int k = 0, n = 1 + r.nextInt(3); k < n; k++) {
+        int at = IndexFormat.HEADER_SIZE + r.nextInt(bad.length - IndexFormat.HEADER_SIZE
+            - IndexFormat.FOOTER_SIZE);
+        bad[at] = (byte) (r.nextInt(4) == 0 ? 0xFF : bad[at] ^ (1 << r.nextInt(8)));
+      }
+      reseal(bad);
+      try {
+        IndexReader ir = IndexReader.of("resealed", bad);
+        for (int id = 0; id < ir.numSeries(); id++) {
+          ir.series(id);
+        }
+        for (String name : ir.labelNames()) {
+          for (String value : ir.labelValues(name)) {
+            ir.postings(name, value);
+          }
+        }
+        ir.select(List.of(Matcher.of(MatchType.REGEX, "pod", "p1.*")));
+      } catch (CorruptDataException expected) {
+        refused++; // named and located: fine
+      }
+    }
+    // Both outcomes occur: the damage reaches the structure, and not only in ways that fail.
+    assertThat(refused).isBetween(300, 2700);
+  }
+
+  /** Recomputes every section CRC, the TOC CRC and the file CRC of an index in place. */
+  private static void reseal(byte[] b) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+    int toc = b.length - IndexFormat.FOOTER_SIZE;
+    for (int s = 0; s < IndexFormat.SECTIONS; s++) {
+      long start = buf.getLong(toc + s * 8);
+      if (start < 0 || start + 8 > toc) {
+        continue;
+      }
+      long len = buf.getInt((int) start) & 0xFFFFFFFFL;
+      if (start + 8 + len <= toc) {
+        buf.putInt((int) (start + 4 + len),
+            dev.vigil.tsdb.encoding.Crc32c.of(b, (int) start + 4, (int) len));
+      }
+    }
+    buf.putInt(toc + IndexFormat.SECTIONS * 8,
+        dev.vigil.tsdb.encoding.Crc32c.of(b, toc, IndexFormat.SECTIONS * 8));
+    buf.putInt(b.length - 4, dev.vigil.tsdb.encoding.Crc32c.of(b, 0, b.length - 4));
+  }
+
+  @Test
   void newerVersionIsRefusedByName() throws IOException {
     Random r = new Random(11);
     byte[] b = Files.readAllBytes(write(series(r, 3), r));
