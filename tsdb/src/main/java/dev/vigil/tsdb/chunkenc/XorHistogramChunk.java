@@ -32,8 +32,9 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
   private long tDelta;
   private FloatHistogram last;
   private long[] prev = new long[0]; // bits of the previous sample's values, in stream order
-  private int[] leading = new int[0];
-  private int[] trailing = new int[0];
+  // Each value's XOR window (a head series keeps these while its chunk is open: bytes, not ints).
+  private byte[] leading = new byte[0]; // NO_WINDOW before the value's first window
+  private byte[] trailing = new byte[0];
 
   public XorHistogramChunk() {
     super(INITIAL_BYTES);
@@ -121,9 +122,9 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
       writeLayout(h);
       int fields = SCALARS + pb.length + nb.length;
       prev = new long[fields];
-      leading = new int[fields];
-      trailing = new int[fields];
-      Arrays.fill(leading, NO_WINDOW);
+      leading = new byte[fields];
+      trailing = new byte[fields];
+      Arrays.fill(leading, (byte) NO_WINDOW);
     }
     value(0, h.count(), layout);
     value(1, h.zeroCount(), layout);
@@ -169,14 +170,18 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
     }
     int lead = Math.min(31, Long.numberOfLeadingZeros(xor)); // the field is 5 bits wide
     int trail = Long.numberOfTrailingZeros(xor);
-    if (leading[field] != NO_WINDOW && lead >= leading[field] && trail >= trailing[field]) {
+    int windowLead = leading[field] & 0xFF;
+    int windowTrail = trailing[field];
+    if (windowLead != NO_WINDOW && lead >= windowLead && trail >= windowTrail) {
       writeBits(0b10, 2);
     } else {
-      leading[field] = lead;
-      trailing[field] = trail;
+      windowLead = lead;
+      windowTrail = trail;
+      leading[field] = (byte) lead;
+      trailing[field] = (byte) trail;
       writeBits((0b11L << 11) | ((long) lead << 6) | ((64 - lead - trail) & 0x3F), 13);
     }
-    writeBits(xor >>> trailing[field], 64 - leading[field] - trailing[field]);
+    writeBits(xor >>> windowTrail, 64 - windowLead - windowTrail);
   }
 
   private void writeLayout(FloatHistogram h) {
