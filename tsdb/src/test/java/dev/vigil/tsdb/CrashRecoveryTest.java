@@ -148,7 +148,12 @@ class CrashRecoveryTest {
             got.negativeSpans(), got.negativeBuckets(), got.customValues()))
             .as("histogram " + hn).isEqualTo(want);
       }
-      assertThat(hn).as("histogram samples vs the float series'").isEqualTo(count);
+      // Every acknowledged histogram is there. The batch being written at the kill (not
+      // acknowledged) may have lost its histogram record and kept its float one: a commit's
+      // records are not atomic together on a torn tail, as in Prometheus.
+      assertThat(hn - 1).as("last histogram vs last ack " + lastAck)
+          .isGreaterThanOrEqualTo(lastAck);
+      assertThat(hn).as("histogram samples vs the float series'").isBetween(count - 1, count);
       // Exemplars are logged in the same commit as the samples: one per batch, none lost.
       var exemplars = db.selectExemplars(Long.MIN_VALUE, Long.MAX_VALUE,
           List.of(List.of(Matcher.equal("series", "0")))).get(0).exemplars();
