@@ -812,42 +812,48 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    */
   private void checkpoint(long from) {
     Path walDir = dir.resolve("wal");
+    // Commits wait only while the WAL is rotated and the head's state captured (a few words
+    // per series); the samples are written out while they go on.
+    int[] last = new int[1];
+    Head.CheckpointCapture[] captured = new Head.CheckpointCapture[1];
     head.exclusive(() -> {
-      int n = wal.rotateNow() - 1;
-      RecordEncoder enc = new RecordEncoder();
-      ByteSink buf = new ByteSink(1 << 16);
-      CRC32C crc = new CRC32C();
-      try (WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
-        head.forEachSeriesForCheckpoint(from, (ref, labels, inOrder, outOfOrder, deleted) -> {
-          buf.reset();
-          int mark = WalWriter.beginRecord(buf);
-          enc.seriesStart(buf);
-          enc.series(buf, ref, labels);
-          WalWriter.endRecord(buf, mark, crc);
-          // In-order samples strictly before out-of-order ones: replay tells them apart by
-          // their order (see Head.replaySample). Value chains restart per series (the first
-          // value is written whole), so each series' records stand alone wherever the
-          // checkpoint's segments are cut.
-          long previous = writeSamples(buf, enc, crc, ref, inOrder, RecordEncoder.NO_PREVIOUS);
-          if (outOfOrder != null) {
-            writeSamples(buf, enc, crc, ref, outOfOrder, previous);
-          }
-          writeExemplarsAndMetadata(buf, crc, ref, from);
-          if (deleted != null) {
-            // The samples above include deleted ones (so the newest in-order sample is there
-            // for replay's order test), as do chunks in chunks_head: keep them hidden.
-            mark = WalWriter.beginRecord(buf);
-            enc.tombstonesStart(buf);
-            for (int i = 0; i < deleted.length; i += 2) {
-              enc.tombstone(buf, ref, deleted[i], deleted[i + 1]);
-            }
-            WalWriter.endRecord(buf, mark, crc);
-          }
-          cw.write(buf);
-        });
-      }
-      WalCheckpoint.finish(walDir, n);
+      last[0] = wal.rotateNow() - 1;
+      captured[0] = head.captureForCheckpoint(from);
     });
+    int n = last[0];
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink buf = new ByteSink(1 << 16);
+    CRC32C crc = new CRC32C();
+    try (WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
+      captured[0].forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) -> {
+        buf.reset();
+        int mark = WalWriter.beginRecord(buf);
+        enc.seriesStart(buf);
+        enc.series(buf, ref, labels);
+        WalWriter.endRecord(buf, mark, crc);
+        // In-order samples strictly before out-of-order ones: replay tells them apart by
+        // their order (see Head.replaySample). Value chains restart per series (the first
+        // value is written whole), so each series' records stand alone wherever the
+        // checkpoint's segments are cut.
+        long previous = writeSamples(buf, enc, crc, ref, inOrder, RecordEncoder.NO_PREVIOUS);
+        if (outOfOrder != null) {
+          writeSamples(buf, enc, crc, ref, outOfOrder, previous);
+        }
+        writeExemplarsAndMetadata(buf, crc, ref, exemplars, metadata);
+        if (deleted != null) {
+          // The samples above include deleted ones (so the newest in-order sample is there
+          // for replay's order test), as do chunks in chunks_head: keep them hidden.
+          mark = WalWriter.beginRecord(buf);
+          enc.tombstonesStart(buf);
+          for (int i = 0; i < deleted.length; i += 2) {
+            enc.tombstone(buf, ref, deleted[i], deleted[i + 1]);
+          }
+          WalWriter.endRecord(buf, mark, crc);
+        }
+        cw.write(buf);
+      });
+    }
+    WalCheckpoint.finish(walDir, n);
   }
 
   // Appends the samples as records in iteration order, one record per run of one kind.
@@ -893,8 +899,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    */
   private static final MetadataRecordCodec METADATA_CODEC = new MetadataRecordCodec(); // stateless
 
-  private void writeExemplarsAndMetadata(ByteSink buf, CRC32C crc, long ref, long from) {
-    List<Exemplar> ex = head.exemplarsOf(ref, from);
+  private static void writeExemplarsAndMetadata(ByteSink buf, CRC32C crc, long ref,
+      List<Exemplar> ex, Metadata md) {
     if (!ex.isEmpty()) {
       ExemplarRecordCodec codec = new ExemplarRecordCodec(); // only for series with exemplars
       int mark = WalWriter.beginRecord(buf);
@@ -904,7 +910,6 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       WalWriter.endRecord(buf, mark, crc);
     }
-    Metadata md = head.metadataOf(ref);
     if (md != null) {
       int mark = WalWriter.beginRecord(buf);
       METADATA_CODEC.start(buf);

@@ -250,32 +250,78 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
-   * What {@link #forEachSeriesForCheckpoint} hands out: one series, its in-order samples and its
-   * out-of-order samples (null when none) from a given time, deleted ones included, and its
-   * tombstones (null when none), which hide them again after replay.
+   * What {@link CheckpointCapture#forEach} hands out: one series, its in-order samples and its
+   * out-of-order samples (null when none) from a given time, deleted ones included, its
+   * tombstones (null when none), which hide them again after replay, and its exemplars from
+   * that time and metadata (null when none).
    */
   @FunctionalInterface
   public interface CheckpointVisitor {
     void visit(long ref, Labels labels, SampleIterator inOrder, SampleIterator outOfOrder,
-        long[] deleted);
+        long[] deleted, List<Exemplar> exemplars, Metadata metadata);
   }
 
   /**
-   * Like {@link #forEachSeries}, in the shape a WAL checkpoint needs: replay tells in-order from
-   * out-of-order samples by their order, and closed chunks loaded from the head chunk files
-   * still hold deleted samples, so the tombstones must be logged again.
+   * The head as a WAL checkpoint must write it, taken by {@link #captureForCheckpoint} inside
+   * {@link #exclusive} right after the WAL was rotated, and written out later while commits go
+   * on. What is cheap to copy is copied (out-of-order buffers, tombstones, exemplars, metadata:
+   * rare or small); the in-order samples are not: each series' newest in-order timestamp is
+   * kept instead, and {@link #forEach} reads the chunks up to it. Samples appended in order
+   * after the capture are newer than that, so they stay out of the checkpoint and are replayed
+   * from the WAL segments after it, as is everything else logged since. Valid while no head
+   * truncation runs (the caller holds the cut lock).
    */
-  public void forEachSeriesForCheckpoint(long from, CheckpointVisitor visitor) {
+  public final class CheckpointCapture {
+    private final long from;
+    private final List<MemSeries> series = new ArrayList<>();
+    private final List<Captured> state = new ArrayList<>();
+
+    private record Captured(long maxT, SampleIterator outOfOrder, long[] deleted,
+        List<Exemplar> exemplars, Metadata metadata) {}
+
+    private CheckpointCapture(long from) {
+      this.from = from;
+    }
+
+    /** Hands out every captured series in id order; call outside {@link #exclusive}. */
+    public void forEach(CheckpointVisitor visitor) {
+      for (int i = 0; i < series.size(); i++) {
+        MemSeries s = series.get(i);
+        Captured c = state.get(i);
+        SampleIterator inOrder;
+        synchronized (lockFor(s.id)) {
+          inOrder = s.inOrderCheckpointIterator(from, c.maxT, chunks);
+        }
+        visitor.visit(s.id, s.labels, inOrder, c.outOfOrder, c.deleted, c.exemplars,
+            c.metadata);
+      }
+    }
+  }
+
+  /**
+   * Captures what a WAL checkpoint of the samples from {@code from} needs (see
+   * {@link CheckpointCapture}); call inside {@link #exclusive}, right after rotating the WAL.
+   * Costs a few words per series, not a pass over their samples. Replay tells in-order from
+   * out-of-order samples by their order, and closed chunks loaded from the head chunk files
+   * still hold deleted samples, so the tombstones are logged again.
+   */
+  public CheckpointCapture captureForCheckpoint(long from) {
+    CheckpointCapture capture = new CheckpointCapture(from);
     forEachOwnSeries(s -> {
-      SampleIterator[] its;
+      long maxT;
+      SampleIterator ooo;
       long[] deleted;
       synchronized (lockFor(s.id)) {
-        its = s.checkpointIterators(from, chunks);
+        maxT = s.maxT;
+        ooo = s.outOfOrderCheckpointIterator(from);
         deleted = s.deletedIntervals();
         deleted = deleted == null ? null : deleted.clone();
       }
-      visitor.visit(s.id, s.labels, its[0], its[1], deleted);
+      capture.series.add(s);
+      capture.state.add(new CheckpointCapture.Captured(maxT, ooo, deleted,
+          exemplarsOf(s.id, from), metadata.get(s.id)));
     });
+    return capture;
   }
 
   /** Every series in id order, aliases (a series replayed under a second ref) skipped. */

@@ -398,18 +398,22 @@ final class MemSeries extends XorAppender {
   }
 
   /**
-   * For a WAL checkpoint: the in-order samples and, separately, the out-of-order ones (null when
-   * none), from {@code mint} on, deleted ones included (the head, like the chunk files, still
-   * holds them; the checkpoint repeats the tombstones). Replay tells in-order samples from
-   * out-of-order ones by their order, so a checkpoint must neither interleave them nor leave
-   * out the newest in-order sample.
+   * For a WAL checkpoint: the in-order samples in {@code [mint, maxt]}, deleted ones included
+   * (the head, like the chunk files, still holds them; the checkpoint repeats the tombstones);
+   * the out-of-order ones come separately ({@link #outOfOrderCheckpointIterator}). Replay tells
+   * in-order samples from out-of-order ones by their order, so a checkpoint must neither
+   * interleave them nor leave out the newest in-order sample. Call under the stripe lock.
    */
-  SampleIterator[] checkpointIterators(long mint, HeadChunks store) {
-    SampleIterator in = inOrderIterator(mint, store);
-    SampleIterator ooo = oooN() > 0 ? outOfOrderIterator() : null;
-    in = new BoundedIterator(in, mint, Long.MAX_VALUE);
-    ooo = ooo == null ? null : new BoundedIterator(ooo, mint, Long.MAX_VALUE);
-    return new SampleIterator[] {in, ooo};
+  SampleIterator inOrderCheckpointIterator(long mint, long maxt, HeadChunks store) {
+    return new BoundedIterator(inOrderIterator(mint, store), mint, maxt);
+  }
+
+  /**
+   * A copy of the out-of-order samples from {@code mint}, or null when there are none; call
+   * under the stripe lock.
+   */
+  SampleIterator outOfOrderCheckpointIterator(long mint) {
+    return oooN() > 0 ? new BoundedIterator(outOfOrderIterator(), mint, Long.MAX_VALUE) : null;
   }
 
   /**
