@@ -989,22 +989,27 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     ensureOpen();
     synchronized (cutLock) {
       long t0 = System.nanoTime();
-      HeadSnapshotWriter.Captured[] captured = new HeadSnapshotWriter.Captured[1];
+      HeadSnapshotWriter.HeadImage[] image = new HeadSnapshotWriter.HeadImage[1];
+      WalPosition[] position = new WalPosition[1];
       head.exclusive(() -> {
         snapshotAtMillis = clock.millis();
         snapshotAtWalBytes = wal.bytesWritten();
         int segment = wal.rotateNow() - 1;
         try {
           headChunks.flush(); // the chunks the snapshot counts, into their files
-          captured[0] = HeadSnapshotWriter.capture(dir, head,
-              WalPosition.atEndOf(dir.resolve("wal"), segment));
+          position[0] = WalPosition.atEndOf(dir.resolve("wal"), segment);
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write head snapshot of " + dir, e);
         }
+        image[0] = HeadSnapshotWriter.image(head);
       });
-      // Commits go on meanwhile: syncing is the slow part. Chunks closed from now on are not
-      // counted by the snapshot (a restore adopts them as closed after it).
+      // Commits go on meanwhile: writing the image out and syncing are the slow part. Chunks
+      // closed from now on are not counted by the snapshot (a restore adopts them as closed
+      // after it).
       long t1 = System.nanoTime();
+      HeadSnapshotWriter.Captured[] captured = {HeadSnapshotWriter.capture(dir, image[0],
+          position[0])};
+      image[0] = null;
       try {
         FileTrees.syncFiles(dir.resolve(CHUNKS_HEAD));
       } catch (IOException e) {

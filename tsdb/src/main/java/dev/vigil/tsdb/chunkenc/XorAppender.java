@@ -1,6 +1,7 @@
 package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.tsdb.encoding.ByteSink;
 import java.util.Arrays;
 
 /**
@@ -182,6 +183,21 @@ public abstract class XorAppender extends BitWriter {
    */
   public record XorState(byte[] bytes, long bitLength, int samples, long t, long tDelta,
       long vBits, int leading, int trailing) {
+    /**
+     * Writes the chunk bytes, {@code ceil(bitLength / 8)} of them, as {@link #xorBytes} would
+     * give them: the sample count in the first two, the bits after {@code bitLength} cleared
+     * (whether {@code bytes} is a copy or the live buffer of {@link #xorStateView}).
+     */
+    public void writeChunkBytes(ByteSink out) {
+      int n = (int) ((bitLength + 7) >>> 3);
+      out.putByte(samples >>> 8);
+      out.putByte(samples);
+      out.putBytes(bytes, 2, n - 3);
+      int used = (int) (bitLength & 7);
+      int last = bytes[n - 1];
+      out.putByte(used == 0 ? last : last & (0xFF << (8 - used)));
+    }
+
     public XorState {
       if (samples < 1 || samples > Chunk.MAX_SAMPLES) {
         throw new IllegalArgumentException("open chunk with " + samples + " samples");
@@ -204,6 +220,20 @@ public abstract class XorAppender extends BitWriter {
     }
     return new XorState(xorBytes(), bitLength(), numSamples, t, tDelta, vBits, leading,
         trailing);
+  }
+
+  /**
+   * As {@link #xorState}, without copying the stream: {@code bytes} is the live buffer. Its
+   * first {@code bitLength} bits never change, but the sample count (the first two bytes) is not
+   * filled in and later appends add bits after {@code bitLength}, in the last byte too: use
+   * {@link XorState#writeChunkBytes}, which fills in the one and masks the other. For a
+   * snapshot taken while commits wait, written out after they resume.
+   */
+  protected final XorState xorStateView() {
+    if (numSamples == 0) {
+      throw new IllegalStateException("empty stream");
+    }
+    return new XorState(buffer(), bitLength(), numSamples, t, tDelta, vBits, leading, trailing);
   }
 
   /** Continues the stream {@code s} was taken from; this stream must be empty. */

@@ -424,7 +424,7 @@ final class MemSeries extends XorAppender {
     int n = oooN();
     Rare r = rare;
     return new SeriesSnapshot(id, labels, aliases, minT, maxT, nClosed(), closedMaxT(),
-        xorSamples() > 0 ? xorState() : null,
+        xorSamples() > 0 ? xorStateView() : null,
         openHistogram != null ? openHistogram.bytes() : null,
         n == 0 ? new long[0] : Arrays.copyOf(r.oooT, n),
         n == 0 ? new double[0] : Arrays.copyOf(r.oooV, n),

@@ -28,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -96,10 +98,30 @@ public final class HeadSnapshotWriter {
   }
 
   /**
+   * What a snapshot holds of the head: its head-wide state and every logged series' state (see
+   * {@link Head#forEachSeriesForSnapshot}). Taken while the head does not change; the series'
+   * open float chunks are views of their live buffers ({@code XorState.writeChunkBytes}), so
+   * it can be written out after commits resume.
+   */
+  public record HeadImage(Head.HeadState state, List<SeriesSnapshot> series) {}
+
+  /** The image of {@code head}, which must not change meanwhile (inside {@code Head.exclusive}). */
+  public static HeadImage image(Head head) {
+    List<SeriesSnapshot> series = new ArrayList<>();
+    head.forEachSeriesForSnapshot(series::add);
+    return new HeadImage(head.snapshotState(), series);
+  }
+
+  /**
    * Writes the snapshot of {@code head}, which must not change meanwhile (as for
    * {@link #write}), to the temporary file, without syncing it.
    */
   public static Captured capture(Path dbDir, Head head, WalPosition wal) {
+    return capture(dbDir, image(head), wal);
+  }
+
+  /** Writes {@code image} to the temporary file, without syncing it. */
+  public static Captured capture(Path dbDir, HeadImage image, WalPosition wal) {
     Path tmp = dbDir.resolve(HeadSnapshotFormat.TMP_NAME);
     HeadSnapshotWriter w = new HeadSnapshotWriter();
     try {
@@ -109,8 +131,10 @@ public final class HeadSnapshotWriter {
         w.buf.putBE32(HeadSnapshotFormat.MAGIC);
         w.buf.putByte(HeadSnapshotFormat.VERSION_CURRENT);
         w.buf.putByte(0).putByte(0).putByte(0);
-        w.head(head.snapshotState(), wal);
-        head.forEachSeriesForSnapshot(w::series);
+        w.head(image.state(), wal);
+        for (SeriesSnapshot series : image.series()) {
+          w.series(series);
+        }
         int mark = WalWriter.beginRecord(w.buf);
         w.buf.putByte(END);
         w.buf.putUvarint(w.series);
@@ -162,7 +186,7 @@ public final class HeadSnapshotWriter {
       buf.putByte(OPEN_FLOATS);
       buf.putUvarint(x.samples());
       buf.putUvarint(x.bitLength());
-      buf.putBytes(x.bytes(), 0, (int) ((x.bitLength() + 7) >>> 3));
+      x.writeChunkBytes(buf);
       buf.putVarint(x.t());
       buf.putVarint(x.tDelta());
       buf.putBE64(x.vBits());
