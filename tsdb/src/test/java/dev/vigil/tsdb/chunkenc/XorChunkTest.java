@@ -253,6 +253,31 @@ class XorChunkTest {
   }
 
   @Test
+  void aStateViewWritesTheBytesOfItsMomentAfterTheStreamWentOn() {
+    Random r = new Random(4);
+    for (int run = 0; run < 300; run++) {
+      XorChunk c = new XorChunk();
+      long t = 0;
+      int before = 1 + r.nextInt(120);
+      for (int i = 0; i < before; i++) {
+        c.append(t += 1 + r.nextInt(30_000), r.nextInt(4) == 0 ? r.nextGaussian() : i);
+      }
+      XorAppender.XorState copy = c.xorState();
+      XorAppender.XorState view = c.xorStateView();
+      for (int i = 0, after = r.nextInt(40); i < after; i++) {
+        c.append(t += 1 + r.nextInt(30_000), r.nextGaussian()); // ORs into the view's last byte
+      }
+      ByteSink fromView = new ByteSink();
+      view.writeChunkBytes(fromView);
+      byte[] want = Arrays.copyOf(copy.bytes(), (int) ((copy.bitLength() + 7) >>> 3));
+      assertThat(fromView.toByteArray()).as("run %d", run).isEqualTo(want);
+      ByteSink fromCopy = new ByteSink();
+      copy.writeChunkBytes(fromCopy);
+      assertThat(fromCopy.toByteArray()).isEqualTo(want);
+    }
+  }
+
+  @Test
   void encoderStateRejectsWhatNoEncoderLeaves() {
     byte[] bytes = new byte[8];
     assertThatThrownBy(() -> new XorAppender.XorState(bytes, 40, 0, 0, 0, 0, 0xFF, 0))
