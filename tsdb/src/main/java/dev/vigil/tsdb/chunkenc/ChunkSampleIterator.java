@@ -10,6 +10,8 @@ import dev.vigil.model.storage.ValueKind;
 abstract sealed class ChunkSampleIterator implements SampleIterator
     permits XorIterator, PackedFloatIterator, HistogramIterator, XorHistogramIterator {
   private final ValueKind kind;
+  /** Samples in the chunk being read. */
+  int numSamples;
   /** Samples decoded so far; the current one is {@code read - 1}. */
   int read;
   /** Timestamp of the current sample (valid once {@code read > 0}). */
@@ -19,6 +21,22 @@ abstract sealed class ChunkSampleIterator implements SampleIterator
 
   ChunkSampleIterator(ValueKind kind) {
     this.kind = kind;
+  }
+
+  /** Positions this iterator before the first of {@code numSamples} samples. */
+  final void start(int numSamples) {
+    this.numSamples = numSamples;
+    this.read = 0;
+    this.done = false;
+  }
+
+  /** Whether every sample was read; marks the iterator done when so. */
+  final boolean exhausted() {
+    if (done || read >= numSamples) {
+      done = true;
+      return true;
+    }
+    return false;
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.vigil.tsdb.encoding.HistogramCodec;
 /** Decodes a {@link HistogramChunk}; allocates one {@link FloatHistogram} per sample. */
 public final class HistogramIterator extends ChunkSampleIterator {
   private final ByteSource in = new ByteSource("", new byte[0]);
-  private int numSamples;
   private FloatHistogram h;
 
 
@@ -17,16 +16,13 @@ public final class HistogramIterator extends ChunkSampleIterator {
   }
   void reset(byte[] buf, int len, int numSamples, String resource) {
     in.reset(resource, buf, 2, len, 0);
-    this.numSamples = numSamples;
-    this.read = 0;
+    start(numSamples);
     this.h = null;
-    this.done = false;
   }
 
   @Override
   public ValueKind next() {
-    if (done || read >= numSamples) {
-      done = true;
+    if (exhausted()) {
       return ValueKind.NONE;
     }
     long d = in.getVarint();

@@ -27,7 +27,6 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
   private int end;
   private String resource;
 
-  private int numSamples;
   private long interval;
   private int scale;
   private boolean deltaOfDelta;
@@ -47,9 +46,7 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
   }
   void reset(byte[] data, int n, Inflater inflater, String resource) {
     this.resource = resource;
-    this.numSamples = n;
-    this.read = 0;
-    this.done = false;
+    start(n);
     body = data;
     pos = PackedFloatChunk.HEADER_BYTES;
     end = data.length;

@@ -18,7 +18,6 @@ public final class XorHistogramIterator extends ChunkSampleIterator {
   private static final CounterResetHint[] HINTS = CounterResetHint.values();
 
   private final BitReader in = new BitReader();
-  private int numSamples;
   private long tDelta;
   // The current layout.
   private int schema;
@@ -40,16 +39,13 @@ public final class XorHistogramIterator extends ChunkSampleIterator {
 
   void reset(byte[] buf, int len, int numSamples, String resource) {
     in.reset(buf, 2, len, resource);
-    this.numSamples = numSamples;
-    this.read = 0;
+    start(numSamples);
     this.h = null;
-    this.done = false;
   }
 
   @Override
   public ValueKind next() {
-    if (done || read >= numSamples) {
-      done = true;
+    if (exhausted()) {
       return ValueKind.NONE;
     }
     if (read == 0) {

@@ -10,7 +10,6 @@ import dev.vigil.model.storage.ValueKind;
  */
 public final class XorIterator extends ChunkSampleIterator {
   private final BitReader in = new BitReader();
-  private int numSamples;
   private long tDelta;
   private long vBits;
   private int leading;
@@ -22,17 +21,14 @@ public final class XorIterator extends ChunkSampleIterator {
   }
   void reset(byte[] buf, int byteLen, int numSamples, String resource) {
     in.reset(buf, 2, byteLen, resource);
-    this.numSamples = numSamples;
-    this.read = 0;
+    start(numSamples);
     this.leading = 0;
     this.trailing = 0;
-    this.done = false;
   }
 
   @Override
   public ValueKind next() {
-    if (done || read >= numSamples) {
-      done = true;
+    if (exhausted()) {
       return ValueKind.NONE;
     }
     if (read == 0) {
