@@ -37,6 +37,7 @@ import org.roaringbitmap.RoaringBitmap;
  * a series.
  */
 public final class Head implements Storage, ExemplarQueryable {
+  private static final int[] NO_ALIASES = new int[0];
   private static final System.Logger LOG = System.getLogger(Head.class.getName());
   private static final int STRIPES = 1 << 12;
   private static final int STRIPE_RUN = 5;
@@ -369,7 +370,7 @@ public final class Head implements Storage, ExemplarQueryable {
       List<Exemplar> ex = exemplarsOf(s.id, Long.MIN_VALUE);
       SeriesSnapshot snap;
       synchronized (lockFor(s.id)) {
-        snap = s.snapshot(extra == null ? new int[0] : extra.clone(), metadata.get(s.id), ex);
+        snap = s.snapshot(extra == null ? NO_ALIASES : extra.clone(), metadata.get(s.id), ex);
       }
       visitor.accept(snap);
     });

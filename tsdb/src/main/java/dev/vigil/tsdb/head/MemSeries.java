@@ -48,6 +48,8 @@ final class MemSeries extends XorAppender {
   // exactly: one copy per 120 samples), then the open chunk, if any: the float chunk this
   // series encodes (xorSamples() > 0) or a histogram chunk.
   private static final long[] NO_CLOSED = new long[0];
+  /** Shared by the snapshots of series without out-of-order samples (most of them). */
+  private static final double[] NO_VALUES = new double[0];
   private static final String OPEN_RESOURCE = "open xor chunk";
   private long[] closed = NO_CLOSED;
   private XorHistogramChunk openHistogram;
@@ -426,8 +428,8 @@ final class MemSeries extends XorAppender {
     return new SeriesSnapshot(id, labels, aliases, minT, maxT, nClosed(), closedMaxT(),
         xorSamples() > 0 ? xorStateView() : null,
         openHistogram != null ? openHistogram.bytes() : null,
-        n == 0 ? new long[0] : Arrays.copyOf(r.oooT, n),
-        n == 0 ? new double[0] : Arrays.copyOf(r.oooV, n),
+        n == 0 ? NO_CLOSED : Arrays.copyOf(r.oooT, n),
+        n == 0 ? NO_VALUES : Arrays.copyOf(r.oooV, n),
         n == 0 || r.oooH == null ? null : Arrays.copyOf(r.oooH, n),
         r == null || r.deleted == null ? null : r.deleted.clone(), md, ex);
   }
