@@ -8,7 +8,7 @@ import dev.vigil.model.storage.ValueKind;
  * and a forward-only {@link #seek}, which never moves back, as Prometheus's chunk iterators.
  */
 abstract sealed class ChunkSampleIterator implements SampleIterator
-    permits XorIterator, PackedFloatIterator, HistogramIterator, XorHistogramIterator {
+    permits XorIterator, PackedFloatIterator, HistogramSampleIterator {
   private final ValueKind kind;
   /** Samples in the chunk being read. */
   int numSamples;

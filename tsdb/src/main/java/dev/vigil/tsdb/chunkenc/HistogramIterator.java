@@ -6,14 +6,11 @@ import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.HistogramCodec;
 
 /** Decodes a {@link HistogramChunk}; allocates one {@link FloatHistogram} per sample. */
-public final class HistogramIterator extends ChunkSampleIterator {
+public final class HistogramIterator extends HistogramSampleIterator {
   private final ByteSource in = new ByteSource("", new byte[0]);
-  private FloatHistogram h;
 
+  HistogramIterator() {}
 
-  HistogramIterator() {
-    super(ValueKind.HISTOGRAM);
-  }
   void reset(byte[] buf, int len, int numSamples, String resource) {
     in.reset(resource, buf, 2, len, 0);
     start(numSamples);
@@ -30,16 +27,5 @@ public final class HistogramIterator extends ChunkSampleIterator {
     h = HistogramCodec.decode(in);
     read++;
     return ValueKind.HISTOGRAM;
-  }
-
-  @Override
-  public double atF() {
-    // Prometheus returns the sum for a float view of a histogram; callers should check kind.
-    return h.sum();
-  }
-
-  @Override
-  public FloatHistogram atHistogram() {
-    return h;
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * chunk cannot ask for a huge allocation; reading past the end throws
  * {@link dev.vigil.tsdb.encoding.CorruptDataException}.
  */
-public final class XorHistogramIterator extends ChunkSampleIterator {
+public final class XorHistogramIterator extends HistogramSampleIterator {
   private static final CounterResetHint[] HINTS = CounterResetHint.values();
 
   private final BitReader in = new BitReader();
@@ -31,11 +31,8 @@ public final class XorHistogramIterator extends ChunkSampleIterator {
   private long[] values = new long[0];
   private int[] leading = new int[0];
   private int[] trailing = new int[0];
-  private FloatHistogram h;
 
-  XorHistogramIterator() {
-    super(ValueKind.HISTOGRAM);
-  }
+  XorHistogramIterator() {}
 
   void reset(byte[] buf, int len, int numSamples, String resource) {
     in.reset(buf, 2, len, resource);
@@ -161,14 +158,4 @@ public final class XorHistogramIterator extends ChunkSampleIterator {
     return (int) n;
   }
 
-  @Override
-  public double atF() {
-    // Prometheus returns the sum for a float view of a histogram; callers should check kind.
-    return h.sum();
-  }
-
-  @Override
-  public FloatHistogram atHistogram() {
-    return h;
-  }
 }
