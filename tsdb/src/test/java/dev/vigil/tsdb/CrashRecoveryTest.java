@@ -61,6 +61,18 @@ class CrashRecoveryTest {
     killAndCheck(policy, 7, 8192, true, 64);
   }
 
+  /**
+   * Blocks cut all the while by a second thread (each cut writes a block and a WAL checkpoint
+   * beside the commits): the kill lands before, in or after them; the restart reads the blocks,
+   * the newest finished checkpoint and the WAL after it, and has every acknowledged sample.
+   */
+  @ParameterizedTest
+  @EnumSource(FsyncPolicy.class)
+  void everyAcknowledgedSampleSurvivesKill9WhileBlocksAreCut(FsyncPolicy policy)
+      throws Exception {
+    killAndCheck(policy, 7, 8192, false, 0, true);
+  }
+
   private void killAndCheck(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
       boolean chunksInFiles) throws Exception {
     killAndCheck(policy, samplesPerChunk, headChunkFileSize, chunksInFiles, 0);
@@ -68,12 +80,18 @@ class CrashRecoveryTest {
 
   private void killAndCheck(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
       boolean chunksInFiles, int snapshotEvery) throws Exception {
+    killAndCheck(policy, samplesPerChunk, headChunkFileSize, chunksInFiles, snapshotEvery,
+        false);
+  }
+
+  private void killAndCheck(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
+      boolean chunksInFiles, int snapshotEvery, boolean cutting) throws Exception {
     Path dir = tmp.resolve("db");
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         CrashWriterMain.class.getName(), dir.toString(), policy.name(),
         Integer.toString(samplesPerChunk), Long.toString(headChunkFileSize),
-        Integer.toString(snapshotEvery))
+        Integer.toString(snapshotEvery), cutting ? "cut" : "no-cut")
         .redirectError(tmp.resolve("stderr.txt").toFile())
         .start();
     int lastAck = -1;
@@ -96,7 +114,8 @@ class CrashRecoveryTest {
     }
     assertThat(lastAck).as("writer made progress; stderr in " + tmp).isGreaterThan(0);
 
-    TsdbOptions opts = CrashWriterMain.options(policy, samplesPerChunk, headChunkFileSize);
+    TsdbOptions opts = CrashWriterMain.options(policy, samplesPerChunk, headChunkFileSize,
+        cutting);
     try (Tsdb db = Tsdb.open(dir, opts);
         Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       if (chunksInFiles) {
@@ -106,6 +125,9 @@ class CrashRecoveryTest {
                 / 2);
       }
       assertThat(db.replayStats().headChunkCorruption()).isNull();
+      if (cutting) {
+        assertThat(db.blocks()).as("blocks cut before the kill").isNotEmpty();
+      }
       assertThat(db.replayStats().snapshotSeries()).as("series restored from a head snapshot")
           .isEqualTo(snapshotEvery > 0 ? CrashWriterMain.SERIES + 1 : 0);
       SeriesSet set = q.select(true, SelectHints.range(0, 0),
@@ -154,12 +176,20 @@ class CrashRecoveryTest {
       assertThat(hn - 1).as("last histogram vs last ack " + lastAck)
           .isGreaterThanOrEqualTo(lastAck);
       assertThat(hn).as("histogram samples vs the float series'").isBetween(count - 1, count);
-      // Exemplars are logged in the same commit as the samples: one per batch, none lost.
+      // Exemplars are logged in the same commit as the samples: one per batch, none lost. A
+      // checkpoint keeps only those from its cut's end on (blocks hold none, as Prometheus's),
+      // so with cuts the exemplars start at or before the newest block's end.
       var exemplars = db.selectExemplars(Long.MIN_VALUE, Long.MAX_VALUE,
           List.of(List.of(Matcher.equal("series", "0")))).get(0).exemplars();
-      assertThat(exemplars).hasSize(count);
-      for (int n = 0; n < count; n++) {
-        assertThat(exemplars.get(n)).isEqualTo(CrashWriterMain.exemplar(n));
+      int first = count - exemplars.size();
+      if (cutting) {
+        assertThat((long) first).as("first exemplar vs the newest block's end")
+            .isLessThanOrEqualTo(db.blocks().getLast().meta().maxTime());
+      } else {
+        assertThat(first).as("exemplars lost").isZero();
+      }
+      for (int n = first; n < count; n++) {
+        assertThat(exemplars.get(n - first)).isEqualTo(CrashWriterMain.exemplar(n));
       }
     }
   }

@@ -47,6 +47,9 @@ public final class CrashWriterMain {
     return Labels.of("__name__", "crash_test", "series", Integer.toString(s), "job", "victim");
   }
 
+  /** Block range when blocks are cut while writing: a cut every 60 batches or so. */
+  static final long CUT_RANGE_MS = 40;
+
   /** The writer's options; the test reopens with the same. */
   static TsdbOptions options(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize) {
     return TsdbOptions.defaults()
@@ -54,18 +57,36 @@ public final class CrashWriterMain {
         .withHead(new HeadOptions(0, samplesPerChunk)).withHeadChunkFileSize(headChunkFileSize);
   }
 
+  /** As {@link #options}, with {@link #CUT_RANGE_MS} blocks when {@code cutting}. */
+  static TsdbOptions options(FsyncPolicy policy, int samplesPerChunk, long headChunkFileSize,
+      boolean cutting) {
+    TsdbOptions o = options(policy, samplesPerChunk, headChunkFileSize);
+    return cutting ? o.withBlockRangeMs(CUT_RANGE_MS) : o;
+  }
+
   /**
    * Arguments: directory, fsync policy, [samples per chunk, head chunk file size, [head snapshot
-   * every this many batches]].
+   * every this many batches, [cut: blocks cut by a second thread all the while]]].
    */
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     FsyncPolicy policy = FsyncPolicy.valueOf(args[1]);
+    boolean cutting = args.length > 5 && args[5].equals("cut");
     TsdbOptions opts = options(policy, args.length > 2 ? Integer.parseInt(args[2]) : 120,
-        args.length > 3 ? Long.parseLong(args[3]) : 128L << 20);
+        args.length > 3 ? Long.parseLong(args[3]) : 128L << 20, cutting);
     int snapshotEvery = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     PrintStream out = System.out;
     Tsdb db = Tsdb.open(dir, opts);
+    if (cutting) {
+      // Cuts (each a block write and a WAL checkpoint) run beside the commits, as the server's
+      // maintenance does, so the kill lands in one now and then.
+      Thread.ofPlatform().daemon().start(() -> {
+        while (true) {
+          db.cutBlocks();
+          Thread.onSpinWait();
+        }
+      });
+    }
     long[] refs = new long[SERIES];
     long histogramRef = 0;
     for (int n = 0; ; n++) {
