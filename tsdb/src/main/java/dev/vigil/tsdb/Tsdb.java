@@ -1086,8 +1086,11 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       if (options.snapshotOnShutdown()) {
         closeWithSnapshot();
       } else {
-        wal.close();
-        headChunks.close();
+        // After a running cut or snapshot: they read the WAL and the head chunk files.
+        synchronized (cutLock) {
+          wal.close();
+          headChunks.close();
+        }
       }
       for (Block b : blocks) {
         b.close();
