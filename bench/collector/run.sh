@@ -13,11 +13,7 @@ set -euo pipefail
 SECONDS_PER_RUN="${1:-15}"
 TARGETS="${2:-50}"
 INTERVAL_MS="${3:-100}"
-ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-. "$ROOT/.mvn/scripts/find-jdk.sh"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
-[ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl bench -am package -DskipTests
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../bench-jar.sh"
 OUT="$(mktemp -d "${TMPDIR:-/tmp}/vigil-parse.XXXXXX")"
 trap 'rm -rf "$OUT"' EXIT
 

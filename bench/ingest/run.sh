@@ -14,12 +14,8 @@ CONCURRENCY="${3:-4}"
 PROM_PORT="${PROM_PORT:-19091}"
 VIGIL_PORT="${VIGIL_PORT:-19010}"
 
-ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-. "$ROOT/.mvn/scripts/find-jdk.sh"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../bench-jar.sh"
 . "$ROOT/.mvn/scripts/java-opts.sh"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="$ROOT/bench/target/benchmarks.jar"
-[ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl bench -am package -DskipTests
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-ingest.XXXXXX")"
 PIDS=()
 cleanup() {

@@ -11,11 +11,7 @@ PROM_PORT="${PROM_PORT:-19090}"
 VIGIL_PORT="${VIGIL_PORT:-19009}"
 QUERY='sum by (job) (rate(x[5m]))'
 
-ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-. "$ROOT/.mvn/scripts/find-jdk.sh"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="$ROOT/bench/target/benchmarks.jar"
-[ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl bench -am package -DskipTests
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../bench-jar.sh"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-peer.XXXXXX")"
 PIDS=()
 cleanup() {

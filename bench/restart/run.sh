@@ -14,11 +14,7 @@ shift || true
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(300 600)
 
-ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-. "$ROOT/.mvn/scripts/find-jdk.sh"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="$ROOT/bench/target/benchmarks.jar"
-[ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl bench -am package -DskipTests
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../bench-jar.sh"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-restart.XXXXXX")"
 PROM_PID=""
 cleanup() {

@@ -21,12 +21,8 @@ INTERVAL="${INTERVAL:-15s}"
 WARMUP_ROUNDS="${WARMUP_ROUNDS:-4}"
 PROM_PORT="${PROM_PORT:-19093}"
 
-ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-. "$ROOT/.mvn/scripts/find-jdk.sh"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../bench-jar.sh"
 . "$ROOT/.mvn/scripts/java-opts.sh"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
-[ -f "$JAR" ] || "$ROOT/mvnw" -q -f "$ROOT/pom.xml" -pl bench -am package -DskipTests
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-scrape.XXXXXX")"
 PIDS=()
 cleanup() {
