@@ -156,8 +156,8 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--blocks-storage.tsdb.head-snapshot-interval", defaultValue = "30m",
       description = "How often each tenant's head is also written to a snapshot while it takes "
           + "writes, so that a restart after a crash restores it and replays only the WAL "
-          + "written since; commits wait while it is written out (about 0.15 s per 100k "
-          + "series); 0 = only at shutdown (default: ${DEFAULT-VALUE}).")
+          + "written since; commits wait while the head's image is taken (about 35 ms per "
+          + "100k series); 0 = only at shutdown (default: ${DEFAULT-VALUE}).")
   String headSnapshotInterval;
 
   @Option(names = "--blocks-storage.tsdb.close-idle-tsdb-timeout", defaultValue = "0",
