@@ -181,7 +181,8 @@ class PackedFloatChunkTest {
       // Every truncation is detected: a prefix never decodes to the full series.
       for (int len = 0; len < good.length; len += 1 + good.length / 64) {
         byte[] cut = Arrays.copyOf(good, len);
-        assertThatThrownBy(() -> drain(PackedFloatChunk.wrap(cut, "t").iterator(null, pool)))
+        assertThatThrownBy(
+            () -> ChunkDamage.drain(PackedFloatChunk.wrap(cut, "t").iterator(null, pool)))
             .as("truncated to %d of %d bytes, iteration %d", len, good.length, iter)
             .isInstanceOf(CorruptDataException.class);
       }
@@ -191,7 +192,7 @@ class PackedFloatChunkTest {
         byte[] bad = good.clone();
         bad[r.nextInt(bad.length)] ^= (byte) (1 << r.nextInt(8));
         try {
-          drain(PackedFloatChunk.wrap(bad, "t").iterator(null, pool));
+          ChunkDamage.drain(PackedFloatChunk.wrap(bad, "t").iterator(null, pool));
         } catch (CorruptDataException expected) {
           // fine
         }
@@ -227,13 +228,5 @@ class PackedFloatChunkTest {
     assertThat(it.atF()).isEqualTo(7);
     assertThat(it.seek(29_991)).isEqualTo(ValueKind.NONE);
     assertThat(it.next()).isEqualTo(ValueKind.NONE);
-  }
-
-  private static long drain(SampleIterator it) {
-    long n = 0;
-    while (it.next() != ValueKind.NONE) {
-      n++;
-    }
-    return n;
   }
 }
