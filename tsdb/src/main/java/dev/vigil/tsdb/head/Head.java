@@ -274,11 +274,10 @@ public final class Head implements Storage, ExemplarQueryable {
    */
   public final class CheckpointCapture {
     private final long from;
-    private final List<MemSeries> series = new ArrayList<>();
-    private final List<Captured> state = new ArrayList<>();
+    private final List<Captured> series = new ArrayList<>();
 
-    private record Captured(long maxT, SampleIterator outOfOrder, long[] deleted,
-        List<Exemplar> exemplars, Metadata metadata) {}
+    private record Captured(MemSeries series, long maxT, SampleIterator outOfOrder,
+        long[] deleted, List<Exemplar> exemplars, Metadata metadata) {}
 
     private CheckpointCapture(long from) {
       this.from = from;
@@ -286,9 +285,8 @@ public final class Head implements Storage, ExemplarQueryable {
 
     /** Hands out every captured series in id order; call outside {@link #exclusive}. */
     public void forEach(CheckpointVisitor visitor) {
-      for (int i = 0; i < series.size(); i++) {
-        MemSeries s = series.get(i);
-        Captured c = state.get(i);
+      for (Captured c : series) {
+        MemSeries s = c.series;
         SampleIterator inOrder;
         synchronized (lockFor(s.id)) {
           inOrder = s.inOrderCheckpointIterator(from, c.maxT, chunks);
@@ -318,8 +316,7 @@ public final class Head implements Storage, ExemplarQueryable {
         deleted = s.deletedIntervals();
         deleted = deleted == null ? null : deleted.clone();
       }
-      capture.series.add(s);
-      capture.state.add(new CheckpointCapture.Captured(maxT, ooo, deleted,
+      capture.series.add(new CheckpointCapture.Captured(s, maxT, ooo, deleted,
           exemplarsOf(s.id, from), metadata.get(s.id)));
     });
     return capture;
