@@ -297,9 +297,7 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
         return s;
       }
       at = w.fill(off, (int) total);
-      crc.reset();
-      crc.update(w.buf, at, (int) (total - 4));
-      int expected = (int) crc.getValue();
+      int expected = Crc32c.of(crc, w.buf, at, (int) (total - 4));
       int stored = (int) w.be(at + (int) total - 4, 4);
       if (expected != stored) {
         s.problem = "checksum mismatch: stored 0x" + Integer.toHexString(stored)
