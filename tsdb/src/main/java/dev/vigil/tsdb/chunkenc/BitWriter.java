@@ -141,4 +141,18 @@ abstract class BitWriter {
   void writeByte(int b) {
     writeBits(b & 0xFF, 8);
   }
+
+  /** A LEB128 uvarint in 8-bit groups at the current bit position (read by BitReader). */
+  final void writeUvarint(long u) {
+    while ((u & ~0x7FL) != 0) {
+      writeByte((int) ((u & 0x7F) | 0x80));
+      u >>>= 7;
+    }
+    writeByte((int) u);
+  }
+
+  /** A zig-zag varint, as {@link #writeUvarint}. */
+  final void writeVarint(long v) {
+    writeUvarint((v << 1) ^ (v >> 63));
+  }
 }

@@ -57,8 +57,7 @@ public abstract class XorAppender extends BitWriter {
         restart(INITIAL_BYTES);
         writeBits(0, 16);
       }
-      long u = (ts << 1) ^ (ts >> 63);
-      writeUvarint(u);
+      writeVarint(ts);
       writeBits(vb, 64);
     } else if (numSamples == 1) {
       tDelta = ts - t;
@@ -92,14 +91,6 @@ public abstract class XorAppender extends BitWriter {
   /** Prometheus's {@code bitRange}: whether x fits the asymmetric range of an nbits field. */
   static boolean fits(long x, int nbits) {
     return -((1L << (nbits - 1)) - 1) <= x && x <= (1L << (nbits - 1));
-  }
-
-  private void writeUvarint(long u) {
-    while ((u & ~0x7FL) != 0) {
-      writeByte((int) ((u & 0x7F) | 0x80));
-      u >>>= 7;
-    }
-    writeByte((int) u);
   }
 
   /**

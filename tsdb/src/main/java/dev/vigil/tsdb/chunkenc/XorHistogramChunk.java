@@ -102,7 +102,7 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
       throw new IllegalStateException("chunk full at " + numSamples + " samples");
     }
     if (numSamples == 0) {
-      writeUvarint((ts << 1) ^ (ts >> 63));
+      writeVarint(ts);
     } else if (numSamples == 1) {
       tDelta = ts - t;
       writeUvarint(tDelta);
@@ -185,7 +185,7 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
   }
 
   private void writeLayout(FloatHistogram h) {
-    writeUvarint(((long) h.schema() << 1) ^ (h.schema() >> 31));
+    writeVarint(h.schema());
     writeBits(Double.doubleToRawLongBits(h.zeroThreshold()), 64);
     writeSpans(h.positiveSpans());
     writeUvarint(h.positiveBuckets().length);
@@ -201,17 +201,9 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
   private void writeSpans(List<Span> spans) {
     writeUvarint(spans.size());
     for (Span s : spans) {
-      writeUvarint(((long) s.offset() << 1) ^ (s.offset() >> 31));
+      writeVarint(s.offset());
       writeUvarint(s.length());
     }
-  }
-
-  private void writeUvarint(long u) {
-    while ((u & ~0x7FL) != 0) {
-      writeByte((int) ((u & 0x7F) | 0x80));
-      u >>>= 7;
-    }
-    writeByte((int) u);
   }
 
   /** Whether {@code b} has {@code a}'s bucket layout, bit for bit. */
