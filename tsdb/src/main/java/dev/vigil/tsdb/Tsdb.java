@@ -1007,18 +1007,18 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       // closed from now on are not counted by the snapshot (a restore adopts them as closed
       // after it).
       long t1 = System.nanoTime();
-      HeadSnapshotWriter.Captured[] captured = {HeadSnapshotWriter.capture(dir, image[0],
-          position[0])};
-      image[0] = null;
+      HeadSnapshotWriter.Captured captured =
+          HeadSnapshotWriter.capture(dir, image[0], position[0]);
+      image[0] = null; // the image is in the file: let it go before the sync
       try {
         FileTrees.syncFiles(dir.resolve(CHUNKS_HEAD));
       } catch (IOException e) {
-        captured[0].abandon();
+        captured.abandon();
         throw new UncheckedIOException("cannot sync head chunk files of " + dir, e);
       }
-      long n = captured[0].commit();
-      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series written"
-          + " in " + (t1 - t0) / 1_000_000 + " ms (commits waited), synced in "
+      long n = captured.commit();
+      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series captured"
+          + " in " + (t1 - t0) / 1_000_000 + " ms (commits waited), written and synced in "
           + (System.nanoTime() - t1) / 1_000_000 + " ms");
       return n;
     }
