@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Restarts against Prometheus: the same 100k series (15 s scrapes) in Vigil and in Debian's
+# Restarts against Prometheus: the same series (100k by default, 15 s scrapes) in Vigil and in Debian's
 # Prometheus, each restarted from a fresh process, alternately, ROUNDS times per head size:
 #   vigil-crash    Vigil replaying the whole WAL (a restart after a crash, no snapshot)
 #   vigil-clean    Vigil restoring the head snapshot a clean close wrote
 #   prom-wal       Prometheus replaying its WAL (what every Prometheus restart does)
 #   prom-snapshot  Prometheus with --enable-feature=memory-snapshot-on-shutdown
-# Usage: bench/restart/run.sh [ROUNDS] [SAMPLES_PER_SERIES...]   (defaults: 4, 300 600)
+# Usage: [SERIES=N] bench/restart/run.sh [ROUNDS] [SAMPLES_PER_SERIES...]
+#   (defaults: 100000 series, 4 rounds, 300 and 600 samples per series)
+# Samples per series must be multiples of 100: `promtool tsdb bench write` writes its scrapes in
+# steps of 100 (--scrapes=30 writes 100 per series), and both sides must hold the same samples.
 # Needs /usr/bin/prometheus and /usr/bin/promtool; builds bench/target/benchmarks.jar if missing.
 set -euo pipefail
 
@@ -13,6 +16,13 @@ ROUNDS="${1:-4}"
 shift || true
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(300 600)
+SERIES="${SERIES:-100000}"
+for n in "${SIZES[@]}"; do
+  if [ $((n % 100)) -ne 0 ] || [ "$n" -le 0 ]; then
+    echo "samples per series must be a positive multiple of 100 (promtool's steps), got $n" >&2
+    exit 2
+  fi
+done
 
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../bench-jar.sh"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vigil-restart.XXXXXX")"
@@ -47,12 +57,12 @@ prom() {
   PROM_PID=""
 }
 
-"$JAVA" -cp "$JAR" dev.vigil.bench.tsdb.SeriesLabelsJson > "$WORK/labels.json"
+"$JAVA" -cp "$JAR" dev.vigil.bench.tsdb.SeriesLabelsJson "$SERIES" > "$WORK/labels.json"
 for n in "${SIZES[@]}"; do
   echo "preparing $n samples per series..."
-  report 0 "$WORK/crash-$n" "$n" > /dev/null 2>&1
-  report 0 "$WORK/clean-$n" "$n" snapshot > /dev/null 2>&1
-  promtool tsdb bench write --out="$WORK/prom-$n" --metrics=100000 --scrapes="$n" \
+  report 0 "$WORK/crash-$n" "$n" crash "$SERIES" > /dev/null 2>&1
+  report 0 "$WORK/clean-$n" "$n" snapshot "$SERIES" > /dev/null 2>&1
+  promtool tsdb bench write --out="$WORK/prom-$n" --metrics="$SERIES" --scrapes="$n" \
     "$WORK/labels.json" > /dev/null 2>&1
   cp -a "$WORK/prom-$n/storage" "$WORK/prom-snap-$n"
   # Twice: a stop right after the first replay may come before the snapshot can be written.
@@ -63,9 +73,9 @@ for n in "${SIZES[@]}"; do
 done
 for r in $(seq 1 "$ROUNDS"); do
   for n in "${SIZES[@]}"; do
-    echo "== round $r, $n samples per series, load $(cut -d' ' -f1 /proc/loadavg)"
-    echo -n "vigil-crash: "; report 1 "$WORK/crash-$n" "$n" 2>/dev/null
-    echo -n "vigil-clean: "; report 1 "$WORK/clean-$n" "$n" snapshot 2>/dev/null
+    echo "== round $r, $SERIES series x $n samples, load $(cut -d' ' -f1 /proc/loadavg)"
+    echo -n "vigil-crash: "; report 1 "$WORK/crash-$n" "$n" crash "$SERIES" 2>/dev/null
+    echo -n "vigil-clean: "; report 1 "$WORK/clean-$n" "$n" snapshot "$SERIES" 2>/dev/null
     rm -rf "$WORK/prom-run" && cp -a "$WORK/prom-$n/storage" "$WORK/prom-run"
     prom "$WORK/prom-run" "prom-wal"
     prom "$WORK/prom-snap-$n" "prom-snapshot" --enable-feature=memory-snapshot-on-shutdown

@@ -136,8 +136,13 @@ public class AppendBenchmark {
 
   /** The {@value #SERIES} series' label sets. */
   static Labels[] seriesLabels() {
-    Labels[] labels = new Labels[SERIES];
-    for (int i = 0; i < SERIES; i++) {
+    return seriesLabels(SERIES);
+  }
+
+  /** The label sets of the first {@code n} series of {@link KubeSeries} (200 per node). */
+  static Labels[] seriesLabels(int n) {
+    Labels[] labels = new Labels[n];
+    for (int i = 0; i < n; i++) {
       labels[i] = KubeSeries.labels(i, 200);
     }
     return labels;

@@ -25,11 +25,14 @@ import java.nio.file.Path;
  * clean restart) instead of replaying the WAL (a restart after a crash); the close is timed too.
  * With {@code periodic:K}, the data is written with a head snapshot taken after round K (as
  * the server's periodic snapshot), and every open is a restart after a crash: the snapshot
- * restored, then the WAL written after it replayed.
+ * restored, then the WAL written after it replayed; {@code crash} (the default) replays the
+ * whole WAL. {@code SERIES} (default {@value WalReplayBenchmark#SERIES}) sets how many series
+ * are written, e.g. 1000000 for a large cluster's head, where every replayed sample goes to a
+ * series whose state is out of the CPU caches.
  *
  * <pre>
  * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport \
- *     [opens [DIR [ROUNDS [snapshot|periodic:K]]]]
+ *     [opens [DIR [ROUNDS [crash|snapshot|periodic:K [SERIES]]]]]
  * </pre>
  */
 public final class ReplayCpuReport {
@@ -41,9 +44,14 @@ public final class ReplayCpuReport {
     boolean keep = args.length > 1;
     Path dir = keep ? Path.of(args[1]) : Files.createTempDirectory("vigil-replay-cpu");
     TsdbOptions o = TsdbOptions.defaults();
-    boolean snapshot = args.length > 3 && args[3].equals("snapshot");
-    int snapshotAfter = args.length > 3 && args[3].startsWith("periodic:")
-        ? Integer.parseInt(args[3].substring("periodic:".length())) : -1;
+    String mode = args.length > 3 ? args[3] : "crash";
+    boolean snapshot = mode.equals("snapshot");
+    int snapshotAfter = mode.startsWith("periodic:")
+        ? Integer.parseInt(mode.substring("periodic:".length())) : -1;
+    if (!snapshot && snapshotAfter < 0 && !mode.equals("crash")) {
+      throw new IllegalArgumentException("mode must be crash, snapshot or periodic:K, got " + mode);
+    }
+    int series = args.length > 4 ? Integer.parseInt(args[4]) : WalReplayBenchmark.SERIES;
     TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL))
         .withSnapshotOnShutdown(snapshot);
     StringBuilder out = new StringBuilder();
@@ -51,7 +59,7 @@ public final class ReplayCpuReport {
       if (!keep || !Files.exists(dir)) {
         WalReplayBenchmark.writeWal(dir, options,
             args.length > 2 ? Integer.parseInt(args[2]) : WalReplayBenchmark.ROUNDS,
-            snapshotAfter);
+            snapshotAfter, series);
       }
       for (int i = 0; i < opens; i++) {
         System.gc(); // the previous open's head is garbage: not this open's cost

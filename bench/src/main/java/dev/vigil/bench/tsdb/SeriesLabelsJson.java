@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Prints the label sets of {@link AppendBenchmark#seriesLabels()} (the series of the append and
  * replay benchmarks) as JSON lines, the input of {@code promtool tsdb bench write}, so that the
- * peer's WAL holds the same series as Vigil's.
+ * peer's WAL holds the same series as Vigil's. An argument sets how many (default {@value
+ * AppendBenchmark#SERIES}), as {@code ReplayCpuReport}'s SERIES does.
  */
 public final class SeriesLabelsJson {
   private SeriesLabelsJson() {}
@@ -17,7 +18,8 @@ public final class SeriesLabelsJson {
   public static void main(String[] args) throws IOException {
     try (BufferedWriter out = new BufferedWriter(
         new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
-      for (Labels l : AppendBenchmark.seriesLabels()) {
+      int n = args.length > 0 ? Integer.parseInt(args[0]) : AppendBenchmark.SERIES;
+      for (Labels l : AppendBenchmark.seriesLabels(n)) {
         out.write('{');
         for (int i = 0; i < l.size(); i++) {
           if (i > 0) {

@@ -90,7 +90,13 @@ public class WalReplayBenchmark {
    */
   static void writeWal(Path dir, TsdbOptions options, int rounds, int snapshotAfter)
       throws IOException {
-    Labels[] labels = AppendBenchmark.seriesLabels();
+    writeWal(dir, options, rounds, snapshotAfter, SERIES);
+  }
+
+  /** As {@link #writeWal(Path, TsdbOptions, int, int)} for the first {@code series} series. */
+  static void writeWal(Path dir, TsdbOptions options, int rounds, int snapshotAfter, int series)
+      throws IOException {
+    Labels[] labels = AppendBenchmark.seriesLabels(series);
     long[] refs = new long[labels.length];
     try (Tsdb db = Tsdb.open(dir, options)) {
       for (int k = 0; k < rounds; k++) {
