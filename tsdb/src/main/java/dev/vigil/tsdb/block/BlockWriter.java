@@ -104,17 +104,20 @@ public final class BlockWriter {
           symbols.add(l.value(i));
         }
       }
-      IndexWriter iw = new IndexWriter(tmp.resolve(BlockFormat.INDEX));
-      iw.addSymbols(new ArrayList<>(symbols));
-      for (int i = 0; i < labels.size(); i++) {
-        long[] m = metas.get(i);
-        int n = m.length / 3;
-        iw.addSeries(labels.get(i), Arrays.copyOfRange(m, 0, n), Arrays.copyOfRange(m, n, 2 * n),
-            Arrays.copyOfRange(m, 2 * n, 3 * n), n);
+      long indexLength;
+      try (IndexWriter iw = new IndexWriter(tmp.resolve(BlockFormat.INDEX))) {
+        iw.addSymbols(new ArrayList<>(symbols));
+        for (int i = 0; i < labels.size(); i++) {
+          long[] m = metas.get(i);
+          int n = m.length / 3;
+          iw.addSeries(labels.get(i), Arrays.copyOfRange(m, 0, n),
+              Arrays.copyOfRange(m, n, 2 * n), Arrays.copyOfRange(m, 2 * n, 3 * n), n);
+        }
+        iw.finish();
+        indexLength = iw.length();
       }
-      iw.finish();
       BlockMeta meta = new BlockMeta(BlockMeta.VERSION_1, id, minT, maxT, labels.size(), samples,
-          chunks, level, iw.length(), segLengths);
+          chunks, level, indexLength, segLengths);
       Path metaFile = tmp.resolve(BlockFormat.META);
       Files.writeString(metaFile, meta.toJson(), StandardCharsets.UTF_8,
           StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
