@@ -87,6 +87,29 @@ class TsdbDeleteTest {
     }
   }
 
+  /**
+   * A tombstone over samples the head keeps after a cut must reach the cut's WAL checkpoint:
+   * the checkpoint carries those samples (deleted ones included) and the segments that held the
+   * tombstone record are gone, so a restart that replays the WAL would bring them back.
+   */
+  @Test
+  void aHeadTombstoneSurvivesTheCheckpointOfALaterCut() {
+    try (Tsdb db = Tsdb.open(dir, OPTS.withSnapshotOnShutdown(false))) {
+      for (int t = 0; t < 3000; t += 100) {
+        Appender a = db.appender();
+        a.append(0, Labels.of("__name__", "m", "s", "1"), t, t);
+        a.commit();
+      }
+      db.delete(2200, 2500, List.of(Matcher.equal("s", "1")));
+      assertThat(db.cutBlocks()).hasSize(2); // [0,1000) [1000,2000); the head keeps [2000, 3000)
+      assertThat(times(db, "1")).isEqualTo(expected(0, 3000, 2200, 2500));
+    }
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isZero();
+      assertThat(times(db, "1")).isEqualTo(expected(0, 3000, 2200, 2500));
+    }
+  }
+
   @Test
   void damagedTombstonesQuarantineTheBlockInsteadOfResurrectingData() throws IOException {
     Path blockDir;
