@@ -8,6 +8,7 @@ import dev.vigil.tsdb.chunkenc.PackedFloatChunk;
 import dev.vigil.tsdb.chunkenc.PackedFloatEncoder;
 import dev.vigil.tsdb.chunkenc.XorChunk;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -29,9 +30,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Decoding throughput of block chunks, samples per second: {@value #SERIES} series of
  * {@value #SAMPLES} samples (12 h at 15 s) as XOR chunks of 120 samples (what the head and
- * Prometheus write) or as packed chunks of 2880 samples (Vigil's block encoding), iterated
- * start to end reading every timestamp and value. Packed decoding includes inflating the chunk
- * (inflaters from a pool, as blocks lend them).
+ * Prometheus write) or as packed chunks of {@link #packedSamples} samples (Vigil's block
+ * encoding; 2880 by default, as blocks write them), iterated start to end reading every
+ * timestamp and value ({@link #decodeAll}), or, per series, a seek to one sample 9 h into the 12
+ * ({@link #seekOne}): what an instant query over an old block does with each series;
+ * {@link #firstSample} reads only the first sample of the same chunks, the floor of any access
+ * to a chunk (for packed chunks, inflating and parsing its headers). Packed decoding includes
+ * inflating the chunk (inflaters from a pool, as blocks lend them).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -50,12 +55,25 @@ public class ChunkDecodeBenchmark {
   @Param({"xor", "packed"})
   public String encoding;
 
+  /** Samples per packed chunk (a divisor of {@value #SAMPLES}; the XOR chunks hold 120). */
+  @Param({"2880"})
+  public int packedSamples;
+
+  /** Where {@link #seekOne} seeks: 3/4 into the series, half-way into an XOR chunk. */
+  static final int SEEK_SAMPLE = SAMPLES * 3 / 4 + 60;
+
   private Chunk[] chunks;
+  /** Per series, the chunk holding {@link #SEEK_SAMPLE} (as a block's index would pick it). */
+  private Chunk[] seekChunks;
   private InflaterPool pool;
   private SampleIterator reuse;
 
   @Setup(Level.Trial)
   public void build() {
+    if (SAMPLES % packedSamples != 0) {
+      throw new IllegalArgumentException("packedSamples " + packedSamples + " must divide "
+          + SAMPLES);
+    }
     pool = new InflaterPool(2);
     List<Chunk> out = new ArrayList<>();
     long[] ts = new long[SAMPLES];
@@ -68,7 +86,10 @@ public class ChunkDecodeBenchmark {
           vs[i] = v.getAsDouble();
         }
         if (encoding.equals("packed")) {
-          out.add(enc.encode(ts, vs, SAMPLES));
+          for (int from = 0; from < SAMPLES; from += packedSamples) {
+            out.add(enc.encode(Arrays.copyOfRange(ts, from, from + packedSamples),
+                Arrays.copyOfRange(vs, from, from + packedSamples), packedSamples));
+          }
         } else {
           for (int from = 0; from < SAMPLES; from += 120) {
             XorChunk x = new XorChunk();
@@ -82,6 +103,11 @@ public class ChunkDecodeBenchmark {
       }
     }
     chunks = out.toArray(new Chunk[0]);
+    int perSeries = chunks.length / SERIES;
+    seekChunks = new Chunk[SERIES];
+    for (int s = 0; s < SERIES; s++) {
+      seekChunks[s] = chunks[s * perSeries + SEEK_SAMPLE * perSeries / SAMPLES];
+    }
   }
 
   @TearDown(Level.Trial)
@@ -104,5 +130,40 @@ public class ChunkDecodeBenchmark {
       }
     }
     return sum + tsum;
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  @OperationsPerInvocation(SERIES)
+  public double seekOne() {
+    long target = 1_700_000_000_000L + SEEK_SAMPLE * 15_000L;
+    double sum = 0;
+    for (Chunk c : seekChunks) {
+      SampleIterator it = c instanceof PackedFloatChunk p ? p.iterator(reuse, pool)
+          : c.iterator(reuse);
+      reuse = it;
+      if (it.seek(target) != ValueKind.NONE) {
+        sum += it.atF() + it.atT();
+      }
+    }
+    return sum;
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  @OperationsPerInvocation(SERIES)
+  public double firstSample() {
+    double sum = 0;
+    for (Chunk c : seekChunks) {
+      SampleIterator it = c instanceof PackedFloatChunk p ? p.iterator(reuse, pool)
+          : c.iterator(reuse);
+      reuse = it;
+      if (it.next() != ValueKind.NONE) {
+        sum += it.atF() + it.atT();
+      }
+    }
+    return sum;
   }
 }
