@@ -13,6 +13,7 @@ import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * every second) or {@code per_commit} (the server's default: every commit waits for its fsync,
  * shared by concurrent committers; one thread here, so each batch pays a whole fsync). {@code refs=true} passes the series ref the previous append
  * returned (the remote-write path caches them), {@code refs=false} looks each series up by its
- * 10 labels. Score = samples/s on one thread.
+ * 10 labels. {@code strings=distinct}: each series' label set is built with string objects of
+ * its own, so a lookup compares the strings' characters with the head's interned ones;
+ * {@code strings=shared}: equal strings are one instance, as labels decoded through the server's
+ * shared {@code StringCache} are, so the head interned those very instances and a lookup
+ * compares them by identity. Score = samples/s on one thread.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar AppendBenchmark -prof gc
@@ -64,6 +69,10 @@ public class AppendBenchmark {
   /** WAL fsync policy for {@code store=tsdb}: {@code interval} or {@code per_commit}. */
   @Param({"interval"})
   public String fsync;
+
+  /** How label strings repeat across series: {@code distinct} or {@code shared} (see above). */
+  @Param({"distinct", "shared"})
+  public String strings;
 
   /** Samples per appender commit: 2000 is a typical remote-write request; 100000 = one round. */
   @Param({"2000", "100000"})
@@ -93,7 +102,12 @@ public class AppendBenchmark {
       tsdb = Tsdb.open(dir, o.withWal(o.wal().withFsync(policy)));
       storage = tsdb;
     }
-    labels = seriesLabels();
+    labels = switch (strings) {
+      case "distinct" -> seriesLabels();
+      case "shared" -> withSharedStrings(seriesLabels());
+      default -> throw new IllegalArgumentException(
+          "strings=" + strings + ": expected distinct or shared");
+    };
     seriesRefs = new long[SERIES];
     round(); // creates the series and fills the refs
   }
@@ -132,6 +146,22 @@ public class AppendBenchmark {
       }
     }
     app.commit();
+  }
+
+  /** The same label sets with every distinct string one instance. */
+  static Labels[] withSharedStrings(Labels[] in) {
+    HashMap<String, String> pool = new HashMap<>();
+    Labels[] out = new Labels[in.length];
+    for (int i = 0; i < in.length; i++) {
+      Labels l = in[i];
+      String[] nameValues = new String[2 * l.size()];
+      for (int k = 0; k < l.size(); k++) {
+        nameValues[2 * k] = pool.computeIfAbsent(l.name(k), x -> x);
+        nameValues[2 * k + 1] = pool.computeIfAbsent(l.value(k), x -> x);
+      }
+      out[i] = Labels.of(nameValues);
+    }
+    return out;
   }
 
   /** The {@value #SERIES} series' label sets. */
