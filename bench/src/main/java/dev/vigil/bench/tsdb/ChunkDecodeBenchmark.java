@@ -115,15 +115,21 @@ public class ChunkDecodeBenchmark {
     pool.close();
   }
 
+  /** An iterator over {@code c}, reusing the previous one (packed: inflated with the pool). */
+  private SampleIterator open(Chunk c) {
+    SampleIterator it = c instanceof PackedFloatChunk p ? p.iterator(reuse, pool)
+        : c.iterator(reuse);
+    reuse = it;
+    return it;
+  }
+
   @Benchmark
   @OperationsPerInvocation(SERIES * SAMPLES)
   public double decodeAll() {
     double sum = 0;
     long tsum = 0;
     for (Chunk c : chunks) {
-      SampleIterator it = c instanceof PackedFloatChunk p ? p.iterator(reuse, pool)
-          : c.iterator(reuse);
-      reuse = it;
+      SampleIterator it = open(c);
       while (it.next() != ValueKind.NONE) {
         tsum += it.atT();
         sum += it.atF();
@@ -140,9 +146,7 @@ public class ChunkDecodeBenchmark {
     long target = 1_700_000_000_000L + SEEK_SAMPLE * 15_000L;
     double sum = 0;
     for (Chunk c : seekChunks) {
-      SampleIterator it = c instanceof PackedFloatChunk p ? p.iterator(reuse, pool)
-          : c.iterator(reuse);
-      reuse = it;
+      SampleIterator it = open(c);
       if (it.seek(target) != ValueKind.NONE) {
         sum += it.atF() + it.atT();
       }
@@ -157,9 +161,7 @@ public class ChunkDecodeBenchmark {
   public double firstSample() {
     double sum = 0;
     for (Chunk c : seekChunks) {
-      SampleIterator it = c instanceof PackedFloatChunk p ? p.iterator(reuse, pool)
-          : c.iterator(reuse);
-      reuse = it;
+      SampleIterator it = open(c);
       if (it.next() != ValueKind.NONE) {
         sum += it.atF() + it.atT();
       }
