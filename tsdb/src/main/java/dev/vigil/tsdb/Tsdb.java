@@ -85,11 +85,14 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private final CopyOnWriteArrayList<Block> blocks;
   private final Object cutLock = new Object();
   /**
-   * End of the newest range cut from the head into a block (guarded by cutLock). Not the head's
-   * minValidTime: that moves before a cut is written, and a cut that fails (disk full) must be
-   * retried from the same start instead of being skipped and truncated away.
+   * End of the newest range cut from the head into a block (written under cutLock, read by
+   * queries). Not the head's minValidTime: that moves before a cut is written, and a cut that
+   * fails (disk full) must be retried from the same start instead of being skipped and
+   * truncated away. Queries read the head only from here on: what the head still holds before
+   * it (whole chunks that straddle the cut) is in a block, or was dropped with one by retention
+   * and must not come back from the head.
    */
-  private long cutUpTo;
+  private volatile long cutUpTo;
   private final SplittableRandom ids;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -257,8 +260,11 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       MappedHeadChunks headChunks = null;
       try {
         blocks = openBlocks(dir);
-        // Chunks ending before the blocks' end are in a block already: not the head's.
-        long minValid = Long.MIN_VALUE;
+        // Chunks ending before the blocks' end, or before the end of the last cut (retention
+        // may have dropped its block since), are in a block already or went with one.
+        WalCheckpoint.Found checkpoint = WalCheckpoint.latest(walDir);
+        long cutEnd = checkpoint == null ? Long.MIN_VALUE : checkpoint.cutEnd();
+        long minValid = cutEnd;
         for (Block b : blocks) {
           minValid = Math.max(minValid, b.meta().maxTime());
         }
@@ -282,7 +288,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-              blocks, start, lockChannel, lock, restored, snapshotSegment);
+              blocks, cutEnd, start, lockChannel, lock, restored, snapshotSegment);
         } finally {
           handler.close();
         }
@@ -309,7 +315,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
       Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
-      List<Block> blocks, long start, FileChannel lockChannel, FileLock lock,
+      List<Block> blocks, long cutEnd, long start, FileChannel lockChannel, FileLock lock,
       long snapshotSeries, int snapshotSegment) {
     boolean fromSnapshot = snapshotSeries >= 0;
     WalCheckpoint.Found cp = fromSnapshot ? null : WalCheckpoint.latest(walDir);
@@ -353,7 +359,9 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
           + CHUNKS_HEAD + ") and " + handler.exemplars + " exemplars in " + stats.millis()
           + " ms");
     }
-    // The head must not accept what the blocks already hold.
+    // The head must not accept what the blocks already hold, nor what a cut moved to a block
+    // that retention dropped since; queries read the head from there on (Tsdb.cutUpTo).
+    head.setMinValidTime(cutEnd);
     for (Block b : blocks) {
       head.setMinValidTime(b.meta().maxTime());
     }
@@ -561,12 +569,16 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     return head.appender();
   }
 
-  /** Reads head and blocks; on equal timestamps the head's sample wins. */
+  /**
+   * Reads head and blocks; on equal timestamps the head's sample wins. The head is read from the
+   * end of the last cut on (see {@link #cutUpTo}); the block holding that cut is in the list
+   * before the bound moves, so no sample is ever missing from a query.
+   */
   @Override
   public Querier querier(long minT, long maxT) {
     ensureOpen();
     List<Querier> qs = new ArrayList<>();
-    qs.add(head.querier(minT, maxT));
+    qs.add(head.querier(Math.max(minT, cutUpTo), maxT));
     for (Block b : blocks) {
       // A block dropped meanwhile (compaction, retention) fails tryAcquire: its data is in the
       // block that replaced it, which is in the list we iterate, or was meant to go.
@@ -853,7 +865,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         cw.write(buf);
       });
     }
-    WalCheckpoint.finish(walDir, n);
+    WalCheckpoint.finish(walDir, n, from);
   }
 
   // Appends the samples as records in iteration order, one record per run of one kind.

@@ -85,6 +85,46 @@ class TsdbBlocksTest {
     }
   }
 
+  /**
+   * After a cut the head keeps whole chunks that straddle its end, so it still holds samples of
+   * the cut range. Once retention drops the block, those must not show again: not from the head
+   * while open, and not after a restart that replays the WAL (the checkpoint records where the
+   * cut ended; the head chunks are loaded back whole).
+   */
+  @Test
+  void samplesOfARangeRetentionDroppedDoNotComeBackFromTheHead() {
+    Labels l = Labels.of("__name__", "m", "s", "0");
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      for (int t = 0; t < 3000; t += 10) {
+        Appender a = db.appender();
+        a.append(0, l, t, t);
+        a.commit();
+      }
+      // 120-sample chunks: [0, 1190], [1200, 2390], [2400, 2990]; the second straddles 2000.
+      assertThat(db.cutBlocks()).hasSize(2);
+      assertThat(db.applyRetention(0, 1)).isEqualTo(2);
+      assertThat(all(db)).containsExactly(expectedFrom(l, 2000, 3000));
+    }
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      assertThat(db.replayStats().snapshotSeries()).isZero();
+      assertThat(all(db)).containsExactly(expectedFrom(l, 2000, 3000));
+      Appender a = db.appender();
+      assertThatThrownBy(() -> a.append(0, l, 1995, 1)).isInstanceOf(StorageException.class)
+          .hasMessageContaining("out of bounds");
+      a.rollback();
+    }
+  }
+
+  private static String expectedFrom(Labels l, int from, int to) {
+    InMemoryStorage ref = new InMemoryStorage();
+    Appender r = ref.appender();
+    for (int t = from; t < to; t += 10) {
+      r.append(0, l, t, t);
+    }
+    r.commit();
+    return all(ref).get(0);
+  }
+
   @Test
   void compactionMergesCompleteWindowsAndRetentionDropsOldBlocks() throws IOException {
     InMemoryStorage ref = new InMemoryStorage();

@@ -10,6 +10,7 @@ import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.StaleNaN;
+import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.head.HeadOptions;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Random interleavings of everything that moves data between the head, the WAL, snapshots and
  * blocks: in-order and out-of-order appends (floats, histograms, NaN and stale markers),
- * rollbacks, deletes, block cuts, compactions, head snapshots while open, and closes with and
+ * rollbacks, deletes, block cuts, compactions, time retention, head snapshots while open, and
+ * closes with and
  * without a snapshot followed by a reopen. After every step the whole database must answer
  * exactly what a plain model (sorted maps) holds. Only samples the database is bound to accept
  * are generated, so the model needs none of its rejection rules: new in-order timestamps,
@@ -43,6 +45,7 @@ class TsdbLifecycleTest {
   /** What the runs did, so that the test fails if the generator stops reaching a step. */
   private int blocksCut;
   private int blocksCompacted;
+  private int blocksDropped;
   private int lateSamples;
   private int deletes;
   private int snapshotRestores;
@@ -57,6 +60,7 @@ class TsdbLifecycleTest {
     // samples, 9 deletes, 9 restores from a snapshot, 3 full replays.
     assertThat(blocksCut).isGreaterThan(50);
     assertThat(blocksCompacted).isGreaterThan(30);
+    assertThat(blocksDropped).isGreaterThan(5);
     assertThat(lateSamples).isGreaterThan(100);
     assertThat(deletes).isGreaterThan(40);
     assertThat(snapshotRestores).isGreaterThan(20);
@@ -211,6 +215,21 @@ class TsdbLifecycleTest {
           int compacted = db.compact().size();
           blocksCompacted += compacted;
           what = "compact into " + compacted + " blocks";
+        } else if (op < 86) {
+          // Time retention: whole blocks go, and with them every sample of their range (the
+          // head accepts none there any more).
+          List<Block> before = db.blocks();
+          int dropped = db.applyRetention(RANGE * (2 + r.nextInt(4)), 0);
+          List<Block> after = db.blocks();
+          for (Block b : before) {
+            if (!after.contains(b)) {
+              for (TreeMap<Long, String> m : model) {
+                m.subMap(b.meta().minTime(), b.meta().maxTime()).clear();
+              }
+            }
+          }
+          blocksDropped += dropped;
+          what = "retention dropped " + dropped + " blocks";
         } else if (op < 90) {
           db.writeHeadSnapshot();
           what = "head snapshot while open";
