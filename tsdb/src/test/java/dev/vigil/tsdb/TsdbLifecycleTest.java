@@ -216,10 +216,12 @@ class TsdbLifecycleTest {
           blocksCompacted += compacted;
           what = "compact into " + compacted + " blocks";
         } else if (op < 86) {
-          // Time retention: whole blocks go, and with them every sample of their range (the
-          // head accepts none there any more).
+          // Retention: whole blocks go, and with them every sample of their range (the head
+          // accepts none there any more).
           List<Block> before = db.blocks();
-          int dropped = db.applyRetention(RANGE * (2 + r.nextInt(4)), 0);
+          // By age, or by size (down to a limit below one block: every block goes).
+          int dropped = r.nextBoolean() ? db.applyRetention(RANGE * (2 + r.nextInt(4)), 0)
+              : db.applyRetention(0, 1 + r.nextInt(40_000));
           List<Block> after = db.blocks();
           for (Block b : before) {
             if (!after.contains(b)) {
