@@ -59,6 +59,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 
 /**
@@ -93,6 +94,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    * and must not come back from the head.
    */
   private volatile long cutUpTo;
+  /** Queriers by the cut generation they opened in, so a cut can wait for the older ones. */
+  private final HeadReaders headReaders = new HeadReaders();
+  /** How long a cut waits for queriers opened before it (Prometheus waits without a limit). */
+  private static final long READER_WAIT_NANOS = 120_000_000_000L;
   private final SplittableRandom ids;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -572,21 +577,70 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   /**
    * Reads head and blocks; on equal timestamps the head's sample wins. The head is read from the
    * end of the last cut on (see {@link #cutUpTo}); the block holding that cut is in the list
-   * before the bound moves, so no sample is ever missing from a query.
+   * before the bound moves, and a cut truncates the head only once the queriers opened before it
+   * have closed ({@link HeadReaders}), so no sample is ever missing from a query.
    */
   @Override
   public Querier querier(long minT, long maxT) {
     ensureOpen();
+    HeadReaders.Generation reading = headReaders.enter();
     List<Querier> qs = new ArrayList<>();
-    qs.add(head.querier(Math.max(minT, cutUpTo), maxT));
-    for (Block b : blocks) {
-      // A block dropped meanwhile (compaction, retention) fails tryAcquire: its data is in the
-      // block that replaced it, which is in the list we iterate, or was meant to go.
-      if (b.meta().minTime() <= maxT && b.meta().maxTime() > minT && b.tryAcquire()) {
-        qs.add(new ReleasingQuerier(b.querier(minT, maxT), b));
+    try {
+      qs.add(head.querier(Math.max(minT, cutUpTo), maxT));
+      for (Block b : blocks) {
+        // A block dropped meanwhile (compaction, retention) fails tryAcquire: its data is in the
+        // block that replaced it, which is in the list we iterate, or was meant to go.
+        if (b.meta().minTime() <= maxT && b.meta().maxTime() > minT && b.tryAcquire()) {
+          qs.add(new ReleasingQuerier(b.querier(minT, maxT), b));
+        }
+      }
+    } catch (RuntimeException e) {
+      for (Querier q : qs) {
+        q.close();
+      }
+      reading.leave();
+      throw e;
+    }
+    return new HeadReadingQuerier(qs.size() == 1 ? qs.get(0) : new MergeQuerier(qs), reading);
+  }
+
+  /** A querier that leaves its {@link HeadReaders} generation when closed (once). */
+  private static final class HeadReadingQuerier implements Querier {
+    private final Querier q;
+    private final HeadReaders.Generation reading;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    HeadReadingQuerier(Querier q, HeadReaders.Generation reading) {
+      this.q = q;
+      this.reading = reading;
+    }
+
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
+      return q.select(sorted, hints, matchers);
+    }
+
+    @Override
+    public List<String> labelValues(String name, List<Matcher> matchers) {
+      return q.labelValues(name, matchers);
+    }
+
+    @Override
+    public List<String> labelNames(List<Matcher> matchers) {
+      return q.labelNames(matchers);
+    }
+
+    @Override
+    public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        q.close();
+      } finally {
+        reading.leave();
       }
     }
-    return qs.size() == 1 ? qs.get(0) : new MergeQuerier(qs);
   }
 
   /** A block querier that releases its block reference when closed. */
@@ -806,6 +860,15 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
         blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
         cutUpTo = end;
+        // Queriers opened from here on read the head from `end`; those opened before may
+        // still select what the truncation drops.
+        int stillOpen = headReaders.startGenerationAndAwaitPrevious(READER_WAIT_NANOS);
+        if (stillOpen > 0) {
+          LOG.log(System.Logger.Level.WARNING, "cut [" + start + ", " + end + ") of " + dir
+              + ": " + stillOpen + " querier(s) opened before it still open after "
+              + READER_WAIT_NANOS / 1_000_000_000 + " s; truncating the head anyway (they may"
+              + " miss samples of that range if they select now)");
+        }
         dropHeadSnapshot(); // it holds what the truncation below drops
         head.truncateBefore(end);
         headChunks.truncateBefore(end);
