@@ -12,10 +12,13 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +151,88 @@ class TsdbQueryDuringCutTest {
       try (Querier after = db.querier(0, 2999)) {
         assertThat(count(after, 0, 2999)).isEqualTo(50 * 300);
       }
+    }
+  }
+
+  /**
+   * Appends, cuts, compactions and head snapshots on their own threads while a third checks
+   * every query against what was committed before it opened: each series has exactly its
+   * samples up to then, no gap, no repeat.
+   */
+  @Test
+  void queriesSeeEverythingCommittedBeforeThemWhileAppendsCutsAndCompactionsRun()
+      throws Exception {
+    int series = 20;
+    try (Tsdb db = Tsdb.open(dir.resolve("c"), TsdbOptions.defaults().withBlockRangeMs(1000))) {
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong committed = new AtomicLong(-1);
+      AtomicInteger failures = new AtomicInteger();
+      StringBuilder firstFailure = new StringBuilder();
+      AtomicInteger checks = new AtomicInteger();
+      Thread writer = Thread.ofPlatform().start(() -> {
+        for (long t = 0; !stop.get(); t += 10) {
+          Appender a = db.appender();
+          for (int s = 0; s < series; s++) {
+            a.append(0, Labels.of("__name__", "m", "s", Integer.toString(s)), t, t);
+          }
+          a.commit();
+          committed.set(t);
+        }
+      });
+      Thread maintenance = Thread.ofPlatform().start(() -> {
+        Random r = new Random(1);
+        while (!stop.get()) {
+          switch (r.nextInt(3)) {
+            case 0 -> db.cutBlocks();
+            case 1 -> db.compact();
+            default -> db.writeHeadSnapshot();
+          }
+          LockSupport.parkNanos(r.nextInt(2_000_000));
+        }
+      });
+      Thread reader = Thread.ofPlatform().start(() -> {
+        while (!stop.get()) {
+          long upTo = committed.get();
+          if (upTo < 0) {
+            continue;
+          }
+          try (Querier q = db.querier(0, upTo)) {
+            SeriesSet set = q.select(true, SelectHints.range(0, upTo),
+                List.of(Matcher.equal("__name__", "m")));
+            int seen = 0;
+            while (set.next()) {
+              seen++;
+              SampleIterator it = set.at().iterator(null);
+              long want = 0;
+              for (ValueKind k = it.next(); k != ValueKind.NONE && it.atT() <= upTo;
+                  k = it.next()) {
+                if (it.atT() != want) {
+                  break;
+                }
+                want += 10;
+              }
+              if (want != upTo + 10) {
+                if (failures.getAndIncrement() == 0) {
+                  firstFailure.append(set.at().labels()).append(" up to ").append(upTo)
+                      .append(": complete up to ").append(want - 10);
+                }
+              }
+            }
+            if (seen != series && failures.getAndIncrement() == 0) {
+              firstFailure.append(seen).append(" series up to ").append(upTo);
+            }
+            checks.incrementAndGet();
+          }
+        }
+      });
+      Thread.sleep(3000);
+      stop.set(true);
+      writer.join();
+      maintenance.join();
+      reader.join();
+      assertThat(db.blocks()).as("cuts happened").isNotEmpty();
+      assertThat(checks.get()).isGreaterThan(20);
+      assertThat(failures.get()).as(firstFailure.toString()).isZero();
     }
   }
 }
