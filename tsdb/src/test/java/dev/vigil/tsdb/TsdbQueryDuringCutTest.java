@@ -155,15 +155,17 @@ class TsdbQueryDuringCutTest {
   }
 
   /**
-   * Appends, cuts, compactions and head snapshots on their own threads while a third checks
-   * every query against what was committed before it opened: each series has exactly its
-   * samples up to then, no gap, no repeat.
+   * Appends (in order, and out of order for one series), cuts, compactions and head snapshots
+   * on their own threads while a third checks every query against what was committed before it
+   * opened: each series has exactly its samples up to then, no gap, no repeat.
    */
   @Test
   void queriesSeeEverythingCommittedBeforeThemWhileAppendsCutsAndCompactionsRun()
       throws Exception {
     int series = 20;
-    try (Tsdb db = Tsdb.open(dir.resolve("c"), TsdbOptions.defaults().withBlockRangeMs(1000))) {
+    TsdbOptions opts = TsdbOptions.defaults().withBlockRangeMs(1000);
+    opts = opts.withHead(opts.head().withOutOfOrderWindowMs(100));
+    try (Tsdb db = Tsdb.open(dir.resolve("c"), opts)) {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong committed = new AtomicLong(-1);
       AtomicInteger failures = new AtomicInteger();
@@ -174,6 +176,13 @@ class TsdbQueryDuringCutTest {
           Appender a = db.appender();
           for (int s = 0; s < series; s++) {
             a.append(0, Labels.of("__name__", "m", "s", Integer.toString(s)), t, t);
+          }
+          // One series also gets a late sample per round, 15 ms behind: out of order, in the
+          // window, after any cut's end (cuts end at least half a range behind the newest).
+          Labels late = Labels.of("__name__", "late");
+          a.append(0, late, t, t);
+          if (t >= 20) {
+            a.append(0, late, t - 15, t - 15);
           }
           a.commit();
           committed.set(t);
@@ -220,6 +229,38 @@ class TsdbQueryDuringCutTest {
             }
             if (seen != series && failures.getAndIncrement() == 0) {
               firstFailure.append(seen).append(" series up to ").append(upTo);
+            }
+            // The late series: every multiple of 10 up to upTo, and the late samples (t - 15
+            // of each round t) of the rounds committed by then; late samples of later rounds
+            // (committed since upTo was read) may show too.
+            SeriesSet lateSet = q.select(true, SelectHints.range(0, upTo),
+                List.of(Matcher.equal("__name__", "late")));
+            long next = 0; // the next required timestamp
+            String wrong = null;
+            if (lateSet.next()) {
+              SampleIterator it = lateSet.at().iterator(null);
+              for (ValueKind k = it.next(); k != ValueKind.NONE && it.atT() <= upTo;
+                  k = it.next()) {
+                long t = it.atT();
+                boolean required = t % 10 == 0 || (t % 10 == 5 && t >= 5 && t <= upTo - 15);
+                boolean allowed = required || (t % 10 == 5 && t > upTo - 15);
+                if (!allowed || (required && t != next)) {
+                  wrong = "at " + t + ", expected " + next;
+                  break;
+                }
+                if (required) {
+                  next = t % 10 == 0 && t + 5 <= upTo - 15 && t + 5 >= 5 ? t + 5 : t + 10;
+                  if (t % 10 == 5) {
+                    next = t + 5;
+                  }
+                }
+              }
+            }
+            if (wrong == null && next <= upTo) {
+              wrong = "missing " + next;
+            }
+            if (wrong != null && failures.getAndIncrement() == 0) {
+              firstFailure.append("late series up to ").append(upTo).append(": ").append(wrong);
             }
             checks.incrementAndGet();
           }
