@@ -13,6 +13,9 @@ import dev.vigil.model.storage.StaleNaN;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.head.HeadOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Random interleavings of everything that moves data between the head, the WAL, snapshots and
  * blocks: in-order and out-of-order appends (floats, histograms, NaN and stale markers),
- * rollbacks, deletes, block cuts, compactions, time retention, head snapshots while open, and
- * closes with and
- * without a snapshot followed by a reopen. After every step the whole database must answer
+ * rollbacks, deletes, block cuts, compactions, retention, head snapshots while open, closes
+ * with and without a snapshot followed by a reopen, and restarts of a copy taken as if the
+ * process had been killed. After every step the whole database must answer
  * exactly what a plain model (sorted maps) holds. Only samples the database is bound to accept
  * are generated, so the model needs none of its rejection rules: new in-order timestamps,
  * out-of-order ones well inside the window and never repeated, deletes of ranges no later
@@ -50,6 +53,7 @@ class TsdbLifecycleTest {
   private int deletes;
   private int snapshotRestores;
   private int replays;
+  private int crashRestarts;
 
   @Test
   void randomLifecyclesAnswerLikeTheModel() {
@@ -65,6 +69,7 @@ class TsdbLifecycleTest {
     assertThat(deletes).isGreaterThan(40);
     assertThat(snapshotRestores).isGreaterThan(20);
     assertThat(replays).isGreaterThan(8);
+    assertThat(crashRestarts).isGreaterThan(20);
   }
 
   /**
@@ -232,9 +237,21 @@ class TsdbLifecycleTest {
           }
           blocksDropped += dropped;
           what = "retention dropped " + dropped + " blocks";
-        } else if (op < 90) {
+        } else if (op < 88) {
           db.writeHeadSnapshot();
           what = "head snapshot while open";
+        } else if (op < 92) {
+          // A crash right now: the files as they are (what the process wrote, not what it
+          // buffers: the head chunk files' write buffer is lost), opened as a copy.
+          Path copy = path.resolveSibling(path.getFileName() + "-crash" + step);
+          copyTree(path, copy);
+          try (Tsdb crashed = Tsdb.open(copy, options(seed, false))) {
+            assertAnswersLikeModel(crashed, series, model, "seed " + seed + " step " + step
+                + ": restart after a crash; before: "
+                + history.subList(Math.max(0, history.size() - 6), history.size()));
+          }
+          crashRestarts++;
+          what = "restart of a crashed copy";
         } else {
           boolean snapshot = r.nextBoolean();
           db.close();
@@ -254,6 +271,21 @@ class TsdbLifecycleTest {
       }
     } finally {
       db.close();
+    }
+  }
+
+  private static void copyTree(Path from, Path to) {
+    try (var files = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path dst = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dst);
+        } else {
+          Files.copy(p, dst);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
