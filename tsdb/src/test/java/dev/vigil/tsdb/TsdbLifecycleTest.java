@@ -12,6 +12,7 @@ import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.StaleNaN;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.contract.QueryableContract;
+import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.HeadOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +59,9 @@ class TsdbLifecycleTest {
   @Test
   void randomLifecyclesAnswerLikeTheModel() {
     for (int seed = 1; seed <= SEEDS; seed++) {
-      run(seed, dir.resolve("seed" + seed));
+      Path path = dir.resolve("seed" + seed);
+      run(seed, path);
+      deleteTree(path);
     }
     // 500 seeds (-Dseeds=500, 2 min) averaged per seed: 12 blocks cut, 10 compacted, 24 late
     // samples, 9 deletes, 9 restores from a snapshot, 3 full replays.
@@ -75,12 +78,13 @@ class TsdbLifecycleTest {
   /**
    * The seed's options: besides the defaults, small head chunks, small {@code chunks_head} files
    * and WAL segments (so rotation and chunk cuts happen often), one or three replay shards, and
-   * XOR or small packed block chunks.
+   * XOR or small packed block chunks. The head chunk files are 1 MiB at most (instead of 128):
+   * the crash copies copy them whole.
    */
   private static TsdbOptions options(long seed, boolean snapshotOnClose) {
     int v = (int) (seed % 3);
     TsdbOptions o = TsdbOptions.defaults().withBlockRangeMs(RANGE)
-        .withSnapshotOnShutdown(snapshotOnClose);
+        .withSnapshotOnShutdown(snapshotOnClose).withHeadChunkFileSize(1 << 20);
     if (v > 0) {
       o = o.withHeadChunkFileSize(v == 1 ? 4096 : 65_536)
           .withWal(o.wal().withSegmentSize(v == 1 ? 4096 : 32_768))
@@ -250,6 +254,7 @@ class TsdbLifecycleTest {
                 + ": restart after a crash; before: "
                 + history.subList(Math.max(0, history.size() - 6), history.size()));
           }
+          deleteTree(copy);
           crashRestarts++;
           what = "restart of a crashed copy";
         } else {
@@ -271,6 +276,14 @@ class TsdbLifecycleTest {
       }
     } finally {
       db.close();
+    }
+  }
+
+  private static void deleteTree(Path p) {
+    try {
+      FileTrees.delete(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
