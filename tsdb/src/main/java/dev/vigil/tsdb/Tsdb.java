@@ -591,7 +591,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         // A block dropped meanwhile (compaction, retention) fails tryAcquire: its data is in the
         // block that replaced it, which is in the list we iterate, or was meant to go.
         if (b.meta().minTime() <= maxT && b.meta().maxTime() > minT && b.tryAcquire()) {
-          qs.add(new ReleasingQuerier(b.querier(minT, maxT), b));
+          qs.add(new ClosingQuerier(b.querier(minT, maxT), b::release));
         }
       }
     } catch (RuntimeException e) {
@@ -601,18 +601,22 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       reading.leave();
       throw e;
     }
-    return new HeadReadingQuerier(qs.size() == 1 ? qs.get(0) : new MergeQuerier(qs), reading);
+    return new ClosingQuerier(qs.size() == 1 ? qs.get(0) : new MergeQuerier(qs), reading::leave);
   }
 
-  /** A querier that leaves its {@link HeadReaders} generation when closed (once). */
-  private static final class HeadReadingQuerier implements Querier {
+  /**
+   * A querier that runs {@code onClose} after closing the one it wraps, once however often it is
+   * closed: a block reference released twice, or a {@link HeadReaders} generation left twice,
+   * would let a block be unmapped or a cut truncate under another reader.
+   */
+  private static final class ClosingQuerier implements Querier {
     private final Querier q;
-    private final HeadReaders.Generation reading;
+    private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    HeadReadingQuerier(Querier q, HeadReaders.Generation reading) {
+    ClosingQuerier(Querier q, Runnable onClose) {
       this.q = q;
-      this.reading = reading;
+      this.onClose = onClose;
     }
 
     @Override
@@ -638,34 +642,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       try {
         q.close();
       } finally {
-        reading.leave();
-      }
-    }
-  }
-
-  /** A block querier that releases its block reference when closed. */
-  private record ReleasingQuerier(Querier q, Block block) implements Querier {
-    @Override
-    public SeriesSet select(boolean sorted, SelectHints hints, List<Matcher> matchers) {
-      return q.select(sorted, hints, matchers);
-    }
-
-    @Override
-    public List<String> labelValues(String name, List<Matcher> matchers) {
-      return q.labelValues(name, matchers);
-    }
-
-    @Override
-    public List<String> labelNames(List<Matcher> matchers) {
-      return q.labelNames(matchers);
-    }
-
-    @Override
-    public void close() {
-      try {
-        q.close();
-      } finally {
-        block.release();
+        onClose.run();
       }
     }
   }
