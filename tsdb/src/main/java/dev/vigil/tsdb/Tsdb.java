@@ -591,7 +591,14 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         // A block dropped meanwhile (compaction, retention) fails tryAcquire: its data is in the
         // block that replaced it, which is in the list we iterate, or was meant to go.
         if (b.meta().minTime() <= maxT && b.meta().maxTime() > minT && b.tryAcquire()) {
-          qs.add(new ClosingQuerier(b.querier(minT, maxT), b::release));
+          Querier bq;
+          try {
+            bq = b.querier(minT, maxT);
+          } catch (RuntimeException e) {
+            b.release();
+            throw e;
+          }
+          qs.add(new ClosingQuerier(bq, b::release));
         }
       }
     } catch (RuntimeException e) {
