@@ -206,7 +206,8 @@ class TsdbLifecycleTest {
           if (floor <= 1) {
             continue;
           }
-          long lo = r.nextBoolean() ? r.nextLong(floor) : Math.max(0, floor - r.nextInt(5_000));
+          long lo = r.nextBoolean() ? r.nextLong(floor)
+              : Math.max(0, floor - 1 - r.nextInt(5_000));
           long hi = lo + r.nextLong(floor - lo);
           db.delete(lo, hi, List.of(Matcher.of(MatchType.EQUAL, "job", job)));
           for (int s = 0; s < n; s++) {
