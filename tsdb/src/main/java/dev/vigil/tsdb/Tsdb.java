@@ -268,8 +268,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         // Chunks ending before the blocks' end, or before the end of the last cut (retention
         // may have dropped its block since), are in a block already or went with one.
         WalCheckpoint.Found checkpoint = WalCheckpoint.latest(walDir);
-        long cutEnd = checkpoint == null ? Long.MIN_VALUE : checkpoint.cutEnd();
-        long minValid = cutEnd;
+        long minValid = cutEnd(checkpoint);
         for (Block b : blocks) {
           minValid = Math.max(minValid, b.meta().maxTime());
         }
@@ -293,7 +292,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-              blocks, cutEnd, start, lockChannel, lock, restored, snapshotSegment);
+              blocks, checkpoint, start, lockChannel, lock, restored, snapshotSegment);
         } finally {
           handler.close();
         }
@@ -318,12 +317,17 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
   }
 
+  /** Where the cut that wrote {@code checkpoint} ended; {@code Long.MIN_VALUE} when unknown. */
+  private static long cutEnd(WalCheckpoint.Found checkpoint) {
+    return checkpoint == null ? Long.MIN_VALUE : checkpoint.cutEnd();
+  }
+
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
       Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
-      List<Block> blocks, long cutEnd, long start, FileChannel lockChannel, FileLock lock,
-      long snapshotSeries, int snapshotSegment) {
+      List<Block> blocks, WalCheckpoint.Found checkpoint, long start, FileChannel lockChannel,
+      FileLock lock, long snapshotSeries, int snapshotSegment) {
     boolean fromSnapshot = snapshotSeries >= 0;
-    WalCheckpoint.Found cp = fromSnapshot ? null : WalCheckpoint.latest(walDir);
+    WalCheckpoint.Found cp = fromSnapshot ? null : checkpoint;
     int after = fromSnapshot ? Math.max(0, snapshotSegment) : 0;
     if (cp != null) {
       // Reading and CRC checks on a second thread, decoding and applying on this one.
@@ -366,7 +370,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
     // The head must not accept what the blocks already hold, nor what a cut moved to a block
     // that retention dropped since; queries read the head from there on (Tsdb.cutUpTo).
-    head.setMinValidTime(cutEnd);
+    head.setMinValidTime(cutEnd(checkpoint));
     for (Block b : blocks) {
       head.setMinValidTime(b.meta().maxTime());
     }
