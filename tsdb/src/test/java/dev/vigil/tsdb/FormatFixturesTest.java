@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -96,17 +95,7 @@ class FormatFixturesTest {
 
   /** Opening writes (lock file, a new WAL segment): never touch the committed fixture. */
   private Path copy(Path src) throws IOException {
-    Path dst = tmp.resolve("copy" + System.nanoTime());
-    try (Stream<Path> w = Files.walk(src)) {
-      for (Path p : w.toList()) {
-        Path to = dst.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return dst;
+    return TestDirectories.copyTree(src, tmp.resolve("copy" + System.nanoTime()));
   }
+
 }

@@ -17,10 +17,8 @@ import dev.vigil.tsdb.wal.WalWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,7 +125,7 @@ class ShardedReplayTest {
   private Replayed replay(Path wal, int shards) throws IOException {
     Path dir = tmp.resolve("db-" + shards);
     Files.createDirectories(dir);
-    copy(wal, dir.resolve("wal"));
+    TestDirectories.copyTree(wal, dir.resolve("wal"));
     TsdbOptions o = TsdbOptions.defaults().withBlockRangeMs(1L << 40)
         .withReplayApplyShards(shards).withHead(new HeadOptions(0, 8));
     List<String> dump;
@@ -183,20 +181,5 @@ class ShardedReplayTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("replay apply shards -1");
     assertThat(TsdbOptions.defaults().effectiveReplayApplyShards()).isGreaterThanOrEqualTo(2);
-  }
-
-  private static void copy(Path src, Path dst) throws IOException {
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> w = Files.walk(src)) {
-      w.forEach(all::add);
-    }
-    for (Path p : all) {
-      Path to = dst.resolve(src.relativize(p).toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(to);
-      } else {
-        Files.copy(p, to);
-      }
-    }
   }
 }

@@ -15,8 +15,6 @@ import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.HeadOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +55,11 @@ class TsdbLifecycleTest {
   private int crashRestarts;
 
   @Test
-  void randomLifecyclesAnswerLikeTheModel() {
+  void randomLifecyclesAnswerLikeTheModel() throws IOException {
     for (int seed = 1; seed <= SEEDS; seed++) {
       Path path = dir.resolve("seed" + seed);
       run(seed, path);
-      deleteTree(path);
+      FileTrees.delete(path);
     }
     // 500 seeds (-Dseeds=500, 2 min) averaged per seed: 12 blocks cut, 10 compacted, 24 late
     // samples, 9 deletes, 9 restores from a snapshot, 3 full replays.
@@ -95,7 +93,7 @@ class TsdbLifecycleTest {
     return o.withHead(new HeadOptions(WINDOW, perChunk));
   }
 
-  private void run(long seed, Path path) {
+  private void run(long seed, Path path) throws IOException {
     Random r = new Random(seed);
     int n = 20 + r.nextInt(20);
     List<Labels> series = new ArrayList<>();
@@ -249,13 +247,13 @@ class TsdbLifecycleTest {
           // A crash right now: the files as they are (what the process wrote, not what it
           // buffers: the head chunk files' write buffer is lost), opened as a copy.
           Path copy = path.resolveSibling(path.getFileName() + "-crash" + step);
-          copyTree(path, copy);
+          TestDirectories.copyTree(path, copy);
           try (Tsdb crashed = Tsdb.open(copy, options(seed, false))) {
             assertAnswersLikeModel(crashed, series, model, "seed " + seed + " step " + step
                 + ": restart after a crash; before: "
                 + history.subList(Math.max(0, history.size() - 6), history.size()));
           }
-          deleteTree(copy);
+          FileTrees.delete(copy);
           crashRestarts++;
           what = "restart of a crashed copy";
         } else {
@@ -277,29 +275,6 @@ class TsdbLifecycleTest {
       }
     } finally {
       db.close();
-    }
-  }
-
-  private static void deleteTree(Path p) {
-    try {
-      FileTrees.delete(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) {
-    try (var files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path dst = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dst);
-        } else {
-          Files.copy(p, dst);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -23,7 +23,6 @@ import dev.vigil.tsdb.wal.WalWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -321,7 +320,7 @@ class WalFloatRecordsV2Test {
       }
     }
     for (int cut : cuts) {
-      Path d = copy(src, tmp.resolve("torn-" + cut));
+      Path d = TestDirectories.copyTree(src, tmp.resolve("torn-" + cut));
       Files.write(d.resolve("wal").resolve(segFile.getFileName()), Arrays.copyOf(full, cut));
       List<String> want = new ArrayList<>();
       for (int c = 0; c < 25; c++) {
@@ -392,7 +391,7 @@ class WalFloatRecordsV2Test {
 
   @Test
   void aVersion1DirectoryKeepsItsDataWhenV2RecordsFollow() throws IOException {
-    Path dir = copy(Path.of("src/test/resources/dev/vigil/tsdb/testdata/v1/db"),
+    Path dir = TestDirectories.copyTree(Path.of("src/test/resources/dev/vigil/tsdb/testdata/v1/db"),
         tmp.resolve("v1"));
     TsdbOptions o = TsdbOptions.defaults().withBlockRangeMs(1000);
     List<String> before;
@@ -417,19 +416,5 @@ class WalFloatRecordsV2Test {
       return QueryableContract.dump(q.select(true, SelectHints.range(0, 0),
           List.of(Matcher.of(MatchType.REGEX, "__name__", ".+"))));
     }
-  }
-
-  private static Path copy(Path src, Path dst) throws IOException {
-    try (Stream<Path> w = Files.walk(src)) {
-      for (Path p : w.toList()) {
-        Path to = dst.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return dst;
   }
 }
