@@ -56,7 +56,7 @@ class TsdbCommandTest {
     assertThat(r.code).as(r.err).isZero();
     String a = r.out.substring(r.out.indexOf("Tenant: a"), r.out.indexOf("Tenant: b"));
     assertThat(a).contains("Blocks: 1, samples 720,").contains("Total Series: 6")
-        .containsPattern("PACKED_FLOAT_V1 +chunks +6, samples +720, bytes +\\d+, bytes per sample")
+        .containsPattern("PACKED_FLOAT_V2 +chunks +6, samples +720, bytes +\\d+, bytes per sample")
         .contains("Total Samples: 1440").contains("Label names: 3")
         .contains("Postings (unique label pairs): 8")
         .contains("Postings entries (total label pairs): 17")

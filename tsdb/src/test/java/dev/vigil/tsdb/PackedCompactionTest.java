@@ -66,13 +66,13 @@ class PackedCompactionTest {
       Analysis an = Analysis.of(db, 3);
       List<EncodingUsage> totals = an.encodingTotals();
       assertThat(totals).extracting(EncodingUsage::encoding)
-          .containsExactly(Encoding.PACKED_FLOAT_V1);
+          .containsExactly(Encoding.PACKED_FLOAT_V2);
       EncodingUsage packed = totals.getFirst();
       long blockSamples = an.blocks().stream().mapToLong(Analysis.BlockSummary::samples).sum();
       assertThat(packed.samples()).isEqualTo(blockSamples);
       for (Analysis.BlockSummary b : an.blocks()) {
         assertThat(b.encodings()).as("block %s level %d", b.ulid(), b.level())
-            .extracting(EncodingUsage::encoding).containsExactly(Encoding.PACKED_FLOAT_V1);
+            .extracting(EncodingUsage::encoding).containsExactly(Encoding.PACKED_FLOAT_V2);
       }
     }
     try (Tsdb db = Tsdb.open(dir, o)) {

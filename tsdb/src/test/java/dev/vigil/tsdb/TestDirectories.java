@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Directory copies for tests that open a database's files a second time (a crash, a fixture). */
-final class TestDirectories {
+public final class TestDirectories {
   private TestDirectories() {}
 
   /** Copies {@code src} and everything under it to {@code dst}, replacing files there. */
-  static Path copyTree(Path src, Path dst) throws IOException {
+  public static Path copyTree(Path src, Path dst) throws IOException {
     List<Path> all;
     try (Stream<Path> w = Files.walk(src)) {
       all = w.toList();

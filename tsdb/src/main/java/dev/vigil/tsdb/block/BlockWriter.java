@@ -10,7 +10,6 @@ import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.XorHistogramChunk;
-import dev.vigil.tsdb.chunkenc.PackedFloatChunk;
 import dev.vigil.tsdb.chunkenc.PackedFloatEncoder;
 import dev.vigil.tsdb.chunkenc.XorChunk;
 import dev.vigil.tsdb.chunks.ChunkSegmentFormat;
@@ -245,7 +244,7 @@ public final class BlockWriter {
         xors.add(x);
         xorBytes += x.byteLength() + CHUNK_OVERHEAD_BYTES;
       }
-      PackedFloatChunk packed = packer == null ? null : packer.encode(fts, fvs, fn);
+      Chunk packed = packer == null ? null : packer.encode(fts, fvs, fn);
       if (packed != null && packed.byteLength() + CHUNK_OVERHEAD_BYTES <= xorBytes) {
         emit(packed, fts[0], fts[fn - 1]);
       } else {

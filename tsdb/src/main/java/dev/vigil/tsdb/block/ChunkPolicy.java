@@ -7,9 +7,9 @@ import dev.vigil.tsdb.chunkenc.Chunk;
  *
  * @param xorSamplesPerChunk samples per XOR chunk (the head's chunk size; 120 as Prometheus),
  *     used when packing is off and for float runs that pack worse than XOR
- * @param packedSamplesPerChunk samples per packed chunk ({@code PACKED_FLOAT_V1}); 0 writes XOR
+ * @param packedSamplesPerChunk samples per packed chunk ({@code PACKED_FLOAT_V2}); 0 writes XOR
  *     only. Bigger chunks compress better (fixed costs per chunk: envelope, index entry,
- *     DEFLATE tables) but a query decodes a whole chunk to reach any sample of it.
+ *     headers); a seek decodes one 128-sample segment of a chunk whatever its size.
  */
 public record ChunkPolicy(int xorSamplesPerChunk, int packedSamplesPerChunk) {
   /** Default packed chunk size: 12 h of 15 s scrapes, two chunks per series in a 24 h block. */

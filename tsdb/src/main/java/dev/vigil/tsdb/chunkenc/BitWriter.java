@@ -46,6 +46,12 @@ abstract class BitWriter {
     bitLen = 0;
   }
 
+  /** Empties the stream and keeps its array (zeroed: writes OR into it), for a reused writer. */
+  final void clear() {
+    Arrays.fill(buf, 0, writtenBytes(), (byte) 0);
+    bitLen = 0;
+  }
+
   final byte[] buffer() {
     return buf;
   }

@@ -9,7 +9,7 @@ import dev.vigil.model.storage.SampleIterator;
  * iterator captures the sample count and buffer at creation and never reads beyond them.
  */
 public sealed interface Chunk
-    permits XorChunk, HistogramChunk, XorHistogramChunk, PackedFloatChunk {
+    permits XorChunk, HistogramChunk, XorHistogramChunk, PackedFloatChunk, RiceFloatChunk {
   /** Most samples a chunk can hold: the count is stored in 2 bytes. */
   int MAX_SAMPLES = 0xFFFF;
 
@@ -42,6 +42,7 @@ public sealed interface Chunk
       case FLOAT_HISTOGRAM_V1 -> HistogramChunk.wrap(data, resource);
       case FLOAT_HISTOGRAM_V2 -> XorHistogramChunk.wrap(data, resource);
       case PACKED_FLOAT_V1 -> PackedFloatChunk.wrap(data, resource);
+      case PACKED_FLOAT_V2 -> RiceFloatChunk.wrap(data, resource);
     };
   }
 }

@@ -8,7 +8,7 @@ import dev.vigil.model.storage.ValueKind;
  * and a forward-only {@link #seek}, which never moves back, as Prometheus's chunk iterators.
  */
 abstract sealed class ChunkSampleIterator implements SampleIterator
-    permits XorIterator, PackedFloatIterator, HistogramSampleIterator {
+    permits XorIterator, PackedFloatIterator, RiceFloatIterator, HistogramSampleIterator {
   private final ValueKind kind;
   /** Samples in the chunk being read. */
   int numSamples;
@@ -47,6 +47,7 @@ abstract sealed class ChunkSampleIterator implements SampleIterator
     if (read > 0 && t >= ts) {
       return kind;
     }
+    jumpTowards(ts);
     while (next() == kind) {
       if (t >= ts) {
         return kind;
@@ -54,6 +55,13 @@ abstract sealed class ChunkSampleIterator implements SampleIterator
     }
     return ValueKind.NONE;
   }
+
+  /**
+   * Lets an encoding with a skip index move forward over samples that are all before {@code ts}
+   * (leaving {@code t} below it, so {@link #seek} still decodes the next sample); the default
+   * decodes sample by sample.
+   */
+  void jumpTowards(long ts) {}
 
   @Override
   public final long atT() {

@@ -18,7 +18,13 @@ public enum Encoding {
    * Vigil packed floats, v1 (blocks only): dominant-interval timestamps and decimal mantissas,
    * delta coded, zero runs, optionally DEFLATE-compressed. See {@link PackedFloatChunk}.
    */
-  PACKED_FLOAT_V1(0x20);
+  PACKED_FLOAT_V1(0x20),
+  /**
+   * Vigil packed floats, v2 (blocks only, written since v0.4): v1's columns Rice-coded in groups
+   * of 32, with a skip index per segment so a seek decodes one segment. See {@link
+   * RiceFloatChunk}.
+   */
+  PACKED_FLOAT_V2(0x21);
 
   private final int code;
 
@@ -37,6 +43,7 @@ public enum Encoding {
       case 0x10 -> FLOAT_HISTOGRAM_V1;
       case 0x11 -> FLOAT_HISTOGRAM_V2;
       case 0x20 -> PACKED_FLOAT_V1;
+      case 0x21 -> PACKED_FLOAT_V2;
       default -> null;
     };
   }

@@ -5,52 +5,206 @@ import java.util.Arrays;
 import java.util.zip.Deflater;
 
 /**
- * Builds {@link PackedFloatChunk}s from sample arrays, for block writers (compaction time, not
- * the head's append path). Reusable and allocation-light: scratch arrays grow to the largest
- * chunk. Holds a native {@link Deflater}: {@link #close()} it. Not thread-safe.
+ * Builds packed float chunks from sample arrays, for block writers (compaction time, not the
+ * head's append path): {@link #encode} writes v2 ({@link RiceFloatChunk}, what blocks hold),
+ * {@link #encodeV1} the DEFLATE-compressed v1 ({@link PackedFloatChunk}, still read from older
+ * blocks). Reusable and allocation-light: scratch arrays grow to the largest chunk. Holds a
+ * native {@link Deflater} once v1 was written: {@link #close()} it. Not thread-safe.
  *
  * <p>Choices made per chunk: the timestamp interval (majority, else median delta), the decimal
  * scale (the smallest one that fits all but 1/64 of the values; the rest are stored raw), the value
  * predictor (delta for gauges and bumpy counters, delta of delta for steady counters; whichever
- * makes the smaller residuals), the residuals' common divisor, and whether DEFLATE pays (else
- * the body is stored as is).
+ * makes the smaller residuals), the residuals' common divisor; for v2 a Rice parameter per group
+ * of 32 residuals, for v1 whether DEFLATE pays (else the body is stored as is).
  */
 public final class PackedFloatEncoder implements AutoCloseable {
   private static final String RESOURCE = "packed float chunk";
+  /** Samples per v2 segment (a skip index entry each): 4 groups of 32, about an XOR chunk. */
+  public static final int DEFAULT_SEGMENT_GROUPS = 4;
 
-  private final Deflater deflater;
+  private final int deflateLevel;
+  private final int segmentGroups;
+  private Deflater deflater;
   private final ByteSink body = new ByteSink(4096);
   private final ZeroRunColumn tsCol = new ZeroRunColumn(new ByteSink(256));
   private final ZeroRunColumn valCol = new ZeroRunColumn(new ByteSink(4096));
-  private final ByteSink raw = new ByteSink(64);
+  private final RiceGroupWriter stream = new RiceGroupWriter();
+  private final ByteSink skips = new ByteSink(256);
   private final int[] scaleCounts = new int[DecimalScale.MAX + 1];
   private int[] scales = new int[0];
   private long[] mantissas = new long[0];
+  private long[] tsSlots = new long[0];
+  private long[] valSlots = new long[0];
   private byte[] out = new byte[0];
 
-  /** With DEFLATE at its best compression: blocks are written once and read many times. */
+  /** v2 segments of the default size; v1 with DEFLATE at its best compression. */
   public PackedFloatEncoder() {
-    this(Deflater.BEST_COMPRESSION);
+    this(Deflater.BEST_COMPRESSION, DEFAULT_SEGMENT_GROUPS);
   }
 
-  /** @param deflateLevel 0-9, as {@link Deflater}; 0 stores bodies uncompressed */
+  /** @param deflateLevel 0-9, as {@link Deflater}, for v1; 0 stores v1 bodies uncompressed */
   public PackedFloatEncoder(int deflateLevel) {
-    deflater = deflateLevel == 0 ? null : new Deflater(deflateLevel, true);
+    this(deflateLevel, DEFAULT_SEGMENT_GROUPS);
   }
 
   /**
-   * Encodes samples {@code [0, n)}; timestamps must be strictly increasing (as every series'
-   * samples are), any bit pattern is a valid value.
+   * @param deflateLevel for v1, as above
+   * @param segmentGroups groups of 32 samples per v2 segment (seeks decode at most one segment;
+   *     each segment after the first costs a skip index entry of a few bytes)
    */
-  public PackedFloatChunk encode(long[] ts, double[] vs, int n) {
-    if (n < 1 || n > Chunk.MAX_SAMPLES) {
-      throw new IllegalArgumentException("packed chunk of " + n + " samples, allowed 1.."
-          + Chunk.MAX_SAMPLES);
+  public PackedFloatEncoder(int deflateLevel, int segmentGroups) {
+    if (deflateLevel < 0 || deflateLevel > 9) {
+      throw new IllegalArgumentException("deflate level " + deflateLevel + " outside 0..9");
     }
-    if (scales.length < n) {
-      scales = new int[Math.max(n, scales.length * 2)];
-      mantissas = new long[scales.length];
+    if (segmentGroups < 1 || segmentGroups > Chunk.MAX_SAMPLES / RiceGroupWriter.GROUP) {
+      throw new IllegalArgumentException("segment of " + segmentGroups + " groups, allowed 1.."
+          + Chunk.MAX_SAMPLES / RiceGroupWriter.GROUP);
     }
+    this.deflateLevel = deflateLevel;
+    this.segmentGroups = segmentGroups;
+  }
+
+  /**
+   * Encodes samples {@code [0, n)} as a v2 chunk; timestamps must be strictly increasing (as
+   * every series' samples are), any bit pattern is a valid value.
+   */
+  public RiceFloatChunk encode(long[] ts, double[] vs, int n) {
+    checkCount(n);
+    body.reset();
+    body.putBE16(n);
+    body.putVarint(ts[0]);
+    long interval = 0;
+    if (n >= 2) {
+      interval = dominantInterval(ts, n);
+      body.putVarint(interval);
+    }
+    int scale = chooseScale(vs, n);
+    int valid = mantissasAt(vs, n, scale);
+    boolean dod = valid > 2 && deltaOfDeltaIsSmaller(valid);
+    body.putByte(scale);
+    body.putByte(dod ? 1 : 0);
+    putRawValues(vs, n, valid);
+    long divisor = 1;
+    if (valid > 0) {
+      divisor = residualDivisor(valid, dod);
+      body.putVarint(mantissas[0]);
+      body.putUvarint(divisor);
+    }
+    body.putUvarint(segmentGroups);
+    fillSlots(ts, n, interval, dod, divisor);
+    boolean tsZero = allZero(tsSlots, n);
+    boolean valZero = allZero(valSlots, n);
+    body.putByte((tsZero ? RiceFloatChunk.TS_ZERO : 0)
+        | (valZero ? RiceFloatChunk.VALUES_ZERO : 0));
+    writeStream(ts, n, interval, valid > 0 ? mantissas[0] : 0, dod, tsZero, valZero);
+    body.putUvarint(skips.length());
+    body.putBytes(skips.array(), 0, skips.length());
+    body.putBytes(stream.buffer(), 0, stream.writtenBytes());
+    return new RiceFloatChunk(body.toByteArray(), RESOURCE);
+  }
+
+  /**
+   * Writes the groups of both columns into {@link #stream} and a skip entry per segment after
+   * the first (the decoder's state before the segment) into {@link #skips}; an all-zero column
+   * has no groups and no fields in the entries.
+   */
+  private void writeStream(long[] ts, int n, long interval, long m0, boolean dod,
+      boolean tsZero, boolean valZero) {
+    int segment = segmentGroups * RiceGroupWriter.GROUP;
+    stream.clear();
+    skips.reset();
+    long prevBit = 0;
+    long prevM = m0;
+    long prevPrevM = m0;
+    long prevDelta = 0;
+    long m = m0;
+    long delta = 0;
+    int j = 0; // mantissas taken so far
+    for (int from = 0; from < n; from += RiceGroupWriter.GROUP) {
+      if (from > 0 && from % segment == 0) {
+        long bit = stream.bitLength();
+        if (!tsZero || !valZero) {
+          skips.putUvarint(bit - prevBit);
+        }
+        if (!tsZero) {
+          skips.putVarint(ts[from - 1] - (ts[0] + (from - 1) * interval));
+        }
+        if (!valZero) {
+          // Predicted by extrapolation: steady counters' entries are then a byte or two.
+          skips.putVarint(m - (prevM + (dod ? prevDelta * segment : prevM - prevPrevM)));
+          if (dod) {
+            skips.putVarint(delta - prevDelta);
+          }
+        }
+        prevBit = bit;
+        prevPrevM = prevM;
+        prevM = m;
+        prevDelta = delta;
+      }
+      int count = Math.min(RiceGroupWriter.GROUP, n - from);
+      if (!tsZero) {
+        stream.writeGroup(tsSlots, from, count);
+      }
+      if (!valZero) {
+        stream.writeGroup(valSlots, from, count);
+      }
+      // The mantissa state after this group, for the next skip entry.
+      for (int i = from; i < from + count; i++) {
+        if (scales[i] >= 0) {
+          if (j > 0) {
+            delta = mantissas[j] - mantissas[j - 1];
+            m = mantissas[j];
+          }
+          j++;
+        }
+      }
+    }
+  }
+
+  /**
+   * One slot per sample in each column: the timestamp's deviation from the interval (0 for the
+   * first sample) and the value's residual quotient (0 for raw values and the first mantissa,
+   * which the header holds).
+   */
+  private void fillSlots(long[] ts, int n, long interval, boolean dod, long divisor) {
+    if (tsSlots.length < n) {
+      tsSlots = new long[scales.length];
+      valSlots = new long[scales.length];
+    }
+    tsSlots[0] = 0;
+    for (int i = 1; i < n; i++) {
+      tsSlots[i] = ts[i] - ts[i - 1] - interval;
+    }
+    int j = 0;
+    long prevDelta = 0;
+    for (int i = 0; i < n; i++) {
+      if (scales[i] < 0 || j == 0) {
+        valSlots[i] = 0;
+        j += scales[i] < 0 ? 0 : 1;
+        continue;
+      }
+      long d = mantissas[j] - mantissas[j - 1];
+      valSlots[i] = (dod ? d - prevDelta : d) / divisor;
+      prevDelta = d;
+      j++;
+    }
+  }
+
+  private static boolean allZero(long[] v, int n) {
+    for (int i = 0; i < n; i++) {
+      if (v[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Encodes samples {@code [0, n)} as a v1 chunk (DEFLATE-compressed when that is smaller), as
+   * blocks before v2 held them; for tests and comparisons.
+   */
+  public PackedFloatChunk encodeV1(long[] ts, double[] vs, int n) {
+    checkCount(n);
     body.reset();
     body.putVarint(ts[0]);
     if (n >= 2) {
@@ -70,16 +224,7 @@ public final class PackedFloatEncoder implements AutoCloseable {
     boolean dod = valid > 2 && deltaOfDeltaIsSmaller(valid);
     body.putByte(scale);
     body.putByte(dod ? 1 : 0);
-    body.putUvarint(n - valid);
-    raw.reset();
-    int last = -1;
-    for (int i = 0; i < n; i++) {
-      if (scales[i] < 0) {
-        body.putUvarint(i - last - 1);
-        body.putBE64(Double.doubleToRawLongBits(vs[i]));
-        last = i;
-      }
-    }
+    putRawValues(vs, n, valid);
     if (valid > 0) {
       body.putVarint(mantissas[0]);
       long divisor = residualDivisor(valid, dod);
@@ -98,10 +243,34 @@ public final class PackedFloatEncoder implements AutoCloseable {
     return new PackedFloatChunk(pack(n), RESOURCE);
   }
 
+  private void checkCount(int n) {
+    if (n < 1 || n > Chunk.MAX_SAMPLES) {
+      throw new IllegalArgumentException("packed chunk of " + n + " samples, allowed 1.."
+          + Chunk.MAX_SAMPLES);
+    }
+    if (scales.length < n) {
+      scales = new int[Math.max(n, scales.length * 2)];
+      mantissas = new long[scales.length];
+    }
+  }
+
+  /** raw_count, then each raw value's gap and bits (values without a mantissa). */
+  private void putRawValues(double[] vs, int n, int valid) {
+    body.putUvarint(n - valid);
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+      if (scales[i] < 0) {
+        body.putUvarint(i - last - 1);
+        body.putBE64(Double.doubleToRawLongBits(vs[i]));
+        last = i;
+      }
+    }
+  }
+
   /** The body behind the 3-byte header, deflated when that is smaller. */
   private byte[] pack(int n) {
     int len = body.length();
-    int deflated = deflater == null ? Integer.MAX_VALUE : deflate(len);
+    int deflated = deflateLevel == 0 ? Integer.MAX_VALUE : deflate(len);
     byte[] data;
     if (deflated < Integer.MAX_VALUE && varintLength(len) + deflated < len) {
       ByteSink s = new ByteSink(PackedFloatChunk.HEADER_BYTES + 5 + deflated);
@@ -119,6 +288,9 @@ public final class PackedFloatEncoder implements AutoCloseable {
   }
 
   private int deflate(int len) {
+    if (deflater == null) {
+      deflater = new Deflater(deflateLevel, true);
+    }
     if (out.length < len + 64) {
       out = new byte[len + 64 + (len >> 3)];
     }

@@ -80,7 +80,7 @@ class BlockEncodingTest {
       assertThat(dump(q)).isEqualTo(want);
       List<EncodingUsage> usage = b.encodingUsage();
       assertThat(usage).extracting(EncodingUsage::encoding).containsExactly(Encoding.XOR,
-          Encoding.FLOAT_HISTOGRAM_V2, Encoding.PACKED_FLOAT_V1);
+          Encoding.FLOAT_HISTOGRAM_V2, Encoding.PACKED_FLOAT_V2);
       assertThat(usage.stream().mapToLong(EncodingUsage::samples).sum())
           .isEqualTo(b.meta().numSamples()).isEqualTo(6 * 3000);
       assertThat(usage.stream().mapToLong(EncodingUsage::chunks).sum())

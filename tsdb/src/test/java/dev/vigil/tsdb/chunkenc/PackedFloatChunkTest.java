@@ -53,7 +53,7 @@ class PackedFloatChunkTest {
   }
 
   private PackedFloatChunk roundTrip(long[] ts, double[] vs, String what) {
-    PackedFloatChunk c = encoder.encode(ts, vs, ts.length);
+    PackedFloatChunk c = encoder.encodeV1(ts, vs, ts.length);
     assertThat(c.numSamples()).isEqualTo(ts.length);
     assertSamples(c.iterator(null), ts, vs, what);
     assertSamples(c.iterator(null, pool), ts, vs, what + " pooled");
@@ -155,7 +155,7 @@ class PackedFloatChunkTest {
     // The worked example of FORMAT.md: (1000, 1.0), (2000, 1.5), (3005, 2.0), (4005, NaN),
     // stored uncompressed (DEFLATE output depends on the zlib version, the body does not).
     try (PackedFloatEncoder plain = new PackedFloatEncoder(0)) {
-      PackedFloatChunk c = plain.encode(new long[] {1000, 2000, 3005, 4005},
+      PackedFloatChunk c = plain.encodeV1(new long[] {1000, 2000, 3005, 4005},
           new double[] {1.0, 1.5, 2.0, Double.NaN}, 4);
       assertThat(HexFormat.of().formatHex(c.bytes())).isEqualTo("0004" + "00" + "d00f" + "d00f"
           + "05" + "00000a0000" + "01" + "01" + "01" + "03" + "7ff8000000000000" + "14" + "05"
@@ -177,7 +177,7 @@ class PackedFloatChunkTest {
         vs[i] = value(r, shape, i, prev);
         prev = vs[i];
       }
-      byte[] good = encoder.encode(ts, vs, n).bytes();
+      byte[] good = encoder.encodeV1(ts, vs, n).bytes();
       // Every truncation is detected: a prefix never decodes to the full series.
       for (int len = 0; len < good.length; len += 1 + good.length / 64) {
         byte[] cut = Arrays.copyOf(good, len);
@@ -202,7 +202,7 @@ class PackedFloatChunkTest {
 
   @Test
   void encoderRejectsChunksItCannotCount() {
-    assertThatThrownBy(() -> encoder.encode(new long[0], new double[0], 0))
+    assertThatThrownBy(() -> encoder.encodeV1(new long[0], new double[0], 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 samples");
     assertThatThrownBy(() -> PackedFloatChunk.wrap(new byte[] {0, 1, 7, 0}, "f"))
         .isInstanceOf(CorruptDataException.class).hasMessageContaining("codec 7");
@@ -218,7 +218,7 @@ class PackedFloatChunkTest {
       ts[i] = i * 10L;
       vs[i] = i;
     }
-    SampleIterator it = encoder.encode(ts, vs, ts.length).iterator(null, pool);
+    SampleIterator it = encoder.encodeV1(ts, vs, ts.length).iterator(null, pool);
     assertThat(it.seek(55)).isEqualTo(ValueKind.FLOAT);
     assertThat(it.atT()).isEqualTo(60);
     assertThat(it.atF()).isEqualTo(6);
