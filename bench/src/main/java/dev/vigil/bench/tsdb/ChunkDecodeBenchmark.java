@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.zip.Deflater;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,8 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@value #SAMPLES} samples (12 h at 15 s) as XOR chunks of 120 samples (what the head and
  * Prometheus write) or as packed chunks of {@link #packedSamples} samples (Vigil's block
  * encoding; 2880 by default, as blocks write them), iterated start to end reading every
- * timestamp and value ({@link #decodeAll}), or, per series, a seek to one sample 9 h into the 12
- * ({@link #seekOne}): what an instant query over an old block does with each series;
+ * timestamp and value ({@link #decodeAll}), or, per series, a seek to one sample in the second
+ * half of the 12 h, a different one per series ({@link #seekOne}): what an instant query over
+ * an old block does with each series;
  * {@link #firstSample} reads only the first sample of the same chunks, the floor of any access
  * to a chunk (for packed chunks, inflating and parsing its headers). Packed decoding includes
  * inflating the chunk (inflaters from a pool, as blocks lend them).
@@ -52,18 +54,28 @@ public class ChunkDecodeBenchmark {
   @Param({"kube", "noisy3"})
   public String data;
 
-  @Param({"xor", "packed"})
+  /** xor: 120-sample XOR chunks; packed: packed v2 (what blocks hold); packedV1: DEFLATE v1. */
+  @Param({"xor", "packed", "packedV1"})
   public String encoding;
 
   /** Samples per packed chunk (a divisor of {@value #SAMPLES}; the XOR chunks hold 120). */
   @Param({"2880"})
   public int packedSamples;
 
-  /** Where {@link #seekOne} seeks: 3/4 into the series, half-way into an XOR chunk. */
-  static final int SEEK_SAMPLE = SAMPLES * 3 / 4 + 60;
+  /** Groups of 32 samples per packed v2 segment (a seek decodes at most one segment). */
+  @Param({"4"})
+  public int segmentGroups;
+
+  /**
+   * Where {@link #seekOne} seeks in series {@code s}: spread over the second half, so the
+   * samples decoded before the target average half a chunk (XOR) or half a segment (packed v2).
+   */
+  static int seekSample(int s) {
+    return SAMPLES / 2 + (int) ((s * 7919L) % (SAMPLES / 2));
+  }
 
   private Chunk[] chunks;
-  /** Per series, the chunk holding {@link #SEEK_SAMPLE} (as a block's index would pick it). */
+  /** Per series, the chunk holding its {@link #seekSample} (as a block's index would pick it). */
   private Chunk[] seekChunks;
   private InflaterPool pool;
   private SampleIterator reuse;
@@ -78,17 +90,20 @@ public class ChunkDecodeBenchmark {
     List<Chunk> out = new ArrayList<>();
     long[] ts = new long[SAMPLES];
     double[] vs = new double[SAMPLES];
-    try (PackedFloatEncoder enc = new PackedFloatEncoder()) {
+    try (PackedFloatEncoder enc = new PackedFloatEncoder(Deflater.BEST_COMPRESSION,
+        segmentGroups)) {
       for (int s = 0; s < SERIES; s++) {
         DoubleSupplier v = BlockBytesReport.values(data, s);
         for (int i = 0; i < SAMPLES; i++) {
           ts[i] = 1_700_000_000_000L + i * 15_000L;
           vs[i] = v.getAsDouble();
         }
-        if (encoding.equals("packed")) {
+        if (encoding.startsWith("packed")) {
           for (int from = 0; from < SAMPLES; from += packedSamples) {
-            out.add(enc.encode(Arrays.copyOfRange(ts, from, from + packedSamples),
-                Arrays.copyOfRange(vs, from, from + packedSamples), packedSamples));
+            long[] t = Arrays.copyOfRange(ts, from, from + packedSamples);
+            double[] x = Arrays.copyOfRange(vs, from, from + packedSamples);
+            out.add(encoding.equals("packed") ? enc.encode(t, x, packedSamples)
+                : enc.encodeV1(t, x, packedSamples));
           }
         } else {
           for (int from = 0; from < SAMPLES; from += 120) {
@@ -106,7 +121,7 @@ public class ChunkDecodeBenchmark {
     int perSeries = chunks.length / SERIES;
     seekChunks = new Chunk[SERIES];
     for (int s = 0; s < SERIES; s++) {
-      seekChunks[s] = chunks[s * perSeries + SEEK_SAMPLE * perSeries / SAMPLES];
+      seekChunks[s] = chunks[s * perSeries + seekSample(s) * perSeries / SAMPLES];
     }
   }
 
@@ -143,11 +158,10 @@ public class ChunkDecodeBenchmark {
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   @OperationsPerInvocation(SERIES)
   public double seekOne() {
-    long target = 1_700_000_000_000L + SEEK_SAMPLE * 15_000L;
     double sum = 0;
-    for (Chunk c : seekChunks) {
-      SampleIterator it = open(c);
-      if (it.seek(target) != ValueKind.NONE) {
+    for (int s = 0; s < SERIES; s++) {
+      SampleIterator it = open(seekChunks[s]);
+      if (it.seek(1_700_000_000_000L + seekSample(s) * 15_000L) != ValueKind.NONE) {
         sum += it.atF() + it.atT();
       }
     }
