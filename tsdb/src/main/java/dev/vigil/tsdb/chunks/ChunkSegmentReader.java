@@ -25,13 +25,17 @@ public final class ChunkSegmentReader implements AutoCloseable {
   private final Path dir;
   private final Arena arena = Arena.ofShared();
   private final MemorySegment[] segments; // index i holds segment i+1
+  /** Each segment's path as a string, for errors: built once, not per chunk read. */
+  private final String[] names;
 
   public ChunkSegmentReader(Path dir, long[] expectedLengths) {
     this.dir = dir;
     this.segments = new MemorySegment[expectedLengths.length];
+    this.names = new String[expectedLengths.length];
     try {
       for (int i = 0; i < expectedLengths.length; i++) {
         Path p = dir.resolve(ChunkSegmentFormat.segmentName(i + 1));
+        names[i] = p.toString();
         long size = Files.size(p);
         if (size != expectedLengths[i]) {
           throw new CorruptDataException(p.toString(), size, "chunk segment is " + size
@@ -76,24 +80,34 @@ public final class ChunkSegmentReader implements AutoCloseable {
   public Chunk read(long ref) {
     int seg = ChunkSegmentFormat.refSegment(ref);
     long off = ChunkSegmentFormat.refOffset(ref);
-    String name = dir.resolve(ChunkSegmentFormat.segmentName(seg)).toString();
     if (seg < 1 || seg > segments.length) {
-      throw new CorruptDataException(name, off, "chunk reference to segment " + seg
-          + ", the block has " + segments.length);
+      throw new CorruptDataException(dir.resolve(ChunkSegmentFormat.segmentName(seg)).toString(),
+          off, "chunk reference to segment " + seg + ", the block has " + segments.length);
     }
+    String name = names[seg - 1];
     MemorySegment s = segments[seg - 1];
     if (off < ChunkSegmentFormat.HEADER_SIZE || off >= s.byteSize()) {
       throw new CorruptDataException(name, off, "chunk offset outside the segment of "
           + s.byteSize() + " bytes");
     }
-    // Length prefix: at most 10 bytes of uvarint.
-    int head = (int) Math.min(10, s.byteSize() - off);
-    byte[] lenBytes = new byte[head];
-    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, lenBytes, 0, head);
-    ByteSource lenSrc = new ByteSource(name, lenBytes);
-    lenSrc.reset(name, lenBytes, 0, head, off);
-    long len = lenSrc.getUvarint();
-    long total = lenSrc.position() + 1 + len + 4;
+    // Length prefix: a uvarint of at most 10 bytes, read in place (no copy per chunk read).
+    long len = 0;
+    int lenBytes = 0;
+    for (int shift = 0; ; shift += 7) {
+      if (off + lenBytes >= s.byteSize()) {
+        throw new CorruptDataException(name, off, "chunk length truncated by the segment end "
+            + s.byteSize());
+      }
+      int b = s.get(ValueLayout.JAVA_BYTE, off + lenBytes++) & 0xFF;
+      if (shift == 63 && b > 1) { // ends the loop by the tenth byte
+        throw new CorruptDataException(name, off, "chunk length overflows 64 bits");
+      }
+      len |= (long) (b & 0x7F) << shift;
+      if (b < 0x80) {
+        break;
+      }
+    }
+    long total = lenBytes + 1 + len + 4;
     if (len > ChunkEnvelope.MAX_DATA_BYTES || off + total > s.byteSize()) {
       throw new CorruptDataException(name, off, "chunk of " + len + " data bytes runs past the"
           + " segment end " + s.byteSize());

@@ -11,6 +11,7 @@ import dev.vigil.tsdb.encoding.CorruptDataException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -93,5 +94,17 @@ class ChunkSegmentTest {
       back = rd.read(ref);
     }
     assertThat(back.numSamples()).isEqualTo(1);
+    // A damaged length prefix: continuation bytes up to the segment end, or too many of them.
+    for (int k : new int[] {3, 11}) {
+      byte[] prefix = new byte[8 + k];
+      System.arraycopy(good, 0, prefix, 0, 8);
+      Arrays.fill(prefix, 8, prefix.length, (byte) 0x80);
+      Files.write(seg, prefix);
+      try (ChunkSegmentReader rd = new ChunkSegmentReader(dir, new long[] {prefix.length})) {
+        assertThatThrownBy(() -> rd.read(ref)).isInstanceOf(CorruptDataException.class)
+            .hasMessageContaining(k == 3 ? "truncated by the segment end" : "overflows 64 bits")
+            .hasMessageContaining("000001");
+      }
+    }
   }
 }
