@@ -6,7 +6,10 @@ set -euo pipefail
 
 RUNS="${1:-20}"
 SERIES="${2:-10000}"
-WARMUP=3
+# HOURS > 1: both servers read the data from 24 h blocks (Vigil imports the same OpenMetrics file
+# Prometheus's blocks are made from), and the query covers the middle hour: old data.
+HOURS="${HOURS:-1}"
+WARMUP="${WARMUP:-3}"
 PROM_PORT="${PROM_PORT:-19090}"
 VIGIL_PORT="${VIGIL_PORT:-19009}"
 QUERY='sum by (job) (rate(x[5m]))'
@@ -26,13 +29,23 @@ peer() { "$JAVA" -cp "$JAR" dev.vigil.bench.peer.PeerBenchmark "$@"; }
 # retention, and (for Vigil) for the head's out-of-order window.
 NOW=$(date +%s)
 END_S=$(( (NOW / 60) * 60 - 60 ))
-T0_S=$(( END_S - 3600 ))
-echo "data: $SERIES series x 241 samples, $(date -u -d @"$T0_S" +%FT%TZ) .. $(date -u -d @"$END_S" +%FT%TZ)"
+T0_S=$(( END_S - 3600 * HOURS ))
+Q_START=$(( T0_S + 1800 * (HOURS - 1) ))   # the middle hour (all of it when HOURS=1)
+Q_END=$(( Q_START + 3600 ))
+echo "data: $SERIES series x $(( 240 * HOURS + 1 )) samples, $(date -u -d @"$T0_S" +%FT%TZ) .. $(date -u -d @"$END_S" +%FT%TZ)"
 
 echo "== Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}')"
-peer openmetrics "$WORK/data.om" "$((T0_S * 1000))" "$SERIES"
+peer openmetrics "$WORK/data.om" "$((T0_S * 1000))" "$SERIES" "$HOURS"
 mkdir -p "$WORK/prom-data"
-promtool tsdb create-blocks-from openmetrics "$WORK/data.om" "$WORK/prom-data" >"$WORK/promtool.log"
+if [ "$HOURS" -gt 1 ]; then
+  promtool tsdb create-blocks-from openmetrics --max-block-duration=24h "$WORK/data.om" \
+    "$WORK/prom-data" >"$WORK/promtool.log"
+  echo "== Vigil: importing the same file into 24 h blocks"
+  "$ROOT/vigil" tsdb import openmetrics --block-duration=24h --data-dir "$WORK/vigil-data" \
+    --tenant bench "$WORK/data.om" >"$WORK/import.log" 2>&1 || { cat "$WORK/import.log"; exit 1; }
+else
+  promtool tsdb create-blocks-from openmetrics "$WORK/data.om" "$WORK/prom-data" >"$WORK/promtool.log"
+fi
 rm "$WORK/data.om"
 printf 'global:\n  scrape_interval: 1m\n' >"$WORK/prometheus.yml"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom-data" \
@@ -53,17 +66,19 @@ wait_ready() { # url
 }
 wait_ready "http://127.0.0.1:$PROM_PORT/-/ready"
 wait_ready "http://127.0.0.1:$VIGIL_PORT/ready"
-peer push-otlp "http://127.0.0.1:$VIGIL_PORT" bench "$((T0_S * 1000))" "$SERIES"
+if [ "$HOURS" -eq 1 ]; then
+  peer push-otlp "http://127.0.0.1:$VIGIL_PORT" bench "$((T0_S * 1000))" "$SERIES"
+fi
 
-echo "== query_range $QUERY, start=$T0_S end=$END_S step=60s, $WARMUP warm-up + $RUNS timed runs each"
+echo "== query_range $QUERY, start=$Q_START end=$Q_END step=60s, $WARMUP warm-up + $RUNS timed runs each"
 # Same answers? Debian's Prometheus is 2.x, Vigil follows Prometheus 3, and two changes between
 # them show on this grid-aligned data: 3.x windows exclude their left edge (2.x includes the
 # sample at t-5m), and 3.x caps the zero-point extrapolation after the 110% threshold (differs
 # while a window holds the series start). So the check uses steps shifted by 1 s off the 15 s
 # grid, from the first whole window on, where both versions must agree to rounding.
 peer compare "http://127.0.0.1:$PROM_PORT" - "http://127.0.0.1:$VIGIL_PORT/prometheus" bench \
-  "$QUERY" "$((T0_S + 301))" "$END_S" 60
+  "$QUERY" "$((Q_START + 301))" "$Q_END" 60
 OUT="$WORK/times.txt"
-peer time prometheus "http://127.0.0.1:$PROM_PORT" - "$QUERY" "$T0_S" "$END_S" 60 "$WARMUP" "$RUNS" | tee -a "$OUT"
-peer time vigil "http://127.0.0.1:$VIGIL_PORT/prometheus" bench "$QUERY" "$T0_S" "$END_S" 60 "$WARMUP" "$RUNS" | tee -a "$OUT"
+peer time prometheus "http://127.0.0.1:$PROM_PORT" - "$QUERY" "$Q_START" "$Q_END" 60 "$WARMUP" "$RUNS" | tee -a "$OUT"
+peer time vigil "http://127.0.0.1:$VIGIL_PORT/prometheus" bench "$QUERY" "$Q_START" "$Q_END" 60 "$WARMUP" "$RUNS" | tee -a "$OUT"
 awk '/^MEDIAN/ {m[$2]=$3} END {printf "ratio (Prometheus median / Vigil median): %.2f\n", m["prometheus"]/m["vigil"]}' "$OUT"

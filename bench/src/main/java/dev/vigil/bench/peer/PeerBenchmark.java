@@ -37,7 +37,7 @@ public final class PeerBenchmark {
   public static void main(String[] args) throws Exception {
     switch (args.length == 0 ? "" : args[0]) {
       case "openmetrics" -> writeOpenMetrics(Path.of(args[1]), Long.parseLong(args[2]),
-          Integer.parseInt(args[3]));
+          Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 1);
       case "push-otlp" -> pushOtlp(args[1], args[2], Long.parseLong(args[3]),
           Integer.parseInt(args[4]));
       case "time" -> time(args[1], args[2], args[3], args[4], args[5], args[6], args[7],
@@ -52,8 +52,8 @@ public final class PeerBenchmark {
   }
 
   /** OpenMetrics text, series after series (promtool sorts into blocks itself). */
-  static void writeOpenMetrics(Path file, long t0, int series) throws IOException {
-    PeerData d = new PeerData(series);
+  static void writeOpenMetrics(Path file, long t0, int series, int hours) throws IOException {
+    PeerData d = new PeerData(series, hours);
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       // A gauge named x: the same name on both sides (an OpenMetrics counter would be x_total).
       w.write("# TYPE x gauge\n");
@@ -70,7 +70,7 @@ public final class PeerBenchmark {
         }
         sb.append("} ");
         String prefix = sb.toString();
-        for (int i = 0; i < PeerData.SAMPLES; i++) {
+        for (int i = 0; i < d.samples; i++) {
           long t = t0 + i * PeerData.SCRAPE_MILLIS;
           w.write(prefix);
           w.write(Long.toString((long) d.value(s, i)));
@@ -92,13 +92,13 @@ public final class PeerBenchmark {
    */
   static void pushOtlp(String base, String tenant, long t0, int series)
       throws IOException, InterruptedException {
-    PeerData d = new PeerData(series);
+    PeerData d = new PeerData(series, 1);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     int perRequest = 4;
     long pushed = 0;
     long began = System.nanoTime();
-    for (int from = 0; from < PeerData.SAMPLES; from += perRequest) {
-      int to = Math.min(PeerData.SAMPLES, from + perRequest);
+    for (int from = 0; from < d.samples; from += perRequest) {
+      int to = Math.min(d.samples, from + perRequest);
       StringBuilder sb = new StringBuilder(series * (to - from) * 160);
       sb.append("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"x\","
           + "\"gauge\":{\"dataPoints\":[");
