@@ -78,12 +78,9 @@ public final class PackedFloatEncoder implements AutoCloseable {
       interval = dominantInterval(ts, n);
       body.putVarint(interval);
     }
-    int scale = chooseScale(vs, n);
-    int valid = mantissasAt(vs, n, scale);
-    boolean dod = valid > 2 && deltaOfDeltaIsSmaller(valid);
-    body.putByte(scale);
-    body.putByte(dod ? 1 : 0);
-    putRawValues(vs, n, valid);
+    ValueHeader h = putValueHeader(vs, n);
+    int valid = h.valid();
+    boolean dod = h.deltaOfDelta();
     long divisor = 1;
     if (valid > 0) {
       divisor = residualDivisor(valid, dod);
@@ -219,12 +216,9 @@ public final class PackedFloatEncoder implements AutoCloseable {
       body.putUvarint(col.length());
       body.putBytes(col.array(), 0, col.length());
     }
-    int scale = chooseScale(vs, n);
-    int valid = mantissasAt(vs, n, scale);
-    boolean dod = valid > 2 && deltaOfDeltaIsSmaller(valid);
-    body.putByte(scale);
-    body.putByte(dod ? 1 : 0);
-    putRawValues(vs, n, valid);
+    ValueHeader h = putValueHeader(vs, n);
+    int valid = h.valid();
+    boolean dod = h.deltaOfDelta();
     if (valid > 0) {
       body.putVarint(mantissas[0]);
       long divisor = residualDivisor(valid, dod);
@@ -254,8 +248,19 @@ public final class PackedFloatEncoder implements AutoCloseable {
     }
   }
 
-  /** raw_count, then each raw value's gap and bits (values without a mantissa). */
-  private void putRawValues(double[] vs, int n, int valid) {
+  /** What {@link #putValueHeader} chose: mantissas in {@link #mantissas}, the predictor. */
+  private record ValueHeader(int valid, boolean deltaOfDelta) {}
+
+  /**
+   * Chooses the scale and predictor and writes them, then raw_count and each raw value's gap and
+   * bits (the values without a mantissa); both versions share this part of the header.
+   */
+  private ValueHeader putValueHeader(double[] vs, int n) {
+    int scale = chooseScale(vs, n);
+    int valid = mantissasAt(vs, n, scale);
+    boolean dod = valid > 2 && deltaOfDeltaIsSmaller(valid);
+    body.putByte(scale);
+    body.putByte(dod ? 1 : 0);
     body.putUvarint(n - valid);
     int last = -1;
     for (int i = 0; i < n; i++) {
@@ -265,6 +270,7 @@ public final class PackedFloatEncoder implements AutoCloseable {
         last = i;
       }
     }
+    return new ValueHeader(valid, dod);
   }
 
   /** The body behind the 3-byte header, deflated when that is smaller. */

@@ -22,17 +22,12 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
   private byte[] scratch = new byte[0];
   private final byte[] probe = new byte[1];
 
-  private byte[] body;
-  private int pos; // header parsing position in body
-  private int end;
+  private final PackedFields fields = new PackedFields();
   private String resource;
 
   private long interval;
   private int scale;
   private boolean deltaOfDelta;
-  private int exceptionsLeft;
-  private int nextException; // sample index of the next raw value, or -1
-  private int exceptionPos; // body offset of that raw value's 8 bytes
   private boolean haveMantissas;
   private boolean mantissaStarted;
   private long m;
@@ -47,78 +42,46 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
   void reset(byte[] data, int n, Inflater inflater, String resource) {
     this.resource = resource;
     start(n);
-    body = data;
-    pos = PackedFloatChunk.HEADER_BYTES;
-    end = data.length;
+    PackedFields f = fields;
+    f.reset(data, PackedFloatChunk.HEADER_BYTES, data.length, resource);
+    byte[] body = data;
     if ((data[2] & 0xFF) == PackedFloatChunk.CODEC_DEFLATE) {
-      long len = uvarint("body length");
+      long len = f.uvarint("body length");
       long max = (long) n * MAX_BODY_BYTES_PER_SAMPLE + 64;
       if (len > max) {
-        throw corrupt("packed chunk body of " + len + " bytes for " + n + " samples, at most "
+        throw f.corrupt("packed chunk body of " + len + " bytes for " + n + " samples, at most "
             + max);
       }
-      inflate(data, pos, inflater, (int) len);
+      inflate(data, f.pos, inflater, (int) len);
       body = scratch;
-      pos = 0;
-      end = (int) len;
+      f.reset(body, 0, (int) len, resource);
     }
-    t = varint("first timestamp");
+    t = f.varint("first timestamp");
     if (n >= 2) {
-      interval = varint("interval");
-      long tsLen = uvarint("timestamp column length");
-      if (tsLen > end - pos) {
-        throw corrupt("timestamp column of " + tsLen + " bytes, only " + (end - pos) + " left");
+      interval = f.varint("interval");
+      long tsLen = f.uvarint("timestamp column length");
+      if (tsLen > f.limit() - f.pos) {
+        throw f.corrupt("timestamp column of " + tsLen + " bytes, only " + (f.limit() - f.pos)
+            + " left");
       }
-      tsCol.reset(body, pos, pos + (int) tsLen, resource);
-      pos += (int) tsLen;
+      tsCol.reset(body, f.pos, f.pos + (int) tsLen, resource);
+      f.pos += (int) tsLen;
     }
-    scale = byteAt("scale");
-    if (scale > DecimalScale.MAX) {
-      throw corrupt("decimal scale " + scale + ", at most " + DecimalScale.MAX);
-    }
-    int predictor = byteAt("predictor");
-    if (predictor > 1) {
-      throw corrupt("value predictor " + predictor + ", known: 0 (delta), 1 (delta of delta)");
-    }
-    deltaOfDelta = predictor == 1;
-    long exceptions = uvarint("raw value count");
-    if (exceptions > n) {
-      throw corrupt(exceptions + " raw values in a chunk of " + n + " samples");
-    }
-    exceptionsLeft = (int) exceptions;
-    nextException = -1;
-    if (exceptionsLeft > 0) {
-      // Walk the raw values once to find the mantissa section after them.
-      long idx = -1;
-      int firstPos = 0;
-      for (int i = 0; i < exceptionsLeft; i++) {
-        idx += 1 + uvarint("raw value gap");
-        if (idx >= n) {
-          throw corrupt("raw value at sample " + idx + " of " + n);
-        }
-        if (i == 0) {
-          nextException = (int) idx;
-          firstPos = pos;
-        }
-        if (end - pos < 8) {
-          throw corrupt("raw value truncated");
-        }
-        pos += 8;
-      }
-      exceptionPos = firstPos;
-    }
-    haveMantissas = exceptionsLeft < n;
+    scale = f.scale();
+    deltaOfDelta = f.deltaOfDelta();
+    f.rawValues(n);
+    haveMantissas = f.rawTotal() < n;
     mantissaStarted = false;
     if (haveMantissas) {
-      m = varint("first mantissa");
-      divisor = uvarint("residual divisor");
+      m = f.varint("first mantissa");
+      divisor = f.uvarint("residual divisor");
       if (divisor == 0) {
-        throw corrupt("residual divisor 0");
+        throw f.corrupt("residual divisor 0");
       }
       mDelta = 0;
-      valCol.reset(body, pos, end, resource);
-    } else if (pos != end) {
-      throw corrupt((end - pos) + " bytes after the last raw value");
+      valCol.reset(body, f.pos, f.limit(), resource);
+    } else if (f.pos != f.limit()) {
+      throw f.corrupt((f.limit() - f.pos) + " bytes after the last raw value");
     }
   }
 
@@ -158,8 +121,8 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
       if (!done) {
         done = true;
         if ((numSamples >= 2 && !tsCol.exhausted()) || (haveMantissas && !valCol.exhausted())
-            || exceptionsLeft != 0) {
-          throw corrupt("columns hold more than " + numSamples + " samples");
+            || fields.rawLeft() != 0) {
+          throw fields.corrupt("columns hold more than " + numSamples + " samples");
         }
       }
       return ValueKind.NONE;
@@ -167,15 +130,8 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
     if (read > 0) {
       t += interval + tsCol.next();
     }
-    if (read == nextException) {
-      vBits = be64(exceptionPos);
-      if (--exceptionsLeft > 0) {
-        pos = exceptionPos + 8;
-        nextException += 1 + (int) uvarint("raw value gap");
-        exceptionPos = pos;
-      } else {
-        nextException = -1;
-      }
+    if (read == fields.nextRaw()) {
+      vBits = fields.takeRaw();
     } else {
       if (mantissaStarted) {
         long r = valCol.next() * divisor;
@@ -204,42 +160,7 @@ public final class PackedFloatIterator extends ChunkSampleIterator {
     throw new IllegalStateException("packed float chunks hold floats only");
   }
 
-  private int byteAt(String what) {
-    if (pos >= end) {
-      throw corrupt("packed chunk ends before the " + what);
-    }
-    return body[pos++] & 0xFF;
-  }
-
-  private long be64(int at) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (body[at + i] & 0xFF);
-    }
-    return v;
-  }
-
-  private long uvarint(String what) {
-    long v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos >= end) {
-        throw corrupt("packed chunk ends inside the " + what);
-      }
-      int b = body[pos++] & 0xFF;
-      v |= (long) (b & 0x7F) << shift;
-      if (b < 0x80) {
-        return v;
-      }
-    }
-    throw corrupt("packed chunk " + what + " varint longer than 10 bytes");
-  }
-
-  private long varint(String what) {
-    long u = uvarint(what);
-    return (u >>> 1) ^ -(u & 1);
-  }
-
   private CorruptDataException corrupt(String problem) {
-    return new CorruptDataException(resource, pos, problem);
+    return fields.corrupt(problem);
   }
 }

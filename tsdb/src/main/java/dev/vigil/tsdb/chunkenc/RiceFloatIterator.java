@@ -27,19 +27,13 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
   private final long[] tsGroup = new long[GROUP];
   private final long[] valGroup = new long[GROUP];
 
+  private final PackedFields fields = new PackedFields();
   private byte[] data;
-  private int pos; // header parsing position
-  private int limit; // end of what pos may read
-  private String resource;
 
   private long t0;
   private long interval;
   private int scale;
   private boolean deltaOfDelta;
-  private int rawTotal;
-  private int exceptionsLeft;
-  private int nextException; // sample index of the next raw value, or -1
-  private int exceptionPos; // offset of that raw value's 8 bytes
   private boolean mantissaStarted;
   private long m0;
   private long m;
@@ -70,64 +64,35 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
 
   void reset(byte[] data, int n, String resource) {
     this.data = data;
-    this.resource = resource;
     start(n);
-    pos = 2;
-    limit = data.length;
-    t = varint("first timestamp");
+    PackedFields f = fields;
+    f.reset(data, 2, data.length, resource);
+    t = f.varint("first timestamp");
     t0 = t;
-    interval = n >= 2 ? varint("interval") : 0;
-    scale = byteAt("scale");
-    if (scale > DecimalScale.MAX) {
-      throw corrupt("decimal scale " + scale + ", at most " + DecimalScale.MAX);
-    }
-    int predictor = byteAt("predictor");
-    if (predictor > 1) {
-      throw corrupt("value predictor " + predictor + ", known: 0 (delta), 1 (delta of delta)");
-    }
-    deltaOfDelta = predictor == 1;
-    long raw = uvarint("raw value count");
-    if (raw > n) {
-      throw corrupt(raw + " raw values in a chunk of " + n + " samples");
-    }
-    rawTotal = (int) raw;
-    exceptionsLeft = rawTotal;
-    nextException = -1;
-    long idx = -1;
-    for (int i = 0; i < rawTotal; i++) {
-      idx += 1 + uvarint("raw value gap");
-      if (idx >= n) {
-        throw corrupt("raw value at sample " + idx + " of " + n);
-      }
-      if (i == 0) {
-        nextException = (int) idx;
-        exceptionPos = pos;
-      }
-      if (limit - pos < 8) {
-        throw corrupt("raw value truncated");
-      }
-      pos += 8;
-    }
+    interval = n >= 2 ? f.varint("interval") : 0;
+    scale = f.scale();
+    deltaOfDelta = f.deltaOfDelta();
+    f.rawValues(n);
     mantissaStarted = false;
     m = 0;
     mDelta = 0;
     divisor = 1;
-    if (rawTotal < n) {
-      m = varint("first mantissa");
-      divisor = uvarint("residual divisor");
+    if (f.rawTotal() < n) {
+      m = f.varint("first mantissa");
+      divisor = f.uvarint("residual divisor");
       if (divisor == 0) {
-        throw corrupt("residual divisor 0");
+        throw f.corrupt("residual divisor 0");
       }
     }
     m0 = m;
-    long groups = uvarint("segment groups");
+    long groups = f.uvarint("segment groups");
     if (groups < 1 || groups > Chunk.MAX_SAMPLES / GROUP) {
-      throw corrupt("segment of " + groups + " groups, allowed 1.." + Chunk.MAX_SAMPLES / GROUP);
+      throw f.corrupt("segment of " + groups + " groups, allowed 1.." + Chunk.MAX_SAMPLES / GROUP);
     }
     segmentSamples = (int) groups * GROUP;
-    int columns = byteAt("column flags");
+    int columns = f.byteAt("column flags");
     if ((columns & ~(RiceFloatChunk.TS_ZERO | RiceFloatChunk.VALUES_ZERO)) != 0) {
-      throw corrupt("column flags " + columns + ", known: 1 (timestamps zero), 2 (values zero)");
+      throw f.corrupt("column flags " + columns + ", known: 1 (timestamps zero), 2 (values zero)");
     }
     tsZero = (columns & RiceFloatChunk.TS_ZERO) != 0;
     valZero = (columns & RiceFloatChunk.VALUES_ZERO) != 0;
@@ -137,12 +102,13 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     if (valZero) {
       Arrays.fill(valGroup, 0);
     }
-    long skipLen = uvarint("skip index length");
-    if (skipLen > limit - pos) {
-      throw corrupt("skip index of " + skipLen + " bytes, only " + (limit - pos) + " left");
+    long skipLen = f.uvarint("skip index length");
+    if (skipLen > data.length - f.pos) {
+      throw f.corrupt("skip index of " + skipLen + " bytes, only " + (data.length - f.pos)
+          + " left");
     }
-    skipStart = pos;
-    streamStart = pos + (int) skipLen;
+    skipStart = f.pos;
+    streamStart = f.pos + (int) skipLen;
     entries = -1;
     bitPos = (long) streamStart * 8;
     endBit = (long) data.length * 8;
@@ -178,11 +144,10 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
       throw corrupt("first sample's timestamp slot is " + tsGroup[0] + ", must be 0");
     }
     long r = valGroup[slot];
-    if (read == nextException) {
+    if (read == fields.nextRaw()) {
       mustBeZero(r);
-      vBits = be64(exceptionPos);
+      vBits = fields.takeRaw();
       currentRaw = true;
-      nextRaw();
     } else {
       if (mantissaStarted) {
         r *= divisor;
@@ -219,10 +184,11 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     }
     int s = (k + 1) * segmentSamples;
     bitPos = (long) streamStart * 8 + entryBit[k];
-    while (nextException >= 0 && nextException < s) {
-      nextRaw();
+    while (fields.nextRaw() >= 0 && fields.nextRaw() < s) {
+      fields.takeRaw();
     }
-    mantissaStarted = s > rawTotal - exceptionsLeft; // a sample before s had a mantissa
+    // Whether a sample before s had a mantissa.
+    mantissaStarted = s > fields.rawTotal() - fields.rawLeft();
     m = entryM[k];
     mDelta = entryDelta[k];
     t = entryT[k];
@@ -237,8 +203,8 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
       entryM = new long[count];
       entryDelta = new long[count];
     }
-    pos = skipStart;
-    limit = streamStart;
+    PackedFields f = fields;
+    f.window(skipStart, streamStart);
     long streamBits = (long) (data.length - streamStart) * 8;
     long bit = 0;
     long em = m0;
@@ -246,41 +212,31 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     long ed = 0;
     for (int k = 0; k < count; k++) {
       if (!tsZero || !valZero) {
-        bit += uvarint("skip entry bit offset");
+        bit += f.uvarint("skip entry bit offset");
         if (bit >= streamBits || bit < 0) {
-          throw corrupt("skip entry " + k + " at bit " + bit + " of a " + streamBits
+          throw f.corrupt("skip entry " + k + " at bit " + bit + " of a " + streamBits
               + "-bit stream");
         }
       }
       long s = (long) (k + 1) * segmentSamples;
       entryBit[k] = bit;
-      entryT[k] = t0 + (s - 1) * interval + (tsZero ? 0 : varint("skip entry timestamp"));
+      entryT[k] = t0 + (s - 1) * interval + (tsZero ? 0 : f.varint("skip entry timestamp"));
       if (!valZero) {
         long predicted = em + (deltaOfDelta ? ed * segmentSamples : em - prevM);
         prevM = em;
-        em = predicted + varint("skip entry mantissa");
+        em = predicted + f.varint("skip entry mantissa");
         if (deltaOfDelta) {
-          ed += varint("skip entry delta");
+          ed += f.varint("skip entry delta");
         }
       }
       entryM[k] = em;
       entryDelta[k] = ed;
     }
-    if (pos != limit) {
-      throw corrupt((limit - pos) + " bytes after " + count + " skip entries");
+    if (f.pos != streamStart) {
+      throw f.corrupt((streamStart - f.pos) + " bytes after " + count + " skip entries");
     }
+    f.window(f.pos, data.length); // raw value gaps are read on as samples go by
     entries = count;
-  }
-
-  private void nextRaw() {
-    if (--exceptionsLeft > 0) {
-      pos = exceptionPos + 8;
-      limit = data.length;
-      nextException += 1 + (int) uvarint("raw value gap");
-      exceptionPos = pos;
-    } else {
-      nextException = -1;
-    }
   }
 
   /**
@@ -367,42 +323,8 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     throw new IllegalStateException("packed float chunks hold floats only");
   }
 
-  private int byteAt(String what) {
-    if (pos >= limit) {
-      throw corrupt("packed chunk ends before the " + what);
-    }
-    return data[pos++] & 0xFF;
-  }
-
-  private long be64(int at) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (data[at + i] & 0xFF);
-    }
-    return v;
-  }
-
-  private long uvarint(String what) {
-    long v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos >= limit) {
-        throw corrupt("packed chunk ends inside the " + what);
-      }
-      int b = data[pos++] & 0xFF;
-      v |= (long) (b & 0x7F) << shift;
-      if (b < 0x80) {
-        return v;
-      }
-    }
-    throw corrupt("packed chunk " + what + " varint longer than 10 bytes");
-  }
-
-  private long varint(String what) {
-    long u = uvarint(what);
-    return (u >>> 1) ^ -(u & 1);
-  }
-
+  /** An error at the stream's current byte. */
   private CorruptDataException corrupt(String problem) {
-    return new CorruptDataException(resource, pos, problem);
+    return fields.corruptAt((int) (bitPos >>> 3), problem);
   }
 }
