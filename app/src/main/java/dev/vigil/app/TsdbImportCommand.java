@@ -5,6 +5,7 @@ import dev.vigil.collector.exposition.Entry;
 import dev.vigil.collector.exposition.ExpositionFormat;
 import dev.vigil.collector.exposition.ExpositionParseException;
 import dev.vigil.collector.exposition.TextParser;
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.Backfill;
 import dev.vigil.tsdb.Tsdb;
@@ -12,11 +13,13 @@ import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +59,10 @@ final class TsdbImportCommand implements Runnable {
             + "without multi-tenancy).")
     String tenant;
 
+    @Option(names = "--piece-bytes", hidden = true, defaultValue = "67108864",
+        description = "Bytes of the file read and parsed at a time (tests cut pieces anywhere).")
+    int pieceBytes;
+
     @Option(names = "--block-duration", defaultValue = "2h",
         description = "Length of the blocks written, aligned to the epoch (default: "
             + "${DEFAULT-VALUE}); compaction merges them later.")
@@ -86,19 +93,16 @@ final class TsdbImportCommand implements Runnable {
       if (blockMs <= 0) {
         throw new ImportException("--block-duration must be positive, got " + blockDuration);
       }
+      if (pieceBytes < 1) {
+        throw new ImportException("--piece-bytes must be positive, got " + pieceBytes);
+      }
       String tenantProblem = TenantDirectories.problem(tenant);
       if (tenantProblem != null) {
         throw new ImportException("--tenant: " + tenantProblem);
       }
-      byte[] input;
-      try {
-        input = Files.readAllBytes(file);
-      } catch (IOException e) {
-        throw new ImportException("cannot read " + file + ": " + e);
-      }
       // The first pass validates the whole file, so a bad line writes nothing.
       long[] range = {Long.MAX_VALUE, Long.MIN_VALUE, 0};
-      forEachSample(input, (labels, t, v) -> {
+      forEachSample((labels, t, v) -> {
         range[0] = Math.min(range[0], t);
         range[1] = Math.max(range[1], t);
         range[2]++;
@@ -110,8 +114,7 @@ final class TsdbImportCommand implements Runnable {
       Path dbDir = TenantDirectories.tenantDir(dataDir, tenant);
       Backfill.Result result;
       try (Tsdb db = Tsdb.open(dbDir, TsdbOptions.defaults())) {
-        result = Backfill.run(db, sink -> forEachSample(input, sink), range[0], range[1],
-            blockMs);
+        result = Backfill.run(db, this::forEachSample, range[0], range[1], blockMs);
       }
       for (BlockMeta b : result.blocks()) {
         out.println("block " + b.ulid() + " [" + Instant.ofEpochMilli(b.minTime()) + ", "
@@ -123,9 +126,57 @@ final class TsdbImportCommand implements Runnable {
       return 0;
     }
 
-    /** Every sample of the file, which must all carry timestamps. */
-    private void forEachSample(byte[] input, Backfill.Sink sink) {
-      TextParser p = TextParser.create(ExpositionFormat.OPENMETRICS_TEXT, input);
+    /**
+     * Every sample of the file, which must all carry timestamps. The file is read in pieces of
+     * about {@code pieceBytes} cut at line boundaries (files may be far larger than an array),
+     * each parsed with the line number and {@code # TYPE} the piece before left off at.
+     */
+    private void forEachSample(Backfill.Sink sink) {
+      byte[] buf = new byte[pieceBytes];
+      int len = 0;
+      int line = 1;
+      MetricType type = MetricType.UNKNOWN;
+      boolean sawEof = false;
+      try (InputStream in = Files.newInputStream(file)) {
+        while (true) {
+          if (len == buf.length) { // one line longer than the buffer
+            buf = Arrays.copyOf(buf, buf.length * 2);
+          }
+          int want = buf.length - len;
+          int got = in.readNBytes(buf, len, want);
+          len += got;
+          boolean last = got < want;
+          if (last && len == 0) { // the pieces before ended at a line boundary
+            if (!sawEof) {
+              throw new ImportException(file + ":" + line + ": data does not end with # EOF");
+            }
+            return;
+          }
+          int cut = last ? len : lastNewline(buf, len) + 1;
+          if (cut == 0) {
+            continue; // no line ends in the buffer: it grows
+          }
+          if (sawEof) {
+            throw new ImportException(file + ":" + line + ": unexpected data after # EOF");
+          }
+          TextParser p = TextParser.piece(ExpositionFormat.OPENMETRICS_TEXT, buf, 0, cut, line,
+              type, last);
+          parse(p, sink);
+          if (last) {
+            return;
+          }
+          line += newlines(buf, cut);
+          type = p.type();
+          sawEof = p.sawEof();
+          System.arraycopy(buf, cut, buf, 0, len - cut);
+          len -= cut;
+        }
+      } catch (IOException e) {
+        throw new ImportException("cannot read " + file + ": " + e);
+      }
+    }
+
+    private void parse(TextParser p, Backfill.Sink sink) {
       try {
         for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
           if (e != Entry.SERIES) {
@@ -140,6 +191,25 @@ final class TsdbImportCommand implements Runnable {
       } catch (ExpositionParseException e) {
         throw new ImportException(file + ":" + e.getMessage());
       }
+    }
+
+    private static int lastNewline(byte[] buf, int len) {
+      for (int i = len - 1; i >= 0; i--) {
+        if (buf[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private static int newlines(byte[] buf, int len) {
+      int n = 0;
+      for (int i = 0; i < len; i++) {
+        if (buf[i] == '\n') {
+          n++;
+        }
+      }
+      return n;
     }
   }
 

@@ -192,6 +192,76 @@ class TsdbImportCommandTest {
     return sample(line.substring(0, val), Long.parseLong(line.substring(ts + 1)), d);
   }
 
+  /**
+   * The file is read in pieces cut at line boundaries (it may be larger than an array): cut
+   * anywhere, even inside a line longer than the piece, the same samples arrive, histogram
+   * buckets keep their type's {@code le} normalisation, and errors keep their line numbers.
+   */
+  @Test
+  void piecesCutAnywhereImportTheSameSamples() throws IOException {
+    StringBuilder sb = new StringBuilder(Files.readString(openMetricsFile()));
+    sb.setLength(sb.length() - "# EOF\n".length());
+    sb.append("# TYPE latency histogram\n");
+    for (int i = 0; i < 30; i++) {
+      long t = 1_767_225_600L + i * 60;
+      for (String le : new String[] {"1", "2.5", "+Inf"}) {
+        sb.append("latency_bucket{le=\"").append(le).append("\"} ").append(i).append(' ')
+            .append(t).append('\n');
+      }
+      sb.append("latency_count ").append(i).append(' ').append(t).append('\n');
+      sb.append("latency_sum ").append(i * 2).append(' ').append(t).append('\n');
+    }
+    sb.append("# EOF\n");
+    Path f = tmp.resolve("big.om");
+    Files.writeString(f, sb);
+    List<List<String>> imported = new ArrayList<>();
+    for (String piece : new String[] {"67108864", "1000", "97", "20"}) {
+      Path data = tmp.resolve("data-" + piece);
+      Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString(),
+          "--piece-bytes", piece);
+      assertThat(r.code).as(r.err).isZero();
+      try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults())) {
+        List<String> all = new ArrayList<>(samples(db, "http_requests_total"));
+        all.addAll(samples(db, "temperature"));
+        all.addAll(samples(db, "latency_bucket"));
+        all.addAll(samples(db, "latency_sum"));
+        imported.add(all);
+      }
+    }
+    assertThat(imported.getFirst()).hasSize(2 * 300 + 3 * 30 + 30) // buckets, sums
+        .anyMatch(s -> s.contains("le=\"1.0\""));
+    assertThat(imported).allSatisfy(l -> assertThat(l).isEqualTo(imported.getFirst()));
+
+    String[] lines = sb.toString().split("\n");
+    lines[400] = "temperature{room=\"a\"} oops 1767225600";
+    Path bad = tmp.resolve("bad.om");
+    Files.writeString(bad, String.join("\n", lines) + "\n");
+    Run r = run("tsdb", "import", "openmetrics", bad.toString(), "--data-dir",
+        tmp.resolve("bad").toString(), "--piece-bytes", "100");
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).startsWith("error: " + bad + ":401:");
+  }
+
+  @Test
+  void theEofLineMustEndTheFileAcrossPieces() throws IOException {
+    Path after = tmp.resolve("after.om");
+    Files.writeString(after, "a 1 100\n# EOF\nb 2 200\n");
+    Path missing = tmp.resolve("missing.om");
+    Files.writeString(missing, "a 1 100\nb 2 200\n");
+    for (String piece : new String[] {"67108864", "8", "16"}) {
+      Run r = run("tsdb", "import", "openmetrics", after.toString(), "--data-dir",
+          tmp.resolve("d1").toString(), "--piece-bytes", piece);
+      assertThat(r.code).isEqualTo(1);
+      assertThat(r.err).as("piece " + piece).contains("after.om:").contains("after # EOF");
+      r = run("tsdb", "import", "openmetrics", missing.toString(), "--data-dir",
+          tmp.resolve("d2").toString(), "--piece-bytes", piece);
+      assertThat(r.code).isEqualTo(1);
+      assertThat(r.err).as("piece " + piece).contains("missing.om:").contains("does not end with # EOF");
+    }
+    assertThat(tmp.resolve("d1")).doesNotExist();
+    assertThat(tmp.resolve("d2")).doesNotExist();
+  }
+
   @Test
   void aSampleWithoutTimestampFailsWithItsLineAndWritesNothing() throws IOException {
     Path f = tmp.resolve("bad.om");

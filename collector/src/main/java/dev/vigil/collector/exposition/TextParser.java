@@ -26,6 +26,8 @@ public final class TextParser implements ExpositionParser {
   private final byte[] b;
   private final int limit;
   private final boolean om;
+  /** OpenMetrics, and this text is the whole input or its last piece. */
+  private boolean requireEof;
 
   private int pos;
   private int lineNo;
@@ -63,6 +65,7 @@ public final class TextParser implements ExpositionParser {
     this.pos = offset;
     this.limit = offset + length;
     this.om = om;
+    this.requireEof = om;
   }
 
   public static TextParser create(ExpositionFormat format, byte[] body, int offset, int length) {
@@ -76,12 +79,33 @@ public final class TextParser implements ExpositionParser {
     return create(format, body, 0, body.length);
   }
 
+  /**
+   * A parser for one piece of a text too large for one array, cut at a line boundary: its lines
+   * are numbered from {@code firstLine}, {@code type} is the latest {@code # TYPE} before the
+   * piece ({@link #type()} of the piece before), and only the {@code last} piece must end with
+   * {@code # EOF} (OpenMetrics). The caller checks that no piece follows one that {@link
+   * #sawEof() saw} it.
+   */
+  public static TextParser piece(ExpositionFormat format, byte[] body, int offset, int length,
+      int firstLine, MetricType type, boolean last) {
+    TextParser p = create(format, body, offset, length);
+    p.lineNo = firstLine - 1;
+    p.type = type;
+    p.requireEof = p.om && last;
+    return p;
+  }
+
+  /** Whether the {@code # EOF} line was read. */
+  public boolean sawEof() {
+    return sawEof;
+  }
+
   /** Advances to the next entry. @throws ExpositionParseException on malformed input */
   public Entry next() {
     hasExemplar = false;
     while (true) {
       if (pos >= limit) {
-        if (om && !sawEof) {
+        if (requireEof && !sawEof) {
           throw error(pos, "data does not end with # EOF");
         }
         return Entry.EOF;
