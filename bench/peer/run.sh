@@ -9,6 +9,8 @@ SERIES="${2:-10000}"
 # HOURS > 1: both servers read the data from 24 h blocks (Vigil imports the same OpenMetrics file
 # Prometheus's blocks are made from), and the query covers the middle hour: old data.
 HOURS="${HOURS:-1}"
+# RANGE_S: seconds the timed query_range covers (3600); 0 times a single step, an instant query.
+RANGE_S="${RANGE_S:-3600}"
 WARMUP="${WARMUP:-3}"
 PROM_PORT="${PROM_PORT:-19090}"
 VIGIL_PORT="${VIGIL_PORT:-19009}"
@@ -31,7 +33,9 @@ NOW=$(date +%s)
 END_S=$(( (NOW / 60) * 60 - 60 ))
 T0_S=$(( END_S - 3600 * HOURS ))
 Q_START=$(( T0_S + 1800 * (HOURS - 1) ))   # the middle hour (all of it when HOURS=1)
-Q_END=$(( Q_START + 3600 ))
+Q_END=$(( Q_START + RANGE_S ))
+CMP_START=$(( Q_START + (RANGE_S > 301 ? 301 : 1) ))   # off the 15 s grid, see below
+CMP_END=$(( RANGE_S > 0 ? Q_END : CMP_START ))
 echo "data: $SERIES series x $(( 240 * HOURS + 1 )) samples, $(date -u -d @"$T0_S" +%FT%TZ) .. $(date -u -d @"$END_S" +%FT%TZ)"
 
 echo "== Prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}')"
@@ -77,7 +81,7 @@ echo "== query_range $QUERY, start=$Q_START end=$Q_END step=60s, $WARMUP warm-up
 # while a window holds the series start). So the check uses steps shifted by 1 s off the 15 s
 # grid, from the first whole window on, where both versions must agree to rounding.
 peer compare "http://127.0.0.1:$PROM_PORT" - "http://127.0.0.1:$VIGIL_PORT/prometheus" bench \
-  "$QUERY" "$((Q_START + 301))" "$Q_END" 60
+  "$QUERY" "$CMP_START" "$CMP_END" 60
 OUT="$WORK/times.txt"
 peer time prometheus "http://127.0.0.1:$PROM_PORT" - "$QUERY" "$Q_START" "$Q_END" 60 "$WARMUP" "$RUNS" | tee -a "$OUT"
 peer time vigil "http://127.0.0.1:$VIGIL_PORT/prometheus" bench "$QUERY" "$Q_START" "$Q_END" 60 "$WARMUP" "$RUNS" | tee -a "$OUT"
