@@ -292,7 +292,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-              blocks, checkpoint, start, lockChannel, lock, restored, snapshotSegment);
+              blocks, checkpoint, minValid, start, lockChannel, lock, restored, snapshotSegment);
         } finally {
           handler.close();
         }
@@ -324,8 +324,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
       Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
-      List<Block> blocks, WalCheckpoint.Found checkpoint, long start, FileChannel lockChannel,
-      FileLock lock, long snapshotSeries, int snapshotSegment) {
+      List<Block> blocks, WalCheckpoint.Found checkpoint, long minValid, long start,
+      FileChannel lockChannel, FileLock lock, long snapshotSeries, int snapshotSegment) {
     boolean fromSnapshot = snapshotSeries >= 0;
     WalCheckpoint.Found cp = fromSnapshot ? null : checkpoint;
     int after = fromSnapshot ? Math.max(0, snapshotSegment) : 0;
@@ -370,10 +370,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
     // The head must not accept what the blocks already hold, nor what a cut moved to a block
     // that retention dropped since; queries read the head from there on (Tsdb.cutUpTo).
-    head.setMinValidTime(cutEnd(checkpoint));
-    for (Block b : blocks) {
-      head.setMinValidTime(b.meta().maxTime());
-    }
+    head.setMinValidTime(minValid);
     return new Tsdb(dir, options, clock, head, headChunks, writer, blocks, lockChannel, lock,
         stats);
   }
