@@ -4,6 +4,7 @@ import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.ChunkEnvelope;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.encoding.SegmentSource;
 import dev.vigil.tsdb.encoding.UnsupportedFormatVersionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,22 +92,9 @@ public final class ChunkSegmentReader implements AutoCloseable {
           + s.byteSize() + " bytes");
     }
     // Length prefix: a uvarint of at most 10 bytes, read in place (no copy per chunk read).
-    long len = 0;
-    int lenBytes = 0;
-    for (int shift = 0; ; shift += 7) {
-      if (off + lenBytes >= s.byteSize()) {
-        throw new CorruptDataException(name, off, "chunk length truncated by the segment end "
-            + s.byteSize());
-      }
-      int b = s.get(ValueLayout.JAVA_BYTE, off + lenBytes++) & 0xFF;
-      if (shift == 63 && b > 1) { // ends the loop by the tenth byte
-        throw new CorruptDataException(name, off, "chunk length overflows 64 bits");
-      }
-      len |= (long) (b & 0x7F) << shift;
-      if (b < 0x80) {
-        break;
-      }
-    }
+    SegmentSource prefix = new SegmentSource(name, s, off, s.byteSize());
+    long len = prefix.getUvarint();
+    long lenBytes = prefix.position() - off;
     long total = lenBytes + 1 + len + 4;
     if (len > ChunkEnvelope.MAX_DATA_BYTES || off + total > s.byteSize()) {
       throw new CorruptDataException(name, off, "chunk of " + len + " data bytes runs past the"
