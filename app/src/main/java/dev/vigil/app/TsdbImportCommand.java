@@ -165,7 +165,7 @@ final class TsdbImportCommand implements Runnable {
           if (last) {
             return;
           }
-          line += newlines(buf, cut);
+          line = p.line() + 1; // the piece ends with a whole line, all of it parsed
           type = p.type();
           sawEof = p.sawEof();
           System.arraycopy(buf, cut, buf, 0, len - cut);
@@ -200,16 +200,6 @@ final class TsdbImportCommand implements Runnable {
         }
       }
       return -1;
-    }
-
-    private static int newlines(byte[] buf, int len) {
-      int n = 0;
-      for (int i = 0; i < len; i++) {
-        if (buf[i] == '\n') {
-          n++;
-        }
-      }
-      return n;
     }
   }
 
