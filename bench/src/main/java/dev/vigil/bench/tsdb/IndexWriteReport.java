@@ -43,6 +43,7 @@ public final class IndexWriteReport {
     long[] minT = {0};
     long[] maxT = {7_199_999};
     long[] ref = new long[1];
+    long[] gap = {15_000};
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     Path dir = Files.createTempDirectory("vigil-index-write");
     long best = Long.MAX_VALUE;
@@ -58,7 +59,7 @@ public final class IndexWriteReport {
         w.addSymbols(symbols);
         for (int i = 0; i < labels.length; i++) {
           ref[0] = 8L * i; // any increasing reference: the index stores it, never follows it
-          w.addSeries(labels[i], minT, maxT, ref, 1);
+          w.addSeries(labels[i], minT, maxT, ref, gap, 1);
         }
         w.finish();
         best = Math.min(best, System.nanoTime() - t0);

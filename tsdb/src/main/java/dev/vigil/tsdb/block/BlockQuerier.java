@@ -36,7 +36,10 @@ final class BlockQuerier implements Querier {
     return minT > maxT || block.meta().maxTime() <= minT || block.meta().minTime() > maxT;
   }
 
-  /** The chunks of a series overlapping the range (+ its tombstones), or null when none does. */
+  /**
+   * The chunks of a series overlapping the range: their min times, max times, refs, tombstones
+   * (or null) and largest gaps, in that order; null when no chunk overlaps.
+   */
   private long[][] overlapping(int id, IndexReader.SeriesEntry e) {
     int from = 0;
     while (from < e.maxT().length && e.maxT()[from] < minT) {
@@ -51,7 +54,7 @@ final class BlockQuerier implements Querier {
     }
     return new long[][] {Arrays.copyOfRange(e.minT(), from, to),
         Arrays.copyOfRange(e.maxT(), from, to), Arrays.copyOfRange(e.refs(), from, to),
-        block.deleted(id)};
+        block.deleted(id), Arrays.copyOfRange(e.maxGap(), from, to)};
   }
 
   private SampleIterator iterator(long[][] cs) {
@@ -62,12 +65,25 @@ final class BlockQuerier implements Querier {
     return new BoundedIterator(it, minT, maxT);
   }
 
-  /** Whether the chunks hold a sample in range: chunk bounds decide unless the range falls inside one chunk's gap. */
+  /**
+   * Whether the chunks hold a sample in range. The index decides without reading a chunk when
+   * a chunk's first or last sample is in range, or when the part of the range inside a chunk
+   * is at least as long as the chunk's largest gap between samples: some sample must then fall
+   * in it. Otherwise (the range may lie in a gap; tombstones) the chunks are read.
+   */
   private boolean hasSample(long[][] cs) {
-    long lo = cs[0][0];
-    long hi = cs[1][cs[1].length - 1];
-    if (cs[3] == null && ((lo >= minT && lo <= maxT) || (hi >= minT && hi <= maxT))) {
-      return true;
+    if (cs[3] == null) {
+      long[] lo = cs[0];
+      long[] hi = cs[1];
+      long[] gap = cs[4];
+      for (int i = 0; i < lo.length; i++) {
+        long a = Math.max(minT, lo[i]);
+        long b = Math.min(maxT, hi[i]);
+        // Past a (> lo[i]), the first sample follows the last one before a by at most gap.
+        if (a <= b && (a == lo[i] || b == hi[i] || b - a >= gap[i] - 1)) {
+          return true;
+        }
+      }
     }
     return iterator(cs).next() != ValueKind.NONE;
   }

@@ -60,7 +60,8 @@ public final class BlockWriter {
     try {
       Files.createDirectories(tmp);
       List<Labels> labels = new ArrayList<>();
-      List<long[]> metas = new ArrayList<>(); // per series: minT..., maxT..., refs... (3n)
+      // Per series: minT..., maxT..., refs..., largest gaps... (4n).
+      List<long[]> metas = new ArrayList<>();
       long samples = 0;
       long chunks = 0;
       long[] segLengths;
@@ -86,10 +87,11 @@ public final class BlockWriter {
             continue;
           }
           labels.add(s.labels());
-          long[] m = new long[cut.n * 3];
+          long[] m = new long[cut.n * 4];
           System.arraycopy(cut.minTs, 0, m, 0, cut.n);
           System.arraycopy(cut.maxTs, 0, m, cut.n, cut.n);
           System.arraycopy(cut.refs, 0, m, 2 * cut.n, cut.n);
+          System.arraycopy(cut.maxGaps, 0, m, 3 * cut.n, cut.n);
           metas.add(m);
           samples += cut.samples;
           chunks += cut.n;
@@ -108,9 +110,10 @@ public final class BlockWriter {
         iw.addSymbols(new ArrayList<>(symbols));
         for (int i = 0; i < labels.size(); i++) {
           long[] m = metas.get(i);
-          int n = m.length / 3;
+          int n = m.length / 4;
           iw.addSeries(labels.get(i), Arrays.copyOfRange(m, 0, n),
-              Arrays.copyOfRange(m, n, 2 * n), Arrays.copyOfRange(m, 2 * n, 3 * n), n);
+              Arrays.copyOfRange(m, n, 2 * n), Arrays.copyOfRange(m, 2 * n, 3 * n),
+              Arrays.copyOfRange(m, 3 * n, 4 * n), n);
         }
         iw.finish();
         indexLength = iw.length();
@@ -162,11 +165,13 @@ public final class BlockWriter {
     long[] minTs = new long[8];
     long[] maxTs = new long[8];
     long[] refs = new long[8];
+    long[] maxGaps = new long[8];
     int n;
     long samples;
     private XorHistogramChunk hist;
     private long histMin;
     private long histMax;
+    private long histMaxGap;
     private long[] fts = new long[128];
     private double[] fvs = new double[128];
     private int fn;
@@ -197,6 +202,9 @@ public final class BlockWriter {
         if (hist == null) {
           hist = new XorHistogramChunk();
           histMin = t;
+          histMaxGap = 0;
+        } else {
+          histMaxGap = Math.max(histMaxGap, t - histMax);
         }
         FloatHistogram h = it.atHistogram();
         hist.append(t, h);
@@ -223,7 +231,7 @@ public final class BlockWriter {
 
     private void flushHistograms() {
       if (hist != null) {
-        emit(hist, histMin, histMax);
+        emit(hist, histMin, histMax, histMaxGap);
         hist = null;
       }
     }
@@ -246,24 +254,36 @@ public final class BlockWriter {
       }
       Chunk packed = packer == null ? null : packer.encode(fts, fvs, fn);
       if (packed != null && packed.byteLength() + CHUNK_OVERHEAD_BYTES <= xorBytes) {
-        emit(packed, fts[0], fts[fn - 1]);
+        emit(packed, fts[0], fts[fn - 1], maxGap(fts, 0, fn));
       } else {
         for (int c = 0, from = 0; c < xors.size(); c++, from += per) {
-          emit(xors.get(c), fts[from], fts[Math.min(fn, from + per) - 1]);
+          int to = Math.min(fn, from + per);
+          emit(xors.get(c), fts[from], fts[to - 1], maxGap(fts, from, to));
         }
       }
       fn = 0;
     }
 
-    private void emit(Chunk c, long min, long max) {
+    /** The largest distance between consecutive timestamps of {@code ts[from, to)}. */
+    private static long maxGap(long[] ts, int from, int to) {
+      long gap = 0;
+      for (int i = from + 1; i < to; i++) {
+        gap = Math.max(gap, ts[i] - ts[i - 1]);
+      }
+      return gap;
+    }
+
+    private void emit(Chunk c, long min, long max, long maxGap) {
       if (n == refs.length) {
         minTs = Arrays.copyOf(minTs, n * 2);
         maxTs = Arrays.copyOf(maxTs, n * 2);
         refs = Arrays.copyOf(refs, n * 2);
+        maxGaps = Arrays.copyOf(maxGaps, n * 2);
       }
       minTs[n] = min;
       maxTs[n] = max;
       refs[n] = out.write(c);
+      maxGaps[n] = maxGap;
       n++;
     }
 

@@ -5,7 +5,9 @@ public final class IndexFormat {
   /** "VIDX": our own layout, so not Prometheus's 0xBAAAD700. */
   public static final int MAGIC = 0x56494458;
   public static final int VERSION_1 = 1;
-  public static final int VERSION_CURRENT = VERSION_1;
+  /** Adds each chunk's largest gap between consecutive samples to its chunk meta. */
+  public static final int VERSION_2 = 2;
+  public static final int VERSION_CURRENT = VERSION_2;
   public static final int VERSION_MIN_READABLE = VERSION_1;
   public static final int HEADER_SIZE = 8;
   /** Sections in file order; their start offsets are listed in the TOC in this order. */

@@ -25,7 +25,7 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * Reads an index file written by {@link IndexWriter}, in place: the file is memory-mapped, so
  * an open block costs page cache (which the kernel can reclaim) rather than heap. Opening
- * verifies everything before exposing anything: whole-file CRC32C, magic, version in [1, 1], TOC
+ * verifies everything before exposing anything: whole-file CRC32C, magic, version in [1, 2], TOC
  * CRC, each section's bounds and CRC, every series offset. The heap then holds only what
  * lookups need at hand: each symbol's offset (4 bytes per symbol) and, per label pair, the
  * symbol of its value and where its postings are (12 bytes per pair). Symbols are decoded when
@@ -42,6 +42,7 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
   private final String name;
   private final Arena arena; // null: heap bytes, nothing to unmap
   private final MemorySegment data;
+  private final int version;
   private final long symbolsBody;
   private final int[] symbolOffsets; // relative to symbolsBody
   private final long seriesBody; // offset of the series section body
@@ -58,8 +59,13 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
 
   private record Symbol(int ref, String value) {}
 
-  /** A series' labels and chunk metadata. */
-  public record SeriesEntry(Labels labels, long[] minT, long[] maxT, long[] refs) {}
+  /**
+   * A series' labels and chunk metadata. {@code maxGap[i]} is the largest distance between two
+   * consecutive samples of chunk {@code i} (0 for one sample); version 1 files did not record
+   * it, and read as the chunk's span, the bound it cannot exceed.
+   */
+  public record SeriesEntry(Labels labels, long[] minT, long[] maxT, long[] refs,
+      long[] maxGap) {}
 
   private IndexReader(String name, MemorySegment data, Arena arena) {
     this.name = name;
@@ -83,7 +89,7 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
       throw new CorruptDataException(name, 0, "bad magic 0x" + Integer.toHexString(magic)
           + ", expected 0x" + Integer.toHexString(IndexFormat.MAGIC));
     }
-    int version = data.get(ValueLayout.JAVA_BYTE, 4) & 0xFF;
+    version = data.get(ValueLayout.JAVA_BYTE, 4) & 0xFF;
     if (version < IndexFormat.VERSION_MIN_READABLE || version > IndexFormat.VERSION_CURRENT) {
       throw new UnsupportedFormatVersionException(name, 4, version,
           IndexFormat.VERSION_MIN_READABLE, IndexFormat.VERSION_CURRENT);
@@ -283,16 +289,24 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
     for (int i = 0; i < nl; i++) {
       b.set(symbol(symbolRef(in)), symbol(symbolRef(in)));
     }
-    int nc = in.getUvarintInt(in.remaining() / 3, "chunk count");
+    int nc = in.getUvarintInt(in.remaining() / (version >= IndexFormat.VERSION_2 ? 4 : 3),
+        "chunk count");
     long[] minT = new long[nc];
     long[] maxT = new long[nc];
     long[] refs = new long[nc];
+    long[] maxGap = new long[nc];
     for (int i = 0; i < nc; i++) {
       minT[i] = in.getVarint();
-      maxT[i] = minT[i] + in.getUvarint();
+      long span = in.getUvarint();
+      maxT[i] = minT[i] + span;
       refs[i] = in.getUvarint();
+      maxGap[i] = version >= IndexFormat.VERSION_2 ? in.getUvarint() : span;
+      if (Long.compareUnsigned(maxGap[i], span) > 0) {
+        throw in.corrupt("chunk " + i + " of series " + id + ": largest gap " + maxGap[i]
+            + " exceeds the chunk's span " + span);
+      }
     }
-    return new SeriesEntry(b.build(), minT, maxT, refs);
+    return new SeriesEntry(b.build(), minT, maxT, refs, maxGap);
   }
 
   /** Ids of series matching all matchers, ascending (= label order). */

@@ -79,10 +79,12 @@ public final class IndexWriter implements AutoCloseable {
   }
 
   /**
-   * Adds the next series (id = number of series added before) with its chunks' time ranges
-   * and references, {@code n} of them, sorted by time.
+   * Adds the next series (id = number of series added before) with its chunks' time ranges,
+   * references and largest gaps between consecutive samples ({@code maxT - minT} when not
+   * known: it is an upper bound), {@code n} of them, sorted by time.
    */
-  public void addSeries(Labels labels, long[] minT, long[] maxT, long[] refs, int n) {
+  public void addSeries(Labels labels, long[] minT, long[] maxT, long[] refs, long[] maxGap,
+      int n) {
     expect(Stage.SERIES, "addSeries");
     if (last != null && last.compareTo(labels) >= 0) {
       throw new IllegalStateException("series out of order: " + labels + " after " + last);
@@ -90,6 +92,10 @@ public final class IndexWriter implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       if (maxT[i] < minT[i]) {
         throw new IllegalArgumentException("chunk " + i + " of " + labels + " ends before it starts");
+      }
+      if (maxGap[i] < 0 || maxGap[i] > maxT[i] - minT[i]) {
+        throw new IllegalArgumentException("chunk " + i + " of " + labels + ": largest gap "
+            + maxGap[i] + " outside [0, " + (maxT[i] - minT[i]) + "], the chunk's time span");
       }
     }
     // Everything is checked before the first byte of the entry: a refused series leaves no trace.
@@ -123,6 +129,7 @@ public final class IndexWriter implements AutoCloseable {
       sink.putVarint(minT[i]);
       sink.putUvarint(maxT[i] - minT[i]);
       sink.putUvarint(refs[i]);
+      sink.putUvarint(maxGap[i]);
     }
     last = labels;
     try {

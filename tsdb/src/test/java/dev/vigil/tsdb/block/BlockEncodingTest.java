@@ -159,7 +159,7 @@ class BlockEncodingTest {
     IndexWriter iw = new IndexWriter(old.resolve(BlockFormat.INDEX));
     iw.addSymbols(List.of("__name__", "h"));
     iw.addSeries(series, new long[] {0, 120 * 15_000L},
-        new long[] {119 * 15_000L, 239 * 15_000L}, refs, 2);
+        new long[] {119 * 15_000L, 239 * 15_000L}, refs, new long[] {15_000L, 15_000L}, 2);
     iw.finish();
     Files.writeString(old.resolve(BlockFormat.META), new BlockMeta(BlockMeta.VERSION_1, "OLD", 0,
         240 * 15_000L, 1, 240, 2, 1, iw.length(), segments).toJson());

@@ -13,6 +13,7 @@ import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
+import dev.vigil.tsdb.index.IndexReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,11 @@ class PackedV1FixtureTest {
     try (Block b = Block.open(v1)) {
       assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
           .containsExactly(Encoding.PACKED_FLOAT_V1);
+      // Its index is version 1, without gaps: each chunk's span stands in for its largest gap.
+      IndexReader.SeriesEntry e = b.index().series(0);
+      for (int c = 0; c < e.refs().length; c++) {
+        assertThat(e.maxGap()[c]).isEqualTo(e.maxT()[c] - e.minT()[c]);
+      }
       for (long[] r : ranges) {
         try (Querier got = b.querier(r[0], r[1]); Querier exp = want.querier(r[0], r[1])) {
           assertThat(dump(got, r[0], r[1])).as("[%d, %d]", r[0], r[1])
@@ -76,6 +82,8 @@ class PackedV1FixtureTest {
     try (Block b = Block.open(tmp.resolve("V2"))) {
       assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
           .containsExactly(Encoding.PACKED_FLOAT_V2);
+      // Timestamps 1 s apart, every seventh 3 ms late: the largest gap is 1003 ms.
+      assertThat(b.index().series(0).maxGap()).containsOnly(1003L);
       for (long[] r : ranges) {
         try (Querier got = b.querier(r[0], r[1]); Querier exp = want.querier(r[0], r[1])) {
           assertThat(dump(got, r[0], r[1])).as("[%d, %d]", r[0], r[1])

@@ -45,7 +45,7 @@ class IndexTest {
     w.addSymbols(new ArrayList<>(symbols));
     for (int i = 0; i < ls.size(); i++) {
       w.addSeries(ls.get(i), new long[] {i, i + 10}, new long[] {i + 5, i + 20},
-          new long[] {(1L << 32) | i, (1L << 32) | (i + 1000)}, 2);
+          new long[] {(1L << 32) | i, (1L << 32) | (i + 1000)}, new long[] {5, i % 11}, 2);
     }
     w.finish();
     return f;
@@ -63,6 +63,7 @@ class IndexTest {
       assertThat(e.minT()).containsExactly(i, i + 10);
       assertThat(e.maxT()).containsExactly(i + 5, i + 20);
       assertThat(e.refs()).containsExactly((1L << 32) | i, (1L << 32) | (i + 1000));
+      assertThat(e.maxGap()).containsExactly(5, i % 11);
     }
     assertThat(ir.labelNames()).containsExactly("__name__", "pod", "zone");
     String[] values = {"m1", "m2|m3", "p1.*", "", "z1", ".*", ".+", "z.|"};
@@ -248,7 +249,7 @@ class IndexTest {
   void newerVersionIsRefusedByName() throws IOException {
     Random r = new Random(11);
     byte[] b = Files.readAllBytes(write(series(r, 3), r));
-    b[4] = 2;
+    b[4] = 3;
     // Re-seal the file CRC so the version check is what fails.
     int crc = dev.vigil.tsdb.encoding.Crc32c.of(b, 0, b.length - 4);
     b[b.length - 4] = (byte) (crc >>> 24);
@@ -257,19 +258,32 @@ class IndexTest {
     b[b.length - 1] = (byte) crc;
     assertThatThrownBy(() -> IndexReader.of("idx", b))
         .isInstanceOf(UnsupportedFormatVersionException.class)
-        .hasMessageContaining("version 2, this reader accepts [1, 1]");
+        .hasMessageContaining("version 3, this reader accepts [1, 2]");
+  }
+
+  @Test
+  void writerRefusesAGapLongerThanItsChunk() {
+    IndexWriter w = new IndexWriter(dir.resolve("gap"));
+    w.addSymbols(List.of("a", "b"));
+    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "b"), new long[] {100}, new long[] {160},
+        new long[] {8}, new long[] {61}, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("largest gap 61 outside [0, 60]");
+    w.addSeries(Labels.of("a", "b"), new long[] {100}, new long[] {160}, new long[] {8},
+        new long[] {60}, 1);
+    w.finish();
   }
 
   @Test
   void writerEnforcesStageOrder() {
     IndexWriter w = new IndexWriter(dir.resolve("x"));
-    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "b"), new long[0], new long[0], new long[0], 0))
+    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "b"), new long[0], new long[0], new long[0], new long[0], 0))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("stage SYMBOLS");
     w.addSymbols(List.of("a", "b", "c"));
-    w.addSeries(Labels.of("a", "c"), new long[0], new long[0], new long[0], 0);
-    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "b"), new long[0], new long[0], new long[0], 0))
+    w.addSeries(Labels.of("a", "c"), new long[0], new long[0], new long[0], new long[0], 0);
+    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "b"), new long[0], new long[0], new long[0], new long[0], 0))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("out of order");
-    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "z"), new long[0], new long[0], new long[0], 0))
+    assertThatThrownBy(() -> w.addSeries(Labels.of("a", "z"), new long[0], new long[0], new long[0], new long[0], 0))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("missing from the symbols");
     w.finish();
     assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class);
@@ -352,6 +366,7 @@ class IndexTest {
     long[] minT = new long[chunks];
     long[] maxT = new long[chunks];
     long[] refs = new long[chunks];
+    long[] gaps = new long[chunks];
     for (int c = 0; c < chunks; c++) {
       minT[c] = c * 1000L;
       maxT[c] = c * 1000L + 999;
@@ -365,7 +380,7 @@ class IndexTest {
     try (IndexWriter w = new IndexWriter(f)) {
       w.addSymbols(symbols);
       for (Labels l : ls) {
-        w.addSeries(l, minT, maxT, refs, chunks);
+        w.addSeries(l, minT, maxT, refs, gaps, chunks);
       }
       w.finish();
       size = w.length();
