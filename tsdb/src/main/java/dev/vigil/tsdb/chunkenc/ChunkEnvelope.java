@@ -2,7 +2,8 @@ package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.ByteSource;
-import dev.vigil.tsdb.encoding.Crc32c;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import java.util.zip.CRC32C;
 
 /**
  * The self-verifying form of a chunk outside memory, laid out as one chunk in a Prometheus
@@ -27,24 +28,41 @@ public final class ChunkEnvelope {
 
   /** Reads one chunk at the source's position, verifying the CRC before decoding anything. */
   public static Chunk read(ByteSource in) {
+    long at = in.offset();
     int len = in.getUvarintInt(Math.min(MAX_DATA_BYTES, Math.max(0, in.remaining() - 5)),
         "chunk data length");
-    int crcFrom = in.position();
     int code = in.getByte();
+    byte[] data = new byte[len];
+    System.arraycopy(in.array(), in.position(), data, 0, len);
     in.skip(len);
-    int expected = Crc32c.of(in.array(), crcFrom, len + 1);
-    int actual = in.getBE32();
-    if (expected != actual) {
-      throw in.corrupt("chunk checksum mismatch: stored " + Integer.toHexString(actual)
-          + ", computed " + Integer.toHexString(expected));
+    return verify(in.resource(), at, code, data, in.getBE32());
+  }
+
+  /**
+   * The chunk of an envelope whose parts were read elsewhere (a memory-mapped segment copies
+   * {@code data} out once, no more): checks {@code storedCrc} against encoding and data.
+   *
+   * @param offset where the envelope starts in {@code resource}, for errors
+   */
+  public static Chunk verify(String resource, long offset, int code, byte[] data, int storedCrc) {
+    CRC32C crc = new CRC32C();
+    crc.update(code);
+    crc.update(data, 0, data.length);
+    int computed = (int) crc.getValue();
+    if (computed != storedCrc) {
+      throw new CorruptDataException(resource, offset, "chunk checksum mismatch: stored "
+          + Integer.toHexString(storedCrc) + ", computed " + Integer.toHexString(computed));
     }
     Encoding enc = Encoding.of(code);
     if (enc == null) {
-      throw in.corrupt("unknown chunk encoding " + code
-          + ", known: 1 (XOR), 16 (histogram v1), 32 (packed float v1)");
+      StringBuilder known = new StringBuilder();
+      for (Encoding e : Encoding.values()) {
+        known.append(known.isEmpty() ? "" : ", ").append(e.code()).append(" (").append(e)
+            .append(')');
+      }
+      throw new CorruptDataException(resource, offset, "unknown chunk encoding " + code
+          + ", known: " + known);
     }
-    byte[] data = new byte[len];
-    System.arraycopy(in.array(), crcFrom + 1, data, 0, len);
-    return Chunk.wrap(enc, data, in.resource());
+    return Chunk.wrap(enc, data, resource);
   }
 }

@@ -2,7 +2,6 @@ package dev.vigil.tsdb.chunks;
 
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.ChunkEnvelope;
-import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.SegmentSource;
 import dev.vigil.tsdb.encoding.UnsupportedFormatVersionException;
@@ -11,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,9 @@ import java.nio.file.StandardOpenOption;
  * unmaps (no reads may be in flight).
  */
 public final class ChunkSegmentReader implements AutoCloseable {
+  private static final ValueLayout.OfInt BE32 =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
   private final Path dir;
   private final Arena arena = Arena.ofShared();
   private final MemorySegment[] segments; // index i holds segment i+1
@@ -61,7 +64,7 @@ public final class ChunkSegmentReader implements AutoCloseable {
       throw new CorruptDataException(p.toString(), 0, "chunk segment of " + s.byteSize()
           + " bytes is shorter than its " + ChunkSegmentFormat.HEADER_SIZE + "-byte header");
     }
-    int magic = s.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0);
+    int magic = s.get(BE32, 0);
     if (magic != ChunkSegmentFormat.MAGIC) {
       throw new CorruptDataException(p.toString(), 0, "bad magic 0x" + Integer.toHexString(magic)
           + ", expected 0x" + Integer.toHexString(ChunkSegmentFormat.MAGIC));
@@ -75,8 +78,8 @@ public final class ChunkSegmentReader implements AutoCloseable {
   }
 
   /**
-   * The chunk at {@code ref}, CRC-checked. Copies the chunk's bytes (a few hundred) onto the
-   * heap for decoding; the mapped file is not retained by the chunk.
+   * The chunk at {@code ref}, CRC-checked. Copies the chunk's data onto the heap once, for
+   * decoding; the mapped file is not retained by the chunk.
    */
   public Chunk read(long ref) {
     int seg = ChunkSegmentFormat.refSegment(ref);
@@ -94,17 +97,16 @@ public final class ChunkSegmentReader implements AutoCloseable {
     // Length prefix: a uvarint of at most 10 bytes, read in place (no copy per chunk read).
     SegmentSource prefix = new SegmentSource(name, s, off, s.byteSize());
     long len = prefix.getUvarint();
-    long lenBytes = prefix.position() - off;
-    long total = lenBytes + 1 + len + 4;
-    if (len > ChunkEnvelope.MAX_DATA_BYTES || off + total > s.byteSize()) {
+    long codeAt = prefix.position();
+    if (len > ChunkEnvelope.MAX_DATA_BYTES || codeAt + 1 + len + 4 > s.byteSize()) {
       throw new CorruptDataException(name, off, "chunk of " + len + " data bytes runs past the"
           + " segment end " + s.byteSize());
     }
-    byte[] env = new byte[(int) total];
-    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, env, 0, env.length);
-    ByteSource src = new ByteSource(name, env);
-    src.reset(name, env, 0, env.length, off);
-    return ChunkEnvelope.read(src);
+    int code = s.get(ValueLayout.JAVA_BYTE, codeAt) & 0xFF;
+    byte[] data = new byte[(int) len];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, codeAt + 1, data, 0, data.length);
+    int storedCrc = s.get(BE32, codeAt + 1 + len);
+    return ChunkEnvelope.verify(name, off, code, data, storedCrc);
   }
 
   /** Reads every byte of every chunk between the header and the recorded end, checking CRCs. */
@@ -124,13 +126,10 @@ public final class ChunkSegmentReader implements AutoCloseable {
   }
 
   private long envelopeLength(int segIdx, long off) {
-    MemorySegment s = segments[segIdx];
-    int head = (int) Math.min(10, s.byteSize() - off);
-    byte[] b = new byte[head];
-    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, b, 0, head);
-    ByteSource src = new ByteSource("", b);
+    SegmentSource src = new SegmentSource(names[segIdx], segments[segIdx], off,
+        segments[segIdx].byteSize());
     long len = src.getUvarint();
-    return src.position() + 1 + len + 4;
+    return src.position() - off + 1 + len + 4;
   }
 
   @Override

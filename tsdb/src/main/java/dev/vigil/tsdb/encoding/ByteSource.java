@@ -47,6 +47,11 @@ public final class ByteSource {
     return pos;
   }
 
+  /** The position's offset in the resource, as error messages give it. */
+  public long offset() {
+    return baseOffset + pos;
+  }
+
   public int remaining() {
     return end - pos;
   }

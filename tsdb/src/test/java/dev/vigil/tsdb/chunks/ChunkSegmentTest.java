@@ -84,6 +84,25 @@ class ChunkSegmentTest {
         assertThatThrownBy(() -> rd.read(ref)).as("byte " + i).isInstanceOf(CorruptDataException.class);
       }
     }
+    // A flipped data bit: the CRC names the file and where the chunk starts.
+    byte[] flipped = good.clone();
+    flipped[12] ^= 1;
+    Files.write(seg, flipped);
+    try (ChunkSegmentReader rd = new ChunkSegmentReader(dir, lengths)) {
+      assertThatThrownBy(() -> rd.read(ref)).isInstanceOf(CorruptDataException.class)
+          .hasMessageContaining("000001 at offset 8: chunk checksum mismatch");
+    }
+    // An encoding no reader knows, behind a valid CRC.
+    byte[] unknown = good.clone();
+    unknown[9] = 99;
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(unknown, 9, good.length - 4 - 9);
+    java.nio.ByteBuffer.wrap(unknown).putInt(good.length - 4, (int) crc.getValue());
+    Files.write(seg, unknown);
+    try (ChunkSegmentReader rd = new ChunkSegmentReader(dir, lengths)) {
+      assertThatThrownBy(() -> rd.read(ref)).isInstanceOf(CorruptDataException.class)
+          .hasMessageContaining("at offset 8: unknown chunk encoding 99, known: 1 (XOR), 16 ");
+    }
     byte[] badMagic = good.clone();
     badMagic[0] = 0;
     Files.write(seg, badMagic);
