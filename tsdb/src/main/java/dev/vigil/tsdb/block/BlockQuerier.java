@@ -58,6 +58,17 @@ final class BlockQuerier implements Querier {
   }
 
   private SampleIterator iterator(long[][] cs) {
+    return iterator(cs, null);
+  }
+
+  /** An iterator over the chunks; {@code reuse} is taken over when it read this block before. */
+  private SampleIterator iterator(long[][] cs, SampleIterator reuse) {
+    if (cs[3] == null && reuse instanceof BoundedIterator b
+        && b.wrapped() instanceof BlockSeriesIterator bs && bs.reads(block.chunks())) {
+      bs.reset(cs[1], cs[2]);
+      b.reset(minT, maxT);
+      return b;
+    }
     SampleIterator it = new BlockSeriesIterator(block.chunks(), block.inflaters(), cs[1], cs[2]);
     if (cs[3] != null) {
       it = new DeletedIntervalsIterator(it, cs[3]);
@@ -114,7 +125,7 @@ final class BlockQuerier implements Querier {
 
               @Override
               public SampleIterator iterator(SampleIterator reuse) {
-                return BlockQuerier.this.iterator(cs);
+                return BlockQuerier.this.iterator(cs, reuse);
               }
             };
             return true;

@@ -1,6 +1,7 @@
 package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.storage.SampleIterator;
+import java.util.Arrays;
 
 /**
  * A run of compressed samples of one series, in timestamp order. A chunk created empty is
@@ -34,6 +35,18 @@ public sealed interface Chunk
    * before keep seeing their prefix. Call under the same lock as appends.
    */
   default void trimToSize() {}
+
+  /**
+   * Decodes {@code data[0, length)}: the array itself when the encoding {@link
+   * Encoding#decodesFromLongerArray decodes from a longer array} (the chunk is then valid while
+   * those bytes stay), else a copy of that range when the array is longer.
+   */
+  static Chunk wrap(Encoding encoding, byte[] data, int length, String resource) {
+    if (encoding == Encoding.PACKED_FLOAT_V2) {
+      return RiceFloatChunk.wrap(data, length, resource);
+    }
+    return wrap(encoding, length == data.length ? data : Arrays.copyOf(data, length), resource);
+  }
 
   /** Decodes {@code data} (as {@link #bytes()} returned it) into a read-only chunk. */
   static Chunk wrap(Encoding encoding, byte[] data, String resource) {

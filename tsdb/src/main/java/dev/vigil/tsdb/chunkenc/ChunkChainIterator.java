@@ -11,8 +11,8 @@ import dev.vigil.model.storage.ValueKind;
  * before the seek target are never decoded.
  */
 public abstract class ChunkChainIterator implements SampleIterator {
-  private final long[] maxTs;
-  private final int n;
+  private long[] maxTs;
+  private int n;
   private SampleIterator cur;
   private int idx = -1;
   private ValueKind kind = ValueKind.NONE;
@@ -24,6 +24,15 @@ public abstract class ChunkChainIterator implements SampleIterator {
   protected ChunkChainIterator(long[] maxTs, int n) {
     this.maxTs = maxTs;
     this.n = n;
+  }
+
+  /** Starts over, positioned before the first sample, on another series' chunks. */
+  protected final void reset(long[] maxTs, int n) {
+    this.maxTs = maxTs;
+    this.n = n;
+    cur = null;
+    idx = -1;
+    kind = ValueKind.NONE;
   }
 
   /** An iterator over chunk {@code i}, positioned before its first sample. */

@@ -35,19 +35,21 @@ public final class ChunkEnvelope {
     byte[] data = new byte[len];
     System.arraycopy(in.array(), in.position(), data, 0, len);
     in.skip(len);
-    return verify(in.resource(), at, code, data, in.getBE32());
+    return verify(in.resource(), at, code, data, len, in.getBE32());
   }
 
   /**
    * The chunk of an envelope whose parts were read elsewhere (a memory-mapped segment copies
-   * {@code data} out once, no more): checks {@code storedCrc} against encoding and data.
+   * the data out once, no more): checks {@code storedCrc} against encoding and {@code
+   * data[0, length)}, then wraps them as {@link Chunk#wrap(Encoding, byte[], int, String)} does.
    *
    * @param offset where the envelope starts in {@code resource}, for errors
    */
-  public static Chunk verify(String resource, long offset, int code, byte[] data, int storedCrc) {
+  public static Chunk verify(String resource, long offset, int code, byte[] data, int length,
+      int storedCrc) {
     CRC32C crc = new CRC32C();
     crc.update(code);
-    crc.update(data, 0, data.length);
+    crc.update(data, 0, length);
     int computed = (int) crc.getValue();
     if (computed != storedCrc) {
       throw new CorruptDataException(resource, offset, "chunk checksum mismatch: stored "
@@ -63,6 +65,6 @@ public final class ChunkEnvelope {
       throw new CorruptDataException(resource, offset, "unknown chunk encoding " + code
           + ", known: " + known);
     }
-    return Chunk.wrap(enc, data, resource);
+    return Chunk.wrap(enc, data, length, resource);
   }
 }

@@ -36,6 +36,16 @@ public enum Encoding {
     return code;
   }
 
+  /**
+   * Whether chunks of this encoding decode from the front of a longer array, so a reader can
+   * copy them into one buffer it reuses ({@link Chunk#wrap(Encoding, byte[], int, String)}).
+   * Only the block encoding that queries read most (packed v2) does; the others are read into
+   * arrays of their exact size.
+   */
+  public boolean decodesFromLongerArray() {
+    return this == PACKED_FLOAT_V2;
+  }
+
   /** The encoding for a code, or null when unknown. */
   public static Encoding of(int code) {
     return switch (code) {

@@ -97,7 +97,7 @@ public final class PackedFloatEncoder implements AutoCloseable {
     body.putUvarint(skips.length());
     body.putBytes(skips.array(), 0, skips.length());
     body.putBytes(stream.buffer(), 0, stream.writtenBytes());
-    return new RiceFloatChunk(body.toByteArray(), RESOURCE);
+    return RiceFloatChunk.wrap(body.toByteArray(), RESOURCE);
   }
 
   /**

@@ -20,22 +20,33 @@ public final class RiceFloatChunk implements Chunk {
   static final int VALUES_ZERO = 2;
 
   private final byte[] data;
+  /** The chunk is {@code data[0, length)}. */
+  private final int length;
   private final String resource;
   private final int numSamples;
 
-  RiceFloatChunk(byte[] data, String resource) {
+  RiceFloatChunk(byte[] data, int length, String resource) {
     this.data = data;
+    this.length = length;
     this.resource = resource;
     this.numSamples = ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
   }
 
   /** A chunk over {@code data} (as {@link #bytes()} returned it); the array is owned now. */
   public static RiceFloatChunk wrap(byte[] data, String resource) {
-    if (data.length < 3) {
-      throw new CorruptDataException(resource, 0, "packed float v2 chunk of " + data.length
+    return wrap(data, data.length, resource);
+  }
+
+  /**
+   * A chunk over {@code data[0, length)}, the rest of the array ignored: a read buffer reused
+   * from chunk to chunk. The chunk is valid while the caller leaves those bytes alone.
+   */
+  static RiceFloatChunk wrap(byte[] data, int length, String resource) {
+    if (length < 3) {
+      throw new CorruptDataException(resource, 0, "packed float v2 chunk of " + length
           + " bytes, expected at least 3");
     }
-    RiceFloatChunk c = new RiceFloatChunk(data, resource);
+    RiceFloatChunk c = new RiceFloatChunk(data, length, resource);
     if (c.numSamples == 0) {
       throw new CorruptDataException(resource, 0, "packed float v2 chunk with 0 samples");
     }
@@ -54,18 +65,18 @@ public final class RiceFloatChunk implements Chunk {
 
   @Override
   public int byteLength() {
-    return data.length;
+    return length;
   }
 
   @Override
   public byte[] bytes() {
-    return Arrays.copyOf(data, data.length);
+    return Arrays.copyOf(data, length);
   }
 
   @Override
   public SampleIterator iterator(SampleIterator reuse) {
     RiceFloatIterator it = reuse instanceof RiceFloatIterator r ? r : new RiceFloatIterator();
-    it.reset(data, numSamples, resource);
+    it.reset(data, length, numSamples, resource);
     return it;
   }
 }

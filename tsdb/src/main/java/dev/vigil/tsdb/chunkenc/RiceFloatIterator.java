@@ -29,6 +29,8 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
 
   private final PackedFields fields = new PackedFields();
   private byte[] data;
+  /** The chunk's bytes are {@code data[0, limit)}; the array may be longer (a reused buffer). */
+  private int limit;
 
   private long t0;
   private long interval;
@@ -62,11 +64,12 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     super(ValueKind.FLOAT);
   }
 
-  void reset(byte[] data, int n, String resource) {
+  void reset(byte[] data, int limit, int n, String resource) {
     this.data = data;
+    this.limit = limit;
     start(n);
     PackedFields f = fields;
-    f.reset(data, 2, data.length, resource);
+    f.reset(data, 2, limit, resource);
     t = f.varint("first timestamp");
     t0 = t;
     interval = n >= 2 ? f.varint("interval") : 0;
@@ -103,15 +106,15 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
       Arrays.fill(valGroup, 0);
     }
     long skipLen = f.uvarint("skip index length");
-    if (skipLen > data.length - f.pos) {
-      throw f.corrupt("skip index of " + skipLen + " bytes, only " + (data.length - f.pos)
+    if (skipLen > limit - f.pos) {
+      throw f.corrupt("skip index of " + skipLen + " bytes, only " + (limit - f.pos)
           + " left");
     }
     skipStart = f.pos;
     streamStart = f.pos + (int) skipLen;
     entries = -1;
     bitPos = (long) streamStart * 8;
-    endBit = (long) data.length * 8;
+    endBit = (long) limit * 8;
   }
 
   /** Offset of the group stream in the chunk's bytes (after {@link #reset}). */
@@ -205,7 +208,7 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     }
     PackedFields f = fields;
     f.window(skipStart, streamStart);
-    long streamBits = (long) (data.length - streamStart) * 8;
+    long streamBits = (long) (limit - streamStart) * 8;
     long bit = 0;
     long em = m0;
     long prevM = m0;
@@ -235,7 +238,7 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     if (f.pos != streamStart) {
       throw f.corrupt((streamStart - f.pos) + " bytes after " + count + " skip entries");
     }
-    f.window(f.pos, data.length); // raw value gaps are read on as samples go by
+    f.window(f.pos, limit); // raw value gaps are read on as samples go by
     entries = count;
   }
 
@@ -280,12 +283,12 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
   private long peek() {
     int idx = (int) (bitPos >>> 3);
     long w;
-    if (idx + 8 <= data.length) {
+    if (idx + 8 <= limit) {
       w = (long) BE64.get(data, idx);
     } else {
       w = 0;
       for (int i = idx; i < idx + 8; i++) {
-        w = w << 8 | (i < data.length ? data[i] & 0xFF : 0);
+        w = w << 8 | (i < limit ? data[i] & 0xFF : 0);
       }
     }
     return w << (bitPos & 7);

@@ -2,6 +2,7 @@ package dev.vigil.tsdb.chunks;
 
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.ChunkEnvelope;
+import dev.vigil.tsdb.chunkenc.Encoding;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.encoding.SegmentSource;
 import dev.vigil.tsdb.encoding.UnsupportedFormatVersionException;
@@ -82,6 +83,37 @@ public final class ChunkSegmentReader implements AutoCloseable {
    * decoding; the mapped file is not retained by the chunk.
    */
   public Chunk read(long ref) {
+    return read(ref, null);
+  }
+
+  /**
+   * A reader of chunks into one heap buffer it reuses, for an iterator that reads chunk after
+   * chunk: each chunk it returns is valid until its next read. Not thread-safe.
+   */
+  public Cursor cursor() {
+    return new Cursor();
+  }
+
+  /** See {@link #cursor()}. */
+  public final class Cursor {
+    private byte[] buffer = new byte[0];
+
+    private Cursor() {}
+
+    /** The chunk at {@code ref}, CRC-checked; valid until the next call. */
+    public Chunk read(long ref) {
+      return ChunkSegmentReader.this.read(ref, this);
+    }
+
+    private byte[] buffer(int length) {
+      if (buffer.length < length) {
+        buffer = new byte[Math.max(length, buffer.length + (buffer.length >> 1))];
+      }
+      return buffer;
+    }
+  }
+
+  private Chunk read(long ref, Cursor cursor) {
     int seg = ChunkSegmentFormat.refSegment(ref);
     long off = ChunkSegmentFormat.refOffset(ref);
     if (seg < 1 || seg > segments.length) {
@@ -103,10 +135,13 @@ public final class ChunkSegmentReader implements AutoCloseable {
           + " segment end " + s.byteSize());
     }
     int code = s.get(ValueLayout.JAVA_BYTE, codeAt) & 0xFF;
-    byte[] data = new byte[(int) len];
-    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, codeAt + 1, data, 0, data.length);
+    Encoding enc = Encoding.of(code);
+    int length = (int) len;
+    byte[] data = cursor != null && enc != null && enc.decodesFromLongerArray()
+        ? cursor.buffer(length) : new byte[length];
+    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, codeAt + 1, data, 0, length);
     int storedCrc = s.get(BE32, codeAt + 1 + len);
-    return ChunkEnvelope.verify(name, off, code, data, storedCrc);
+    return ChunkEnvelope.verify(name, off, code, data, length, storedCrc);
   }
 
   /** Reads every byte of every chunk between the header and the recorded end, checking CRCs. */

@@ -7,8 +7,8 @@ import dev.vigil.model.storage.ValueKind;
 /** Restricts an iterator to samples with timestamps in {@code [mint, maxt]}. */
 public final class BoundedIterator implements SampleIterator {
   private final SampleIterator in;
-  private final long mint;
-  private final long maxt;
+  private long mint;
+  private long maxt;
   private boolean started;
   private boolean done;
 
@@ -16,6 +16,22 @@ public final class BoundedIterator implements SampleIterator {
     this.in = in;
     this.mint = mint;
     this.maxt = maxt;
+  }
+
+  /** The iterator it restricts. */
+  public SampleIterator wrapped() {
+    return in;
+  }
+
+  /**
+   * Starts over with new bounds, for a caller that has reset the wrapped iterator to the start
+   * of another series.
+   */
+  public void reset(long mint, long maxt) {
+    this.mint = mint;
+    this.maxt = maxt;
+    started = false;
+    done = false;
   }
 
   private ValueKind bound(ValueKind k) {

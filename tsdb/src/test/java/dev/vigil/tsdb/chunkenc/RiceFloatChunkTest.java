@@ -53,6 +53,18 @@ class RiceFloatChunkTest {
     assertThat(back.encoding()).isEqualTo(Encoding.PACKED_FLOAT_V2);
     assertThat(back.bytes()).isEqualTo(c.bytes());
     assertSamples(back.iterator(null), ts, vs, what + " envelope");
+    // From the front of a longer array (a reader's reused buffer), garbage after the chunk.
+    byte[] bytes = c.bytes();
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 64);
+    Arrays.fill(longer, bytes.length, longer.length, (byte) 0xA5);
+    Chunk shared = Chunk.wrap(Encoding.PACKED_FLOAT_V2, longer, bytes.length, "test");
+    assertThat(shared.byteLength()).isEqualTo(bytes.length);
+    assertThat(shared.bytes()).isEqualTo(bytes);
+    assertSamples(shared.iterator(null), ts, vs, what + " from a longer array");
+    // Its last byte cut off: the garbage after it is never read as the chunk's.
+    assertThatThrownBy(() -> assertSamples(Chunk.wrap(Encoding.PACKED_FLOAT_V2, longer,
+        bytes.length - 1, "test").iterator(null), ts, vs, what + " cut"))
+        .as(what + " cut").isInstanceOf(CorruptDataException.class);
     return c;
   }
 
@@ -169,7 +181,7 @@ class RiceFloatChunkTest {
     }
     byte[] good = encoders[2].encode(ts, vs, n).bytes();
     RiceFloatIterator probe = new RiceFloatIterator();
-    probe.reset(good, n, "t");
+    probe.reset(good, good.length, n, "t");
     byte[] bad = good.clone();
     for (int i = probe.streamStart(); i < probe.streamStart() + 16; i++) {
       bad[i] ^= (byte) 0x5A;

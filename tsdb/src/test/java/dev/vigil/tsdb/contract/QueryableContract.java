@@ -139,6 +139,9 @@ public abstract class QueryableContract {
           List<String> expected = dump(want.select(true, SelectHints.range(from, to), ms));
           assertThat(dump(got.select(true, SelectHints.range(from, to), ms)))
               .as(what).isEqualTo(expected);
+          // Each series' iterator handed to the next one's, as the PromQL engine does.
+          assertThat(dump(got.select(true, SelectHints.range(from, to), ms), true))
+              .as("reusing iterators, " + what).isEqualTo(expected);
           nonEmpty += expected.isEmpty() ? 0 : 1;
           assertThat(got.labelNames(ms)).as("names " + what).isEqualTo(want.labelNames(ms));
           String name = MATCH_NAMES[r.nextInt(MATCH_NAMES.length)];
@@ -167,10 +170,17 @@ public abstract class QueryableContract {
 
   /** A comparable text form of a series set: labels, then each sample with raw value bits. */
   public static List<String> dump(SeriesSet set) {
+    return dump(set, false);
+  }
+
+  /** As {@link #dump(SeriesSet)}; with {@code reuse} each series gets the last iterator. */
+  public static List<String> dump(SeriesSet set, boolean reuse) {
     List<String> out = new ArrayList<>();
+    SampleIterator last = null;
     while (set.next()) {
       StringBuilder sb = new StringBuilder(set.at().labels().toString()).append(':');
-      SampleIterator it = set.at().iterator(null);
+      SampleIterator it = set.at().iterator(reuse ? last : null);
+      last = it;
       for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
         sb.append(' ').append(it.atT()).append('=');
         if (k == ValueKind.HISTOGRAM) {
