@@ -2,25 +2,48 @@ package dev.vigil.tsdb.chunkenc;
 
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Decodes an XOR chunk. Allocation-free after construction: {@link #reset} re-targets it at
  * another chunk. Reads exactly {@code numSamples} samples from {@code buf[2, byteLen)} and throws
- * {@link dev.vigil.tsdb.encoding.CorruptDataException} if the stream ends before them.
+ * {@link CorruptDataException} if the stream ends before them.
+ *
+ * <p>Bits are read from 64-bit windows ({@link #peek}, one unaligned load) rather than bit by
+ * bit: a sample's control bits, window and significant bits mostly come from one or two loads.
+ * Bytes at or past {@code byteLen} read as zeros, so a head chunk's buffer, which its appender
+ * may be writing past the captured length, is never read there; a sample that needed them
+ * throws once decoded, before it is exposed.
  */
 public final class XorIterator extends ChunkSampleIterator {
-  private final BitReader in = new BitReader();
+  private static final VarHandle BE64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  /** Bits of a {@link #peek} that are always valid (the rest are the shift's zeros). */
+  private static final int PEEK_BITS = 57;
+
+  private byte[] buf;
+  private int limit;
+  private String resource;
+  private long bitPos;
+  private long endBit;
   private long tDelta;
   private long vBits;
   private int leading;
   private int trailing;
 
-
   XorIterator() {
     super(ValueKind.FLOAT);
   }
+
   void reset(byte[] buf, int byteLen, int numSamples, String resource) {
-    in.reset(buf, 2, byteLen, resource);
+    this.buf = buf;
+    this.limit = byteLen;
+    this.resource = resource;
+    this.bitPos = 16; // after the 2-byte sample count
+    this.endBit = (long) byteLen * 8;
     start(numSamples);
     this.leading = 0;
     this.trailing = 0;
@@ -32,19 +55,110 @@ public final class XorIterator extends ChunkSampleIterator {
       return ValueKind.NONE;
     }
     if (read == 0) {
-      t = in.readVarint();
-      vBits = in.readBits(64);
+      long u = readUvarint();
+      t = (u >>> 1) ^ -(u & 1);
+      vBits = take(64);
     } else if (read == 1) {
-      tDelta = in.readUvarint();
+      tDelta = readUvarint();
       t += tDelta;
       readValue();
     } else {
-      tDelta += readDod(in);
+      tDelta += readDod();
       t += tDelta;
       readValue();
     }
+    if (bitPos > endBit) {
+      throw new CorruptDataException(resource, limit, "chunk truncated: bit stream ends early");
+    }
     read++;
     return ValueKind.FLOAT;
+  }
+
+  /** {@link #readDod(BitReader)} from a window: '0', '10', '110', '1110' or '1111' + bits. */
+  private long readDod() {
+    long w = peek();
+    int ones = Long.numberOfLeadingZeros(~w);
+    switch (ones) {
+      case 0:
+        bitPos += 1;
+        return 0;
+      case 1:
+        bitPos += 2 + 14;
+        return signed((w << 2) >>> (64 - 14), 14);
+      case 2:
+        bitPos += 3 + 17;
+        return signed((w << 3) >>> (64 - 17), 17);
+      case 3:
+        bitPos += 4 + 20;
+        return signed((w << 4) >>> (64 - 20), 20);
+      default:
+        bitPos += 4;
+        return take(64);
+    }
+  }
+
+  private void readValue() {
+    long w = peek();
+    if (w >= 0) { // '0': the value repeats
+      bitPos += 1;
+      return;
+    }
+    if ((w << 1) < 0) { // '11': a new window, 5 bits of leading zeros, 6 of significant bits
+      leading = (int) ((w << 2) >>> (64 - 5));
+      int sig = (int) ((w << 7) >>> (64 - 6));
+      if (sig == 0) {
+        sig = 64;
+      }
+      trailing = 64 - leading - sig;
+      if (trailing < 0) {
+        throw new CorruptDataException(resource, bitPos >>> 3, "xor window of " + leading
+            + " leading and " + sig + " significant bits exceeds 64");
+      }
+      bitPos += 2 + 5 + 6;
+    } else { // '10': the previous window
+      bitPos += 2;
+    }
+    vBits ^= take(64 - leading - trailing) << trailing;
+  }
+
+  private long readUvarint() {
+    long v = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      int b = (int) take(8);
+      if (shift == 63 && b > 1) {
+        throw new CorruptDataException(resource, bitPos >>> 3, "uvarint overflows 64 bits");
+      }
+      v |= (long) (b & 0x7F) << shift;
+      if (b < 0x80) {
+        return v;
+      }
+    }
+    throw new CorruptDataException(resource, bitPos >>> 3, "uvarint longer than 10 bytes");
+  }
+
+  /** The 64 bits from {@link #bitPos} on, the first {@value #PEEK_BITS} of them valid. */
+  private long peek() {
+    int idx = (int) Math.min(bitPos >>> 3, Integer.MAX_VALUE - 8);
+    long w;
+    if (idx + 8 <= limit) {
+      w = (long) BE64.get(buf, idx);
+    } else {
+      w = 0;
+      for (int i = idx; i < idx + 8; i++) {
+        w = w << 8 | (i < limit ? buf[i] & 0xFF : 0);
+      }
+    }
+    return w << (bitPos & 7);
+  }
+
+  /** Reads {@code n <= 64} bits as an unsigned value. */
+  private long take(int n) {
+    if (n > PEEK_BITS) {
+      return take(n - 32) << 32 | take(32);
+    }
+    long v = n == 0 ? 0 : peek() >>> (64 - n);
+    bitPos += n;
+    return v;
   }
 
   /**
@@ -67,26 +181,6 @@ public final class XorIterator extends ChunkSampleIterator {
   /** Mirrors Prometheus: values above half the range are negative. */
   private static long signed(long bits, int n) {
     return bits > (1L << (n - 1)) ? bits - (1L << n) : bits;
-  }
-
-  private void readValue() {
-    if (!in.readBit()) {
-      return;
-    }
-    if (in.readBit()) {
-      leading = (int) in.readBits(5);
-      int sig = (int) in.readBits(6);
-      if (sig == 0) {
-        sig = 64;
-      }
-      trailing = 64 - leading - sig;
-      if (trailing < 0) {
-        throw in.corrupt("xor window of " + leading + " leading and " + sig
-            + " significant bits exceeds 64");
-      }
-    }
-    int sig = 64 - leading - trailing;
-    vBits ^= in.readBits(sig) << trailing;
   }
 
   @Override
