@@ -265,6 +265,12 @@ public final class IndexReader implements LabelIndex, AutoCloseable {
     return List.of(names);
   }
 
+  /** How many values {@code name} has. */
+  public int valueCount(String name) {
+    Values v = table.get(name);
+    return v == null ? 0 : v.symbols.length;
+  }
+
   /** Values of {@code name}, sorted. */
   public List<String> labelValues(String name) {
     Values v = table.get(name);

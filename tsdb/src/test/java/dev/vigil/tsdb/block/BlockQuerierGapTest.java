@@ -97,6 +97,50 @@ class BlockQuerierGapTest {
     }
   }
 
+  /**
+   * Label names and values list series with a sample in range: from the postings when the
+   * range covers the block, from the series when it does not or when tombstones deleted some.
+   */
+  @Test
+  void labelsListOnlySeriesWithSamplesInRange() {
+    Head h = head();
+    Appender a = h.appender();
+    a.append(0, Labels.of("__name__", "early", "only", "early"), 0, 1);
+    a.commit();
+    a = h.appender();
+    a.append(0, Labels.of("__name__", "late"), END, 1);
+    a.commit();
+    try (Block b = write(h)) {
+      try (Querier q = b.querier(0, END)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("early", "gappy",
+            "late", "regular");
+        assertThat(q.labelNames(List.of())).containsExactly("__name__", "only");
+        assertThat(q.labelValues("only", List.of(Matcher.equal("__name__", "early"))))
+            .containsExactly("early");
+      }
+      try (Querier q = b.querier(STEP, END)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("gappy", "late",
+            "regular");
+        assertThat(q.labelNames(List.of())).containsExactly("__name__");
+      }
+      try (Querier q = b.querier(0, END - 1)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("early", "gappy",
+            "regular");
+      }
+      // Deleted: all of "early", and "regular" from STEP on.
+      b.delete(0, END, List.of(Matcher.equal("__name__", "early")));
+      b.delete(STEP, END, List.of(Matcher.equal("__name__", "regular")));
+      try (Querier q = b.querier(0, END)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("gappy", "late",
+            "regular");
+        assertThat(q.labelNames(List.of())).containsExactly("__name__");
+      }
+      try (Querier q = b.querier(STEP, END)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("gappy", "late");
+      }
+    }
+  }
+
   @Test
   void chunksAreReadOnlyWhenTheRangeMayFallIntoAGap() throws IOException {
     Head h = head();
