@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What Grafana's variable queries cost on a block: label values and names of {@code series}
- * Kubernetes-like series ({@link KubeSeries}, 50 metrics per pod) in one 2 h block, over a
- * range covering the block. {@code valuesAll}: {@code label_values(namespace)};
+ * What Grafana's variable queries cost: label values and names of {@code series}
+ * Kubernetes-like series ({@link KubeSeries}, 50 metrics per pod) in one 2 h block (or in the
+ * head it was written from), over a range covering it. {@code valuesAll}: {@code label_values(namespace)};
  * {@code valuesMatching}: the pods of one namespace (5000 series, 100 pods);
  * {@code valuesMatchingFew}: the jobs of one namespace; {@code names}: every label name.
  *
@@ -54,8 +54,13 @@ public class BlockLabelsBenchmark {
   @Param({"200000"})
   public int series;
 
+  /** Where the labels are read: the block, or the head it was written from. */
+  @Param({"block", "head"})
+  public String store;
+
   private Path dir;
   private Block block;
+  private Queryable source;
   private final List<Matcher> oneNamespace = List.of(Matcher.equal("namespace", "namespace-7"));
 
   @Setup(Level.Trial)
@@ -78,6 +83,7 @@ public class BlockLabelsBenchmark {
       BlockWriter.write(dir, "BLOCK", q, 0, BLOCK, 120);
     }
     block = Block.open(dir.resolve("BLOCK"));
+    source = store.equals("head") ? head : block;
   }
 
   @TearDown(Level.Trial)
@@ -86,34 +92,34 @@ public class BlockLabelsBenchmark {
     FileTrees.delete(dir);
   }
 
-  private static Querier querier(Queryable q) {
-    return q.querier(0, BLOCK - 1);
+  private Querier querier() {
+    return source.querier(0, BLOCK - 1);
   }
 
   @Benchmark
   public List<String> valuesAll() {
-    try (Querier q = querier(block)) {
+    try (Querier q = querier()) {
       return q.labelValues("namespace", List.of());
     }
   }
 
   @Benchmark
   public List<String> valuesMatching() {
-    try (Querier q = querier(block)) {
+    try (Querier q = querier()) {
       return q.labelValues("pod", oneNamespace);
     }
   }
 
   @Benchmark
   public List<String> valuesMatchingFew() {
-    try (Querier q = querier(block)) {
+    try (Querier q = querier()) {
       return q.labelValues("job", oneNamespace);
     }
   }
 
   @Benchmark
   public List<String> names() {
-    try (Querier q = querier(block)) {
+    try (Querier q = querier()) {
       return q.labelNames(List.of());
     }
   }

@@ -11,6 +11,7 @@ import dev.vigil.model.storage.ValueKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
@@ -80,10 +81,38 @@ final class HeadQuerier implements Querier {
     return snap.next() != ValueKind.NONE;
   }
 
+  /** Whether some series of {@code ids} has a sample in range; usually the first says so. */
+  private boolean anyWithSample(RoaringBitmap ids) {
+    PeekableIntIterator it = ids.getIntIterator();
+    while (it.hasNext()) {
+      MemSeries s = head.byId(it.next());
+      if (s != null && hasSampleInRange(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether to go value by value (each value's series, until one has a sample in range) rather
+   * than series by series: when the values are fewer than half the series selected.
+   */
+  private boolean byValue(String name, RoaringBitmap ids) {
+    return ids == null || 2L * head.postings.valueCount(name) < ids.getLongCardinality();
+  }
+
   @Override
   public List<String> labelValues(String name, List<Matcher> matchers) {
     TreeSet<String> values = new TreeSet<>();
-    RoaringBitmap ids = head.postings.select(matchers);
+    RoaringBitmap ids = matchers.isEmpty() ? null : head.postings.select(matchers);
+    if (byValue(name, ids)) {
+      for (Map.Entry<String, RoaringBitmap> e : head.postings.valuesWithin(name, ids)) {
+        if (!e.getKey().isEmpty() && anyWithSample(e.getValue())) {
+          values.add(e.getKey());
+        }
+      }
+      return List.copyOf(values);
+    }
     PeekableIntIterator it = ids.getIntIterator();
     while (it.hasNext()) {
       MemSeries s = head.byId(it.next());
@@ -101,6 +130,18 @@ final class HeadQuerier implements Querier {
   @Override
   public List<String> labelNames(List<Matcher> matchers) {
     TreeSet<String> names = new TreeSet<>();
+    if (matchers.isEmpty()) {
+      // Name by name, value by value, until one series has a sample in range.
+      for (String name : head.postings.names()) {
+        for (Map.Entry<String, RoaringBitmap> e : head.postings.valuesWithin(name, null)) {
+          if (anyWithSample(e.getValue())) {
+            names.add(name);
+            break;
+          }
+        }
+      }
+      return List.copyOf(names);
+    }
     RoaringBitmap ids = head.postings.select(matchers);
     PeekableIntIterator it = ids.getIntIterator();
     while (it.hasNext()) {

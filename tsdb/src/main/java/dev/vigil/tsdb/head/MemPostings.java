@@ -94,6 +94,42 @@ final class MemPostings {
     }
   };
 
+  /** How many values {@code name} has. */
+  int valueCount(String name) {
+    lock.readLock().lock();
+    try {
+      Map<String, RoaringBitmap> values = index.get(name);
+      return values == null ? 0 : values.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Each value of {@code name} with the ids of its series, restricted to {@code within} (all
+   * when null) and dropped when none is left; copies the caller owns, in no particular order.
+   */
+  List<Map.Entry<String, RoaringBitmap>> valuesWithin(String name, RoaringBitmap within) {
+    lock.readLock().lock();
+    try {
+      Map<String, RoaringBitmap> values = index.get(name);
+      if (values == null) {
+        return List.of();
+      }
+      List<Map.Entry<String, RoaringBitmap>> out = new ArrayList<>(values.size());
+      for (Map.Entry<String, RoaringBitmap> e : values.entrySet()) {
+        RoaringBitmap ids = within == null ? e.getValue().clone()
+            : RoaringBitmap.and(e.getValue(), within);
+        if (!ids.isEmpty()) {
+          out.add(Map.entry(e.getKey(), ids));
+        }
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Label names with at least one series, unsorted. */
   List<String> names() {
     lock.readLock().lock();
