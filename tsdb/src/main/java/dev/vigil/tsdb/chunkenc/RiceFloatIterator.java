@@ -3,9 +3,6 @@ package dev.vigil.tsdb.chunkenc;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.encoding.CorruptDataException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -19,10 +16,7 @@ import java.util.Arrays;
 public final class RiceFloatIterator extends ChunkSampleIterator {
   private static final int GROUP = RiceGroupWriter.GROUP;
   private static final int ESCAPE = RiceGroupWriter.ESCAPE;
-  private static final VarHandle BE64 =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  /** Bits of a {@link #peek} that are always valid (the rest are the shift's zeros). */
-  private static final int PEEK_BITS = 57;
+  private static final int PEEK_BITS = BitWindow.VALID_BITS;
 
   private final long[] tsGroup = new long[GROUP];
   private final long[] valGroup = new long[GROUP];
@@ -279,19 +273,9 @@ public final class RiceFloatIterator extends ChunkSampleIterator {
     }
   }
 
-  /** The 64 bits from {@link #bitPos} on, the first {@value #PEEK_BITS} of them valid. */
+  /** The 64 bits from {@link #bitPos} on; see {@link BitWindow}. */
   private long peek() {
-    int idx = (int) (bitPos >>> 3);
-    long w;
-    if (idx + 8 <= limit) {
-      w = (long) BE64.get(data, idx);
-    } else {
-      w = 0;
-      for (int i = idx; i < idx + 8; i++) {
-        w = w << 8 | (i < limit ? data[i] & 0xFF : 0);
-      }
-    }
-    return w << (bitPos & 7);
+    return BitWindow.at(data, limit, bitPos);
   }
 
   /** Reads {@code n <= 56} bits. */

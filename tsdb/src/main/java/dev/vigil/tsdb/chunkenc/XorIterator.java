@@ -3,26 +3,18 @@ package dev.vigil.tsdb.chunkenc;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.encoding.CorruptDataException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Decodes an XOR chunk. Allocation-free after construction: {@link #reset} re-targets it at
  * another chunk. Reads exactly {@code numSamples} samples from {@code buf[2, byteLen)} and throws
  * {@link CorruptDataException} if the stream ends before them.
  *
- * <p>Bits are read from 64-bit windows ({@link #peek}, one unaligned load) rather than bit by
- * bit: a sample's control bits, window and significant bits mostly come from one or two loads.
- * Bytes at or past {@code byteLen} read as zeros, so a head chunk's buffer, which its appender
- * may be writing past the captured length, is never read there; a sample that needed them
- * throws once decoded, before it is exposed.
+ * <p>Bits are read from {@link BitWindow}s rather than bit by bit: a sample's control bits,
+ * window and significant bits mostly come from one or two loads. Bytes at or past {@code
+ * byteLen} read as zeros; a sample that needed them throws once decoded, before it is exposed.
  */
 public final class XorIterator extends ChunkSampleIterator {
-  private static final VarHandle BE64 =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  /** Bits of a {@link #peek} that are always valid (the rest are the shift's zeros). */
-  private static final int PEEK_BITS = 57;
+  private static final int PEEK_BITS = BitWindow.VALID_BITS;
 
   private byte[] buf;
   private int limit;
@@ -136,19 +128,9 @@ public final class XorIterator extends ChunkSampleIterator {
     throw new CorruptDataException(resource, bitPos >>> 3, "uvarint longer than 10 bytes");
   }
 
-  /** The 64 bits from {@link #bitPos} on, the first {@value #PEEK_BITS} of them valid. */
+  /** The 64 bits from {@link #bitPos} on; see {@link BitWindow}. */
   private long peek() {
-    int idx = (int) Math.min(bitPos >>> 3, Integer.MAX_VALUE - 8);
-    long w;
-    if (idx + 8 <= limit) {
-      w = (long) BE64.get(buf, idx);
-    } else {
-      w = 0;
-      for (int i = idx; i < idx + 8; i++) {
-        w = w << 8 | (i < limit ? buf[i] & 0xFF : 0);
-      }
-    }
-    return w << (bitPos & 7);
+    return BitWindow.at(buf, limit, bitPos);
   }
 
   /** Reads {@code n <= 64} bits as an unsigned value. */
