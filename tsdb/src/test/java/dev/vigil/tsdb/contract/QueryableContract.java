@@ -142,6 +142,9 @@ public abstract class QueryableContract {
           // Each series' iterator handed to the next one's, as the PromQL engine does.
           assertThat(dump(got.select(true, SelectHints.range(from, to), ms), true))
               .as("reusing iterators, " + what).isEqualTo(expected);
+          // Unsorted, as the engine asks: the same series in any order.
+          assertThat(dump(got.select(false, SelectHints.range(from, to), ms), true))
+              .as("unsorted, " + what).containsExactlyInAnyOrderElementsOf(expected);
           nonEmpty += expected.isEmpty() ? 0 : 1;
           assertThat(got.labelNames(ms)).as("names " + what).isEqualTo(want.labelNames(ms));
           String name = MATCH_NAMES[r.nextInt(MATCH_NAMES.length)];
