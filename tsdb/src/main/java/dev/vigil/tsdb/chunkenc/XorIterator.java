@@ -53,11 +53,18 @@ public final class XorIterator extends ChunkSampleIterator {
     } else if (read == 1) {
       tDelta = readUvarint();
       t += tDelta;
-      readValue();
+      readValue(peek(), PEEK_BITS);
     } else {
-      tDelta += readDod();
-      t += tDelta;
-      readValue();
+      long w = peek();
+      if (w >= 0) { // delta of delta 0 (regular scrapes): the value follows in the same window
+        t += tDelta;
+        bitPos += 1;
+        readValue(w << 1, PEEK_BITS - 1);
+      } else {
+        tDelta += readDod(w);
+        t += tDelta;
+        readValue(peek(), PEEK_BITS);
+      }
     }
     if (bitPos > endBit) {
       throw new CorruptDataException(resource, limit, "chunk truncated: bit stream ends early");
@@ -66,9 +73,11 @@ public final class XorIterator extends ChunkSampleIterator {
     return ValueKind.FLOAT;
   }
 
-  /** {@link #readDod(BitReader)} from a window: '0', '10', '110', '1110' or '1111' + bits. */
-  private long readDod() {
-    long w = peek();
+  /**
+   * {@link #readDod(BitReader)} from window {@code w}, which starts with a '1' ('10', '110',
+   * '1110' or '1111', then the bits).
+   */
+  private long readDod(long w) {
     int ones = Long.numberOfLeadingZeros(~w);
     switch (ones) {
       case 0:
@@ -89,12 +98,13 @@ public final class XorIterator extends ChunkSampleIterator {
     }
   }
 
-  private void readValue() {
-    long w = peek();
+  /** Reads a value's bits from window {@code w}, of which the first {@code valid} are. */
+  private void readValue(long w, int valid) {
     if (w >= 0) { // '0': the value repeats
       bitPos += 1;
       return;
     }
+    int control;
     if ((w << 1) < 0) { // '11': a new window, 5 bits of leading zeros, 6 of significant bits
       leading = (int) ((w << 2) >>> (64 - 5));
       int sig = (int) ((w << 7) >>> (64 - 6));
@@ -106,11 +116,18 @@ public final class XorIterator extends ChunkSampleIterator {
         throw new CorruptDataException(resource, bitPos >>> 3, "xor window of " + leading
             + " leading and " + sig + " significant bits exceeds 64");
       }
-      bitPos += 2 + 5 + 6;
+      control = 2 + 5 + 6;
     } else { // '10': the previous window
-      bitPos += 2;
+      control = 2;
     }
-    vBits ^= take(64 - leading - trailing) << trailing;
+    int sig = 64 - leading - trailing;
+    if (control + sig <= valid) {
+      vBits ^= ((w << control) >>> (64 - sig)) << trailing;
+      bitPos += control + sig;
+    } else {
+      bitPos += control;
+      vBits ^= take(sig) << trailing;
+    }
   }
 
   private long readUvarint() {
