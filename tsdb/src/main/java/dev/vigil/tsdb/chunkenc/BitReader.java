@@ -3,69 +3,57 @@ package dev.vigil.tsdb.chunkenc;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 
 /**
- * Reads a bit stream written by {@link BitWriter} from {@code buf[start, end)} through a 64-bit
- * accumulator. Reading past {@code end} throws {@link CorruptDataException}: a truncated chunk
- * fails loudly instead of yielding invented samples.
+ * Reads a bit stream written by {@link BitWriter} from {@code buf[start, end)} through {@link
+ * BitWindow}s: a field of up to {@value BitWindow#VALID_BITS} bits is one load and a shift.
+ * Reading past {@code end} throws {@link CorruptDataException}: a truncated chunk fails loudly
+ * instead of yielding invented samples.
  */
 final class BitReader {
   private byte[] buf;
-  private int pos; // next byte to load into acc
   private int end;
-  private long acc; // low accBits bits are unread
-  private int accBits;
+  private long bitPos;
+  private long endBit;
   private String resource;
 
   void reset(byte[] buf, int start, int end, String resource) {
     this.buf = buf;
-    this.pos = start;
     this.end = end;
-    this.acc = 0;
-    this.accBits = 0;
+    this.bitPos = (long) start * 8;
+    this.endBit = (long) end * 8;
     this.resource = resource;
   }
 
-  private void refill() {
-    if (pos >= end) {
+  private void need(int n) {
+    if (bitPos + n > endBit) {
       throw new CorruptDataException(resource, end, "chunk truncated: bit stream ends early");
-    }
-    while (accBits <= 56 && pos < end) {
-      acc = (acc << 8) | (buf[pos++] & 0xFF);
-      accBits += 8;
     }
   }
 
   boolean readBit() {
-    if (accBits == 0) {
-      refill();
-    }
-    accBits--;
-    return ((acc >>> accBits) & 1) != 0;
+    need(1);
+    boolean bit = ((buf[(int) (bitPos >>> 3)] >>> (7 - (bitPos & 7))) & 1) != 0;
+    bitPos++;
+    return bit;
   }
 
   /** Reads {@code n} bits (0 &lt;= n &lt;= 64) as an unsigned value. */
   long readBits(int n) {
-    if (n <= accBits) {
-      accBits -= n;
-      return n == 64 ? acc : (acc >>> accBits) & ((1L << n) - 1);
+    need(n);
+    if (n > BitWindow.VALID_BITS) {
+      long hi = BitWindow.at(buf, end, bitPos) >>> (64 - (n - 32));
+      bitPos += n - 32;
+      long lo = BitWindow.at(buf, end, bitPos) >>> 32;
+      bitPos += 32;
+      return hi << 32 | lo;
     }
-    long v = 0;
-    int rem = n;
-    while (rem > 0) {
-      if (accBits == 0) {
-        refill();
-      }
-      int take = Math.min(rem, accBits);
-      accBits -= take;
-      long part = take == 64 ? acc : (acc >>> accBits) & ((1L << take) - 1);
-      v = take == 64 ? part : (v << take) | part;
-      rem -= take;
-    }
+    long v = n == 0 ? 0 : BitWindow.at(buf, end, bitPos) >>> (64 - n);
+    bitPos += n;
     return v;
   }
 
   /** Bits not read yet. */
   long remainingBits() {
-    return (long) (end - pos) * 8 + accBits;
+    return endBit - bitPos;
   }
 
   int readByte() {
@@ -93,6 +81,6 @@ final class BitReader {
   }
 
   CorruptDataException corrupt(String problem) {
-    return new CorruptDataException(resource, pos, problem);
+    return new CorruptDataException(resource, bitPos >>> 3, problem);
   }
 }
