@@ -75,14 +75,11 @@ public final class XorIterator extends ChunkSampleIterator {
 
   /**
    * {@link #readDod(BitReader)} from window {@code w}, which starts with a '1' ('10', '110',
-   * '1110' or '1111', then the bits).
+   * '1110' or '1111', then the bits): {@link #next} takes a zero delta of delta ('0') itself.
    */
   private long readDod(long w) {
     int ones = Long.numberOfLeadingZeros(~w);
     switch (ones) {
-      case 0:
-        bitPos += 1;
-        return 0;
       case 1:
         bitPos += 2 + 14;
         return signed((w << 2) >>> (64 - 14), 14);
