@@ -128,23 +128,36 @@ class PackedFloatChunkTest {
     }
   }
 
+  /**
+   * 2880 samples 15 s apart of regular series: a constant, a counter ticking at about every
+   * 4th scrape (drawn from {@code r}), and a steady rate.
+   */
+  record RegularSeries(long[] ts, double[] constant, double[] counter, double[] steady) {
+    static final int N = 2880;
+
+    static RegularSeries draw(Random r) {
+      long[] ts = new long[N];
+      double[] constant = new double[N];
+      double[] counter = new double[N];
+      double[] steady = new double[N];
+      for (int i = 0; i < N; i++) {
+        ts[i] = 1_700_000_000_000L + i * 15_000L;
+        constant[i] = 1.5;
+        counter[i] = i == 0 ? 1000 : counter[i - 1] + (r.nextInt(4) == 0 ? r.nextInt(5) : 0);
+        steady[i] = 3.25 * i;
+      }
+      return new RegularSeries(ts, constant, counter, steady);
+    }
+  }
+
   @Test
   void regularSeriesCostAlmostNothingPerSample() {
-    int n = 2880;
-    long[] ts = new long[n];
-    double[] constant = new double[n];
-    double[] counter = new double[n];
-    double[] steady = new double[n];
-    Random r = new Random(1);
-    for (int i = 0; i < n; i++) {
-      ts[i] = 1_700_000_000_000L + i * 15_000L;
-      constant[i] = 1.5;
-      counter[i] = i == 0 ? 1000 : counter[i - 1] + (r.nextInt(4) == 0 ? r.nextInt(5) : 0);
-      steady[i] = 3.25 * i;
-    }
-    assertThat(roundTrip(ts, constant, "constant").byteLength()).isLessThanOrEqualTo(24);
-    assertThat(roundTrip(ts, steady, "steady").byteLength()).isLessThan(32);
-    PackedFloatChunk c = roundTrip(ts, counter, "sparse counter");
+    int n = RegularSeries.N;
+    RegularSeries s = RegularSeries.draw(new Random(1));
+    long[] ts = s.ts();
+    assertThat(roundTrip(ts, s.constant(), "constant").byteLength()).isLessThanOrEqualTo(24);
+    assertThat(roundTrip(ts, s.steady(), "steady").byteLength()).isLessThan(32);
+    PackedFloatChunk c = roundTrip(ts, s.counter(), "sparse counter");
     assertThat(c.byteLength()).as("bytes of a counter ticking at every 4th scrape")
         .isLessThan(n * 3 / 8);
     assertThat(c.deflated()).isTrue();

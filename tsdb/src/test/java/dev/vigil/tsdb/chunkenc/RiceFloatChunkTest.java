@@ -203,18 +203,13 @@ class RiceFloatChunkTest {
 
   @Test
   void regularSeriesCostAlmostNothingPerSample() {
-    int n = 2880;
-    long[] ts = new long[n];
-    double[] constant = new double[n];
-    double[] counter = new double[n];
-    double[] steady = new double[n];
+    int n = PackedFloatChunkTest.RegularSeries.N;
     Random r = new Random(1);
-    for (int i = 0; i < n; i++) {
-      ts[i] = 1_700_000_000_000L + i * 15_000L;
-      constant[i] = 1.5;
-      counter[i] = i == 0 ? 1000 : counter[i - 1] + (r.nextInt(4) == 0 ? r.nextInt(5) : 0);
-      steady[i] = 3.25 * i;
-    }
+    PackedFloatChunkTest.RegularSeries s = PackedFloatChunkTest.RegularSeries.draw(r);
+    long[] ts = s.ts();
+    double[] constant = s.constant();
+    double[] counter = s.counter();
+    double[] steady = s.steady();
     // Both columns all zero: no stream, no skip entries.
     assertThat(roundTrip(encoders[2], ts, constant, "constant").byteLength()).isLessThan(20);
     // One non-zero value slot (the first delta), 89 groups of zeros, 22 skip entries of 3 bytes.
