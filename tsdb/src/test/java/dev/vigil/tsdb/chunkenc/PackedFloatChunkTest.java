@@ -34,6 +34,17 @@ class PackedFloatChunkTest {
     pool.close();
   }
 
+  /** {@code n} values of one {@link #value} shape, from a random start (0 one time in 3). */
+  static double[] values(Random r, int n, int shape) {
+    double[] vs = new double[n];
+    double prev = r.nextInt(3) == 0 ? 0 : r.nextInt(1_000_000) / 100.0;
+    for (int i = 0; i < n; i++) {
+      vs[i] = value(r, shape, i, prev);
+      prev = vs[i];
+    }
+    return vs;
+  }
+
   /** Values of many shapes, realistic and adversarial; {@code prev} is the previous value. */
   static double value(Random r, int shape, int i, double prev) {
     return switch (shape) {
@@ -74,13 +85,8 @@ class PackedFloatChunkTest {
     for (int iter = 0; iter < 3000; iter++) {
       int n = 1 + r.nextInt(iter % 40 == 0 ? 6000 : 300);
       long[] ts = XorChunkTest.times(r, n)[0];
-      double[] vs = new double[n];
       int shape = r.nextInt(11);
-      double prev = r.nextInt(3) == 0 ? 0 : r.nextInt(1_000_000) / 100.0;
-      for (int i = 0; i < n; i++) {
-        vs[i] = value(r, shape, i, prev);
-        prev = vs[i];
-      }
+      double[] vs = values(r, n, shape);
       PackedFloatChunk c = roundTrip(ts, vs, "iteration " + iter + " shape " + shape);
       // One iterator re-targeted from chunk to chunk keeps decoding correctly.
       reused = c.iterator(reused, pool);

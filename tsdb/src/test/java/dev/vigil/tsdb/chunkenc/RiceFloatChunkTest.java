@@ -32,16 +32,6 @@ class RiceFloatChunkTest {
     }
   }
 
-  private static double[] values(Random r, int n, int shape) {
-    double[] vs = new double[n];
-    double prev = r.nextInt(3) == 0 ? 0 : r.nextInt(1_000_000) / 100.0;
-    for (int i = 0; i < n; i++) {
-      vs[i] = PackedFloatChunkTest.value(r, shape, i, prev);
-      prev = vs[i];
-    }
-    return vs;
-  }
-
   private static RiceFloatChunk roundTrip(PackedFloatEncoder enc, long[] ts, double[] vs,
       String what) {
     RiceFloatChunk c = enc.encode(ts, vs, ts.length);
@@ -76,7 +66,7 @@ class RiceFloatChunkTest {
       int n = 1 + r.nextInt(iter % 40 == 0 ? 6000 : 300);
       long[] ts = XorChunkTest.times(r, n)[0];
       int shape = r.nextInt(11);
-      double[] vs = values(r, n, shape);
+      double[] vs = PackedFloatChunkTest.values(r, n, shape);
       RiceFloatChunk c = roundTrip(encoders[iter % 3], ts, vs, "iteration " + iter + " shape "
           + shape);
       // One iterator re-targeted from chunk to chunk (after seeks) keeps decoding correctly.
@@ -125,7 +115,7 @@ class RiceFloatChunkTest {
     for (int iter = 0; iter < 2000; iter++) {
       int n = 1 + r.nextInt(iter % 10 == 0 ? 3000 : 700);
       long[] ts = XorChunkTest.times(r, n)[0];
-      double[] vs = values(r, n, r.nextInt(11));
+      double[] vs = PackedFloatChunkTest.values(r, n, r.nextInt(11));
       SampleIterator it = encoders[iter % 3].encode(ts, vs, n).iterator(null);
       int at = -1; // index of the current sample
       for (int step = 0; step < 12 && at < n; step++) {
@@ -246,7 +236,7 @@ class RiceFloatChunkTest {
     for (int iter = 0; iter < 60; iter++) {
       int n = 1 + r.nextInt(iter % 2 == 0 ? 50 : 2000);
       long[] ts = XorChunkTest.times(r, n)[0];
-      double[] vs = values(r, n, r.nextInt(11));
+      double[] vs = PackedFloatChunkTest.values(r, n, r.nextInt(11));
       byte[] good = encoders[iter % 3].encode(ts, vs, n).bytes();
       // Every truncation is detected: a prefix never decodes to the full series.
       for (int len = 0; len < good.length; len += 1 + good.length / 64) {
