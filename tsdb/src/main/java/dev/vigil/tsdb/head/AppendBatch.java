@@ -1,9 +1,11 @@
 package dev.vigil.tsdb.head;
 
+import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.StorageException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The buffers behind one {@link HeadAppender}: one request's samples in primitive arrays;
@@ -97,6 +99,41 @@ final class AppendBatch implements CommitBatch {
     }
     n++;
     return id;
+  }
+
+  /**
+   * {@link #add} with a start timestamp {@code st} (0 = unknown): when the head stores start
+   * timestamps as zero samples and this one qualifies (see {@link
+   * Head#startTimestampZeroSamples}), the zero sample at {@code st} is buffered first.
+   */
+  long addWithStart(long ref, Labels labels, long st, long t, double v, FloatHistogram h) {
+    if (st != 0 && st < t && head.startTimestampZeroSamples()) {
+      ref = addStartZero(ref, labels, st, h);
+    }
+    return add(ref, labels, t, v, h);
+  }
+
+  private long addStartZero(long ref, Labels labels, long st, FloatHistogram h) {
+    MemSeries s = ref != 0 ? head.byId(ref) : null;
+    int id = s != null ? (int) ref : head.getOrCreate(labels).id;
+    long newestInHead = head.maxTime();
+    if (st < head.minValidTime() || (newestInHead != Long.MIN_VALUE
+        && st < newestInHead - Head.START_ZERO_MAX_LAG_MS)) {
+      return id;
+    }
+    int prev = lastIndex.get(id, -1);
+    long last = prev >= 0 ? ts[prev] : head.newestTime(id);
+    if (st <= last) {
+      return id; // an ongoing counter repeats its start on every sample
+    }
+    return add(id, labels, st, 0, h == null ? null : zeroLike(h));
+  }
+
+  /** A histogram of no observations with h's buckets layout: a counter histogram's start. */
+  private static FloatHistogram zeroLike(FloatHistogram h) {
+    return new FloatHistogram(CounterResetHint.COUNTER_RESET,
+        h.schema(), h.zeroThreshold(), 0, 0, 0, List.of(), new double[0],
+        List.of(), new double[0], h.customValues());
   }
 
   private boolean sameValue(int i, double v, FloatHistogram h) {

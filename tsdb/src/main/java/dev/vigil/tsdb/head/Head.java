@@ -108,6 +108,27 @@ public final class Head implements Storage, ExemplarQueryable {
     this.outOfOrderWindowMs = options.outOfOrderWindowMs();
   }
 
+  /**
+   * How far behind the head's newest sample a start timestamp's zero sample may lie: as far back
+   * as Prometheus's head takes in-order samples with its default 2 h blocks (half a range). A
+   * counter that started long before its first sample reached the head gets no zero sample,
+   * rather than one that stretches the head's time range back to the counter's start.
+   */
+  static final long START_ZERO_MAX_LAG_MS = 60 * 60 * 1000L;
+
+  /**
+   * Whether appends with a start timestamp store a zero sample at it (see {@link
+   * HeadOptions#startTimestampZeroSamples}): the start of a counter, so that {@code rate} and
+   * {@code increase} count its first increase. Such a zero sample is added only when the start
+   * lies after the series' newest sample (a new series, or a counter reset), before the sample,
+   * not before the newest block's end, and at most {@link #START_ZERO_MAX_LAG_MS} behind the
+   * head's newest sample; otherwise the start timestamp is dropped without an error, as in
+   * Prometheus.
+   */
+  public boolean startTimestampZeroSamples() {
+    return options.startTimestampZeroSamples();
+  }
+
   /** The out-of-order window in force now (ms; 0 accepts nothing out of order). */
   public long outOfOrderWindowMs() {
     return outOfOrderWindowMs;

@@ -41,6 +41,20 @@ final class HeadAppender implements Appender {
   }
 
   @Override
+  public long appendWithStart(long ref, Labels labels, long st, long t, double v) {
+    return live().addWithStart(ref, labels, st, t, v, null);
+  }
+
+  @Override
+  public long appendHistogramWithStart(long ref, Labels labels, long st, long t,
+      FloatHistogram h) {
+    if (h == null) {
+      throw new StorageException("null histogram for " + labels);
+    }
+    return live().addWithStart(ref, labels, st, t, 0, h);
+  }
+
+  @Override
   public long appendExemplar(long ref, Labels labels, dev.vigil.model.exemplar.Exemplar e) {
     return live().addExemplar(ref, labels, e);
   }

@@ -11,8 +11,12 @@ package dev.vigil.tsdb.head;
  * @param maxExemplars size of the exemplar ring shared by all series (Prometheus's
  *     {@code storage.exemplars.max_exemplars}; {@link #DEFAULT_MAX_EXEMPLARS} by default); 0
  *     stores no exemplars
+ * @param startTimestampZeroSamples whether a sample's start timestamp is stored as a zero sample
+ *     at that time (Prometheus's {@code created-timestamp-zero-ingestion}); off by default, as
+ *     in Prometheus and Mimir. See {@link Head#startTimestampZeroSamples()}
  */
-public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk, int maxExemplars) {
+public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk, int maxExemplars,
+    boolean startTimestampZeroSamples) {
   /** Exemplars kept per database (per tenant in the server) unless configured otherwise. */
   public static final int DEFAULT_MAX_EXEMPLARS = 100_000;
 
@@ -28,6 +32,11 @@ public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk, int maxE
     }
   }
 
+  /** Without zero samples for start timestamps. */
+  public HeadOptions(long outOfOrderWindowMs, int samplesPerChunk, int maxExemplars) {
+    this(outOfOrderWindowMs, samplesPerChunk, maxExemplars, false);
+  }
+
   /** With the default exemplar capacity. */
   public HeadOptions(long outOfOrderWindowMs, int samplesPerChunk) {
     this(outOfOrderWindowMs, samplesPerChunk, DEFAULT_MAX_EXEMPLARS);
@@ -38,10 +47,14 @@ public record HeadOptions(long outOfOrderWindowMs, int samplesPerChunk, int maxE
   }
 
   public HeadOptions withOutOfOrderWindowMs(long ms) {
-    return new HeadOptions(ms, samplesPerChunk, maxExemplars);
+    return new HeadOptions(ms, samplesPerChunk, maxExemplars, startTimestampZeroSamples);
   }
 
   public HeadOptions withMaxExemplars(int n) {
-    return new HeadOptions(outOfOrderWindowMs, samplesPerChunk, n);
+    return new HeadOptions(outOfOrderWindowMs, samplesPerChunk, n, startTimestampZeroSamples);
+  }
+
+  public HeadOptions withStartTimestampZeroSamples(boolean on) {
+    return new HeadOptions(outOfOrderWindowMs, samplesPerChunk, maxExemplars, on);
   }
 }
