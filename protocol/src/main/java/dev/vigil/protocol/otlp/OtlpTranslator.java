@@ -118,7 +118,7 @@ public final class OtlpTranslator {
         String name = OtlpNaming.metricName(m.getName(), m.getUnit(), OtlpNaming.Kind.GAUGE);
         metadata(m, name, MetricType.GAUGE);
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
-          newest = Math.max(newest, number(name, p, base, app, stats));
+          newest = Math.max(newest, number(name, p, false, base, app, stats));
         }
       }
       case SUM -> {
@@ -133,7 +133,7 @@ public final class OtlpTranslator {
             counter ? OtlpNaming.Kind.COUNTER : OtlpNaming.Kind.GAUGE);
         metadata(m, name, counter ? MetricType.COUNTER : MetricType.GAUGE);
         for (NumberDataPoint p : sum.getDataPointsList()) {
-          newest = Math.max(newest, number(name, p, base, app, stats));
+          newest = Math.max(newest, number(name, p, counter, base, app, stats));
         }
       }
       case HISTOGRAM -> {
@@ -182,14 +182,16 @@ public final class OtlpTranslator {
     }
   }
 
-  private long number(String name, NumberDataPoint p, Map<String, String> base, Appender app,
-      PushStats stats) {
+  /** A gauge's or a sum's point; a counter's (a monotonic sum's) carries its start time. */
+  private long number(String name, NumberDataPoint p, boolean counter, Map<String, String> base,
+      Appender app, PushStats stats) {
     long t = millis(p.getTimeUnixNano());
+    long st = counter ? millis(p.getStartTimeUnixNano()) : 0;
     double v = (p.getFlags() & NO_RECORDED_VALUE) != 0 ? StaleNaN.VALUE
         : p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? (double) p.getAsInt()
         : p.getAsDouble();
     Labels labels = labels(name, base, p.getAttributesList(), null, null, stats);
-    append(labels, t, v, app, stats);
+    append(labels, st, t, v, app, stats);
     if (p.getExemplarsCount() > 0) {
       stats.addExemplars(p.getExemplarsCount());
       if (labels != null) {
@@ -204,13 +206,14 @@ public final class OtlpTranslator {
   private long classicHistogram(String name, HistogramDataPoint p, Map<String, String> base,
       Appender app, PushStats stats) {
     long t = millis(p.getTimeUnixNano());
+    long st = millis(p.getStartTimeUnixNano());
     boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
     List<KeyValue> attrs = p.getAttributesList();
     if (p.hasSum()) {
-      append(labels(name + "_sum", base, attrs, null, null, stats), t,
+      append(labels(name + "_sum", base, attrs, null, null, stats), st, t,
           stale ? StaleNaN.VALUE : p.getSum(), app, stats);
     }
-    append(labels(name + "_count", base, attrs, null, null, stats), t,
+    append(labels(name + "_count", base, attrs, null, null, stats), st, t,
         stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
     long cumulative = 0;
     int bounds = p.getExplicitBoundsCount();
@@ -221,10 +224,11 @@ public final class OtlpTranslator {
       }
       buckets[i] = labels(name + "_bucket", base, attrs, "le", plain(p.getExplicitBounds(i)),
           stats);
-      append(buckets[i], t, stale ? StaleNaN.VALUE : unsigned(cumulative), app, stats);
+      append(buckets[i], st, t, stale ? StaleNaN.VALUE : unsigned(cumulative), app, stats);
     }
     buckets[bounds] = labels(name + "_bucket", base, attrs, "le", "+Inf", stats);
-    append(buckets[bounds], t, stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
+    append(buckets[bounds], st, t, stale ? StaleNaN.VALUE : unsigned(p.getCount()), app,
+        stats);
     if (p.getExemplarsCount() > 0) {
       // Each exemplar goes to the first bucket whose bound holds its value, as Prometheus's
       // translator (addExemplars) does; a NaN value fits none and is dropped.
@@ -245,14 +249,15 @@ public final class OtlpTranslator {
   private long summary(String name, SummaryDataPoint p, Map<String, String> base, Appender app,
       PushStats stats) {
     long t = millis(p.getTimeUnixNano());
+    long st = millis(p.getStartTimeUnixNano()); // of the counters _sum and _count
     boolean stale = (p.getFlags() & NO_RECORDED_VALUE) != 0;
     List<KeyValue> attrs = p.getAttributesList();
-    append(labels(name + "_sum", base, attrs, null, null, stats), t,
+    append(labels(name + "_sum", base, attrs, null, null, stats), st, t,
         stale ? StaleNaN.VALUE : p.getSum(), app, stats);
-    append(labels(name + "_count", base, attrs, null, null, stats), t,
+    append(labels(name + "_count", base, attrs, null, null, stats), st, t,
         stale ? StaleNaN.VALUE : unsigned(p.getCount()), app, stats);
     for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
-      append(labels(name, base, attrs, "quantile", plain(q.getQuantile()), stats), t,
+      append(labels(name, base, attrs, "quantile", plain(q.getQuantile()), stats), 0, t,
           stale ? StaleNaN.VALUE : q.getValue(), app, stats);
     }
     return t;
@@ -282,7 +287,9 @@ public final class OtlpTranslator {
         unsigned(p.getZeroCount()), unsigned(p.getCount()),
         stale ? StaleNaN.VALUE : p.getSum(), posSpans, pos, negSpans, neg, null);
     try {
-      long ref = app.appendHistogram(0, labels, t, h);
+      long st = millis(p.getStartTimeUnixNano());
+      long ref = st == 0 ? app.appendHistogram(0, labels, t, h)
+          : app.appendHistogramWithStart(0, labels, st, t, h);
       stats.addHistogram();
       updateMetadata(ref, labels, app);
     } catch (LimitExceededException e) {
@@ -360,7 +367,7 @@ public final class OtlpTranslator {
     b.set(Labels.METRIC_NAME, "target_info");
     Labels labels = checked(b.build(), stats);
     seriesMetadata = TARGET_INFO;
-    append(labels, t, 1, app, stats);
+    append(labels, 0, t, 1, app, stats);
   }
 
   /** The series' labels, or null after counting a refusal. */
@@ -415,12 +422,13 @@ public final class OtlpTranslator {
     return l;
   }
 
-  private void append(Labels labels, long t, double v, Appender app, PushStats stats) {
+  /** Appends one float sample, with its start timestamp {@code st} unless that is 0 (unknown). */
+  private void append(Labels labels, long st, long t, double v, Appender app, PushStats stats) {
     if (labels == null) {
       return;
     }
     try {
-      long ref = app.append(0, labels, t, v);
+      long ref = st == 0 ? app.append(0, labels, t, v) : app.appendWithStart(0, labels, st, t, v);
       updateMetadata(ref, labels, app);
       stats.addSample();
     } catch (LimitExceededException e) {

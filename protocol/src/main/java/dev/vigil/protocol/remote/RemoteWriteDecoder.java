@@ -38,6 +38,7 @@ public final class RemoteWriteDecoder {
   private static final int V2_HISTOGRAMS = 3;
   private static final int V2_EXEMPLARS = 4;
   private static final int V2_METADATA = 5;
+  private static final int V2_CREATED_TIMESTAMP = 6;
 
   private static final String[] FAMILY_SUFFIXES = {"_bucket", "_sum", "_count"};
 
@@ -247,7 +248,7 @@ public final class RemoteWriteDecoder {
     previousLabels = nLabels;
     Labels labels = validatedLabels(stats, start, end, V1_SAMPLES, V1_HISTOGRAMS);
     in.pos = start;
-    samplesAndHistograms(labels, app, stats, V1_SAMPLES, V1_HISTOGRAMS, V1_EXEMPLARS);
+    samplesAndHistograms(labels, 0, app, stats, V1_SAMPLES, V1_HISTOGRAMS, V1_EXEMPLARS);
   }
 
   /**
@@ -352,10 +353,14 @@ public final class RemoteWriteDecoder {
     int metaType = -1; // -1: the series has no metadata
     int helpRef = 0;
     int unitRef = 0;
+    long createdTimestamp = 0; // 0: not set
     while (in.more()) {
       int tag = in.readTag();
       int field = tag >>> 3;
-      if (field == V2_LABELS_REFS) {
+      if (field == V2_CREATED_TIMESTAMP) {
+        in.expect(tag, WireReader.VARINT);
+        createdTimestamp = in.readVarint64();
+      } else if (field == V2_LABELS_REFS) {
         if ((tag & 7) == WireReader.LENGTH_DELIMITED) {
           int n = in.readLength();
           int outer = in.limit(in.pos + n);
@@ -395,7 +400,8 @@ public final class RemoteWriteDecoder {
     }
     Labels labels = validatedLabels(stats, start, end, V2_SAMPLES, V2_HISTOGRAMS);
     in.pos = start;
-    long ref = samplesAndHistograms(labels, app, stats, V2_SAMPLES, V2_HISTOGRAMS, V2_EXEMPLARS);
+    long ref = samplesAndHistograms(labels, createdTimestamp, app, stats, V2_SAMPLES,
+        V2_HISTOGRAMS, V2_EXEMPLARS);
     if (labels != null && (metaType > 0 || helpRef != 0 || unitRef != 0)) {
       seriesMetadata(app, ref, labels, metaType, helpRef, unitRef);
     }
@@ -601,8 +607,12 @@ public final class RemoteWriteDecoder {
     return n;
   }
 
-  /** Returns the series' ref in the store (0 when nothing was appended). */
-  private long samplesAndHistograms(Labels labels, Appender app, PushStats stats,
+  /**
+   * Appends the series' samples, with its start timestamp {@code st} when known (not 0: 2.0's
+   * {@code created_timestamp}). Returns the series' ref in the store (0 when nothing was
+   * appended).
+   */
+  private long samplesAndHistograms(Labels labels, long st, Appender app, PushStats stats,
       int samplesField, int histogramsField, int exemplarsField) throws MalformedBodyException {
     long ref = 0;
     int exemplars = 0;
@@ -616,11 +626,11 @@ public final class RemoteWriteDecoder {
         double v = 0;
         long t = 0;
         while (in.more()) {
-          int st = in.readTag();
-          switch (st) {
+          int sampleTag = in.readTag();
+          switch (sampleTag) {
             case (1 << 3) | WireReader.FIXED64 -> v = in.readDouble();
             case (2 << 3) | WireReader.VARINT -> t = in.readVarint64();
-            default -> in.skipField(st);
+            default -> in.skipField(sampleTag);
           }
         }
         in.limit(outer);
@@ -628,7 +638,8 @@ public final class RemoteWriteDecoder {
           continue;
         }
         try {
-          ref = app.append(ref, labels, t, v);
+          ref = st == 0 ? app.append(ref, labels, t, v)
+              : app.appendWithStart(ref, labels, st, t, v);
           stats.addSample();
         } catch (LimitExceededException e) {
           stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
@@ -653,7 +664,9 @@ public final class RemoteWriteDecoder {
           continue;
         }
         try {
-          ref = app.appendHistogram(ref, labels, histogram.timestamp, histogram.build());
+          ref = st == 0 ? app.appendHistogram(ref, labels, histogram.timestamp, histogram.build())
+              : app.appendHistogramWithStart(ref, labels, st, histogram.timestamp,
+                  histogram.build());
           stats.addHistogram();
         } catch (LimitExceededException e) {
           stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);

@@ -146,6 +146,56 @@ class OtlpTranslatorTest {
   }
 
   @Test
+  void startTimesOfCumulativePointsBecomeTheCountersStartTimestamps() {
+    long start = T - 60_000_000_000L; // a minute before the points
+    var req = request().toBuilder();
+    var scope = req.getResourceMetricsBuilder(0).getScopeMetricsBuilder(0);
+    for (Metric.Builder m : scope.getMetricsBuilderList()) {
+      switch (m.getDataCase()) {
+        case GAUGE -> m.getGaugeBuilder().getDataPointsBuilder(0).setStartTimeUnixNano(start);
+        case SUM -> m.getSumBuilder().getDataPointsBuilder(0).setStartTimeUnixNano(start);
+        case HISTOGRAM -> m.getHistogramBuilder().getDataPointsBuilder(0)
+            .setStartTimeUnixNano(start);
+        case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogramBuilder().getDataPointsBuilder(0)
+            .setStartTimeUnixNano(start);
+        case SUMMARY -> m.getSummaryBuilder().getDataPointsBuilder(0).setStartTimeUnixNano(start);
+        default -> throw new AssertionError(m.getDataCase());
+      }
+    }
+    // A non-monotonic sum is a gauge: its start time is not a counter's start.
+    scope.addMetrics(Metric.newBuilder().setName("queue.length").setSum(Sum.newBuilder()
+        .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+        .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T).setStartTimeUnixNano(start)
+            .setAsInt(3))));
+    InMemoryStorage store = new InMemoryStorage();
+    Appender app = store.appender();
+    new OtlpTranslator(ValidationLimits.MIMIR_DEFAULTS).translate(req.build(), app,
+        new PushStats(), m -> { });
+    app.commit();
+    List<String> starts = new ArrayList<>();
+    try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
+          List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
+      while (set.next()) {
+        SampleIterator it = set.at().iterator(null);
+        while (it.next() != ValueKind.NONE) {
+          starts.add(set.at().labels().get("__name__") + set.at().labels().get("le") + " "
+              + it.atST());
+        }
+      }
+    }
+    long st = 1_699_999_940_123L;
+    assertThat(starts).containsExactly("gc_pause_seconds 0", "gc_pause_seconds_count " + st,
+        "gc_pause_seconds_sum " + st, "http_requests_total " + st,
+        "http_server_duration_seconds_bucket+Inf " + st,
+        "http_server_duration_seconds_bucket0.1 " + st,
+        "http_server_duration_seconds_bucket1 " + st,
+        "http_server_duration_seconds_count " + st, "http_server_duration_seconds_sum " + st,
+        "queue_length 0", "rpc_latency_milliseconds " + st, "system_cpu_utilization_ratio 0",
+        "target_info 0");
+  }
+
+  @Test
   void jsonAndProtobufBodiesParseToTheSameRequest() throws Exception {
     byte[] pb = request().toByteArray();
     String json = com.google.protobuf.util.JsonFormat.printer().print(request());

@@ -92,6 +92,30 @@ class RemoteWriteDecoderTest {
   }
 
   @Test
+  void v2CreatedTimestampsReachTheStoreAsEachSamplesStart() throws Exception {
+    var req = RemoteWriteFixtures.v2().toBuilder();
+    req.setTimeseries(1, req.getTimeseries(1).toBuilder().setCreatedTimestamp(500));
+    req.setTimeseries(2, req.getTimeseries(2).toBuilder().setCreatedTimestamp(-7));
+    push(RemoteWriteVersion.V2, req.build().toByteArray());
+
+    assertThat(stats.samplesWritten()).isEqualTo(3);
+    assertThat(stats.histogramsWritten()).isEqualTo(1);
+    List<String> starts = new ArrayList<>();
+    try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
+          List.of(Matcher.of(dev.vigil.model.labels.MatchType.REGEX, "__name__", ".+")));
+      while (set.next()) {
+        SampleIterator it = set.at().iterator(null);
+        for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
+          starts.add(set.at().labels().get("__name__") + " " + it.atT() + " st=" + it.atST());
+        }
+      }
+    }
+    assertThat(starts).containsExactly("latency_seconds 4000 st=-7",
+        "temperature_celsius 1000 st=500", "temperature_celsius 2000 st=500", "up 1000 st=0");
+  }
+
+  @Test
   void invalidSeriesAreCountedPerReasonAndTheRestIsStored() throws Exception {
     WriteRequest req = WriteRequest.newBuilder()
         .addTimeseries(seriesV1("__name__", "ok").addSamples(sample(1, 1)))
