@@ -153,6 +153,15 @@ final class ServerCommand implements Callable<Integer> {
           + "still replays the WAL (default: ${DEFAULT-VALUE}).")
   boolean headSnapshot;
 
+  @Option(names = "--blocks-storage.tsdb.start-timestamp-zero-ingestion-enabled", arity = "0..1",
+      defaultValue = "false", fallbackValue = "true",
+      description = "Store the start timestamp of a pushed counter's sample (remote write 2.0 "
+          + "created_timestamp, OTLP start_time_unix_nano) as a zero sample at that time when "
+          + "the counter is new or was reset, so that rate() and increase() count its first "
+          + "increase, as Prometheus's created-timestamp-zero-ingestion "
+          + "(default: ${DEFAULT-VALUE}).")
+  boolean startTimestampZeroSamples;
+
   @Option(names = "--blocks-storage.tsdb.head-snapshot-interval", defaultValue = "30m",
       description = "How often each tenant's head is also written to a snapshot while it takes "
           + "writes, so that a restart after a crash restores it and replays only the WAL "
@@ -492,6 +501,7 @@ final class ServerCommand implements Callable<Integer> {
         .withLimits(limits)
         .withWal(wal)
         .withHeadSnapshot(headSnapshot)
+        .withStartTimestampZeroSamples(startTimestampZeroSamples)
         .withMaintenance(maintenance)
         .withRuler(rulerOptions)
         .withTls(tlsCert == null ? null : new dev.vigil.server.TlsFiles(tlsCert, tlsKey))

@@ -64,6 +64,8 @@ final class ServerConfigFile {
         "--blocks-storage.tsdb.memory-snapshot-on-shutdown");
     m.put("blocks_storage.tsdb.head_snapshot_interval",
         "--blocks-storage.tsdb.head-snapshot-interval");
+    m.put("blocks_storage.tsdb.start_timestamp_zero_ingestion_enabled",
+        "--blocks-storage.tsdb.start-timestamp-zero-ingestion-enabled");
     m.put("blocks_storage.tsdb.close_idle_tsdb_timeout",
         "--blocks-storage.tsdb.close-idle-tsdb-timeout");
     m.put("compactor.blocks_retention_period", "--storage.tsdb.retention.time");

@@ -45,6 +45,10 @@ import java.util.function.Consumer;
  * @param headSnapshot whether closing a tenant's database (shutdown, idle close) writes a head
  *     snapshot that its next open restores instead of replaying the WAL (on by default; a crash
  *     still replays the WAL)
+ * @param startTimestampZeroSamples whether every tenant's database stores the start timestamps
+ *     of pushed samples (remote write 2.0 {@code created_timestamp}, OTLP
+ *     {@code start_time_unix_nano}) as zero samples, Prometheus's
+ *     {@code created-timestamp-zero-ingestion} (off by default, as there)
  */
 public record ServerConfig(
     String host,
@@ -65,7 +69,8 @@ public record ServerConfig(
     TlsFiles tls,
     Path authFile,
     WalOptions wal,
-    boolean headSnapshot) {
+    boolean headSnapshot,
+    boolean startTimestampZeroSamples) {
   public static final int DEFAULT_PORT = 9009;
 
   public ServerConfig {
@@ -93,7 +98,7 @@ public record ServerConfig(
     return new ServerConfig("", DEFAULT_PORT, dataDir, StorageEngine.TSDB, true, "anonymous",
         TenantLimits.MIMIR_DEFAULTS, null, 100 << 20, 10 << 20, EngineOptions.defaults(),
         Clock.systemUTC(), "", MaintenanceOptions.DEFAULTS,
-        RulerOptions.DEFAULTS, null, null, WalOptions.defaults(), true);
+        RulerOptions.DEFAULTS, null, null, WalOptions.defaults(), true, false);
   }
 
   public ServerConfig withListen(String host, int port) {
@@ -173,6 +178,11 @@ public record ServerConfig(
     return with(b -> b.headSnapshot = on);
   }
 
+  /** Whether every tenant's database stores start timestamps as zero samples. */
+  public ServerConfig withStartTimestampZeroSamples(boolean on) {
+    return with(b -> b.startTimestampZeroSamples = on);
+  }
+
   private ServerConfig with(Consumer<Copy> change) {
     Copy c = new Copy(this);
     change.accept(c);
@@ -200,6 +210,7 @@ public record ServerConfig(
     Path authFile;
     WalOptions wal;
     boolean headSnapshot;
+    boolean startTimestampZeroSamples;
 
     Copy(ServerConfig c) {
       host = c.host;
@@ -221,12 +232,13 @@ public record ServerConfig(
       authFile = c.authFile;
       wal = c.wal;
       headSnapshot = c.headSnapshot;
+      startTimestampZeroSamples = c.startTimestampZeroSamples;
     }
 
     ServerConfig build() {
       return new ServerConfig(host, port, dataDir, storage, multitenancy, noAuthTenant, limits,
           runtimeConfigFile, maxPushBytes, maxFormBytes, engine, clock, configYaml,
-          maintenance, ruler, tls, authFile, wal, headSnapshot);
+          maintenance, ruler, tls, authFile, wal, headSnapshot, startTimestampZeroSamples);
     }
   }
 
@@ -265,6 +277,8 @@ public record ServerConfig(
     m.put("blocks-storage.tsdb.wal-fsync", wal.fsync() == FsyncPolicy.PER_COMMIT ? "commit"
         : wal.fsyncIntervalMs() + "ms");
     m.put("blocks-storage.tsdb.memory-snapshot-on-shutdown", Boolean.toString(headSnapshot));
+    m.put("blocks-storage.tsdb.start-timestamp-zero-ingestion-enabled",
+        Boolean.toString(startTimestampZeroSamples));
     m.put("blocks-storage.tsdb.head-snapshot-interval",
         dev.vigil.server.limits.GoDuration.format(maintenance.headSnapshotInterval()));
     m.put("server.http-tls-cert-path", tls == null ? "" : tls.certFile().toString());

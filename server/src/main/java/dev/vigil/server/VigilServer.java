@@ -228,7 +228,8 @@ public final class VigilServer implements AutoCloseable {
     RuntimeOverrides overrides = startOverrides(config);
     DirectoryTenantStorages.StorageOpener opener = switch (config.storage()) {
       case TSDB -> (tenant, dir) ->
-          Tsdb.open(dir, tsdbOptions(overrides.forTenant(tenant), config.wal())
+          Tsdb.open(dir, tsdbOptions(overrides.forTenant(tenant), config.wal(),
+              config.startTimestampZeroSamples())
               .withSnapshotOnShutdown(config.headSnapshot()), config.clock());
       case MEMORY -> (tenant, dir) -> new InMemoryStorage();
     };
@@ -242,13 +243,16 @@ public final class VigilServer implements AutoCloseable {
   /**
    * The options a tenant's database opens with: its out-of-order window and exemplar capacity
    * from its limits at that moment (a later change is applied to the open database by
-   * {@link dev.vigil.server.maintenance.TsdbLimitsUpdater}), and the server's WAL fsync policy.
+   * {@link dev.vigil.server.maintenance.TsdbLimitsUpdater}), the server's WAL fsync policy and
+   * whether start timestamps become zero samples.
    */
-  static TsdbOptions tsdbOptions(TenantLimits limits, WalOptions wal) {
+  static TsdbOptions tsdbOptions(TenantLimits limits, WalOptions wal,
+      boolean startTimestampZeroSamples) {
     TsdbOptions defaults = TsdbOptions.defaults().withWal(wal);
     return defaults.withHead(defaults.head()
         .withOutOfOrderWindowMs(limits.outOfOrderTimeWindow().toMillis())
-        .withMaxExemplars(limits.maxGlobalExemplarsPerUser()));
+        .withMaxExemplars(limits.maxGlobalExemplarsPerUser())
+        .withStartTimestampZeroSamples(startTimestampZeroSamples));
   }
 
   /** Before anything else: a bad runtime config file fails startup with no thread started. */

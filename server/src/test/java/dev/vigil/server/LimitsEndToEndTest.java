@@ -141,9 +141,12 @@ class LimitsEndToEndTest {
         .withStorageLimits(java.time.Duration.ofMinutes(10), 7);
     dev.vigil.tsdb.wal.WalOptions wal = dev.vigil.tsdb.wal.WalOptions.defaults()
         .withFsync(dev.vigil.tsdb.wal.FsyncPolicy.INTERVAL);
-    dev.vigil.tsdb.TsdbOptions o = VigilServer.tsdbOptions(limits, wal);
+    dev.vigil.tsdb.TsdbOptions o = VigilServer.tsdbOptions(limits, wal, false);
     assertThat(o.head().outOfOrderWindowMs()).isEqualTo(600_000);
     assertThat(o.head().maxExemplars()).isEqualTo(7);
+    assertThat(o.head().startTimestampZeroSamples()).isFalse();
     assertThat(o.wal()).isEqualTo(wal);
+    assertThat(VigilServer.tsdbOptions(limits, wal, true).head().startTimestampZeroSamples())
+        .isTrue();
   }
 }
