@@ -69,6 +69,14 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser, Nhc
   /** Milliseconds since the epoch; meaningful only when {@link #hasTimestamp()}. */
   long timestamp();
 
+  /**
+   * The start (created) timestamp of the current SERIES or HISTOGRAM entry's metric in
+   * milliseconds since the epoch, 0 when unknown. Only the protobuf format carries it (a
+   * counter's, summary's or histogram's {@code created_timestamp}, for every series of that
+   * metric, as Prometheus's parser gives it); the text formats give 0.
+   */
+  long startTimestamp();
+
   /** The exemplar of the current entry, or null (a native histogram's: its first). */
   Exemplar exemplar();
 

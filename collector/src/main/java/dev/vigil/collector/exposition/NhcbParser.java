@@ -62,6 +62,7 @@ public final class NhcbParser implements ExpositionParser {
   private boolean groupHasCount;
   private boolean groupHasTimestamp;
   private long groupTimestamp;
+  private long groupStartTimestamp;
   private byte[] groupKey = new byte[64];
   private int groupKeyLen;
   private final List<Exemplar> groupExemplars = new ArrayList<>();
@@ -75,6 +76,7 @@ public final class NhcbParser implements ExpositionParser {
   private FloatHistogram emitted;
   private Labels emittedLabels;
   private boolean emittedHasTimestamp;
+  private long emittedStartTimestamp;
   private long emittedTimestamp;
   private byte[] emittedKey = new byte[64];
   private int emittedKeyLen;
@@ -197,6 +199,7 @@ public final class NhcbParser implements ExpositionParser {
     groupHasCount = false;
     groupHasTimestamp = inner.hasTimestamp();
     groupTimestamp = groupHasTimestamp ? inner.timestamp() : 0;
+    groupStartTimestamp = inner.startTimestamp();
     byte[] raw = inner.seriesBytes();
     if (groupKey.length < raw.length + 1) {
       groupKey = new byte[raw.length + 1];
@@ -276,6 +279,7 @@ public final class NhcbParser implements ExpositionParser {
     emittedLabels = groupLabels;
     emittedHasTimestamp = groupHasTimestamp;
     emittedTimestamp = groupTimestamp;
+    emittedStartTimestamp = groupStartTimestamp;
     byte[] swap = emittedKey;
     emittedKey = groupKey;
     emittedKeyLen = groupKeyLen;
@@ -331,6 +335,11 @@ public final class NhcbParser implements ExpositionParser {
   @Override
   public long timestamp() {
     return emitting ? emittedTimestamp : inner.timestamp();
+  }
+
+  @Override
+  public long startTimestamp() {
+    return emitting ? emittedStartTimestamp : inner.startTimestamp();
   }
 
   @Override

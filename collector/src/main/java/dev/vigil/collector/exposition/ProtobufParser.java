@@ -512,6 +512,24 @@ public final class ProtobufParser implements ExpositionParser {
   }
 
   @Override
+  public long startTimestamp() {
+    if (state != Entry.SERIES && state != Entry.HISTOGRAM) {
+      return 0;
+    }
+    com.google.protobuf.Timestamp ct = switch (familyType) {
+      case COUNTER -> metric.getCounter().hasCreatedTimestamp()
+          ? metric.getCounter().getCreatedTimestamp() : null;
+      case SUMMARY -> metric.getSummary().hasCreatedTimestamp()
+          ? metric.getSummary().getCreatedTimestamp() : null;
+      case HISTOGRAM, GAUGEHISTOGRAM -> metric.getHistogram().hasCreatedTimestamp()
+          ? metric.getHistogram().getCreatedTimestamp() : null;
+      default -> null;
+    };
+    // Milliseconds as Prometheus's parser takes them (seconds * 1000 + nanos / 1e6).
+    return ct == null ? 0 : ct.getSeconds() * 1000 + ct.getNanos() / 1_000_000;
+  }
+
+  @Override
   public Exemplar exemplar() {
     List<Exemplar> all = exemplars();
     return all.isEmpty() ? null : all.get(0);

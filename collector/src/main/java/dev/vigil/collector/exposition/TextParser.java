@@ -619,6 +619,12 @@ public final class TextParser implements ExpositionParser {
     return timestamp;
   }
 
+  /** Always 0: OpenMetrics {@code _created} lines come as series of their own. */
+  @Override
+  public long startTimestamp() {
+    return 0;
+  }
+
   public boolean hasExemplar() {
     return hasExemplar;
   }

@@ -206,6 +206,28 @@ class NhcbParserTest {
   }
 
   @Test
+  void aConvertedHistogramKeepsTheCreatedTimestampOfItsClassicSeries() {
+    com.google.protobuf.Timestamp created = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_700_000_000L).build();
+    Histogram.Builder classic = Histogram.newBuilder().setSampleCount(4).setSampleSum(2.5)
+        .setCreatedTimestamp(created)
+        .addBucket(Bucket.newBuilder().setUpperBound(1).setCumulativeCount(3));
+    byte[] body = delimited(family("lat", MetricType.HISTOGRAM, metric().setHistogram(classic)),
+        family("other", MetricType.HISTOGRAM, metric().setHistogram(Histogram.newBuilder()
+            .setSampleCount(1).setSampleSum(1)
+            .addBucket(Bucket.newBuilder().setUpperBound(1).setCumulativeCount(1)))));
+    ExpositionParser p = ExpositionParser.create(ExpositionFormat.PROMETHEUS_PROTOBUF, body, false,
+        false, true);
+    List<String> out = new ArrayList<>();
+    for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+      if (e == Entry.HISTOGRAM) {
+        out.add(p.labels().metricName() + " " + p.startTimestamp());
+      }
+    }
+    assertThat(out).containsExactly("lat 1700000000000", "other 0");
+  }
+
+  @Test
   void theHistogramsCacheIdentityIsStableAndDistinct() {
     byte[] body = """
         # TYPE foo histogram

@@ -98,6 +98,40 @@ class ProtobufParserTest {
   }
 
   @Test
+  void createdTimestampsAreTheStartOfEverySeriesOfTheirMetric() {
+    com.google.protobuf.Timestamp created = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_600_000_000L).setNanos(123_999_999).build();
+    long ms = 1_600_000_000_123L;
+    byte[] body = delimited(
+        family("requests_total", MetricType.COUNTER,
+            metric("code", "200").setCounter(Counter.newBuilder().setValue(3).setCreatedTimestamp(created)),
+            metric("code", "500").setCounter(Counter.newBuilder().setValue(1))),
+        family("rpc_seconds", MetricType.SUMMARY, metric().setSummary(Summary.newBuilder()
+            .setSampleCount(1).setSampleSum(2).setCreatedTimestamp(created)
+            .addQuantile(Quantile.newBuilder().setQuantile(0.5).setValue(2)))),
+        family("size_bytes", MetricType.HISTOGRAM, metric().setHistogram(Histogram.newBuilder()
+            .setSampleCount(1).setSampleSum(3).setCreatedTimestamp(created)
+            .addBucket(Bucket.newBuilder().setUpperBound(10).setCumulativeCount(1)))),
+        family("wait_seconds", MetricType.HISTOGRAM,
+            metric().setHistogram(nativeInts().setCreatedTimestamp(created))),
+        family("temperature", MetricType.GAUGE, metric().setGauge(Gauge.newBuilder().setValue(1))));
+    ProtobufParser p = ProtobufParser.create(body, false);
+    List<String> starts = new ArrayList<>();
+    for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+      if (e == Entry.SERIES || e == Entry.HISTOGRAM) {
+        starts.add(p.labels().get("__name__") + p.labels().get("le") + p.labels().get("quantile")
+            + " " + p.startTimestamp());
+      } else {
+        assertThat(p.startTimestamp()).as("no series, no start").isZero();
+      }
+    }
+    assertThat(starts).containsExactly("requests_total " + ms, "requests_total 0",
+        "rpc_seconds_count " + ms, "rpc_seconds_sum " + ms, "rpc_seconds0.5 " + ms,
+        "size_bytes_count " + ms, "size_bytes_sum " + ms, "size_bytes_bucket10.0 " + ms,
+        "size_bytes_bucket+Inf " + ms, "wait_seconds " + ms, "temperature 0");
+  }
+
+  @Test
   void unitIsAnEntryAndMustBeASuffix() {
     MetricFamily f = family("disk_read_bytes_total", MetricType.COUNTER, metric().setCounter(Counter.newBuilder().setValue(5)))
         .toBuilder().setUnit("bytes").build();

@@ -66,6 +66,41 @@ class ProtobufScrapeTest {
     }
   }
 
+  @Test
+  void createdTimestampsGoToTheStoreWithTheirSamples() throws Exception {
+    com.google.protobuf.Timestamp created = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(1_700_000_000L).setNanos(5_000_000).build();
+    byte[] body = ProtobufParserTest.delimited(
+        ProtobufParserTest.family("jobs_total", MetricType.COUNTER,
+            ProtobufParserTest.metric("queue", "q1").setCounter(Counter.newBuilder().setValue(42)
+                .setCreatedTimestamp(created)),
+            ProtobufParserTest.metric("queue", "q2").setCounter(Counter.newBuilder().setValue(1))),
+        ProtobufParserTest.family("wait_seconds", MetricType.HISTOGRAM,
+            ProtobufParserTest.metric().setHistogram(ProtobufParserTest.nativeInts()
+                .setCreatedTimestamp(created))));
+    try (ReplayProxy exporter = new ReplayProxy()) {
+      exporter.serve("/metrics", ExpositionBodies.PROTOBUF, body);
+      VigilCollector vigil = new VigilCollector("""
+          scrape_configs:
+            - job_name: pb
+              scrape_native_histograms: true
+              scrape_protocols: [PrometheusProto]
+              static_configs:
+                - targets: ['%s']
+          """.formatted(exporter.address()));
+      vigil.scrapeAll(1);
+      assertThat(vigil.loops().get(0).lastResult().error()).isEmpty();
+      Map<Labels, Latest> stored = vigil.latest("job", "pb");
+      String instance = exporter.address();
+      assertThat(stored.get(Labels.of("__name__", "jobs_total", "instance", instance, "job", "pb",
+          "queue", "q1")).st()).isEqualTo(1_700_000_000_005L);
+      assertThat(stored.get(Labels.of("__name__", "jobs_total", "instance", instance, "job", "pb",
+          "queue", "q2")).st()).isZero();
+      assertThat(stored.get(Labels.of("__name__", "wait_seconds", "instance", instance, "job",
+          "pb")).st()).isEqualTo(1_700_000_000_005L);
+    }
+  }
+
   /** Prometheus 3's scrape_native_histograms and always_scrape_classic_histograms, per job. */
   @Test
   void histogramSettingsOfTheJobDecideNativeAndClassicSeries() throws Exception {

@@ -35,7 +35,8 @@ public final class VigilCollector {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** The latest sample of a series: a float, or a histogram when {@code h} is set. */
-  public record Latest(long t, double v, FloatHistogram h) {}
+  /** A sample: its time, value or histogram, and start timestamp (0 = unknown). */
+  public record Latest(long t, double v, FloatHistogram h, long st) {}
 
   /** A discovered target relabelling dropped, with its job. */
   public record Dropped(String job, Labels discovered) {}
@@ -90,8 +91,8 @@ public final class VigilCollector {
         Latest last = null;
         for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
           last = k == ValueKind.HISTOGRAM
-              ? new Latest(it.atT(), Double.NaN, it.atHistogram())
-              : new Latest(it.atT(), it.atF(), null);
+              ? new Latest(it.atT(), Double.NaN, it.atHistogram(), it.atST())
+              : new Latest(it.atT(), it.atF(), null, it.atST());
         }
         if (last != null && (last.h() != null || !StaleNaN.is(last.v()))) {
           out.put(ss.at().labels(), last);
