@@ -155,8 +155,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--blocks-storage.tsdb.start-timestamp-zero-ingestion-enabled", arity = "0..1",
       defaultValue = "false", fallbackValue = "true",
-      description = "Store the start timestamp of a pushed counter's sample (remote write 2.0 "
-          + "created_timestamp, OTLP start_time_unix_nano) as a zero sample at that time when "
+      description = "Store the start timestamp of a counter's sample (remote write 2.0 "
+          + "created_timestamp, OTLP start_time_unix_nano, created_timestamp of protobuf "
+          + "scrapes) as a zero sample at that time when "
           + "the counter is new or was reset, so that rate() and increase() count its first "
           + "increase, as Prometheus's created-timestamp-zero-ingestion "
           + "(default: ${DEFAULT-VALUE}).")

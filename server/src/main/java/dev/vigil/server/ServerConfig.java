@@ -46,8 +46,9 @@ import java.util.function.Consumer;
  *     snapshot that its next open restores instead of replaying the WAL (on by default; a crash
  *     still replays the WAL)
  * @param startTimestampZeroSamples whether every tenant's database stores the start timestamps
- *     of pushed samples (remote write 2.0 {@code created_timestamp}, OTLP
- *     {@code start_time_unix_nano}) as zero samples, Prometheus's
+ *     of pushed and scraped samples (remote write 2.0 {@code created_timestamp}, OTLP
+ *     {@code start_time_unix_nano}, protobuf scrapes' {@code created_timestamp}) as zero
+ *     samples, Prometheus's
  *     {@code created-timestamp-zero-ingestion} (off by default, as there)
  */
 public record ServerConfig(
