@@ -135,10 +135,12 @@ final class HeadQuerier implements Querier {
   public List<String> labelNames(List<Matcher> matchers) {
     TreeSet<String> names = new TreeSet<>();
     if (matchers.isEmpty()) {
-      // Name by name, value by value, until one series has a sample in range.
+      // Name by name, value by value, until one series has a sample in range: usually the
+      // first value's first series, so one value's ids are copied per name, not every value's.
       for (String name : head.postings.names()) {
-        for (Map.Entry<String, RoaringBitmap> e : head.postings.valuesWithin(name, null)) {
-          if (anyWithSample(e.getValue())) {
+        for (String value : head.postings.values(name)) {
+          RoaringBitmap ids = head.postings.postings(name, value);
+          if (ids != null && anyWithSample(ids)) {
             names.add(name);
             break;
           }

@@ -130,6 +130,28 @@ final class MemPostings {
     }
   }
 
+  /** The values of {@code name}, unsorted; empty when it has none. */
+  List<String> values(String name) {
+    lock.readLock().lock();
+    try {
+      Map<String, RoaringBitmap> values = index.get(name);
+      return values == null ? List.of() : new ArrayList<>(values.keySet());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** A copy of the ids of the series with {@code name=value}; null when there are none. */
+  RoaringBitmap postings(String name, String value) {
+    lock.readLock().lock();
+    try {
+      RoaringBitmap ids = view.postings(name, value);
+      return ids == null ? null : ids.clone();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Label names with at least one series, unsorted. */
   List<String> names() {
     lock.readLock().lock();
