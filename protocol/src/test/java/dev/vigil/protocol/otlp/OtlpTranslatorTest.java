@@ -94,6 +94,17 @@ class OtlpTranslatorTest {
   }
 
   static List<String> dump(InMemoryStorage store) {
+    return dump(store, (labels, it, k) -> labels.toMetricString() + " " + it.atT() + " "
+        + (k == ValueKind.FLOAT ? Double.toString(it.atF()) : it.atHistogram().toString()));
+  }
+
+  /** How {@link #dump(InMemoryStorage, SampleFormat)} writes one sample. */
+  interface SampleFormat {
+    String of(dev.vigil.model.labels.Labels labels, SampleIterator it, ValueKind kind);
+  }
+
+  /** Every sample of the store, in order, as {@code format} writes it. */
+  static List<String> dump(InMemoryStorage store, SampleFormat format) {
     List<String> out = new ArrayList<>();
     try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
@@ -101,8 +112,7 @@ class OtlpTranslatorTest {
       while (set.next()) {
         SampleIterator it = set.at().iterator(null);
         for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
-          out.add(set.at().labels().toMetricString() + " " + it.atT() + " "
-              + (k == ValueKind.FLOAT ? Double.toString(it.atF()) : it.atHistogram().toString()));
+          out.add(format.of(set.at().labels(), it, k));
         }
       }
     }
@@ -172,20 +182,9 @@ class OtlpTranslatorTest {
     new OtlpTranslator(ValidationLimits.MIMIR_DEFAULTS).translate(req.build(), app,
         new PushStats(), m -> { });
     app.commit();
-    List<String> starts = new ArrayList<>();
-    try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
-          List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
-      while (set.next()) {
-        SampleIterator it = set.at().iterator(null);
-        while (it.next() != ValueKind.NONE) {
-          starts.add(set.at().labels().get("__name__") + set.at().labels().get("le") + " "
-              + it.atST());
-        }
-      }
-    }
     long st = 1_699_999_940_123L;
-    assertThat(starts).containsExactly("gc_pause_seconds 0", "gc_pause_seconds_count " + st,
+    assertThat(dump(store, (labels, it, k) -> labels.get("__name__") + labels.get("le") + " "
+        + it.atST())).containsExactly("gc_pause_seconds 0", "gc_pause_seconds_count " + st,
         "gc_pause_seconds_sum " + st, "http_requests_total " + st,
         "http_server_duration_seconds_bucket+Inf " + st,
         "http_server_duration_seconds_bucket0.1 " + st,

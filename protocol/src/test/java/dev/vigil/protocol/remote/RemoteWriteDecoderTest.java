@@ -42,6 +42,17 @@ class RemoteWriteDecoderTest {
 
   /** Every sample of the store as "labels t=v" or "labels t=histogram", in order. */
   private List<String> dump() {
+    return dump((labels, it, k) -> labels + " " + it.atT() + "="
+        + (k == ValueKind.FLOAT ? Double.toString(it.atF()) : it.atHistogram().toString()));
+  }
+
+  /** How {@link #dump(SampleFormat)} writes one sample. */
+  interface SampleFormat {
+    String of(dev.vigil.model.labels.Labels labels, SampleIterator it, ValueKind kind);
+  }
+
+  /** Every sample of the store, in order, as {@code format} writes it. */
+  private List<String> dump(SampleFormat format) {
     List<String> out = new ArrayList<>();
     try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
@@ -49,8 +60,7 @@ class RemoteWriteDecoderTest {
       while (set.next()) {
         SampleIterator it = set.at().iterator(null);
         for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
-          out.add(set.at().labels() + " " + it.atT() + "="
-              + (k == ValueKind.FLOAT ? Double.toString(it.atF()) : it.atHistogram().toString()));
+          out.add(format.of(set.at().labels(), it, k));
         }
       }
     }
@@ -100,18 +110,8 @@ class RemoteWriteDecoderTest {
 
     assertThat(stats.samplesWritten()).isEqualTo(3);
     assertThat(stats.histogramsWritten()).isEqualTo(1);
-    List<String> starts = new ArrayList<>();
-    try (Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
-          List.of(Matcher.of(dev.vigil.model.labels.MatchType.REGEX, "__name__", ".+")));
-      while (set.next()) {
-        SampleIterator it = set.at().iterator(null);
-        for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
-          starts.add(set.at().labels().get("__name__") + " " + it.atT() + " st=" + it.atST());
-        }
-      }
-    }
-    assertThat(starts).containsExactly("latency_seconds 4000 st=-7",
+    assertThat(dump((labels, it, k) -> labels.get("__name__") + " " + it.atT() + " st="
+        + it.atST())).containsExactly("latency_seconds 4000 st=-7",
         "temperature_celsius 1000 st=500", "temperature_celsius 2000 st=500", "up 1000 st=0");
   }
 
