@@ -102,6 +102,76 @@ class HeadStartTimestampTest {
         d + ": " + (10 * HOUR + 5) + "=" + v(5) + " " + (10 * HOUR + 6) + "=" + v(6));
   }
 
+  /**
+   * Random batches of samples with starts against a model of the rules: a zero at the start
+   * when it lies before the sample, after the series' newest sample (committed or earlier in
+   * the batch) and within {@link Head#START_ZERO_MAX_LAG_MS} of the head's newest committed
+   * sample; samples themselves in order only (out-of-order ones are refused and left out).
+   */
+  @Test
+  void randomBatchesFollowTheRules() {
+    for (int seed = 0; seed < 200; seed++) {
+      java.util.Random r = new java.util.Random(seed);
+      Head h = head(true);
+      Labels[] series = {A, B, Labels.of("__name__", "c_total")};
+      java.util.Map<Labels, java.util.TreeMap<Long, Double>> want = new java.util.HashMap<>();
+      long headMax = Long.MIN_VALUE;
+      long clock = 0;
+      int value = 0;
+      for (int batch = 0; batch < 20; batch++) {
+        Appender a = h.appender();
+        java.util.Map<Labels, java.util.TreeMap<Long, Double>> pending = new java.util.HashMap<>();
+        long batchMax = headMax;
+        for (int i = r.nextInt(6); i > 0; i--) {
+          Labels l = series[r.nextInt(series.length)];
+          clock += r.nextInt(3) == 0 ? -r.nextInt(5_000) : r.nextInt(600_000);
+          long t = Math.max(1, clock);
+          long st = switch (r.nextInt(5)) {
+            case 0 -> 0;
+            case 1 -> t;
+            case 2 -> t - 1 - r.nextInt(10_000);
+            case 3 -> t - r.nextInt(3) * Head.START_ZERO_MAX_LAG_MS / 2 - r.nextInt(1000);
+            default -> t + 1 + r.nextInt(100);
+          };
+          java.util.TreeMap<Long, Double> committed = want.getOrDefault(l, new java.util.TreeMap<>());
+          java.util.TreeMap<Long, Double> inBatch = pending.computeIfAbsent(l, k -> new java.util.TreeMap<>());
+          long last = Math.max(committed.isEmpty() ? Long.MIN_VALUE : committed.lastKey(),
+              inBatch.isEmpty() ? Long.MIN_VALUE : inBatch.lastKey());
+          boolean zero = st != 0 && st < t && st > last
+              && (headMax == Long.MIN_VALUE || st >= headMax - Head.START_ZERO_MAX_LAG_MS);
+          double v = ++value; // never a repeat: an equal timestamp is always refused
+          try {
+            a.appendWithStart(0, l, st, t, v);
+          } catch (dev.vigil.model.storage.StorageException e) {
+            assertThat(t).as("seed " + seed + ": only an out-of-order sample is refused")
+                .isLessThanOrEqualTo(zero ? st : last);
+            if (zero) {
+              inBatch.put(st, 0.0);
+            }
+            continue;
+          }
+          assertThat(t).as("seed " + seed).isGreaterThan(zero ? st : last);
+          if (zero) {
+            inBatch.put(st, 0.0);
+          }
+          inBatch.put(t, v);
+          batchMax = Math.max(batchMax, t);
+        }
+        a.commit();
+        pending.forEach((l, m) -> want.computeIfAbsent(l, k -> new java.util.TreeMap<>()).putAll(m));
+        headMax = batchMax;
+      }
+      List<String> expected = new java.util.ArrayList<>();
+      want.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+          .sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> {
+            StringBuilder sb = new StringBuilder(e.getKey().toString()).append(':');
+            e.getValue().forEach((t, v) -> sb.append(' ').append(t).append('=').append(v(v)));
+            expected.add(sb.toString());
+          });
+      assertThat(HeadTest.all(h)).as("seed " + seed).isEqualTo(expected);
+    }
+  }
+
   @Test
   void aHistogramCounterGetsAnEmptyHistogramOfItsLayoutAtItsStart() {
     Head h = head(true);
