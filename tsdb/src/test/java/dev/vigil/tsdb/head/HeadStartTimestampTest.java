@@ -7,7 +7,13 @@ import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.Span;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
+import dev.vigil.model.storage.StorageException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Start timestamps stored as zero samples (Prometheus's created-timestamp zero ingestion). */
@@ -111,16 +117,16 @@ class HeadStartTimestampTest {
   @Test
   void randomBatchesFollowTheRules() {
     for (int seed = 0; seed < 200; seed++) {
-      java.util.Random r = new java.util.Random(seed);
+      Random r = new Random(seed);
       Head h = head(true);
       Labels[] series = {A, B, Labels.of("__name__", "c_total")};
-      java.util.Map<Labels, java.util.TreeMap<Long, Double>> want = new java.util.HashMap<>();
+      Map<Labels, TreeMap<Long, Double>> want = new HashMap<>();
       long headMax = Long.MIN_VALUE;
       long clock = 0;
       int value = 0;
       for (int batch = 0; batch < 20; batch++) {
         Appender a = h.appender();
-        java.util.Map<Labels, java.util.TreeMap<Long, Double>> pending = new java.util.HashMap<>();
+        Map<Labels, TreeMap<Long, Double>> pending = new HashMap<>();
         long batchMax = headMax;
         for (int i = r.nextInt(6); i > 0; i--) {
           Labels l = series[r.nextInt(series.length)];
@@ -133,8 +139,8 @@ class HeadStartTimestampTest {
             case 3 -> t - r.nextInt(3) * Head.START_ZERO_MAX_LAG_MS / 2 - r.nextInt(1000);
             default -> t + 1 + r.nextInt(100);
           };
-          java.util.TreeMap<Long, Double> committed = want.getOrDefault(l, new java.util.TreeMap<>());
-          java.util.TreeMap<Long, Double> inBatch = pending.computeIfAbsent(l, k -> new java.util.TreeMap<>());
+          TreeMap<Long, Double> committed = want.getOrDefault(l, new TreeMap<>());
+          TreeMap<Long, Double> inBatch = pending.computeIfAbsent(l, k -> new TreeMap<>());
           long last = Math.max(committed.isEmpty() ? Long.MIN_VALUE : committed.lastKey(),
               inBatch.isEmpty() ? Long.MIN_VALUE : inBatch.lastKey());
           boolean zero = st != 0 && st < t && st > last
@@ -142,7 +148,7 @@ class HeadStartTimestampTest {
           double v = ++value; // never a repeat: an equal timestamp is always refused
           try {
             a.appendWithStart(0, l, st, t, v);
-          } catch (dev.vigil.model.storage.StorageException e) {
+          } catch (StorageException e) {
             assertThat(t).as("seed " + seed + ": only an out-of-order sample is refused")
                 .isLessThanOrEqualTo(zero ? st : last);
             if (zero) {
@@ -158,12 +164,12 @@ class HeadStartTimestampTest {
           batchMax = Math.max(batchMax, t);
         }
         a.commit();
-        pending.forEach((l, m) -> want.computeIfAbsent(l, k -> new java.util.TreeMap<>()).putAll(m));
+        pending.forEach((l, m) -> want.computeIfAbsent(l, k -> new TreeMap<>()).putAll(m));
         headMax = batchMax;
       }
-      List<String> expected = new java.util.ArrayList<>();
+      List<String> expected = new ArrayList<>();
       want.entrySet().stream().filter(e -> !e.getValue().isEmpty())
-          .sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> {
+          .sorted(Map.Entry.comparingByKey()).forEach(e -> {
             StringBuilder sb = new StringBuilder(e.getKey().toString()).append(':');
             e.getValue().forEach((t, v) -> sb.append(' ').append(t).append('=').append(v(v)));
             expected.add(sb.toString());
