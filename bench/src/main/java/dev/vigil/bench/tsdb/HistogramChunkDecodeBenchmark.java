@@ -23,9 +23,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding native histogram chunks (the head's and blocks' {@code FLOAT_HISTOGRAM_V2}): 100
+ * Decoding native histogram chunks (the head's and blocks' {@code FLOAT_HISTOGRAM_V3}): 100
  * chunks of 120 samples, each a request-latency histogram of 16 positive buckets (schema 3)
- * whose counts grow by a few a scrape. Reported per histogram sample.
+ * whose counts grow by a few a scrape. Reported per histogram sample; {@code encodeAll} appends
+ * the same histograms into new chunks (what the head does per histogram sample).
  *
  * <pre>
  * java -Djmh.ignoreLock=true -jar bench/target/benchmarks.jar HistogramChunkDecodeBenchmark
@@ -43,6 +44,7 @@ public class HistogramChunkDecodeBenchmark {
   private static final int BUCKETS = 16;
 
   private final XorHistogramChunk[] chunks = new XorHistogramChunk[CHUNKS];
+  private final FloatHistogram[] histograms = new FloatHistogram[CHUNKS * SAMPLES];
   private SampleIterator reuse;
 
   @Setup(Level.Trial)
@@ -60,9 +62,11 @@ public class HistogramChunkDecodeBenchmark {
           count += add;
           sum += add * (1 + b) * 0.013;
         }
-        chunk.append(1_700_000_000_000L + i * 15_000L, new FloatHistogram(
-            CounterResetHint.NOT_COUNTER_RESET, 3, 1e-9, 0, count, sum,
-            List.of(new Span(-4, BUCKETS)), buckets.clone(), List.of(), new double[0], null));
+        FloatHistogram h = new FloatHistogram(CounterResetHint.NOT_COUNTER_RESET, 3, 1e-9, 0,
+            count, sum, List.of(new Span(-4, BUCKETS)), buckets.clone(), List.of(),
+            new double[0], null);
+        histograms[c * SAMPLES + i] = h;
+        chunk.append(1_700_000_000_000L + i * 15_000L, h);
       }
       chunks[c] = chunk;
     }
@@ -80,5 +84,19 @@ public class HistogramChunkDecodeBenchmark {
       }
     }
     return acc;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS * SAMPLES)
+  public long encodeAll() {
+    long bytes = 0;
+    for (int c = 0; c < CHUNKS; c++) {
+      XorHistogramChunk chunk = new XorHistogramChunk();
+      for (int i = 0; i < SAMPLES; i++) {
+        chunk.append(1_700_000_000_000L + i * 15_000L, histograms[c * SAMPLES + i]);
+      }
+      bytes += chunk.byteLength();
+    }
+    return bytes;
   }
 }

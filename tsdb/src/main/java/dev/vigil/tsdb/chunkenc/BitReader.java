@@ -51,6 +51,20 @@ final class BitReader {
     return v;
   }
 
+  /**
+   * The window at the read position without moving it: {@link BitWindow#VALID_BITS} bits, zeros
+   * past the end (a caller {@link #skip}s what it used, which checks the end).
+   */
+  long peek() {
+    return BitWindow.at(buf, end, bitPos);
+  }
+
+  /** Moves past {@code n} bits that {@link #peek} showed. */
+  void skip(int n) {
+    need(n);
+    bitPos += n;
+  }
+
   /** Bits not read yet. */
   long remainingBits() {
     return endBit - bitPos;

@@ -53,7 +53,8 @@ public sealed interface Chunk
     return switch (encoding) {
       case XOR -> XorChunk.wrap(data, resource);
       case FLOAT_HISTOGRAM_V1 -> HistogramChunk.wrap(data, resource);
-      case FLOAT_HISTOGRAM_V2 -> XorHistogramChunk.wrap(data, resource);
+      case FLOAT_HISTOGRAM_V2 -> XorHistogramChunk.wrapV2(data, resource);
+      case FLOAT_HISTOGRAM_V3 -> XorHistogramChunk.wrap(data, resource);
       case PACKED_FLOAT_V1 -> PackedFloatChunk.wrap(data, resource);
       case PACKED_FLOAT_V2 -> RiceFloatChunk.wrap(data, resource);
     };

@@ -15,6 +15,12 @@ public enum Encoding {
    */
   FLOAT_HISTOGRAM_V2(0x11),
   /**
+   * Vigil float histograms, v3 (written since v0.5): v2, and when a sample's counts and the
+   * previous sample's are whole numbers, the counts coded as integer deltas of deltas. See
+   * {@link XorHistogramChunk}.
+   */
+  FLOAT_HISTOGRAM_V3(0x12),
+  /**
    * Vigil packed floats, v1 (blocks only): dominant-interval timestamps and decimal mantissas,
    * delta coded, zero runs, optionally DEFLATE-compressed. See {@link PackedFloatChunk}.
    */
@@ -52,6 +58,7 @@ public enum Encoding {
       case 1 -> XOR;
       case 0x10 -> FLOAT_HISTOGRAM_V1;
       case 0x11 -> FLOAT_HISTOGRAM_V2;
+      case 0x12 -> FLOAT_HISTOGRAM_V3;
       case 0x20 -> PACKED_FLOAT_V1;
       case 0x21 -> PACKED_FLOAT_V2;
       default -> null;

@@ -31,12 +31,19 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
   private long[] values = new long[0];
   private int[] leading = new int[0];
   private int[] trailing = new int[0];
+  // v3's integer mode: each count as a long and its previous delta (0 after a sample not in
+  // integer mode); the longs are current only while samples are in integer mode.
+  private boolean v3;
+  private long[] ints = new long[0];
+  private long[] deltas = new long[0];
+  private boolean intsCurrent;
 
   XorHistogramIterator() {}
 
-  void reset(byte[] buf, int len, int numSamples, String resource) {
+  void reset(byte[] buf, int len, int numSamples, String resource, boolean v3) {
     in.reset(buf, 2, len, resource);
     start(numSamples);
+    this.v3 = v3;
     this.h = null;
   }
 
@@ -64,10 +71,16 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
       for (int i = 0; i < values.length; i++) {
         values[i] = in.readBits(64);
       }
+      Arrays.fill(deltas, 0);
+      intsCurrent = false;
+    } else if (v3 && in.readBit()) {
+      readIntegers(in.readBit());
     } else {
       for (int i = 0; i < values.length; i++) {
         readXor(i);
       }
+      Arrays.fill(deltas, 0);
+      intsCurrent = false;
     }
     int p = XorHistogramChunk.SCALARS;
     double[] pb = new double[positiveBuckets];
@@ -107,6 +120,77 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
     values[i] ^= in.readBits(64 - leading[i] - trailing[i]) << trailing[i];
   }
 
+  /**
+   * A sample in integer mode: the sum XOR-coded, each count the previous one plus the delta
+   * read, or plus its previous delta and the delta of delta read.
+   */
+  private void readIntegers(boolean dod) {
+    if (!intsCurrent) {
+      // The previous sample was written whole or XOR-coded: its counts must be whole numbers.
+      for (int i = 0; i < values.length; i++) {
+        double before = Double.longBitsToDouble(values[i]);
+        if (i != 2 && !XorHistogramChunk.integral(before)) {
+          throw in.corrupt("integer-coded count after " + before + ", not a whole number");
+        }
+        ints[i] = (long) before;
+      }
+      intsCurrent = true;
+    }
+    readInteger(0, dod);
+    readInteger(1, dod);
+    readXor(2); // the sum
+    for (int i = XorHistogramChunk.SCALARS; i < values.length; i++) {
+      readInteger(i, dod);
+    }
+  }
+
+  private void readInteger(int i, boolean dod) {
+    long max = XorHistogramChunk.MAX_INTEGRAL;
+    long x = readVarbit();
+    // |x| <= 2^62 keeps the sums below from overflowing; a valid stream stays under 2^55.
+    if (x < -(1L << 62) || x > 1L << 62) {
+      throw in.corrupt("count delta " + (dod ? "of delta " : "") + x + " out of range");
+    }
+    long d = dod ? deltas[i] + x : x;
+    long now = ints[i] + d;
+    if (now < -max || now > max) {
+      throw in.corrupt("integer-coded count " + now + " beyond 2^53");
+    }
+    deltas[i] = d;
+    ints[i] = now;
+    values[i] = Double.doubleToRawLongBits((double) now);
+  }
+
+  /**
+   * Reads what {@code XorHistogramChunk.writeVarbit} wrote: its prefix of ones from one window,
+   * and the value from the same window when prefix and value fit in it.
+   */
+  private long readVarbit() {
+    long w = in.peek();
+    int ones = Long.numberOfLeadingZeros(~w);
+    if (ones >= 7) { // 56 or 64 value bits: past one window
+      return readWideVarbit(ones);
+    }
+    // Without a branch on the value: no ones is a 0 of no value bits.
+    int width = ones == 0 ? 0 : XorHistogramChunk.varbitWidth(ones);
+    int prefix = ones + 1;
+    long bits = (w << prefix) >>> 1 >>> (63 - width);
+    in.skip(prefix + width);
+    long half = (1L << width) >>> 1;
+    long negative = (half - bits) >> 63; // all ones when bits > half
+    return bits - (negative & (1L << width));
+  }
+
+  private long readWideVarbit(int ones) {
+    if (ones >= 8) { // eight ones, no '0': 64 bits follow
+      in.skip(8);
+      return in.readBits(64);
+    }
+    in.skip(8); // seven ones and a zero
+    long bits = in.readBits(56);
+    return bits > (1L << 55) ? bits - (1L << 56) : bits;
+  }
+
   private void readLayout() {
     long s = in.readVarint();
     if (s < Integer.MIN_VALUE || s > Integer.MAX_VALUE) {
@@ -128,6 +212,8 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
           + " bits left");
     }
     values = new long[fields];
+    ints = new long[fields];
+    deltas = new long[fields];
     leading = new int[fields];
     trailing = new int[fields];
     Arrays.fill(leading, XorHistogramChunk.NO_WINDOW);

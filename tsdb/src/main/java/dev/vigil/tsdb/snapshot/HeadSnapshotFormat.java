@@ -13,7 +13,9 @@ public final class HeadSnapshotFormat {
   public static final int VERSION_1 = 1;
   /** Open histogram chunks in the v2 (XOR) chunk encoding: open-chunk kind 3. */
   public static final int VERSION_2 = 2;
-  public static final int VERSION_CURRENT = VERSION_2;
+  /** Open histogram chunks in the v3 chunk encoding (integer counts): open-chunk kind 4. */
+  public static final int VERSION_3 = 3;
+  public static final int VERSION_CURRENT = VERSION_3;
   public static final int VERSION_MIN_READABLE = VERSION_1;
   /** magic(4) + version(1) + reserved(3). */
   public static final int HEADER_SIZE = 8;
@@ -29,7 +31,9 @@ public final class HeadSnapshotFormat {
   static final int OPEN_FLOATS = 1;
   /** Written by version 1 only: a histogram chunk in the v1 encoding. */
   static final int OPEN_HISTOGRAM_V1 = 2;
-  static final int OPEN_HISTOGRAM = 3;
+  /** Written by version 2 only: a histogram chunk in the v2 encoding. */
+  static final int OPEN_HISTOGRAM_V2 = 3;
+  static final int OPEN_HISTOGRAM = 4;
 
   static final int SAMPLE_FLOAT = 0;
   static final int SAMPLE_HISTOGRAM = 1;

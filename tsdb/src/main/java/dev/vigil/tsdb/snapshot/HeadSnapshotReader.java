@@ -5,6 +5,7 @@ import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.HEAD;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_FLOATS;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_HISTOGRAM;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_HISTOGRAM_V1;
+import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_HISTOGRAM_V2;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.OPEN_NONE;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SAMPLE_FLOAT;
 import static dev.vigil.tsdb.snapshot.HeadSnapshotFormat.SAMPLE_HISTOGRAM;
@@ -17,6 +18,7 @@ import dev.vigil.model.metadata.Metadata;
 import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.HistogramChunk;
 import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
 import dev.vigil.tsdb.chunkenc.XorHistogramChunk;
@@ -255,11 +257,14 @@ public final class HeadSnapshotReader implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw r.corrupt("series " + id + ": " + e.getMessage());
       }
-    } else if (open == OPEN_HISTOGRAM || open == OPEN_HISTOGRAM_V1) {
+    } else if (open == OPEN_HISTOGRAM || open == OPEN_HISTOGRAM_V2
+        || open == OPEN_HISTOGRAM_V1) {
       histogram = new byte[r.getUvarintInt(r.remaining(), "open histogram chunk length")];
       r.getBytes(histogram, 0, histogram.length);
       if (open == OPEN_HISTOGRAM_V1) {
-        histogram = recodedV1(histogram, id);
+        histogram = recoded(HistogramChunk.wrap(histogram, "snapshot of series " + id));
+      } else if (open == OPEN_HISTOGRAM_V2) {
+        histogram = recoded(XorHistogramChunk.wrapV2(histogram, "snapshot of series " + id));
       }
     } else if (open != OPEN_NONE) {
       throw r.corrupt("series " + id + ": unknown open chunk kind " + open);
@@ -366,10 +371,10 @@ public final class HeadSnapshotReader implements AutoCloseable {
     in.close();
   }
 
-  /** A version 1 snapshot's open histogram chunk (v1 encoding) as the head keeps it now. */
-  static byte[] recodedV1(byte[] v1, long id) {
+  /** An older snapshot's open histogram chunk (v1 or v2 encoding) as the head keeps it now. */
+  static byte[] recoded(Chunk older) {
     XorHistogramChunk out = new XorHistogramChunk();
-    SampleIterator it = HistogramChunk.wrap(v1, "snapshot of series " + id).iterator(null);
+    SampleIterator it = older.iterator(null);
     for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
       out.append(it.atT(), it.atHistogram());
     }

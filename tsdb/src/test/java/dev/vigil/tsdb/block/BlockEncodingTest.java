@@ -80,7 +80,7 @@ class BlockEncodingTest {
       assertThat(dump(q)).isEqualTo(want);
       List<EncodingUsage> usage = b.encodingUsage();
       assertThat(usage).extracting(EncodingUsage::encoding).containsExactly(Encoding.XOR,
-          Encoding.FLOAT_HISTOGRAM_V2, Encoding.PACKED_FLOAT_V2);
+          Encoding.FLOAT_HISTOGRAM_V3, Encoding.PACKED_FLOAT_V2);
       assertThat(usage.stream().mapToLong(EncodingUsage::samples).sum())
           .isEqualTo(b.meta().numSamples()).isEqualTo(6 * 3000);
       assertThat(usage.stream().mapToLong(EncodingUsage::chunks).sum())
@@ -109,7 +109,7 @@ class BlockEncodingTest {
         Long.MAX_VALUE)) {
       assertThat(dump(q)).isEqualTo(want);
       assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
-          .containsExactly(Encoding.XOR, Encoding.FLOAT_HISTOGRAM_V2);
+          .containsExactly(Encoding.XOR, Encoding.FLOAT_HISTOGRAM_V3);
       // The mixed series: kind changes at samples 700, 1400, 2100, 2800 also cut chunks.
       assertThat(b.meta().numChunks()).isEqualTo(5 * 25 + 6 + 6 + 6 + 6 + 2);
     }
@@ -137,7 +137,7 @@ class BlockEncodingTest {
   }
 
   @Test
-  void blocksWithV1HistogramChunksStayReadableAndCompactionRewritesThemAsV2() throws IOException {
+  void blocksWithV1HistogramChunksStayReadableAndCompactionRewritesThemAsV3() throws IOException {
     // A block as an older version wrote it: one histogram series in v1 chunks.
     Path old = dir.resolve("OLD");
     Files.createDirectories(old);
@@ -175,7 +175,7 @@ class BlockEncodingTest {
     try (Block b = Block.open(dir.resolve("NEW")); Querier q = b.querier(Long.MIN_VALUE,
         Long.MAX_VALUE)) {
       assertThat(b.encodingUsage()).extracting(EncodingUsage::encoding)
-          .containsExactly(Encoding.FLOAT_HISTOGRAM_V2);
+          .containsExactly(Encoding.FLOAT_HISTOGRAM_V3);
       assertThat(dump(q)).isEqualTo(want);
       assertThat(b.verify()).isEqualTo(2);
     }

@@ -97,10 +97,10 @@ class XorHistogramChunkTest {
       ByteSink sink = new ByteSink();
       ChunkEnvelope.write(sink, c);
       Chunk back = ChunkEnvelope.read(new ByteSource("env", sink.toByteArray()));
-      assertThat(back.encoding()).isEqualTo(Encoding.FLOAT_HISTOGRAM_V2);
+      assertThat(back.encoding()).isEqualTo(Encoding.FLOAT_HISTOGRAM_V3);
       assertThat(back.numSamples()).isEqualTo(n);
       check(back.iterator(null), ts, hs, n);
-      check(Chunk.wrap(Encoding.FLOAT_HISTOGRAM_V2, c.bytes(), "wrapped").iterator(null), ts, hs,
+      check(Chunk.wrap(Encoding.FLOAT_HISTOGRAM_V3, c.bytes(), "wrapped").iterator(null), ts, hs,
           n);
     }
   }
@@ -166,6 +166,114 @@ class XorHistogramChunkTest {
         .isLessThan(perSampleV1 / 5);
   }
 
+  /** One bucket's counts; the others (count, zero count) follow it. */
+  private static FloatHistogram bucketAt(double v) {
+    return new FloatHistogram(CounterResetHint.GAUGE, 0, 0, 0, v, 1.5, List.of(new Span(0, 1)),
+        new double[] {v}, List.of(), new double[0], null);
+  }
+
+  @Test
+  void integerCountsComeBackBitForBitAtEveryWidthAndEdge() {
+    long max = XorHistogramChunk.MAX_INTEGRAL;
+    // Deltas of deltas at both ends of every width (3, 6, 9, 12, 18, 25, 56 bits), the widest
+    // swing (-2^53 to 2^53 and back: a delta of delta of -2^55, the 64-bit case), and values
+    // that are not whole numbers (or not exact as longs) in between, which switch the mode off.
+    double[] values = {0, 0, 4, 8, 5, 5 + 32, 5 + 32 + 33 + 32, 1000, 1256, 1000 + 2 * 256 + 1,
+        5000, 5000 + 2048, 5000 + 2 * 2048 + 2049, 1e6, 1e6 + 131_072, 1e6 + 2 * 131_072 + 131_073,
+        1e9, 1e9 + (1 << 24), 1e9 + 2 * (1 << 24) + (1 << 24) + 1, -max, max, -max, max - 1,
+        -0.0, 3, 3.5, 4, 5, Double.NaN, 6, 7, 1e300, 8, 9, max + 2, 10, 11, -7, -7, 0};
+    XorHistogramChunk c = new XorHistogramChunk();
+    long[] ts = new long[values.length];
+    FloatHistogram[] hs = new FloatHistogram[values.length];
+    for (int i = 0; i < values.length; i++) {
+      ts[i] = 1000L * i;
+      hs[i] = bucketAt(values[i]);
+      c.append(ts[i], hs[i]);
+    }
+    check(c.iterator(null), ts, hs, values.length);
+    for (int i = 0; i < values.length; i++) {
+      FloatHistogram got = histogramsOf(c)[i];
+      assertThat(Double.doubleToRawLongBits(got.count())).as("count bits of sample " + i)
+          .isEqualTo(Double.doubleToRawLongBits(values[i]));
+      assertThat(Double.doubleToRawLongBits(got.positiveBuckets()[0]))
+          .isEqualTo(Double.doubleToRawLongBits(values[i]));
+    }
+    assertThat(XorHistogramChunk.integral(max)).isTrue();
+    assertThat(XorHistogramChunk.integral(max + 2)).isFalse();
+    assertThat(XorHistogramChunk.integral(-0.0)).isFalse();
+    assertThat(XorHistogramChunk.integral(Double.NaN)).isFalse();
+    assertThat(XorHistogramChunk.integral(2.5)).isFalse();
+  }
+
+  @Test
+  void varbitWidthsEndWhereTheFormatSays() {
+    // Each width w holds −(2^(w−1) − 1) … 2^(w−1); the code is the ones, a zero, the w bits.
+    long[][] lengths = {{0, 1}, {1, 5}, {4, 5}, {5, 9}, {-3, 5}, {-4, 9}, {32, 9}, {33, 13},
+        {-31, 9}, {-32, 13}, {256, 13}, {257, 17}, {2048, 17}, {2049, 24}, {131_072, 24},
+        {131_073, 32}, {1L << 24, 32}, {(1L << 24) + 1, 64}, {1L << 55, 64},
+        {(1L << 55) + 1, 72}, {-((1L << 55) - 1), 64}, {-(1L << 55), 72},
+        {Long.MIN_VALUE, 72}, {Long.MAX_VALUE, 72}};
+    for (long[] c : lengths) {
+      assertThat(XorHistogramChunk.varbitLength(c[0])).as("bits of " + c[0]).isEqualTo((int) c[1]);
+    }
+  }
+
+  @Test
+  void growingCounterBucketsCostAFewBitsEach() {
+    // 120 scrapes of 20 buckets, a third of them growing by 0-4 per scrape: integer mode codes
+    // an unchanged bucket in one bit and a small change in five, where XOR needs about 20
+    // (10.6 against 16.1 bytes per sample, a sum that XOR codes in both included).
+    Random r = new Random(26);
+    XorHistogramChunk ints = new XorHistogramChunk();
+    XorHistogramChunk floats = new XorHistogramChunk();
+    double[] b = new double[20];
+    for (int i = 0; i < 120; i++) {
+      double count = 0;
+      for (int k = 0; k < b.length; k++) {
+        b[k] += r.nextInt(3) == 0 ? r.nextInt(5) : 0;
+        count += b[k];
+      }
+      ints.append(i * 15_000L, new FloatHistogram(CounterResetHint.NOT_COUNTER_RESET, 3, 0.001,
+          0, count, 12.5 * i, List.of(new Span(-3, 20)), b.clone(), List.of(), new double[0],
+          null));
+      // The same counts scaled by a non-integral factor: XOR-coded throughout, as in v2.
+      double[] scaled = b.clone();
+      for (int k = 0; k < scaled.length; k++) {
+        scaled[k] *= 0.5;
+      }
+      floats.append(i * 15_000L, new FloatHistogram(CounterResetHint.NOT_COUNTER_RESET, 3,
+          0.001, 0.5, count * 0.5 + 0.5, 12.5 * i, List.of(new Span(-3, 20)), scaled,
+          List.of(), new double[0], null));
+    }
+    double intBytes = ints.byteLength() / 120.0;
+    double floatBytes = floats.byteLength() / 120.0;
+    assertThat(intBytes).as("bytes per sample, XOR-coded %.1f", floatBytes)
+        .isLessThan(floatBytes * 0.7);
+  }
+
+  @Test
+  void steadyRatesCostABitPerCount() {
+    // Every bucket grows by the same amount each scrape (a busy service at a steady rate): the
+    // deltas are long, their deltas zero, so each count costs one bit.
+    XorHistogramChunk c = new XorHistogramChunk();
+    double[] b = new double[20];
+    long[] ts = new long[120];
+    FloatHistogram[] hs = new FloatHistogram[120];
+    for (int i = 0; i < 120; i++) {
+      double count = 0;
+      for (int k = 0; k < b.length; k++) {
+        b[k] += 100 * (k + 1);
+        count += b[k];
+      }
+      ts[i] = i * 15_000L;
+      hs[i] = new FloatHistogram(CounterResetHint.NOT_COUNTER_RESET, 3, 0.001, 0, count, 0.25 * i,
+          List.of(new Span(-3, 20)), b.clone(), List.of(), new double[0], null);
+      c.append(ts[i], hs[i]);
+    }
+    check(c.iterator(null), ts, hs, 120);
+    assertThat(c.byteLength() / 120.0).isLessThan(8);
+  }
+
   @Test
   void layoutGoesOutOnlyWhenItChanges() {
     // Golden bytes: two samples of one layout, then a third with a new bucket.
@@ -181,14 +289,28 @@ class XorHistogramChunkTest {
     assertThat(HexFormat.of().formatHex(c.bytes())).isEqualTo(GOLDEN);
     check(XorHistogramChunk.wrap(HexFormat.of().parseHex(GOLDEN), "golden").iterator(null),
         new long[] {1000, 16_000, 31_000}, histogramsOf(c), 3);
+    // The same samples as the v2 writer (before v0.5) wrote them: no integer-mode bit.
+    XorHistogramChunk v2 = XorHistogramChunk.wrapV2(HexFormat.of().parseHex(GOLDEN_V2), "v2");
+    assertThat(v2.encoding()).isEqualTo(Encoding.FLOAT_HISTOGRAM_V2);
+    check(v2.iterator(null), new long[] {1000, 16_000, 31_000}, histogramsOf(c), 3);
   }
 
   // 0003 | t=1000 as zig-zag varint d00f | then bits: hint 00 | layout: schema 00000000,
   // threshold (64 zero bits), 1 span (0, 1), 1 positive bucket, no negative spans or buckets,
   // no custom bounds | count, zero count, sum, bucket whole (64 bits each) | sample 2: Δt 15000
-  // as uvarint, hint 10, layout bit 0, four unchanged values '0000' | sample 3: dod '0', hint
-  // 10, layout bit 1, the new layout, five values whole.
+  // as uvarint, hint 10, layout bit 0, integer-mode bit 1 (its counts and the previous
+  // sample's are whole numbers), delta-of-delta bit 0 (deltas are as short): count and zero
+  // count deltas '0' '0', the sum XOR '0', the bucket's delta '0' | sample 3: dod '0', hint 10,
+  // layout bit 1, the new layout, five values whole.
   private static final String GOLDEN =
+      "0003d00f000000000000000000004000404000000ffc0000000000000000000000000000"
+      + "0ffc0000000000000ffc000000000000261d640a00000000000000000002000404000000"
+      + "801000000000000000000000000000007ff00000000000007fe000000000000080000000"
+      + "00000000";
+
+  // v2 (encoding 0x11): as above, but sample 2 has no integer-mode bit and its four unchanged
+  // values are XOR-coded '0000'.
+  private static final String GOLDEN_V2 =
       "0003d00f000000000000000000004000404000000ffc0000000000000000000000000000"
       + "0ffc0000000000000ffc000000000000261d602800000000000000000008001010000002"
       + "00400000000000000000000000000001ffc0000000000001ff8000000000000200000000"

@@ -13,8 +13,29 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A version 1 snapshot's open histogram chunk (v1 encoding) is read as the same samples in v2. */
+/**
+ * Older snapshots' open histogram chunks (version 1: the v1 encoding; version 2: v2) are read
+ * as the same samples in v3, the encoding the head keeps.
+ */
 class HeadSnapshotHistogramV1Test {
+  @Test
+  void v2OpenHistogramChunksAreRecodedSampleForSample() throws java.io.IOException {
+    byte[] v2 = java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(
+        java.nio.file.Path.of("src/test/resources/dev/vigil/tsdb/testdata/histogram-v2/chunk.hex"))
+        .replace("\n", ""));
+    SampleIterator want = XorHistogramChunk.wrapV2(v2, "v2").iterator(null);
+    SampleIterator got = XorHistogramChunk.wrap(
+        HeadSnapshotReader.recoded(XorHistogramChunk.wrapV2(v2, "v2")), "recoded").iterator(null);
+    int n = 0;
+    for (ValueKind k = want.next(); k != ValueKind.NONE; k = want.next(), n++) {
+      assertThat(got.next()).isEqualTo(ValueKind.HISTOGRAM);
+      assertThat(got.atT()).isEqualTo(want.atT());
+      assertThat(got.atHistogram()).isEqualTo(want.atHistogram());
+    }
+    assertThat(got.next()).isEqualTo(ValueKind.NONE);
+    assertThat(n).isEqualTo(200);
+  }
+
   @Test
   void v1OpenHistogramChunksAreRecodedSampleForSample() {
     Random r = new Random(31);
@@ -30,8 +51,8 @@ class HeadSnapshotHistogramV1Test {
         ts.add(t);
         hs.add(h);
       }
-      byte[] v2 = HeadSnapshotReader.recodedV1(v1.bytes(), run);
-      SampleIterator it = XorHistogramChunk.wrap(v2, "recoded").iterator(null);
+      byte[] v3 = HeadSnapshotReader.recoded(HistogramChunk.wrap(v1.bytes(), "v1"));
+      SampleIterator it = XorHistogramChunk.wrap(v3, "recoded").iterator(null);
       for (int i = 0; i < ts.size(); i++) {
         assertThat(it.next()).isEqualTo(ValueKind.HISTOGRAM);
         assertThat(it.atT()).isEqualTo(ts.get(i));
