@@ -4,6 +4,7 @@ import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.Span;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.encoding.HistogramCodec;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,7 +29,7 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
   static final int NO_WINDOW = 0xFF;
 
   /** Largest magnitude of a count coded as an integer: every such long is an exact double. */
-  static final long MAX_INTEGRAL = 1L << 53;
+  static final long MAX_INTEGRAL = HistogramCodec.MAX_WHOLE;
 
   private final boolean readOnly;
   /** Whether the stream is v3 (an integer-mode bit per sample that keeps its layout). */
@@ -195,13 +196,9 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
     return true;
   }
 
-  /**
-   * Whether {@code v} comes back bit for bit from a long: a whole number of magnitude at most
-   * 2^53, not -0.0 (a long has no negative zero).
-   */
+  /** {@link HistogramCodec#isWholeCount}: whether a count can be coded as an integer. */
   static boolean integral(double v) {
-    return v == Math.rint(v) && Math.abs(v) <= MAX_INTEGRAL
-        && Double.doubleToRawLongBits(v) != Long.MIN_VALUE;
+    return HistogramCodec.isWholeCount(v);
   }
 
   /**

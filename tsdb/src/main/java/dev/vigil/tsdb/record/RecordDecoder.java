@@ -71,13 +71,15 @@ public final class RecordDecoder {
       case RecordType.SERIES_V1 -> series(in, visitor);
       case RecordType.FLOAT_SAMPLES_V1 -> floats(in, visitor);
       case RecordType.FLOAT_SAMPLES_V2 -> floatsV2(in, visitor);
-      case RecordType.HISTOGRAM_SAMPLES_V1 -> histograms(in, visitor);
+      case RecordType.HISTOGRAM_SAMPLES_V1 -> histograms(in, visitor, false);
+      case RecordType.HISTOGRAM_SAMPLES_V2 -> histograms(in, visitor, true);
       case RecordType.TOMBSTONES_V1 -> tombstones(in, visitor);
       case RecordType.EXEMPLARS_V1 -> exemplars.decode(in, visitor::exemplar);
       case RecordType.METADATA_V1 -> metadata.decode(in, visitor::metadata);
       default -> throw new CorruptDataException(in.resource(), 0, "unknown record type " + type
           + ", known: 1 (series), 2 (float samples), 3 (tombstones), 4 (exemplars),"
-          + " 6 (metadata), 16 (histogram samples), 17 (float samples v2)");
+          + " 6 (metadata), 16 (histogram samples), 17 (float samples v2),"
+          + " 18 (histogram samples v2)");
     }
   }
 
@@ -136,13 +138,14 @@ public final class RecordDecoder {
     }
   }
 
-  private void histograms(ByteSource in, Visitor visitor) {
+  private void histograms(ByteSource in, Visitor visitor, boolean compact) {
     long baseRef = in.getBE64();
     long baseT = in.getBE64();
     while (in.hasRemaining()) {
       long ref = baseRef + in.getVarint();
       long t = baseT + in.getVarint();
-      visitor.histogramSample(ref, t, HistogramCodec.decode(in));
+      visitor.histogramSample(ref, t,
+          compact ? HistogramCodec.decodeCompact(in) : HistogramCodec.decode(in));
     }
   }
 }

@@ -102,7 +102,7 @@ public final class RecordEncoder {
   }
 
   public void histogramsStart(ByteSink out, long firstRef, long firstT) {
-    out.putByte(RecordType.HISTOGRAM_SAMPLES_V1);
+    out.putByte(RecordType.HISTOGRAM_SAMPLES_V2);
     out.putBE64(firstRef);
     out.putBE64(firstT);
     baseRef = firstRef;
@@ -112,6 +112,6 @@ public final class RecordEncoder {
   public void histogramSample(ByteSink out, long ref, long t, FloatHistogram h) {
     out.putVarint(ref - baseRef);
     out.putVarint(t - baseT);
-    HistogramCodec.encode(out, h);
+    HistogramCodec.encodeCompact(out, h);
   }
 }

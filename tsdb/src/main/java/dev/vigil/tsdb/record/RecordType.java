@@ -19,6 +19,11 @@ public final class RecordType {
    * TSDB's writers). Vigil's own codes start at 0x10, clear of Prometheus's 1-10.
    */
   public static final int FLOAT_SAMPLES_V2 = 0x11;
+  /**
+   * Histogram samples with whole counts as varints ({@code HistogramCodec.encodeCompact};
+   * replaces type 0x10 in the TSDB's writers).
+   */
+  public static final int HISTOGRAM_SAMPLES_V2 = 0x12;
 
   private RecordType() {}
 }

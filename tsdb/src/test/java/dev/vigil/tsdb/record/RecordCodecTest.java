@@ -3,13 +3,16 @@ package dev.vigil.tsdb.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
+import dev.vigil.model.histogram.Span;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.StaleNaN;
 import dev.vigil.tsdb.contract.TestHistograms;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.encoding.HistogramCodec;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -85,6 +88,102 @@ class RecordCodecTest {
       }
       assertThat(decode(s.toByteArray())).isEqualTo(want);
     }
+  }
+
+  /** A histogram whose counts are whole, fractional or special, and whose threshold may be 0. */
+  private static FloatHistogram mixedHistogram(Random r) {
+    FloatHistogram base = TestHistograms.random(r);
+    double[] odd = {-0.0, Double.NaN, 0.5, 1L << 53, (1L << 53) + 2, -7, Double.POSITIVE_INFINITY};
+    double[] pb = base.positiveBuckets().clone();
+    double[] nb = base.negativeBuckets().clone();
+    double count = base.count();
+    double zero = base.zeroCount();
+    switch (r.nextInt(4)) {
+      case 0 -> { } // whole counts
+      case 1 -> count = odd[r.nextInt(odd.length)];
+      case 2 -> zero = odd[r.nextInt(odd.length)];
+      default -> {
+        if (pb.length > 0) {
+          pb[r.nextInt(pb.length)] = odd[r.nextInt(odd.length)];
+        }
+      }
+    }
+    double threshold = r.nextBoolean() ? 0 : base.zeroThreshold();
+    return new FloatHistogram(base.counterResetHint(), base.schema(), threshold, zero, count,
+        base.sum(), base.positiveSpans(), pb, base.negativeSpans(), nb, base.customValues());
+  }
+
+  private static String bits(FloatHistogram h) {
+    StringBuilder sb = new StringBuilder(h.toString());
+    for (double v : new double[] {h.count(), h.zeroCount(), h.sum(), h.zeroThreshold()}) {
+      sb.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+    }
+    for (double v : h.positiveBuckets()) {
+      sb.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+    }
+    for (double v : h.negativeBuckets()) {
+      sb.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void histogramRecordsComeBackBitForBitAndOlderOnesStillDecode() {
+    Random r = new Random(17);
+    for (int run = 0; run < 300; run++) {
+      List<FloatHistogram> hs = new ArrayList<>();
+      for (int i = 0, n = 1 + r.nextInt(20); i < n; i++) {
+        hs.add(mixedHistogram(r));
+      }
+      ByteSink v2 = new ByteSink();
+      new RecordEncoder().histogramsStart(v2, 5, 100);
+      ByteSink v1 = new ByteSink();
+      v1.putByte(RecordType.HISTOGRAM_SAMPLES_V1); // as writers before type 18 did
+      v1.putBE64(5);
+      v1.putBE64(100);
+      RecordEncoder enc = new RecordEncoder();
+      enc.histogramsStart(new ByteSink(), 5, 100);
+      for (int i = 0; i < hs.size(); i++) {
+        enc.histogramSample(v2, 5 + i, 100 + i, hs.get(i));
+        v1.putVarint(i);
+        v1.putVarint(i);
+        HistogramCodec.encode(v1, hs.get(i));
+      }
+      assertThat(v2.toByteArray()[0]).isEqualTo((byte) RecordType.HISTOGRAM_SAMPLES_V2);
+      for (byte[] record : new byte[][] {v2.toByteArray(), v1.toByteArray()}) {
+        List<String> got = new ArrayList<>();
+        new RecordDecoder().decode(new ByteSource("rec", record), new RecordDecoder.Visitor() {
+          @Override
+          public void histogramSample(long ref, long t, FloatHistogram h) {
+            got.add(ref + " " + t + " " + bits(h));
+          }
+        });
+        List<String> want = new ArrayList<>();
+        for (int i = 0; i < hs.size(); i++) {
+          want.add((5 + i) + " " + (100 + i) + " " + bits(hs.get(i)));
+        }
+        assertThat(got).as("run " + run + ", type " + record[0]).isEqualTo(want);
+      }
+    }
+  }
+
+  @Test
+  void wholeCountsTakeAFractionOfTheBytes() {
+    // A 16-bucket latency histogram with counts in the thousands: varints of the differences
+    // between neighbouring buckets instead of 8 bytes a count.
+    double[] b = new double[16];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = 1000 + 37 * i * (16 - i);
+    }
+    FloatHistogram h = new FloatHistogram(CounterResetHint.NOT_COUNTER_RESET,
+        3, 0, 0, 50_000, 1234.5, List.of(new Span(-4, 16)), b,
+        List.of(), new double[0], null);
+    ByteSink compact = new ByteSink();
+    HistogramCodec.encodeCompact(compact, h);
+    ByteSink plain = new ByteSink();
+    HistogramCodec.encode(plain, h);
+    assertThat(compact.toByteArray().length).as("plain %d bytes", plain.toByteArray().length)
+        .isLessThan(plain.toByteArray().length / 3);
   }
 
   @Test
