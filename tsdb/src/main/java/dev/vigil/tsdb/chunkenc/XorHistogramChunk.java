@@ -153,7 +153,7 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
       deltaNow = new long[fields];
       Arrays.fill(leading, (byte) NO_WINDOW);
     }
-    boolean integral = countsIntegral(h);
+    boolean integral = HistogramCodec.hasWholeCounts(h);
     boolean intMode = !layout && lastIntegral && integral;
     if (!layout) {
       writeBits(intMode ? 1 : 0, 1);
@@ -176,24 +176,6 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
     t = ts;
     last = h;
     numSamples++;
-  }
-
-  /** Whether every count of {@code h} (not its sum) is {@linkplain #integral integral}. */
-  private static boolean countsIntegral(FloatHistogram h) {
-    if (!integral(h.count()) || !integral(h.zeroCount())) {
-      return false;
-    }
-    for (double v : h.positiveBuckets()) {
-      if (!integral(v)) {
-        return false;
-      }
-    }
-    for (double v : h.negativeBuckets()) {
-      if (!integral(v)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** {@link HistogramCodec#isWholeCount}: whether a count can be coded as an integer. */

@@ -79,8 +79,7 @@ public final class HistogramCodec {
    * </pre>
    */
   public static void encodeCompact(ByteSink out, FloatHistogram h) {
-    boolean whole = isWholeCount(h.count()) && isWholeCount(h.zeroCount())
-        && whole(h.positiveBuckets()) && whole(h.negativeBuckets());
+    boolean whole = hasWholeCounts(h);
     boolean threshold = Double.doubleToRawLongBits(h.zeroThreshold()) != 0;
     out.putByte(h.counterResetHint().ordinal() | (whole ? WHOLE_COUNTS : 0)
         | (threshold ? ZERO_THRESHOLD : 0));
@@ -129,6 +128,12 @@ public final class HistogramCodec {
   public static boolean isWholeCount(double v) {
     return v == Math.rint(v) && Math.abs(v) <= MAX_WHOLE
         && Double.doubleToRawLongBits(v) != Long.MIN_VALUE;
+  }
+
+  /** Whether the count, the zero count and every bucket of {@code h} are whole counts. */
+  public static boolean hasWholeCounts(FloatHistogram h) {
+    return isWholeCount(h.count()) && isWholeCount(h.zeroCount())
+        && whole(h.positiveBuckets()) && whole(h.negativeBuckets());
   }
 
   private static boolean whole(double[] vs) {
