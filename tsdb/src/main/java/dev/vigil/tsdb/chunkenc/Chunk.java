@@ -42,8 +42,12 @@ public sealed interface Chunk
    * those bytes stay), else a copy of that range when the array is longer.
    */
   static Chunk wrap(Encoding encoding, byte[] data, int length, String resource) {
-    if (encoding == Encoding.PACKED_FLOAT_V2) {
-      return RiceFloatChunk.wrap(data, length, resource);
+    if (encoding.decodesFromLongerArray()) {
+      return switch (encoding) {
+        case PACKED_FLOAT_V2 -> RiceFloatChunk.wrap(data, length, resource);
+        default -> throw new IllegalStateException(encoding + " claims to decode from a longer"
+            + " array but has no decoder that takes a length");
+      };
     }
     return wrap(encoding, length == data.length ? data : Arrays.copyOf(data, length), resource);
   }
