@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Older snapshots' open histogram chunks (version 1: the v1 encoding; version 2: v2) are read
  * as the same samples in v3, the encoding the head keeps.
  */
-class HeadSnapshotHistogramV1Test {
+class HeadSnapshotOlderHistogramTest {
   @Test
   void v2OpenHistogramChunksAreRecodedSampleForSample() throws java.io.IOException {
     byte[] v2 = java.util.HexFormat.of().parseHex(java.nio.file.Files.readString(
