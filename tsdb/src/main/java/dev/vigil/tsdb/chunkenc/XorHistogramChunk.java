@@ -28,9 +28,6 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
   static final int SCALARS = 3;
   static final int NO_WINDOW = 0xFF;
 
-  /** Largest magnitude of a count coded as an integer: every such long is an exact double. */
-  static final long MAX_INTEGRAL = HistogramCodec.MAX_WHOLE;
-
   private final boolean readOnly;
   /** Whether the stream is v3 (an integer-mode bit per sample that keeps its layout). */
   private final boolean v3;
@@ -178,11 +175,6 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
     numSamples++;
   }
 
-  /** {@link HistogramCodec#isWholeCount}: whether a count can be coded as an integer. */
-  static boolean integral(double v) {
-    return HistogramCodec.isWholeCount(v);
-  }
-
   /**
    * The counts of a sample in integer mode, and its sum XOR-coded. Deltas suit counts that grow
    * at random (a bucket that did not grow costs a bit), deltas of deltas steady rates: the
@@ -233,7 +225,7 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
 
   /** The value widths of {@link #writeVarbit} after 1..8 ones. */
   private static final int[] VARBIT_WIDTH_LIST = {3, 6, 9, 12, 18, 25, 56, 64};
-  static final int VARBIT_WIDTHS_COUNT = VARBIT_WIDTH_LIST.length;
+  private static final int VARBIT_WIDTHS_COUNT = VARBIT_WIDTH_LIST.length;
 
   /** The value width after {@code ones} ones (1..8). */
   static int varbitWidth(int ones) {
@@ -295,7 +287,6 @@ public final class XorHistogramChunk extends BitWriter implements Chunk {
     long prefix = (1L << (ones + 1)) - 2; // the ones, then a zero
     writeBits((prefix << w) | (x & ((1L << w) - 1)), ones + 1 + w);
   }
-
 
   /** A delta of delta as the XOR chunk codes it ({@link XorAppender} joins it to the value). */
   private void writeDod(long dod) {

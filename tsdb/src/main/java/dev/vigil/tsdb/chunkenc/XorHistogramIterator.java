@@ -4,6 +4,7 @@ import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.Span;
 import dev.vigil.model.storage.ValueKind;
+import dev.vigil.tsdb.encoding.HistogramCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,19 +67,20 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
       throw in.corrupt("counter reset hint " + hint + " not in [0, " + (HINTS.length - 1) + "]");
     }
     boolean layout = read == 0 || in.readBit();
+    boolean integerMode = !layout && v3 && in.readBit();
     if (layout) {
       readLayout();
       for (int i = 0; i < values.length; i++) {
         values[i] = in.readBits(64);
       }
-      Arrays.fill(deltas, 0);
-      intsCurrent = false;
-    } else if (v3 && in.readBit()) {
+    } else if (integerMode) {
       readIntegers(in.readBit());
     } else {
       for (int i = 0; i < values.length; i++) {
         readXor(i);
       }
+    }
+    if (!integerMode) {
       Arrays.fill(deltas, 0);
       intsCurrent = false;
     }
@@ -129,7 +131,7 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
       // The previous sample was written whole or XOR-coded: its counts must be whole numbers.
       for (int i = 0; i < values.length; i++) {
         double before = Double.longBitsToDouble(values[i]);
-        if (i != 2 && !XorHistogramChunk.integral(before)) {
+        if (i != 2 && !HistogramCodec.isWholeCount(before)) {
           throw in.corrupt("integer-coded count after " + before + ", not a whole number");
         }
         ints[i] = (long) before;
@@ -145,7 +147,7 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
   }
 
   private void readInteger(int i, boolean dod) {
-    long max = XorHistogramChunk.MAX_INTEGRAL;
+    long max = HistogramCodec.MAX_WHOLE;
     long x = readVarbit();
     // |x| <= 2^62 keeps the sums below from overflowing; a valid stream stays under 2^55.
     if (x < -(1L << 62) || x > 1L << 62) {
@@ -187,8 +189,7 @@ public final class XorHistogramIterator extends HistogramSampleIterator {
       return in.readBits(64);
     }
     in.skip(8); // seven ones and a zero
-    long bits = in.readBits(56);
-    return bits > (1L << 55) ? bits - (1L << 56) : bits;
+    return XorIterator.signed(in.readBits(56), 56);
   }
 
   private void readLayout() {

@@ -175,7 +175,7 @@ public final class XorIterator extends ChunkSampleIterator {
   }
 
   /** Mirrors Prometheus: values above half the range are negative. */
-  private static long signed(long bits, int n) {
+  static long signed(long bits, int n) {
     return bits > (1L << (n - 1)) ? bits - (1L << n) : bits;
   }
 

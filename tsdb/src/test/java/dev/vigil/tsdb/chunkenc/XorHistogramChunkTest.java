@@ -12,6 +12,7 @@ import dev.vigil.tsdb.contract.TestHistograms;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.encoding.HistogramCodec;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -174,7 +175,7 @@ class XorHistogramChunkTest {
 
   @Test
   void integerCountsComeBackBitForBitAtEveryWidthAndEdge() {
-    long max = XorHistogramChunk.MAX_INTEGRAL;
+    long max = HistogramCodec.MAX_WHOLE;
     // Deltas of deltas at both ends of every width (3, 6, 9, 12, 18, 25, 56 bits), the widest
     // swing (-2^53 to 2^53 and back: a delta of delta of -2^55, the 64-bit case), and values
     // that are not whole numbers (or not exact as longs) in between, which switch the mode off.
@@ -198,11 +199,11 @@ class XorHistogramChunkTest {
       assertThat(Double.doubleToRawLongBits(got.positiveBuckets()[0]))
           .isEqualTo(Double.doubleToRawLongBits(values[i]));
     }
-    assertThat(XorHistogramChunk.integral(max)).isTrue();
-    assertThat(XorHistogramChunk.integral(max + 2)).isFalse();
-    assertThat(XorHistogramChunk.integral(-0.0)).isFalse();
-    assertThat(XorHistogramChunk.integral(Double.NaN)).isFalse();
-    assertThat(XorHistogramChunk.integral(2.5)).isFalse();
+    assertThat(HistogramCodec.isWholeCount(max)).isTrue();
+    assertThat(HistogramCodec.isWholeCount(max + 2)).isFalse();
+    assertThat(HistogramCodec.isWholeCount(-0.0)).isFalse();
+    assertThat(HistogramCodec.isWholeCount(Double.NaN)).isFalse();
+    assertThat(HistogramCodec.isWholeCount(2.5)).isFalse();
   }
 
   @Test
