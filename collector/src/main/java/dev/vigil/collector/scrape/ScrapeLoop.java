@@ -362,16 +362,12 @@ public final class ScrapeLoop {
       boolean appended = true;
       long ref = cache.ref();
       try {
-        // The ref the store gave last time lets it skip its label lookup. A start timestamp
-        // (protobuf created_timestamp) goes with the sample; the store decides what to keep.
+        // The ref the store gave last time lets it skip its label lookup. The start timestamp
+        // (protobuf created_timestamp; 0 when unknown) goes with the sample; the store decides
+        // what to keep.
         long start = p.startTimestamp();
-        if (start == 0) {
-          ref = e == Entry.HISTOGRAM ? app.appendHistogram(ref, l, t, p.histogram())
-              : app.append(ref, l, t, p.value());
-        } else {
-          ref = e == Entry.HISTOGRAM ? app.appendHistogramWithStart(ref, l, start, t, p.histogram())
-              : app.appendWithStart(ref, l, start, t, p.value());
-        }
+        ref = e == Entry.HISTOGRAM ? app.appendHistogramWithStart(ref, l, start, t, p.histogram())
+            : app.appendWithStart(ref, l, start, t, p.value());
         cache.setRef(ref);
       } catch (StorageException ex) {
         st.rejected++;

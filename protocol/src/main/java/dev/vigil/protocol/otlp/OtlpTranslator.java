@@ -288,8 +288,7 @@ public final class OtlpTranslator {
         stale ? StaleNaN.VALUE : p.getSum(), posSpans, pos, negSpans, neg, null);
     try {
       long st = millis(p.getStartTimeUnixNano());
-      long ref = st == 0 ? app.appendHistogram(0, labels, t, h)
-          : app.appendHistogramWithStart(0, labels, st, t, h);
+      long ref = app.appendHistogramWithStart(0, labels, st, t, h);
       stats.addHistogram();
       updateMetadata(ref, labels, app);
     } catch (LimitExceededException e) {
@@ -422,13 +421,13 @@ public final class OtlpTranslator {
     return l;
   }
 
-  /** Appends one float sample, with its start timestamp {@code st} unless that is 0 (unknown). */
+  /** Appends one float sample with its start timestamp {@code st} (0: unknown). */
   private void append(Labels labels, long st, long t, double v, Appender app, PushStats stats) {
     if (labels == null) {
       return;
     }
     try {
-      long ref = st == 0 ? app.append(0, labels, t, v) : app.appendWithStart(0, labels, st, t, v);
+      long ref = app.appendWithStart(0, labels, st, t, v);
       updateMetadata(ref, labels, app);
       stats.addSample();
     } catch (LimitExceededException e) {

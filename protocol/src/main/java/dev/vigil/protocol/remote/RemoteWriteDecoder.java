@@ -638,8 +638,7 @@ public final class RemoteWriteDecoder {
           continue;
         }
         try {
-          ref = st == 0 ? app.append(ref, labels, t, v)
-              : app.appendWithStart(ref, labels, st, t, v);
+          ref = app.appendWithStart(ref, labels, st, t, v);
           stats.addSample();
         } catch (LimitExceededException e) {
           stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
@@ -664,9 +663,8 @@ public final class RemoteWriteDecoder {
           continue;
         }
         try {
-          ref = st == 0 ? app.appendHistogram(ref, labels, histogram.timestamp, histogram.build())
-              : app.appendHistogramWithStart(ref, labels, st, histogram.timestamp,
-                  histogram.build());
+          ref = app.appendHistogramWithStart(ref, labels, st, histogram.timestamp,
+              histogram.build());
           stats.addHistogram();
         } catch (LimitExceededException e) {
           stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
