@@ -108,6 +108,16 @@ public final class FloatHistogram {
         positiveBuckets, negativeSpans, negativeBuckets, customValues);
   }
 
+  /**
+   * A histogram of no observations with this one's schema, zero threshold and custom bounds,
+   * hinted as a counter reset: where a counter histogram begins, the zero sample stored at its
+   * start timestamp.
+   */
+  public FloatHistogram emptyStart() {
+    return new FloatHistogram(CounterResetHint.COUNTER_RESET, schema, zeroThreshold, 0, 0, 0,
+        List.of(), new double[0], List.of(), new double[0], customValues);
+  }
+
   /** A copy with all bucket counts, the zero count, the count and the sum scaled by factor. */
   public FloatHistogram mul(double factor) {
     double[] pos = positiveBuckets.clone();

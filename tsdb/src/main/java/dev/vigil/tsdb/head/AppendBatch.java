@@ -1,11 +1,9 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.StorageException;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The buffers behind one {@link HeadAppender}: one request's samples in primitive arrays;
@@ -126,14 +124,7 @@ final class AppendBatch implements CommitBatch {
     if (st <= last) {
       return id; // an ongoing counter repeats its start on every sample
     }
-    return add(id, labels, st, 0, h == null ? null : zeroLike(h));
-  }
-
-  /** A histogram of no observations with h's buckets layout: a counter histogram's start. */
-  private static FloatHistogram zeroLike(FloatHistogram h) {
-    return new FloatHistogram(CounterResetHint.COUNTER_RESET,
-        h.schema(), h.zeroThreshold(), 0, 0, 0, List.of(), new double[0],
-        List.of(), new double[0], h.customValues());
+    return add(id, labels, st, 0, h == null ? null : h.emptyStart());
   }
 
   private boolean sameValue(int i, double v, FloatHistogram h) {
