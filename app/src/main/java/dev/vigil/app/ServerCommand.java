@@ -157,7 +157,8 @@ final class ServerCommand implements Callable<Integer> {
       defaultValue = "false", fallbackValue = "true",
       description = "Store the start timestamp of a counter's sample (remote write 2.0 "
           + "created_timestamp, OTLP start_time_unix_nano, created_timestamp of protobuf "
-          + "scrapes) as a zero sample at that time when "
+          + "scrapes, OpenMetrics _created lines, which are then no series) as a zero sample at "
+          + "that time when "
           + "the counter is new or was reset, so that rate() and increase() count its first "
           + "increase, as Prometheus's created-timestamp-zero-ingestion "
           + "(default: ${DEFAULT-VALUE}).")

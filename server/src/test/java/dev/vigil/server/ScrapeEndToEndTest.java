@@ -154,6 +154,47 @@ class ScrapeEndToEndTest {
     }
   }
 
+  /**
+   * With {@code --blocks-storage.tsdb.start-timestamp-zero-ingestion-enabled}, an OpenMetrics
+   * counter's {@code _created} line becomes a zero sample at that time, not a series; without it,
+   * it stays a series, as in Prometheus.
+   */
+  @Test
+  void openMetricsCreatedLinesBecomeZeroSamplesWithTheFlag() throws Exception {
+    long created = System.currentTimeMillis() - 600_000;
+    String body = "# TYPE jobs counter\njobs_total 7\njobs_created %d.%03d\n# EOF\n"
+        .formatted(created / 1000, created % 1000);
+    try (Exporter om = new Exporter(body, "application/openmetrics-text; version=1.0.0; charset=utf-8")) {
+      String config = """
+          scrape_configs:
+            - job_name: om
+              scrape_interval: 100ms
+              scrape_timeout: 100ms
+              static_configs: [{targets: ['127.0.0.1:%d']}]
+          """.formatted(om.port());
+      for (boolean flag : new boolean[] {true, false}) {
+        Path data = dir.resolve("flag-" + flag);
+        try (TestServer s = new TestServer(TestServer.config(data)
+            .withMultitenancy(false, "anonymous").withStartTimestampZeroSamples(flag))) {
+          s.server.scraping().apply(ConfigLoader.load(config), "anonymous", ManagerOptions.defaults(data));
+          waitFor(() -> query(s, "jobs_total").size() == 1);
+          JsonArray values = query(s, "jobs_total[15m]").get(0).getAsJsonObject().getAsJsonArray("values");
+          JsonArray first = values.get(0).getAsJsonArray();
+          if (flag) {
+            assertThat(first.get(0).getAsDouble()).isEqualTo(created / 1000.0);
+            assertThat(first.get(1).getAsString()).isEqualTo("0");
+            assertThat(values.get(1).getAsJsonArray().get(1).getAsString()).isEqualTo("7");
+            assertThat(query(s, "jobs_created")).isEmpty();
+          } else {
+            assertThat(first.get(1).getAsString()).isEqualTo("7");
+            assertThat(query(s, "jobs_created").get(0).getAsJsonObject().getAsJsonArray("value")
+                .get(1).getAsDouble()).isEqualTo(created / 1000.0);
+          }
+        }
+      }
+    }
+  }
+
   private static JsonObject data(TestServer s, String path) throws Exception {
     HttpResponse<String> r = s.get(null, path);
     assertThat(r.statusCode()).isEqualTo(200);

@@ -575,6 +575,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     return head.appender();
   }
 
+  /** Whether start timestamps become zero samples ({@link Head#startTimestampZeroSamples}). */
+  @Override
+  public boolean ingestsStartTimestamps() {
+    return head.startTimestampZeroSamples();
+  }
+
   /**
    * Reads head and blocks; on equal timestamps the head's sample wins. The head is read from the
    * end of the last cut on (see {@link #cutUpTo}); the block holding that cut is in the list

@@ -38,7 +38,21 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser, Nhc
    */
   static ExpositionParser create(ExpositionFormat format, byte[] body, boolean scrapeNativeHistograms,
       boolean alwaysScrapeClassicHistograms, boolean convertClassicHistogramsToNhcb) {
-    ExpositionParser p = create(format, body, scrapeNativeHistograms, alwaysScrapeClassicHistograms);
+    return create(format, body, scrapeNativeHistograms, alwaysScrapeClassicHistograms,
+        convertClassicHistogramsToNhcb, false);
+  }
+
+  /**
+   * As {@link #create(ExpositionFormat, byte[], boolean, boolean, boolean)}, and with
+   * {@code createdAsStart} OpenMetrics {@code _created} lines give {@link #startTimestamp()}
+   * instead of series of their own ({@link TextParser#create(ExpositionFormat, byte[], boolean)}).
+   */
+  static ExpositionParser create(ExpositionFormat format, byte[] body, boolean scrapeNativeHistograms,
+      boolean alwaysScrapeClassicHistograms, boolean convertClassicHistogramsToNhcb,
+      boolean createdAsStart) {
+    ExpositionParser p = format == ExpositionFormat.PROMETHEUS_PROTOBUF
+        ? ProtobufParser.create(body, !scrapeNativeHistograms, alwaysScrapeClassicHistograms)
+        : TextParser.create(format, body, createdAsStart);
     return convertClassicHistogramsToNhcb ? new NhcbParser(p, alwaysScrapeClassicHistograms) : p;
   }
 
@@ -71,9 +85,10 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser, Nhc
 
   /**
    * The start (created) timestamp of the current SERIES or HISTOGRAM entry's metric in
-   * milliseconds since the epoch, 0 when unknown. Only the protobuf format carries it (a
-   * counter's, summary's or histogram's {@code created_timestamp}, for every series of that
-   * metric, as Prometheus's parser gives it); the text formats give 0.
+   * milliseconds since the epoch, 0 when unknown: a counter's, summary's or histogram's
+   * {@code created_timestamp} in protobuf, for every series of that metric, as Prometheus's
+   * parser gives it; its {@code _created} line in OpenMetrics text when asked for (see {@link
+   * TextParser#startTimestamp()}). Prometheus text 0.0.4 gives 0.
    */
   long startTimestamp();
 

@@ -53,6 +53,14 @@ public final class TextParser implements ExpositionParser {
 
   private boolean quotedNonAscii; // the last quoted() string holds bytes >= 0x80
 
+  // OpenMetrics `_created` lines as start timestamps (see startTimestamp()).
+  private boolean createdAsStart;
+  private int familyStart = -1; // the latest TYPE line's family name, quotes stripped
+  private int familyEnd = -1;
+  private TextParser peek; // reads ahead for the current series' `_created` line
+  private TextParser created; // on the `_created` line found last, null before
+  private long createdMs; // its value in milliseconds
+
   private int[] ex = new int[16];
   private int nEx;
   private boolean hasExemplar;
@@ -77,6 +85,18 @@ public final class TextParser implements ExpositionParser {
 
   public static TextParser create(ExpositionFormat format, byte[] body) {
     return create(format, body, 0, body.length);
+  }
+
+  /**
+   * As {@link #create(ExpositionFormat, byte[])}; with {@code createdAsStart}, OpenMetrics
+   * {@code _created} lines of counters, summaries and histograms give their metric's {@link
+   * #startTimestamp()} and are not series of their own, as in Prometheus with
+   * {@code created-timestamp-zero-ingestion} (no effect on Prometheus text, which has none).
+   */
+  public static TextParser create(ExpositionFormat format, byte[] body, boolean createdAsStart) {
+    TextParser p = create(format, body);
+    p.createdAsStart = createdAsStart && p.om;
+    return p;
   }
 
   /**
@@ -146,6 +166,10 @@ public final class TextParser implements ExpositionParser {
         }
       }
       series();
+      if (createdAsStart && takesCreated(type) && nameEndsWithCreated()) {
+        hasExemplar = false;
+        continue; // read as a start timestamp by startTimestamp()
+      }
       return Entry.SERIES;
     }
   }
@@ -224,6 +248,9 @@ public final class TextParser implements ExpositionParser {
     metaEnd = textEnd;
     if (kind == Entry.TYPE) {
       type = parseType(textStart, textEnd);
+      boolean quotedName = b[nameStart] == '"';
+      familyStart = quotedName ? nameStart + 1 : nameStart;
+      familyEnd = quotedName ? nameEnd - 1 : nameEnd;
     } else {
       if (!Utf8.isValid(b, textStart, textEnd)) {
         throw error(textStart, "help text " + GoQuoting.quote(b, textStart, textEnd) + " is not a valid utf8 string");
@@ -619,10 +646,109 @@ public final class TextParser implements ExpositionParser {
     return timestamp;
   }
 
-  /** Always 0: OpenMetrics {@code _created} lines come as series of their own. */
+  /**
+   * With {@code createdAsStart} (OpenMetrics): the value of the current series' {@code _created}
+   * line in milliseconds, 0 when it has none. As Prometheus, a counter's, summary's or
+   * histogram's {@code NAME_created} line with the series' labels ({@code le} of a histogram and
+   * {@code quantile} of a summary aside) is looked for among the lines that follow, up to the next
+   * metadata line or a {@code _created} line of other labels: OpenMetrics writes the lines of one
+   * metric together. The line found is kept, so the metric's other series (a histogram's other
+   * buckets, and those after the {@code _created} line) get its value without reading ahead.
+   * Otherwise 0: text 0.0.4 has no start timestamps, and without {@code createdAsStart}
+   * {@code _created} lines are series of their own.
+   */
   @Override
   public long startTimestamp() {
-    return 0;
+    if (!createdAsStart || !takesCreated(type) || familyStart < 0 || !inFamily()) {
+      return 0;
+    }
+    if (created != null && created.sameMetricAs(this)) {
+      return createdMs;
+    }
+    TextParser p = peek;
+    if (p == null) {
+      p = new TextParser(b, pos, limit - pos, true);
+      p.requireEof = false;
+      peek = p;
+    }
+    p.moveTo(pos);
+    try {
+      while (true) {
+        if (p.next() != Entry.SERIES) {
+          return 0; // the next family, a comment or the end: this metric has no _created line
+        }
+        if (p.nameEndsWithCreated()) {
+          if (!p.sameMetricAs(this)) {
+            return 0; // the next metric's: this one has none
+          }
+          createdMs = p.value > 0 && p.value < Long.MAX_VALUE / 1000.0 ? (long) (p.value * 1000.0) : 0;
+          peek = created; // p stays on the line found
+          created = p;
+          return createdMs;
+        }
+      }
+    } catch (ExpositionParseException e) {
+      return 0; // the parse proper reports it when it gets there
+    }
+  }
+
+  /** A look-ahead parser continues at {@code at}, a line start. */
+  private void moveTo(int at) {
+    pos = at;
+    sawEof = false;
+  }
+
+  /** Whether this type's metrics have {@code _created} lines in OpenMetrics. */
+  private static boolean takesCreated(MetricType t) {
+    return t == MetricType.COUNTER || t == MetricType.SUMMARY || t == MetricType.HISTOGRAM;
+  }
+
+  private static final byte[] CREATED = "_created".getBytes(StandardCharsets.US_ASCII);
+
+  private boolean nameEndsWithCreated() {
+    return nameEnd - nameStart > CREATED.length
+        && Arrays.equals(b, nameEnd - CREATED.length, nameEnd, CREATED, 0, CREATED.length);
+  }
+
+  /** Whether the current series' name begins with the latest TYPE line's family name. */
+  private boolean inFamily() {
+    int n = familyEnd - familyStart;
+    return nameEnd - nameStart >= n
+        && Arrays.equals(b, nameStart, nameStart + n, b, familyStart, familyEnd);
+  }
+
+  /**
+   * Whether this parser's current {@code _created} line belongs to {@code series}'s metric: its
+   * name is the family's with {@code _created}, and its labels are those of {@code series} as
+   * written, in order, without the bucket or quantile label of {@code series}'s type.
+   */
+  private boolean sameMetricAs(TextParser series) {
+    int n = series.familyEnd - series.familyStart;
+    if (nameEnd - nameStart - CREATED.length != n
+        || !Arrays.equals(b, nameStart, nameStart + n, series.b, series.familyStart, series.familyEnd)) {
+      return false;
+    }
+    String ignored = series.type == MetricType.HISTOGRAM ? "le"
+        : series.type == MetricType.SUMMARY ? "quantile" : null;
+    int i = nextLabel(0, ignored);
+    int j = series.nextLabel(0, ignored);
+    while (i < nLbl && j < series.nLbl) {
+      if (!Arrays.equals(b, lbl[i], lbl[i + 1], series.b, series.lbl[j], series.lbl[j + 1])
+          || !Arrays.equals(b, lbl[i + 2], lbl[i + 3], series.b, series.lbl[j + 2], series.lbl[j + 3])) {
+        return false;
+      }
+      i = nextLabel(i + 4, ignored);
+      j = series.nextLabel(j + 4, ignored);
+    }
+    return i >= nLbl && j >= series.nLbl;
+  }
+
+  /** The index of the first label at or after {@code i} not named {@code ignored}. */
+  private int nextLabel(int i, String ignored) {
+    while (i < nLbl && ignored != null && equalsAscii(lbl[i], lbl[i + 1], ignored)) {
+      i += 4;
+    }
+    return i;
   }
 
   public boolean hasExemplar() {

@@ -323,7 +323,7 @@ public final class ScrapeLoop {
       throws ScrapeException {
     ExpositionParser p = ExpositionParser.create(format(resp.contentType()), resp.body(),
         config.scrapeNativeHistograms(), config.alwaysScrapeClassicHistograms(),
-        config.convertClassicHistogramsToNhcb());
+        config.convertClassicHistogramsToNhcb(), storage.ingestsStartTimestamps());
     cache.beginScrape();
     long sampleLimit = config.sampleLimit();
     boolean honorTs = config.honorTimestamps();

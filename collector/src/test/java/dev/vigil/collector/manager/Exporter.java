@@ -18,13 +18,18 @@ public final class Exporter implements AutoCloseable {
   volatile String lastAuthorization;
 
   public Exporter(String body) throws IOException {
+    this(body, "text/plain; version=0.0.4; charset=utf-8");
+  }
+
+  /** Serving {@code body} as {@code contentType} (e.g. OpenMetrics text). */
+  public Exporter(String body, String contentType) throws IOException {
     this.body = body;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/metrics", ex -> {
       lastTimeoutHeader = ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds");
       lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
       byte[] out = this.body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      ex.getResponseHeaders().set("Content-Type", contentType);
       ex.sendResponseHeaders(200, out.length);
       try (OutputStream os = ex.getResponseBody()) {
         os.write(out);

@@ -41,11 +41,17 @@ public final class VigilCollector {
   /** A discovered target relabelling dropped, with its job. */
   public record Dropped(String job, Labels discovered) {}
 
-  private final InMemoryStorage storage = new InMemoryStorage();
+  private final InMemoryStorage storage;
   private final List<ScrapeLoop> loops = new ArrayList<>();
   private final List<Dropped> dropped = new ArrayList<>();
 
   public VigilCollector(String yaml) {
+    this(yaml, false);
+  }
+
+  /** With {@code startTimestamps}, into a store that asks for start timestamps. */
+  public VigilCollector(String yaml, boolean startTimestamps) {
+    storage = new InMemoryStorage(startTimestamps);
     PrometheusConfig cfg = ConfigLoader.load(yaml);
     for (ScrapeConfig sc : cfg.scrapeConfigs()) {
       for (int i = 0; i < sc.staticConfigs().size(); i++) {

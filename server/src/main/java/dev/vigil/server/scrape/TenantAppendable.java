@@ -13,4 +13,9 @@ record TenantAppendable(TenantStorages storages, String tenant) implements Appen
   public Appender appender() {
     return storages.forWrite(tenant).appender();
   }
+
+  @Override
+  public boolean ingestsStartTimestamps() {
+    return storages.forWrite(tenant).ingestsStartTimestamps();
+  }
 }

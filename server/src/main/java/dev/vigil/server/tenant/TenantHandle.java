@@ -131,6 +131,16 @@ public final class TenantHandle implements Storage, ExemplarQueryable {
   }
 
   @Override
+  public boolean ingestsStartTimestamps() {
+    Storage s = lease();
+    try {
+      return s.ingestsStartTimestamps();
+    } finally {
+      release();
+    }
+  }
+
+  @Override
   public Querier querier(long minT, long maxT) {
     Storage s = lease();
     try {

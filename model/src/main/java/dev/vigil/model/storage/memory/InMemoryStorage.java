@@ -29,6 +29,26 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class InMemoryStorage implements Storage {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<Labels, MemSeries> series = new TreeMap<>();
+  private final boolean ingestsStartTimestamps;
+
+  /** A store that keeps start timestamps beside their samples but asks sources for none. */
+  public InMemoryStorage() {
+    this(false);
+  }
+
+  /**
+   * @param ingestsStartTimestamps what {@link #ingestsStartTimestamps()} answers: whether sources
+   *     should give start timestamps rather than series of their own (OpenMetrics {@code _created}
+   *     lines); either way the start timestamps given are kept beside their samples
+   */
+  public InMemoryStorage(boolean ingestsStartTimestamps) {
+    this.ingestsStartTimestamps = ingestsStartTimestamps;
+  }
+
+  @Override
+  public boolean ingestsStartTimestamps() {
+    return ingestsStartTimestamps;
+  }
 
   /** Removes all series. */
   public void clear() {
