@@ -5,6 +5,7 @@ import dev.vigil.collector.manager.ManagerOptions;
 import dev.vigil.collector.manager.ScrapeManager;
 import dev.vigil.collector.manager.TargetsView;
 import dev.vigil.collector.remote.RemoteStorage;
+import dev.vigil.collector.remote.RemoteStorageOptions;
 import java.nio.file.Path;
 
 /**
@@ -33,7 +34,13 @@ final class Agent implements AutoCloseable {
    *     endpoint cannot start (nothing keeps running then)
    */
   static Agent start(PrometheusConfig config, Path dataDir, ManagerOptions options) {
-    RemoteStorage sink = openSink(config, dataDir);
+    return start(config, dataDir, options, RemoteStorageOptions.defaults());
+  }
+
+  /** As {@link #start(PrometheusConfig, Path, ManagerOptions)}, the buffer opened with {@code sinkOptions}. */
+  static Agent start(PrometheusConfig config, Path dataDir, ManagerOptions options,
+      RemoteStorageOptions sinkOptions) {
+    RemoteStorage sink = openSink(config, dataDir, sinkOptions);
     ScrapeManager manager = new ScrapeManager(sink, options);
     Agent agent = new Agent(sink, manager, config.remoteWrite());
     try {
@@ -46,7 +53,7 @@ final class Agent implements AutoCloseable {
   }
 
   /** The sink of scraped samples: the durable remote-write sender over {@code remote_write}. */
-  static RemoteStorage openSink(PrometheusConfig config, Path dataDir) {
+  static RemoteStorage openSink(PrometheusConfig config, Path dataDir, RemoteStorageOptions options) {
     if (config.remoteWrite().isEmpty()) {
       throw new IllegalArgumentException("remote_write is required: vigil agent sends what it scrapes to "
           + "remote-write endpoints; add a remote_write section to --config.file or give --remote-write.url");
@@ -56,7 +63,7 @@ final class Agent implements AutoCloseable {
       throw new IllegalArgumentException("global.external_labels " + config.global().externalLabels()
           + " are not applied by vigil agent yet; set those labels with relabel_configs on the scrape jobs instead");
     }
-    return RemoteStorage.open(dataDir, config.remoteWrite());
+    return RemoteStorage.open(dataDir, config.remoteWrite(), options);
   }
 
   /** Reloads: unchanged jobs keep running. */

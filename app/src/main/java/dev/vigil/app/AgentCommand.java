@@ -5,6 +5,7 @@ import dev.vigil.collector.config.ConfigLoader;
 import dev.vigil.collector.config.PrometheusConfig;
 import dev.vigil.collector.config.RemoteWriteConfig;
 import dev.vigil.collector.manager.ManagerOptions;
+import dev.vigil.collector.remote.RemoteStorageOptions;
 import dev.vigil.collector.preset.KubernetesPreset;
 import dev.vigil.server.ListenAddress;
 import java.nio.file.Files;
@@ -60,6 +61,26 @@ final class AgentCommand implements Callable<Integer> {
       description = "Where the remote-write buffer (WAL) lives (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--enable-feature", paramLabel = "NAME", split = ",",
+      description = "Prometheus's feature flags the agent knows: created-timestamp-zero-ingestion "
+          + "(send a counter's start timestamp, from protobuf created_timestamp or OpenMetrics _created "
+          + "lines, as a zero sample when the counter is new or was reset, and no _created series). "
+          + "Others are ignored with a warning, as Prometheus does.")
+  List<String> features = new ArrayList<>();
+
+  /** The sender's options the feature flags ask for. */
+  RemoteStorageOptions sinkOptions() {
+    boolean startZero = false;
+    for (String f : features) {
+      if (f.equals("created-timestamp-zero-ingestion")) {
+        startZero = true;
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "unknown option for --enable-feature: {0} (ignored)", f);
+      }
+    }
+    return RemoteStorageOptions.defaults().withStartTimestampZeroSamples(startZero);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (printConfig) {
@@ -83,7 +104,7 @@ final class AgentCommand implements Callable<Integer> {
     }
     Agent agent;
     try {
-      agent = Agent.start(config, dir, ManagerOptions.defaults(baseDir));
+      agent = Agent.start(config, dir, ManagerOptions.defaults(baseDir), sinkOptions());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

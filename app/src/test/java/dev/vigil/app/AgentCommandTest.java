@@ -169,6 +169,55 @@ class AgentCommandTest {
     }
   }
 
+  /**
+   * {@code --enable-feature=created-timestamp-zero-ingestion}: an OpenMetrics counter's
+   * {@code _created} line reaches the backend as a zero sample before the counter's first sample,
+   * and not as a series.
+   */
+  @Test
+  void createdTimestampZeroIngestionSendsTheCountersStart() throws Exception {
+    long created = System.currentTimeMillis() - 600_000;
+    Exporter exporter = new Exporter("# TYPE jobs counter\njobs_total 7\njobs_created %d.%03d\n# EOF\n"
+        .formatted(created / 1000, created % 1000),
+        "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    VigilServer backend = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withListen("127.0.0.1", 0)
+        .withStorage(StorageEngine.MEMORY).withMultitenancy(false, "anonymous"),
+        new BuildInfo("test", "x", "main", "today", false, false));
+    try {
+      AgentCommand cmd = new AgentCommand();
+      Path f = dir.resolve("prometheus.yml");
+      Files.writeString(f, """
+          scrape_configs:
+            - job_name: om
+              scrape_interval: 100ms
+              scrape_timeout: 100ms
+              static_configs: [{targets: ['127.0.0.1:%d']}]
+          remote_write:
+            - url: http://127.0.0.1:%d/api/v1/push
+              queue_config: {batch_send_deadline: 100ms}
+          """.formatted(exporter.port(), backend.port()));
+      new CommandLine(cmd).parseArgs("--config.file", f.toString(),
+          "--enable-feature=created-timestamp-zero-ingestion,no-such-feature");
+      assertThat(cmd.sinkOptions().startTimestampZeroSamples()).isTrue();
+      try (Agent agent = Agent.start(cmd.config(), dir.resolve("buffer"), ManagerOptions.defaults(dir),
+          cmd.sinkOptions())) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String body = "";
+        while (System.nanoTime() < deadline && !body.contains("\"7\"")) {
+          body = query(backend.port(), "jobs_total[15m]");
+          Thread.sleep(100);
+        }
+        String start = "[%d.%03d,\"0\"],[".formatted(created / 1000, created % 1000);
+        assertThat(body).contains("\"values\":" + "[" + start);
+        assertThat(query(backend.port(), "jobs_created")).contains("\"result\":[]");
+      }
+    } finally {
+      backend.close();
+      exporter.close();
+    }
+    assertThat(new AgentCommand().sinkOptions().startTimestampZeroSamples()).isFalse();
+  }
+
   private static String query(int port, String expr) throws Exception {
     String q = "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time=" + System.currentTimeMillis() / 1000.0;
     HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prometheus/api/v1/query?" + q)).build();

@@ -192,7 +192,13 @@ public final class RemoteStorage implements Appendable, AutoCloseable {
 
   @Override
   public Appender appender() {
-    return wal.appender();
+    return wal.appender(options.startTimestampZeroSamples());
+  }
+
+  /** Whether start timestamps are sent as zero samples (see {@link RemoteStorageOptions}). */
+  @Override
+  public boolean ingestsStartTimestamps() {
+    return options.startTimestampZeroSamples();
   }
 
   /** Live counters of each queue, in config order. */

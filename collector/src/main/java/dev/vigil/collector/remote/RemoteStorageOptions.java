@@ -18,6 +18,9 @@ import java.time.InstantSource;
  * @param closeTimeout how long {@code close()} keeps sending what is buffered in memory (5 s:
  *     what is not sent by then is safe in the WAL and sent after the next start)
  * @param clock wall clock for {@code sample_age_limit} and HTTP-date {@code Retry-After}
+ * @param startTimestampZeroSamples whether a sample's start timestamp is sent as a zero sample
+ *     at that time when the series is new or its counter was reset (Prometheus's agent with
+ *     {@code created-timestamp-zero-ingestion}); off by default
  */
 public record RemoteStorageOptions(
     WalOptions wal,
@@ -26,7 +29,8 @@ public record RemoteStorageOptions(
     Duration reshardInterval,
     Duration watcherPoll,
     Duration closeTimeout,
-    InstantSource clock) {
+    InstantSource clock,
+    boolean startTimestampZeroSamples) {
 
   public RemoteStorageOptions {
     for (Duration d : new Duration[] {positionSaveInterval, truncateInterval, reshardInterval, watcherPoll}) {
@@ -42,20 +46,27 @@ public record RemoteStorageOptions(
   public static RemoteStorageOptions defaults() {
     return new RemoteStorageOptions(WalOptions.defaults(), Duration.ofSeconds(1),
         Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5),
-        InstantSource.system());
+        InstantSource.system(), false);
   }
 
   public RemoteStorageOptions withWal(WalOptions w) {
     return new RemoteStorageOptions(w, positionSaveInterval, truncateInterval, reshardInterval,
-        watcherPoll, closeTimeout, clock);
+        watcherPoll, closeTimeout, clock,
+        startTimestampZeroSamples);
   }
 
   public RemoteStorageOptions withIntervals(Duration positionSave, Duration truncate, Duration reshard) {
-    return new RemoteStorageOptions(wal, positionSave, truncate, reshard, watcherPoll, closeTimeout, clock);
+    return new RemoteStorageOptions(wal, positionSave, truncate, reshard, watcherPoll, closeTimeout, clock,
+        startTimestampZeroSamples);
   }
 
   public RemoteStorageOptions withCloseTimeout(Duration d) {
     return new RemoteStorageOptions(wal, positionSaveInterval, truncateInterval, reshardInterval,
-        watcherPoll, d, clock);
+        watcherPoll, d, clock, startTimestampZeroSamples);
+  }
+
+  public RemoteStorageOptions withStartTimestampZeroSamples(boolean on) {
+    return new RemoteStorageOptions(wal, positionSaveInterval, truncateInterval, reshardInterval,
+        watcherPoll, closeTimeout, clock, on);
   }
 }

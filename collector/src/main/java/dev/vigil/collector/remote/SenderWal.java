@@ -199,7 +199,16 @@ final class SenderWal implements AutoCloseable {
   }
 
   Appender appender() {
-    return new SenderAppender(this);
+    return appender(false);
+  }
+
+  /**
+   * An appender; with {@code startTimestampZeroSamples}, a sample's start timestamp is logged as a
+   * zero sample before it when it lies after the series' newest sample (see {@link
+   * RemoteStorageOptions#startTimestampZeroSamples}).
+   */
+  Appender appender(boolean startTimestampZeroSamples) {
+    return new SenderAppender(this, startTimestampZeroSamples);
   }
 
   /**
@@ -446,14 +455,45 @@ final class SenderWal implements AutoCloseable {
     private Metadata[] mv = new Metadata[8];
     private int nm;
     private boolean done;
+    private final boolean startZero;
 
-    SenderAppender(SenderWal wal) {
+    SenderAppender(SenderWal wal, boolean startZero) {
       this.wal = wal;
+      this.startZero = startZero;
     }
 
     @Override
     public long append(long ref, Labels labels, long t, double v) {
+      return addFloat(accept(labels, t), t, v);
+    }
+
+    @Override
+    public long appendHistogram(long ref, Labels labels, long t, FloatHistogram h) {
+      return addHistogram(accept(labels, t), t, h);
+    }
+
+    // As Prometheus's agent: a start at or before the series' newest sample (an ongoing counter
+    // repeats its start with every sample) or not before the sample is dropped without an error.
+    @Override
+    public long appendWithStart(long ref, Labels labels, long st, long t, double v) {
       SenderSeries s = accept(labels, t);
+      if (startZero && st > 0 && st < t && st > s.maxT) {
+        addFloat(s, st, 0);
+      }
+      return addFloat(s, t, v);
+    }
+
+    @Override
+    public long appendHistogramWithStart(long ref, Labels labels, long st, long t,
+        FloatHistogram h) {
+      SenderSeries s = accept(labels, t);
+      if (startZero && st > 0 && st < t && st > s.maxT) {
+        addHistogram(s, st, h.emptyStart());
+      }
+      return addHistogram(s, t, h);
+    }
+
+    private long addFloat(SenderSeries s, long t, double v) {
       if (nf == fs.length) {
         int n = nf * 2;
         fs = java.util.Arrays.copyOf(fs, n);
@@ -467,9 +507,7 @@ final class SenderWal implements AutoCloseable {
       return s.ref;
     }
 
-    @Override
-    public long appendHistogram(long ref, Labels labels, long t, FloatHistogram h) {
-      SenderSeries s = accept(labels, t);
+    private long addHistogram(SenderSeries s, long t, FloatHistogram h) {
       if (nh == hs.length) {
         int n = nh * 2;
         hs = java.util.Arrays.copyOf(hs, n);

@@ -453,6 +453,49 @@ class RemoteStorageTest {
     assertThat(rs.queues().get(0).samplesSent()).isZero();
   }
 
+  /**
+   * With start-timestamp zero samples on (Prometheus's agent with
+   * created-timestamp-zero-ingestion), a new or reset counter's start is sent as a zero sample
+   * before it; an ongoing counter's repeated start, a start not before its sample and an unknown
+   * one (0) send nothing more. Off, starts are dropped.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void startTimestampsAreSentAsZeroSamplesWhenAsked(boolean on) throws Exception {
+    FloatHistogram h = new FloatHistogram(CounterResetHint.UNKNOWN, 1, 0.001, 2, 12, 33.5,
+        List.of(new Span(0, 2)), new double[] {4, 6}, List.of(), new double[0], null);
+    Labels hl = Labels.of("__name__", "latency_seconds", "job", "remote");
+    try (RemoteStorage rs = RemoteStorage.open(dir, List.of(config(backend.url(),
+        "io.prometheus.write.v2.Request", QUICK)), FAST.withStartTimestampZeroSamples(on))) {
+      assertThat(rs.ingestsStartTimestamps()).isEqualTo(on);
+      Appender a = rs.appender();
+      a.appendWithStart(0, series(1), 1000, 5000, 3); // new: zero at 1000
+      a.appendWithStart(0, series(2), 6000, 6000, 1); // start not before the sample
+      a.appendWithStart(0, series(3), 0, 5000, 2); // unknown
+      a.appendHistogramWithStart(0, hl, 2000, 5000, h);
+      a.commit();
+      Appender b = rs.appender();
+      b.appendWithStart(0, series(1), 1000, 6000, 4); // ongoing: its start repeats
+      b.appendWithStart(0, series(1), 1000, 7000, 5);
+      b.commit();
+      Appender c = rs.appender();
+      c.appendWithStart(0, series(1), 7500, 8000, 1); // reset: zero at 7500
+      c.commit();
+      long expected = on ? 10 : 7;
+      QueueStats st = rs.queues().get(0);
+      await("all samples", Duration.ofSeconds(20), () -> st.samplesSent() >= expected);
+      assertThat(st.samplesSent()).isEqualTo(expected);
+    }
+    Map<Labels, List<String>> stored = backend.stored();
+    assertThat(stored.get(series(1))).isEqualTo(on
+        ? List.of("1000=0.0", "5000=3.0", "6000=4.0", "7000=5.0", "7500=0.0", "8000=1.0")
+        : List.of("5000=3.0", "6000=4.0", "7000=5.0", "8000=1.0"));
+    assertThat(stored.get(series(2))).isEqualTo(List.of("6000=1.0"));
+    assertThat(stored.get(series(3))).isEqualTo(List.of("5000=2.0"));
+    assertThat(stored.get(hl)).isEqualTo(on
+        ? List.of("2000=" + h.emptyStart(), "5000=" + h) : List.of("5000=" + h));
+  }
+
   @Test
   void outOfOrderAndDuplicateSamplesAreRefusedAtAppend() {
     try (RemoteStorage rs = RemoteStorage.open(dir, List.of(), FAST)) {
