@@ -165,6 +165,10 @@ public final class TextParser implements ExpositionParser {
           return e;
         }
       }
+      if (created != null && pos == created.lineStart) {
+        pos = created.pos; // the _created line startTimestamp() read: not parsed twice
+        continue;
+      }
       series();
       if (createdAsStart && takesCreated(type) && nameEndsWithCreated()) {
         hasExemplar = false;

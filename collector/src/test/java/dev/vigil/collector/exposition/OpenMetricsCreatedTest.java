@@ -193,6 +193,7 @@ class OpenMetricsCreatedTest {
         h_bucket{le="1",path="/a"} 3 # {trace_id="t"} 0.5 1520879607.0
         h_count{path="/a"} 3
         h_created{path="/a"} 1520000000
+        h_bucket{le="+Inf",path="/b"} 1
         # EOF
         """;
     TextParser p = TextParser.create(OM, body.getBytes(StandardCharsets.UTF_8), true);
@@ -206,6 +207,11 @@ class OpenMetricsCreatedTest {
     assertThat(p.next()).isEqualTo(Entry.SERIES);
     assertThat(p.line()).isEqualTo(3);
     assertThat(p.startTimestamp()).isEqualTo(1520000000000L);
+    // The _created line, read ahead already, is passed over; lines are still counted.
+    assertThat(p.next()).isEqualTo(Entry.SERIES);
+    assertThat(p.line()).isEqualTo(5);
+    assertThat(p.labels().get("path")).isEqualTo("/b");
+    assertThat(p.startTimestamp()).isZero();
     assertThat(p.next()).isEqualTo(Entry.EOF);
   }
 }
