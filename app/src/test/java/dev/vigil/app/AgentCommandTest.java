@@ -106,22 +106,10 @@ class AgentCommandTest {
   @Test
   void scrapedSamplesReachTheBackendThroughRemoteWrite() throws Exception {
     Exporter exporter = new Exporter("widgets_total{color=\"red\"} 42\n");
-    VigilServer backend = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withListen("127.0.0.1", 0)
-        .withStorage(StorageEngine.MEMORY).withMultitenancy(false, "anonymous"),
-        new BuildInfo("test", "x", "main", "today", false, false));
+    VigilServer backend = memoryBackend();
     try {
       AgentCommand cmd = new AgentCommand();
-      Path f = dir.resolve("prometheus.yml");
-      Files.writeString(f, """
-          scrape_configs:
-            - job_name: widgets
-              scrape_interval: 100ms
-              scrape_timeout: 100ms
-              static_configs: [{targets: ['127.0.0.1:%d']}]
-          remote_write:
-            - url: http://127.0.0.1:%d/api/v1/push
-              queue_config: {batch_send_deadline: 100ms}
-          """.formatted(exporter.port(), backend.port()));
+      Path f = agentConfig("widgets", exporter.port(), backend.port());
       new CommandLine(cmd).parseArgs("--config.file", f.toString());
       try (Agent agent = Agent.start(cmd.config(), dir.resolve("buffer"), ManagerOptions.defaults(dir))) {
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -180,22 +168,10 @@ class AgentCommandTest {
     Exporter exporter = new Exporter("# TYPE jobs counter\njobs_total 7\njobs_created %d.%03d\n# EOF\n"
         .formatted(created / 1000, created % 1000),
         "application/openmetrics-text; version=1.0.0; charset=utf-8");
-    VigilServer backend = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withListen("127.0.0.1", 0)
-        .withStorage(StorageEngine.MEMORY).withMultitenancy(false, "anonymous"),
-        new BuildInfo("test", "x", "main", "today", false, false));
+    VigilServer backend = memoryBackend();
     try {
       AgentCommand cmd = new AgentCommand();
-      Path f = dir.resolve("prometheus.yml");
-      Files.writeString(f, """
-          scrape_configs:
-            - job_name: om
-              scrape_interval: 100ms
-              scrape_timeout: 100ms
-              static_configs: [{targets: ['127.0.0.1:%d']}]
-          remote_write:
-            - url: http://127.0.0.1:%d/api/v1/push
-              queue_config: {batch_send_deadline: 100ms}
-          """.formatted(exporter.port(), backend.port()));
+      Path f = agentConfig("om", exporter.port(), backend.port());
       new CommandLine(cmd).parseArgs("--config.file", f.toString(),
           "--enable-feature=created-timestamp-zero-ingestion,no-such-feature");
       assertThat(cmd.sinkOptions().startTimestampZeroSamples()).isTrue();
@@ -216,6 +192,29 @@ class AgentCommandTest {
       exporter.close();
     }
     assertThat(new AgentCommand().sinkOptions().startTimestampZeroSamples()).isFalse();
+  }
+
+  /** A server keeping what it receives in memory, on an ephemeral port. */
+  private VigilServer memoryBackend() {
+    return VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withListen("127.0.0.1", 0)
+        .withStorage(StorageEngine.MEMORY).withMultitenancy(false, "anonymous"),
+        new BuildInfo("test", "x", "main", "today", false, false));
+  }
+
+  /** A config file: one job scraping {@code exporterPort} every 100 ms, sent to the backend. */
+  private Path agentConfig(String job, int exporterPort, int backendPort) throws Exception {
+    Path f = dir.resolve("prometheus.yml");
+    Files.writeString(f, """
+        scrape_configs:
+          - job_name: %s
+            scrape_interval: 100ms
+            scrape_timeout: 100ms
+            static_configs: [{targets: ['127.0.0.1:%d']}]
+        remote_write:
+          - url: http://127.0.0.1:%d/api/v1/push
+            queue_config: {batch_send_deadline: 100ms}
+        """.formatted(job, exporterPort, backendPort));
+    return f;
   }
 
   private static String query(int port, String expr) throws Exception {
