@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * node-exporter body of {@link TextParseBenchmark} in OpenMetrics, with a {@code _created} line
  * after every counter series and after every summary's and histogram's {@code _count} (as the
  * Python client writes them), parsed as series ({@code createdAsStart=false}) or as start
- * timestamps asked for on every series ({@code true}). Scores are bodies per second.
+ * timestamps asked for on every series ({@code true}); and the body without them
+ * ({@code createdLines=false}), where the look-ahead finds nothing. Scores are bodies per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -34,11 +35,16 @@ public class OpenMetricsCreatedBenchmark {
   @Param({"false", "true"})
   public boolean createdAsStart;
 
+  /** Whether the body has {@code _created} lines (many exporters write none). */
+  @Param({"true", "false"})
+  public boolean createdLines;
+
   private byte[] body;
 
   @Setup
   public void setUp() {
-    body = withCreatedLines(Payload.openMetrics(Payload.text()));
+    byte[] om = Payload.openMetrics(Payload.text());
+    body = createdLines ? withCreatedLines(om) : om;
   }
 
   /** {@code om} with a {@code _created} line after each counter series and summary/histogram count. */

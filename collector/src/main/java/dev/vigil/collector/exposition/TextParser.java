@@ -57,9 +57,11 @@ public final class TextParser implements ExpositionParser {
   private boolean createdAsStart;
   private int familyStart = -1; // the latest TYPE line's family name, quotes stripped
   private int familyEnd = -1;
-  private TextParser peek; // reads ahead for the current series' `_created` line
-  private TextParser created; // on the `_created` line found last, null before
-  private long createdMs; // its value in milliseconds
+  private TextParser scanner; // reads ahead for `_created` lines
+  private final CreatedLine created = new CreatedLine(); // the line matched last
+  private final CreatedLine ahead = new CreatedLine(); // the first the last look-ahead met
+  private int aheadStop = -1; // where the last look-ahead stopped: ahead's line, or no such line
+  private long linesReadAhead;
 
   private int[] ex = new int[16];
   private int nEx;
@@ -165,8 +167,9 @@ public final class TextParser implements ExpositionParser {
           return e;
         }
       }
-      if (created != null && pos == created.lineStart) {
-        pos = created.pos; // the _created line startTimestamp() read: not parsed twice
+      // A _created line a look-ahead read already (skipped below anyway): not parsed twice.
+      if (pos == created.lineStart || pos == ahead.lineStart) {
+        pos = pos == created.lineStart ? created.lineEnd : ahead.lineEnd;
         continue;
       }
       series();
@@ -654,11 +657,14 @@ public final class TextParser implements ExpositionParser {
    * With {@code createdAsStart} (OpenMetrics): the value of the current series' {@code _created}
    * line in milliseconds, 0 when it has none. As Prometheus, a counter's, summary's or
    * histogram's {@code NAME_created} line with the series' labels ({@code le} of a histogram and
-   * {@code quantile} of a summary aside) is looked for among the lines that follow, up to the next
-   * metadata line or a {@code _created} line of other labels: OpenMetrics writes the lines of one
-   * metric together. The line found is kept, so the metric's other series (a histogram's other
-   * buckets, and those after the {@code _created} line) get its value without reading ahead.
-   * Otherwise 0: text 0.0.4 has no start timestamps, and without {@code createdAsStart}
+   * {@code quantile} of a summary aside) is looked for among the lines that follow: the first
+   * {@code _created} line before the next metadata line decides (OpenMetrics writes the lines of
+   * one metric together). The line matched is kept, so the metric's other series (a histogram's
+   * other buckets, and those after the {@code _created} line) get its value without reading
+   * ahead. What a look-ahead found (that first {@code _created} line, or none up to a line) also
+   * answers every later series before that line, so each line is read ahead at most once: many
+   * exporters write no {@code _created} lines, and a family of n counters must not cost n²/2
+   * lines. Otherwise 0: text 0.0.4 has no start timestamps, and without {@code createdAsStart}
    * {@code _created} lines are series of their own.
    */
   @Override
@@ -666,40 +672,152 @@ public final class TextParser implements ExpositionParser {
     if (!createdAsStart || !takesCreated(type) || familyStart < 0 || !inFamily()) {
       return 0;
     }
-    if (created != null && created.sameMetricAs(this)) {
-      return createdMs;
+    if (created.lineStart >= 0 && created.isOf(this)) {
+      return created.ms;
     }
-    TextParser p = peek;
+    if (aheadStop < pos) {
+      lookAhead();
+    }
+    if (ahead.lineStart < 0 || !ahead.isOf(this)) {
+      return 0; // no _created line before the next metadata line, or another metric's first
+    }
+    created.copy(ahead);
+    return created.ms;
+  }
+
+  /**
+   * Reads the lines from {@code pos} up to the first {@code _created} line ({@link #ahead} then
+   * holds it) or up to the first line that is no series: metadata, the end, or a line that does
+   * not parse (the parse proper reports it when it gets there).
+   */
+  private void lookAhead() {
+    TextParser p = scanner;
     if (p == null) {
       p = new TextParser(b, pos, limit - pos, true);
       p.requireEof = false;
-      peek = p;
+      scanner = p;
     }
-    p.moveTo(pos);
+    ahead.lineStart = -1;
+    p.pos = pos;
+    p.sawEof = false;
     try {
       while (true) {
-        if (p.next() != Entry.SERIES) {
-          return 0; // the next family, a comment or the end: this metric has no _created line
+        Entry e = p.next();
+        linesReadAhead++;
+        if (e == Entry.EOF) {
+          aheadStop = limit;
+          return;
+        }
+        if (e != Entry.SERIES) {
+          aheadStop = p.lineStart;
+          return;
         }
         if (p.nameEndsWithCreated()) {
-          if (!p.sameMetricAs(this)) {
-            return 0; // the next metric's: this one has none
-          }
-          createdMs = p.value > 0 && p.value < Long.MAX_VALUE / 1000.0 ? (long) (p.value * 1000.0) : 0;
-          peek = created; // p stays on the line found
-          created = p;
-          return createdMs;
+          ahead.read(p);
+          aheadStop = p.lineStart;
+          return;
         }
       }
     } catch (ExpositionParseException e) {
-      return 0; // the parse proper reports it when it gets there
+      aheadStop = p.lineStart;
     }
   }
 
-  /** A look-ahead parser continues at {@code at}, a line start. */
-  private void moveTo(int at) {
-    pos = at;
-    sawEof = false;
+  /** Lines read by look-aheads for {@code _created} lines so far (tests bound the work). */
+  long linesReadAhead() {
+    return linesReadAhead;
+  }
+
+  /**
+   * A {@code _created} line read ahead, as offsets into the body: where it is, and what tells
+   * whose it is (its name and labels as written). {@code lineStart} is -1 while there is none.
+   * A copy rather than the look-ahead parser itself, which moves on.
+   */
+  private static final class CreatedLine {
+    int lineStart = -1;
+    int lineEnd;
+    long ms;
+    private byte[] b;
+    private int nameStart;
+    private int nameEnd;
+    private int[] lbl = new int[16];
+    private int nLbl;
+
+    /** Takes the line {@code p} has just read. */
+    void read(TextParser p) {
+      b = p.b;
+      lineStart = p.lineStart;
+      lineEnd = p.pos;
+      nameStart = p.nameStart;
+      nameEnd = p.nameEnd;
+      setLabels(p.lbl, p.nLbl);
+      ms = p.value > 0 && p.value < Long.MAX_VALUE / 1000.0 ? (long) (p.value * 1000.0) : 0;
+    }
+
+    void copy(CreatedLine o) {
+      b = o.b;
+      lineStart = o.lineStart;
+      lineEnd = o.lineEnd;
+      nameStart = o.nameStart;
+      nameEnd = o.nameEnd;
+      setLabels(o.lbl, o.nLbl);
+      ms = o.ms;
+    }
+
+    private void setLabels(int[] from, int n) {
+      if (lbl.length < n) {
+        lbl = new int[n];
+      }
+      System.arraycopy(from, 0, lbl, 0, n);
+      nLbl = n;
+    }
+
+    /**
+     * Whether this line belongs to {@code series}'s metric: its name is the family's with
+     * {@code _created}, and its labels are those of {@code series} as written, in order, without
+     * the bucket or quantile label of {@code series}'s type.
+     */
+    boolean isOf(TextParser series) {
+      int n = series.familyEnd - series.familyStart;
+      if (nameEnd - nameStart - CREATED.length != n || !Arrays.equals(b, nameStart,
+          nameStart + n, series.b, series.familyStart, series.familyEnd)) {
+        return false;
+      }
+      String ignored = series.type == MetricType.HISTOGRAM ? "le"
+          : series.type == MetricType.SUMMARY ? "quantile" : null;
+      int[] sl = series.lbl;
+      int i = nextLabel(b, lbl, nLbl, 0, ignored);
+      int j = nextLabel(series.b, sl, series.nLbl, 0, ignored);
+      while (i < nLbl && j < series.nLbl) {
+        if (!Arrays.equals(b, lbl[i], lbl[i + 1], series.b, sl[j], sl[j + 1])
+            || !Arrays.equals(b, lbl[i + 2], lbl[i + 3], series.b, sl[j + 2], sl[j + 3])) {
+          return false;
+        }
+        i = nextLabel(b, lbl, nLbl, i + 4, ignored);
+        j = nextLabel(series.b, sl, series.nLbl, j + 4, ignored);
+      }
+      return i >= nLbl && j >= series.nLbl;
+    }
+
+    /** The index of the first label at or after {@code i} not named {@code ignored}. */
+    private static int nextLabel(byte[] b, int[] lbl, int n, int i, String ignored) {
+      while (i < n && ignored != null && isNamed(b, lbl[i], lbl[i + 1], ignored)) {
+        i += 4;
+      }
+      return i;
+    }
+
+    private static boolean isNamed(byte[] b, int from, int to, String name) {
+      if (to - from != name.length()) {
+        return false;
+      }
+      for (int k = 0; k < name.length(); k++) {
+        if (b[from + k] != name.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Whether this type's metrics have {@code _created} lines in OpenMetrics. */
@@ -719,40 +837,6 @@ public final class TextParser implements ExpositionParser {
     int n = familyEnd - familyStart;
     return nameEnd - nameStart >= n
         && Arrays.equals(b, nameStart, nameStart + n, b, familyStart, familyEnd);
-  }
-
-  /**
-   * Whether this parser's current {@code _created} line belongs to {@code series}'s metric: its
-   * name is the family's with {@code _created}, and its labels are those of {@code series} as
-   * written, in order, without the bucket or quantile label of {@code series}'s type.
-   */
-  private boolean sameMetricAs(TextParser series) {
-    int n = series.familyEnd - series.familyStart;
-    if (nameEnd - nameStart - CREATED.length != n
-        || !Arrays.equals(b, nameStart, nameStart + n, series.b, series.familyStart, series.familyEnd)) {
-      return false;
-    }
-    String ignored = series.type == MetricType.HISTOGRAM ? "le"
-        : series.type == MetricType.SUMMARY ? "quantile" : null;
-    int i = nextLabel(0, ignored);
-    int j = series.nextLabel(0, ignored);
-    while (i < nLbl && j < series.nLbl) {
-      if (!Arrays.equals(b, lbl[i], lbl[i + 1], series.b, series.lbl[j], series.lbl[j + 1])
-          || !Arrays.equals(b, lbl[i + 2], lbl[i + 3], series.b, series.lbl[j + 2], series.lbl[j + 3])) {
-        return false;
-      }
-      i = nextLabel(i + 4, ignored);
-      j = series.nextLabel(j + 4, ignored);
-    }
-    return i >= nLbl && j >= series.nLbl;
-  }
-
-  /** The index of the first label at or after {@code i} not named {@code ignored}. */
-  private int nextLabel(int i, String ignored) {
-    while (i < nLbl && ignored != null && equalsAscii(lbl[i], lbl[i + 1], ignored)) {
-      i += 4;
-    }
-    return i;
   }
 
   public boolean hasExemplar() {

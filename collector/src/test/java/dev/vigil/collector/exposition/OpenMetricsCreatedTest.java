@@ -126,16 +126,54 @@ class OpenMetricsCreatedTest {
         # TYPE d counter
         d_created 200
         d_total 4
+        # TYPE e counter
+        e_total{x="1"} 1
+        e_created{x="2"} 300
+        e_total{x="2"} 2
         # EOF
         """;
     // x="1": the first _created line ahead is x="2"'s, so x="1" has none (as Prometheus); x="3":
-    // metadata comes first. d: its _created line is before its series.
+    // metadata comes first. d: its _created line is before its series, which finds none ahead.
     assertThat(read(OM, body, true)).containsExactly(
         "{__name__=\"a_total\"} 5000",
         "{__name__=\"c_total\", x=\"1\"} 0",
         "{__name__=\"c_total\", x=\"2\"} 100000",
         "{__name__=\"c_total\", x=\"3\"} 0",
-        "{__name__=\"d_total\"} 0");
+        "{__name__=\"d_total\"} 0",
+        // e, x="2": its _created line comes before it and was met, not matched: as d.
+        "{__name__=\"e_total\", x=\"1\"} 0",
+        "{__name__=\"e_total\", x=\"2\"} 0");
+  }
+
+  /**
+   * Many exporters write no _created lines. A family of n such counters must not make every
+   * series read the rest of the family again (n²/2 lines): what one look-ahead found (nothing up
+   * to a line, or the first _created line) answers the series before that line.
+   */
+  @Test
+  void lookAheadReadsEachLineOfAFamilyWithoutCreatedLinesOnce() {
+    int n = 5_000;
+    StringBuilder sb = new StringBuilder("# TYPE c counter\n");
+    for (int i = 0; i < n; i++) {
+      sb.append("c_total{i=\"").append(i).append("\"} 1\n");
+    }
+    sb.append("# TYPE h histogram\n");
+    for (int i = 0; i < n; i++) {
+      sb.append("h_bucket{le=\"").append(i).append("\"} 1\n");
+    }
+    sb.append("h_count 1\nh_created 7\n# EOF\n");
+    TextParser p = TextParser.create(OM, sb.toString().getBytes(StandardCharsets.UTF_8), true);
+    int withStart = 0;
+    int series = 0;
+    for (Entry e = p.next(); e != Entry.EOF; e = p.next()) {
+      if (e == Entry.SERIES) {
+        series++;
+        withStart += p.startTimestamp() == 7000 ? 1 : 0;
+      }
+    }
+    assertThat(series).isEqualTo(2 * n + 1);
+    assertThat(withStart).as("every bucket and the count").isEqualTo(n + 1);
+    assertThat(p.linesReadAhead()).isLessThanOrEqualTo(2L * n + 10);
   }
 
   @Test
