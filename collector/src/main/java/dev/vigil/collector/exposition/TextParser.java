@@ -306,7 +306,7 @@ public final class TextParser implements ExpositionParser {
   }
 
   private boolean equalsAscii(int from, int to, String word) {
-    return to - from == word.length() && startsWith(from, word);
+    return isAscii(b, from, to, word);
   }
 
   // ---- series ----
@@ -801,22 +801,10 @@ public final class TextParser implements ExpositionParser {
 
     /** The index of the first label at or after {@code i} not named {@code ignored}. */
     private static int nextLabel(byte[] b, int[] lbl, int n, int i, String ignored) {
-      while (i < n && ignored != null && isNamed(b, lbl[i], lbl[i + 1], ignored)) {
+      while (i < n && ignored != null && isAscii(b, lbl[i], lbl[i + 1], ignored)) {
         i += 4;
       }
       return i;
-    }
-
-    private static boolean isNamed(byte[] b, int from, int to, String name) {
-      if (to - from != name.length()) {
-        return false;
-      }
-      for (int k = 0; k < name.length(); k++) {
-        if (b[from + k] != name.charAt(k)) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 
@@ -1051,11 +1039,16 @@ public final class TextParser implements ExpositionParser {
   }
 
   private boolean startsWith(int p, String s) {
-    if (p + s.length() > limit) {
+    return p + s.length() <= limit && isAscii(b, p, p + s.length(), s);
+  }
+
+  /** Whether {@code b[from, to)} is the ASCII string {@code s}. */
+  private static boolean isAscii(byte[] b, int from, int to, String s) {
+    if (to - from != s.length()) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
-      if (b[p + i] != s.charAt(i)) {
+      if (b[from + i] != s.charAt(i)) {
         return false;
       }
     }
