@@ -688,7 +688,10 @@ public final class TextParser implements ExpositionParser {
   /**
    * Reads the lines from {@code pos} up to the first {@code _created} line ({@link #ahead} then
    * holds it) or up to the first line that is no series: metadata, the end, or a line that does
-   * not parse (the parse proper reports it when it gets there).
+   * not parse (the parse proper reports it when it gets there). A series line whose name is
+   * plain is only skimmed (its name, then on to the next newline: OpenMetrics allows no newline
+   * inside a line); a {@code _created} line, or one whose name is quoted in its braces, is
+   * parsed.
    */
   private void lookAhead() {
     TextParser p = scanner;
@@ -698,28 +701,43 @@ public final class TextParser implements ExpositionParser {
       scanner = p;
     }
     ahead.lineStart = -1;
-    p.pos = pos;
-    p.sawEof = false;
+    int q = pos;
     try {
-      while (true) {
-        Entry e = p.next();
+      while (q < limit) {
         linesReadAhead++;
-        if (e == Entry.EOF) {
-          aheadStop = limit;
+        byte c = b[q];
+        if (c == '#' || c == '\n') {
+          aheadStop = q; // metadata, # EOF or a blank line (an error the parse reports)
           return;
         }
-        if (e != Entry.SERIES) {
-          aheadStop = p.lineStart;
+        if (c != '{') {
+          int ne = isMetricNameStart(c) ? scanMetricName(q) : -1;
+          if (ne < 0) {
+            aheadStop = q; // not a series: the parse reports it
+            return;
+          }
+          if (!endsWithCreated(q, ne)) {
+            int eol = endOfLine(ne);
+            q = eol + 1;
+            continue;
+          }
+        }
+        p.pos = q;
+        p.sawEof = false;
+        if (p.next() != Entry.SERIES) {
+          aheadStop = q;
           return;
         }
         if (p.nameEndsWithCreated()) {
           ahead.read(p);
-          aheadStop = p.lineStart;
+          aheadStop = q;
           return;
         }
+        q = p.pos;
       }
+      aheadStop = limit;
     } catch (ExpositionParseException e) {
-      aheadStop = p.lineStart;
+      aheadStop = q;
     }
   }
 
@@ -816,8 +834,12 @@ public final class TextParser implements ExpositionParser {
   private static final byte[] CREATED = "_created".getBytes(StandardCharsets.US_ASCII);
 
   private boolean nameEndsWithCreated() {
-    return nameEnd - nameStart > CREATED.length
-        && Arrays.equals(b, nameEnd - CREATED.length, nameEnd, CREATED, 0, CREATED.length);
+    return endsWithCreated(nameStart, nameEnd);
+  }
+
+  private boolean endsWithCreated(int from, int to) {
+    return to - from > CREATED.length
+        && Arrays.equals(b, to - CREATED.length, to, CREATED, 0, CREATED.length);
   }
 
   /** Whether the current series' name begins with the latest TYPE line's family name. */
