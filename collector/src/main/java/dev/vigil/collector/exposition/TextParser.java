@@ -706,14 +706,14 @@ public final class TextParser implements ExpositionParser {
       while (q < limit) {
         linesReadAhead++;
         byte c = b[q];
-        if (c == '#' || c == '\n') {
-          aheadStop = q; // metadata, # EOF or a blank line (an error the parse reports)
+        if (c == '#') {
+          aheadStop = q; // metadata or # EOF
           return;
         }
         if (c != '{') {
           int ne = isMetricNameStart(c) ? scanMetricName(q) : -1;
           if (ne < 0) {
-            aheadStop = q; // not a series: the parse reports it
+            aheadStop = q; // no series (a blank line, say): the parse reports it
             return;
           }
           if (!endsWithCreated(q, ne)) {
