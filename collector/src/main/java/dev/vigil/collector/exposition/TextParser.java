@@ -306,7 +306,7 @@ public final class TextParser implements ExpositionParser {
   }
 
   private boolean equalsAscii(int from, int to, String word) {
-    return isAscii(b, from, to, word);
+    return asciiEquals(b, from, to, word);
   }
 
   // ---- series ----
@@ -697,7 +697,6 @@ public final class TextParser implements ExpositionParser {
     TextParser p = scanner;
     if (p == null) {
       p = new TextParser(b, pos, limit - pos, true);
-      p.requireEof = false;
       scanner = p;
     }
     ahead.lineStart = -1;
@@ -722,8 +721,7 @@ public final class TextParser implements ExpositionParser {
             continue;
           }
         }
-        p.pos = q;
-        p.sawEof = false;
+        p.pos = q; // a series line before the end: the scanner meets no # EOF and no end
         if (p.next() != Entry.SERIES) {
           aheadStop = q;
           return;
@@ -819,7 +817,7 @@ public final class TextParser implements ExpositionParser {
 
     /** The index of the first label at or after {@code i} not named {@code ignored}. */
     private static int nextLabel(byte[] b, int[] lbl, int n, int i, String ignored) {
-      while (i < n && ignored != null && isAscii(b, lbl[i], lbl[i + 1], ignored)) {
+      while (i < n && ignored != null && asciiEquals(b, lbl[i], lbl[i + 1], ignored)) {
         i += 4;
       }
       return i;
@@ -1061,11 +1059,11 @@ public final class TextParser implements ExpositionParser {
   }
 
   private boolean startsWith(int p, String s) {
-    return p + s.length() <= limit && isAscii(b, p, p + s.length(), s);
+    return p + s.length() <= limit && asciiEquals(b, p, p + s.length(), s);
   }
 
   /** Whether {@code b[from, to)} is the ASCII string {@code s}. */
-  private static boolean isAscii(byte[] b, int from, int to, String s) {
+  private static boolean asciiEquals(byte[] b, int from, int to, String s) {
     if (to - from != s.length()) {
       return false;
     }
