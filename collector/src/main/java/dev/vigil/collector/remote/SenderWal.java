@@ -472,12 +472,10 @@ final class SenderWal implements AutoCloseable {
       return addHistogram(accept(labels, t), t, h);
     }
 
-    // As Prometheus's agent: a start at or before the series' newest sample (an ongoing counter
-    // repeats its start with every sample) or not before the sample is dropped without an error.
     @Override
     public long appendWithStart(long ref, Labels labels, long st, long t, double v) {
       SenderSeries s = accept(labels, t);
-      if (startZero && st > 0 && st < t && st > s.maxT) {
+      if (zeroAtStart(s, st, t)) {
         addFloat(s, st, 0);
       }
       return addFloat(s, t, v);
@@ -487,10 +485,16 @@ final class SenderWal implements AutoCloseable {
     public long appendHistogramWithStart(long ref, Labels labels, long st, long t,
         FloatHistogram h) {
       SenderSeries s = accept(labels, t);
-      if (startZero && st > 0 && st < t && st > s.maxT) {
+      if (zeroAtStart(s, st, t)) {
         addHistogram(s, st, h.emptyStart());
       }
       return addHistogram(s, t, h);
+    }
+
+    // As Prometheus's agent: a start at or before the series' newest sample (an ongoing counter
+    // repeats its start with every sample) or not before the sample is dropped without an error.
+    private boolean zeroAtStart(SenderSeries s, long st, long t) {
+      return startZero && st > 0 && st < t && st > s.maxT;
     }
 
     private long addFloat(SenderSeries s, long t, double v) {
