@@ -47,8 +47,8 @@ import java.util.function.Consumer;
  *     still replays the WAL)
  * @param startTimestampZeroSamples whether every tenant's database stores the start timestamps
  *     of pushed and scraped samples (remote write 2.0 {@code created_timestamp}, OTLP
- *     {@code start_time_unix_nano}, protobuf scrapes' {@code created_timestamp}) as zero
- *     samples, Prometheus's
+ *     {@code start_time_unix_nano}, protobuf scrapes' {@code created_timestamp}, OpenMetrics
+ *     {@code _created} lines, which are then no series) as zero samples, Prometheus's
  *     {@code created-timestamp-zero-ingestion} (off by default, as there)
  */
 public record ServerConfig(

@@ -363,8 +363,8 @@ public final class ScrapeLoop {
       long ref = cache.ref();
       try {
         // The ref the store gave last time lets it skip its label lookup. The start timestamp
-        // (protobuf created_timestamp; 0 when unknown) goes with the sample; the store decides
-        // what to keep.
+        // (protobuf created_timestamp, or an OpenMetrics _created line when the store ingests
+        // start timestamps; 0 when unknown) goes with the sample; the store decides what to keep.
         long start = p.startTimestamp();
         ref = e == Entry.HISTOGRAM ? app.appendHistogramWithStart(ref, l, start, t, p.histogram())
             : app.appendWithStart(ref, l, start, t, p.value());
