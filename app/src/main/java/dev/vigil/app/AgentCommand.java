@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "agent",
-    mixinStandardHelpOptions = true,
     description = "Run the collector alone: discover, scrape and remote-write to any Prometheus-compatible "
         + "backend (Vigil, Mimir, Prometheus).")
 final class AgentCommand implements Callable<Integer> {

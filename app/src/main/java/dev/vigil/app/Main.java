@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vigil",
     mixinStandardHelpOptions = true,
+    // Every subcommand answers -h/--help and -V/--version too, as users type them anywhere.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
     description = "Kubernetes observability in one program: metrics store, PromQL, rules, "
         + "collector and mixin toolchain.",
@@ -20,7 +22,12 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /** The command line as {@link #run} parses it. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

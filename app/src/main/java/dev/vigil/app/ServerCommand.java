@@ -29,7 +29,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "server",
-    mixinStandardHelpOptions = true,
     description = "Run the metrics backend: remote write in, Prometheus API out, per tenant.")
 final class ServerCommand implements Callable<Integer> {
   private static final System.Logger LOG = System.getLogger(ServerCommand.class.getName());
