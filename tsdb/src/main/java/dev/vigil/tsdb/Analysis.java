@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.Queryable;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
@@ -10,6 +11,7 @@ import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.EncodingUsage;
 import dev.vigil.tsdb.chunkenc.Encoding;
+import dev.vigil.tsdb.head.Head;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -84,8 +86,17 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
 
   /** Scans the whole database (every head sample, every series' labels); not for hot paths. */
   public static Analysis of(Tsdb db, int topN) {
+    return of(db.blocks(), db.head(), db, topN);
+  }
+
+  /** As {@link #of(Tsdb, int)}, for a database opened read only. */
+  public static Analysis of(ReadOnlyTsdb db, int topN) {
+    return of(db.blocks(), db.head(), db, topN);
+  }
+
+  private static Analysis of(List<Block> dbBlocks, Head head, Queryable db, int topN) {
     List<BlockSummary> blocks = new ArrayList<>();
-    for (Block b : db.blocks()) {
+    for (Block b : dbBlocks) {
       if (!b.tryAcquire()) {
         continue; // dropped by a compaction or retention meanwhile
       }
@@ -104,7 +115,7 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
     long headSeries = 0;
     long headSamples = 0;
     // The head keeps whole chunks straddling the last cut: count only what is not in a block.
-    try (Querier q = db.head().querier(db.head().minValidTime(), Long.MAX_VALUE)) {
+    try (Querier q = head.querier(head.minValidTime(), Long.MAX_VALUE)) {
       SeriesSet set = q.select(false, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE), List.of());
       SampleIterator reuse = null;
       while (set.next()) {

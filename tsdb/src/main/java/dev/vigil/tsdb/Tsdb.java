@@ -257,6 +257,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       Path walDir = dir.resolve("wal");
       Files.createDirectories(walDir);
+      Files.createDirectories(dir.resolve(BLOCKS));
       long start = System.nanoTime();
       CommitLogProxy proxy = new CommitLogProxy();
       // Decoding a snapshot starts now, overlapping the scan of the head chunk files.
@@ -264,14 +265,11 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       List<Block> blocks = List.of();
       MappedHeadChunks headChunks = null;
       try {
-        blocks = openBlocks(dir);
+        blocks = openBlocks(dir, (p, why) -> quarantine(dir, p, why));
         // Chunks ending before the blocks' end, or before the end of the last cut (retention
         // may have dropped its block since), are in a block already or went with one.
         WalCheckpoint.Found checkpoint = WalCheckpoint.latest(walDir);
-        long minValid = cutEnd(checkpoint);
-        for (Block b : blocks) {
-          minValid = Math.max(minValid, b.meta().maxTime());
-        }
+        long minValid = minValidTime(checkpoint, blocks);
         long keepFrom = minValid;
         ReplayChunks found = new ReplayChunks();
         headChunks = MappedHeadChunks.open(dir.resolve(CHUNKS_HEAD), options.headChunkFileSize(),
@@ -317,9 +315,39 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     }
   }
 
-  /** Where the cut that wrote {@code checkpoint} ended; {@code Long.MIN_VALUE} when unknown. */
-  private static long cutEnd(WalCheckpoint.Found checkpoint) {
-    return checkpoint == null ? Long.MIN_VALUE : checkpoint.cutEnd();
+  /**
+   * The oldest time the head may hold: what is older is in {@code blocks} already, or before the
+   * end of the cut that wrote {@code checkpoint} (retention may have dropped its block since).
+   */
+  static long minValidTime(WalCheckpoint.Found checkpoint, List<Block> blocks) {
+    long minValid = checkpoint == null ? Long.MIN_VALUE : checkpoint.cutEnd();
+    for (Block b : blocks) {
+      minValid = Math.max(minValid, b.meta().maxTime());
+    }
+    return minValid;
+  }
+
+  /**
+   * Replays {@code checkpoint} (if any; then from the segment after it) and the WAL segments
+   * after {@code after} into {@code handler}: reading and CRC checks on a second thread,
+   * decoding and applying on this one. A damaged checkpoint is logged and replayed up to its
+   * damage; the WAL's own result (with its damage, if any) is returned for the caller to repair
+   * or report.
+   */
+  static WalReader.Result replayWal(Path walDir, WalCheckpoint.Found checkpoint, int after,
+      ReplayHandler handler) {
+    if (checkpoint != null) {
+      WalReader.Result cr = WalReadAhead.read(checkpoint.dir(), handler, 0);
+      handler.finish();
+      if (cr.corruption() != null) {
+        LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + checkpoint.dir() + " is damaged ("
+            + cr.corruption() + "); replayed what precedes the damage");
+      }
+      after = checkpoint.lastSegment();
+    }
+    WalReader.Result result = WalReadAhead.read(walDir, handler, after);
+    handler.finish();
+    return result;
   }
 
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
@@ -327,20 +355,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       List<Block> blocks, WalCheckpoint.Found checkpoint, long minValid, long start,
       FileChannel lockChannel, FileLock lock, long snapshotSeries, int snapshotSegment) {
     boolean fromSnapshot = snapshotSeries >= 0;
-    WalCheckpoint.Found cp = fromSnapshot ? null : checkpoint;
-    int after = fromSnapshot ? Math.max(0, snapshotSegment) : 0;
-    if (cp != null) {
-      // Reading and CRC checks on a second thread, decoding and applying on this one.
-      WalReader.Result cr = WalReadAhead.read(cp.dir(), handler, 0);
-      handler.finish();
-      if (cr.corruption() != null) {
-        LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + cp.dir() + " is damaged ("
-            + cr.corruption() + "); replayed what precedes the damage");
-      }
-      after = cp.lastSegment();
-    }
-    WalReader.Result result = WalReadAhead.read(walDir, handler, after);
-    handler.finish();
+    WalReader.Result result = replayWal(walDir, fromSnapshot ? null : checkpoint,
+        fromSnapshot ? Math.max(0, snapshotSegment) : 0, handler);
     String corruption = null;
     if (result.corruption() != null) {
       corruption = result.corruption().toString();
@@ -375,15 +391,24 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         stats);
   }
 
+  /** What becomes of a block directory that cannot be used. */
+  @FunctionalInterface
+  interface BrokenBlock {
+    void found(Path block, String why) throws IOException;
+  }
+
   /**
    * Opens every block under {@code <dir>/blocks}. Leftover {@code .tmp} directories (a crash
-   * while writing) and blocks that fail to open are moved to {@code <dir>/quarantine} with a
-   * warning; nothing is deleted.
+   * while writing, or a block being written now) and blocks that fail to open go to
+   * {@code broken} ({@link #open} moves them to {@code <dir>/quarantine} with a warning);
+   * nothing is deleted.
    */
-  private static List<Block> openBlocks(Path dir) throws IOException {
+  static List<Block> openBlocks(Path dir, BrokenBlock broken) throws IOException {
     Path blocksDir = dir.resolve(BLOCKS);
-    Files.createDirectories(blocksDir);
     List<Block> out = new ArrayList<>();
+    if (!Files.isDirectory(blocksDir)) {
+      return out;
+    }
     List<Path> entries = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocksDir)) {
       for (Path p : ds) {
@@ -396,13 +421,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     for (Path p : entries) {
       String name = p.getFileName().toString();
       if (name.endsWith(BlockFormat.TMP_SUFFIX)) {
-        quarantine(dir, p, "incomplete block (writer stopped before finishing)");
+        broken.found(p, "incomplete block (writer stopped before finishing)");
         continue;
       }
       try {
         out.add(Block.open(p));
       } catch (CorruptDataException e) {
-        quarantine(dir, p, e.getMessage());
+        broken.found(p, e.getMessage());
       }
     }
     out.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
@@ -423,128 +448,6 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         c.close();
       } catch (IOException ignored) {
         // Already failing; the original error matters.
-      }
-    }
-  }
-
-  /** Replays records into the head; counts what it could not place. */
-  private static final class ReplayHandler implements WalReadAhead.Stage<Object>,
-      RecordDecoder.Visitor {
-    private final Head head;
-    long samples;
-    long series;
-    long unknown;
-    // Samples applied on this thread; samples and unknown add the apply shards' at finish().
-    private long countedSamples;
-    private long countedUnknown;
-    long exemplars;
-    private final RecordDecoder decoder = new RecordDecoder();
-    private final ByteSource src = new ByteSource("", new byte[0]);
-    private int segment = -1;
-
-    private final ShardedApply shards;
-
-    ReplayHandler(Head head, int applyShards) {
-      this.head = head;
-      this.shards = new ShardedApply(head, applyShards);
-    }
-
-    /** Applies everything handed out so far and adds it to the counts. */
-    void finish() {
-      shards.barrier();
-      samples = countedSamples + shards.applied();
-      unknown = countedUnknown + shards.unknown();
-    }
-
-    void close() {
-      shards.close();
-    }
-
-    // Decoding of float samples on the read-ahead thread, applying in the shards.
-    private final ReadAheadDecoder ahead = new ReadAheadDecoder();
-
-    @Override
-    public Object prepare(byte[] buf, int len, int segment, long offset) {
-      return ahead.prepare(buf, len, segment, offset);
-    }
-
-    @Override
-    public void consume(Object prepared) {
-      if (prepared instanceof ReadAheadDecoder.Floats f) {
-        shards.floats(f.refs, f.ts, f.vs, f.n);
-        ahead.release(f);
-      } else if (prepared instanceof ReadAheadDecoder.Series s) {
-        shards.barrier(); // earlier samples of a ref this record brings must stay unknown
-        for (int i = 0; i < s.labels.size(); i++) {
-          series(s.refs[i], s.labels.get(i));
-        }
-      } else {
-        ReadAheadDecoder.Other o = (ReadAheadDecoder.Other) prepared;
-        shards.barrier(); // tombstones and the rest must see every earlier sample applied
-        accept(o.payload(), o.payload().length, o.segment(), o.offset());
-      }
-    }
-
-    private void accept(byte[] buf, int len, int segment, long offset) {
-      if (segment != this.segment) {
-        this.segment = segment;
-        decoder.segmentStart();
-      }
-      src.reset("WAL segment " + segment + " record at " + offset, buf, 0, len, 0);
-      try {
-        decoder.decode(src, this);
-      } catch (CorruptDataException e) {
-        // The CRC matched, so the bytes are what was written: a bug or a newer writer.
-        throw new StorageException("WAL record with valid checksum does not decode: "
-            + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void series(long ref, Labels labels) {
-      head.replaySeries(ref, labels);
-      series++;
-    }
-
-    @Override
-    public void floatSample(long ref, long t, double v) {
-      if (head.replaySample(ref, t, v, null)) {
-        countedSamples++;
-      } else {
-        countedUnknown++;
-      }
-    }
-
-    @Override
-    public void floatSamples(long[] refs, long[] ts, double[] vs, int n) {
-      int missing = head.replayFloats(refs, ts, vs, n);
-      countedSamples += n - missing;
-      countedUnknown += missing;
-    }
-
-    @Override
-    public void tombstone(long ref, long minT, long maxT) {
-      head.replayTombstone(ref, minT, maxT);
-    }
-
-    @Override
-    public void exemplar(long ref, long t, double v, Labels labels) {
-      if (head.replayExemplar(ref, t, v, labels)) {
-        exemplars++;
-      }
-    }
-
-    @Override
-    public void metadata(long ref, Metadata metadata) {
-      head.replayMetadata(ref, metadata);
-    }
-
-    @Override
-    public void histogramSample(long ref, long t, FloatHistogram h) {
-      if (head.replaySample(ref, t, 0, h)) {
-        countedSamples++;
-      } else {
-        countedUnknown++;
       }
     }
   }

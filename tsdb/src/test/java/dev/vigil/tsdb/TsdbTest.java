@@ -8,6 +8,7 @@ import dev.vigil.model.labels.MatchType;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
+import dev.vigil.model.storage.Queryable;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.contract.QueryableContract;
@@ -25,7 +26,7 @@ class TsdbTest {
   @TempDir
   Path dir;
 
-  static List<String> all(Tsdb db) {
+  static List<String> all(Queryable db) {
     try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       return QueryableContract.dump(q.select(true, SelectHints.range(0, 0),
           List.of(Matcher.of(MatchType.REGEX, "__name__", ".+"))));

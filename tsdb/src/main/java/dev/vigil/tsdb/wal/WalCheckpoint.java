@@ -39,16 +39,33 @@ public final class WalCheckpoint {
    */
   public record Found(Path dir, int lastSegment, long cutEnd) {}
 
-  /** The newest finished checkpoint in {@code walDir}, or null. Removes incomplete ones. */
+  /**
+   * The newest finished checkpoint in {@code walDir}, or null. Removes incomplete ones: only for
+   * the WAL's owner, at open.
+   */
   public static Found latest(Path walDir) {
+    return latest(walDir, true);
+  }
+
+  /**
+   * The newest finished checkpoint in {@code walDir}, or null; touches nothing (for a reader
+   * beside a running writer, whose checkpoint in progress must stay).
+   */
+  public static Found latestFinished(Path walDir) {
+    return latest(walDir, false);
+  }
+
+  private static Found latest(Path walDir, boolean removeIncomplete) {
     Found best = null;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(walDir, PREFIX + "*")) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
         if (name.endsWith(TMP)) {
-          LOG.log(System.Logger.Level.INFO, "removing incomplete WAL checkpoint " + p
-              + " (its segments are still there)");
-          deleteTree(p);
+          if (removeIncomplete) {
+            LOG.log(System.Logger.Level.INFO, "removing incomplete WAL checkpoint " + p
+                + " (its segments are still there)");
+            deleteTree(p);
+          }
           continue;
         }
         int n = WalFormat.segmentIndex(name.substring(PREFIX.length()));
