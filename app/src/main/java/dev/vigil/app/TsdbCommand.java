@@ -2,7 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.Analysis;
-import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.ReadOnlyTsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.EncodingUsage;
 import dev.vigil.tsdb.tenant.TenantDirectories;
@@ -39,7 +39,8 @@ final class TsdbCommand implements Runnable {
    * label index statistics, highest-cardinality metrics, label names and label pairs) plus the
    * blocks with their samples, chunks and bytes per sample, and the head. {@code DIR} is a
    * server data directory (one database per tenant under {@code tenants/}) or one database.
-   * The database must not be open in a running server (its lock is taken).
+   * The databases are opened read only ({@link ReadOnlyTsdb}): a running server may have them
+   * open, and nothing in {@code DIR} is changed; damage is reported, not repaired.
    */
   @Command(name = "analyze", description = "Analyze churn, label pair cardinality and "
       + "compression of each tenant's database (promtool tsdb analyze).")
@@ -91,8 +92,8 @@ final class TsdbCommand implements Runnable {
       }
       int code = 0;
       for (String[] d : dbs) {
-        try (Tsdb db = Tsdb.open(Path.of(d[1]), TsdbOptions.defaults())) {
-          print(out, d[0], Analysis.of(db, limit));
+        try (ReadOnlyTsdb db = ReadOnlyTsdb.open(Path.of(d[1]), TsdbOptions.defaults())) {
+          print(out, d[0], Analysis.of(db, limit), db);
         } catch (StorageException | UncheckedIOException e) {
           err.println("error: tenant " + d[0] + ": " + e.getMessage());
           code = 1;
@@ -103,8 +104,15 @@ final class TsdbCommand implements Runnable {
       return code;
     }
 
-    static void print(PrintWriter out, String tenant, Analysis a) {
+    static void print(PrintWriter out, String tenant, Analysis a, ReadOnlyTsdb db) {
       out.println("Tenant: " + tenant);
+      for (String skipped : db.skippedBlocks()) {
+        out.println("Block skipped: " + skipped);
+      }
+      if (db.replayStats().corruption() != null) {
+        out.println("WAL read up to: " + db.replayStats().corruption()
+            + " (not repaired; in a running server's WAL, a record being written)");
+      }
       long blockSamples = 0;
       long blockBytes = 0;
       long blockChunks = 0;

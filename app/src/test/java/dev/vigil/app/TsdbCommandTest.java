@@ -8,7 +8,12 @@ import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -77,6 +82,45 @@ class TsdbCommandTest {
     Run single = run("tsdb", "analyze", data.resolve("tenants/a").toString());
     assertThat(single.code).isZero();
     assertThat(single.out).startsWith("Tenant: -").contains("Total Series: 6");
+  }
+
+  @Test
+  void analyzeReadsDatabasesAServerHasOpenAndChangesNothing() throws Exception {
+    fill();
+    Run closed = run("tsdb", "analyze", data.toString());
+    try (Tsdb a = Tsdb.open(data.resolve("tenants/a"), TsdbOptions.defaults());
+        Tsdb b = Tsdb.open(data.resolve("tenants/b"), TsdbOptions.defaults())) {
+      List<String> before = listing();
+      Run open = run("tsdb", "analyze", data.toString());
+      assertThat(open.code).as(open.err).isZero();
+      assertThat(open.out).isEqualTo(closed.out).contains("Tenant: a").contains("Tenant: b");
+      assertThat(listing()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void analyzeReportsDamageWithoutRepairingIt() throws Exception {
+    fill();
+    Path half = data.resolve("tenants/a/blocks/01HALF.tmp");
+    Files.createDirectories(half);
+    Run r = run("tsdb", "analyze", data.toString(), "--tenant", "a");
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(r.out).contains("Block skipped: 01HALF.tmp: incomplete block")
+        .contains("Total Series: 6");
+    assertThat(half).isDirectory();
+  }
+
+  /** Every path under the data directory with its size and modification time. */
+  private List<String> listing() throws IOException {
+    try (Stream<Path> all = Files.walk(data)) {
+      List<String> out = new ArrayList<>();
+      for (Path p : (Iterable<Path>) all::iterator) {
+        out.add(data.relativize(p) + " " + (Files.isDirectory(p) ? "dir"
+            : Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis()));
+      }
+      out.sort(null);
+      return out;
+    }
   }
 
   @Test
