@@ -362,13 +362,6 @@ final class SenderWal implements AutoCloseable {
     }
   }
 
-  /**
-   * Replaces segments {@code ≤ upTo} by checkpoint {@code upTo}, which holds a series record for
-   * every series used in a later segment; series used only in the dropped segments leave the
-   * series table (a later append re-creates them under a new ref). Segments at or above the one
-   * being written are never touched. Returns the segment the checkpoint covers, or -1 if there
-   * was nothing to do.
-   */
   /** Writes one checkpoint entry of a series. */
   @FunctionalInterface
   private interface EntryWriter {
@@ -393,6 +386,13 @@ final class SenderWal implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces segments {@code ≤ upTo} by checkpoint {@code upTo}, which holds a series record for
+   * every series used in a later segment; series used only in the dropped segments leave the
+   * series table (a later append re-creates them under a new ref). Segments at or above the one
+   * being written are never touched. Returns the segment the checkpoint covers, or -1 if there
+   * was nothing to do.
+   */
   int truncate(int upTo) {
     commitLock.lock();
     layout.writeLock().lock();
