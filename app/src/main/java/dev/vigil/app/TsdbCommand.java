@@ -25,13 +25,54 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil tsdb ...}: inspect a Vigil data directory, as {@code promtool tsdb} does. */
 @Command(name = "tsdb", description = "Inspect TSDB data directories.",
-    subcommands = {TsdbCommand.Analyze.class, TsdbImportCommand.class})
+    subcommands = {TsdbCommand.Analyze.class, TsdbDumpCommand.class, TsdbImportCommand.class})
 final class TsdbCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** One database under a data directory: its tenant ({@code "-"} for a lone database). */
+  record Database(String tenant, Path dir) {}
+
+  /**
+   * The databases in {@code dir}: a server's data directory (one per tenant under
+   * {@code tenants/}, by tenant name) or one database; only {@code tenant}'s when it is not
+   * null. Null (the problem printed to {@code err}) when there is none.
+   */
+  static List<Database> databases(Path dir, String tenant, PrintWriter err) {
+    if (!Files.isDirectory(dir)) {
+      err.println("error: " + dir + " is not a directory");
+      err.flush();
+      return null;
+    }
+    List<Database> dbs = new ArrayList<>();
+    Path tenants = TenantDirectories.tenantsDir(dir);
+    if (Files.isDirectory(tenants)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(tenants)) {
+        for (Path p : ds) {
+          if (Files.isDirectory(p)) {
+            dbs.add(new Database(p.getFileName().toString(), p));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      dbs.sort((a, b) -> a.tenant().compareTo(b.tenant()));
+    } else {
+      dbs.add(new Database("-", dir));
+    }
+    if (tenant != null) {
+      dbs.removeIf(d -> !d.tenant().equals(tenant));
+      if (dbs.isEmpty()) {
+        err.println("error: no tenant " + tenant + " under " + tenants);
+        err.flush();
+        return null;
+      }
+    }
+    return dbs;
   }
 
   /**
@@ -61,41 +102,16 @@ final class TsdbCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!Files.isDirectory(dir)) {
-        err.println("error: " + dir + " is not a directory");
-        err.flush();
+      List<Database> dbs = databases(dir, tenant, err);
+      if (dbs == null) {
         return 1;
       }
-      List<String[]> dbs = new ArrayList<>(); // {tenant, path}
-      Path tenants = TenantDirectories.tenantsDir(dir);
-      if (Files.isDirectory(tenants)) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tenants)) {
-          for (Path p : ds) {
-            if (Files.isDirectory(p)) {
-              dbs.add(new String[] {p.getFileName().toString(), p.toString()});
-            }
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        dbs.sort((a, b) -> a[0].compareTo(b[0]));
-      } else {
-        dbs.add(new String[] {"-", dir.toString()});
-      }
-      if (tenant != null) {
-        dbs.removeIf(d -> !d[0].equals(tenant));
-        if (dbs.isEmpty()) {
-          err.println("error: no tenant " + tenant + " under " + tenants);
-          err.flush();
-          return 1;
-        }
-      }
       int code = 0;
-      for (String[] d : dbs) {
-        try (ReadOnlyTsdb db = ReadOnlyTsdb.open(Path.of(d[1]), TsdbOptions.defaults())) {
-          print(out, d[0], Analysis.of(db, limit), db);
+      for (Database d : dbs) {
+        try (ReadOnlyTsdb db = ReadOnlyTsdb.open(d.dir(), TsdbOptions.defaults())) {
+          print(out, d.tenant(), Analysis.of(db, limit), db);
         } catch (StorageException | UncheckedIOException e) {
-          err.println("error: tenant " + d[0] + ": " + e.getMessage());
+          err.println("error: tenant " + d.tenant() + ": " + e.getMessage());
           code = 1;
         }
       }

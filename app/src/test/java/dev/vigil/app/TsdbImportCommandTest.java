@@ -116,31 +116,7 @@ class TsdbImportCommandTest {
   void storesWhatPromtoolStoresFromTheSameFile() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
         "promtool (Debian package prometheus) is not installed");
-    long start = 1_767_225_600_000L;
-    StringBuilder sb = new StringBuilder();
-    sb.append("# TYPE req counter\n# TYPE lat histogram\n# TYPE g gauge\n");
-    java.util.Random rnd = new java.util.Random(7);
-    double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0,
-        1e-300, 123456789.123, 0.1};
-    for (int i = 0; i < 400; i++) {
-      long t = start + i * 15_000L + (i % 3) * 7; // some milliseconds
-      String ts = String.format(Locale.ROOT, "%d.%03d", t / 1000, t % 1000);
-      sb.append("req_total{path=\"/a\\\"b\",code=\"").append(200 + i % 2).append("\"} ")
-          .append(i * 3).append(' ').append(ts).append('\n');
-      double g = i % 50 == 0 ? specials[(i / 50) % specials.length] : rnd.nextGaussian() * 100;
-      String gs = Double.isNaN(g) ? "NaN" : Double.isInfinite(g) ? (g > 0 ? "+Inf" : "-Inf")
-          : Double.toString(g);
-      sb.append("g{node=\"n\u00e9\"} ").append(gs).append(' ').append(ts).append('\n');
-      for (String le : new String[] {"0.1", "1", "+Inf"}) {
-        sb.append("lat_bucket{le=\"").append(le).append("\"} ").append(i + le.length())
-            .append(' ').append(ts).append('\n');
-      }
-      sb.append("lat_count ").append(i + 4).append(' ').append(ts).append('\n');
-      sb.append("lat_sum ").append(i * 0.25).append(' ').append(ts).append('\n');
-    }
-    sb.append("# EOF\n");
-    Path f = tmp.resolve("diff.om");
-    Files.writeString(f, sb);
+    Path f = differentialFile(tmp);
 
     Path promOut = tmp.resolve("prom");
     Process p = new ProcessBuilder("/usr/bin/promtool", "tsdb", "create-blocks-from",
@@ -177,6 +153,40 @@ class TsdbImportCommandTest {
   /** A sample as "labels timestamp value-bits" (NaNs canonical), whoever printed it. */
   private static String sample(String labels, long t, double v) {
     return labels + " " + t + " " + Double.doubleToLongBits(v);
+  }
+
+  /**
+   * 400 scrapes of a counter with a quote in a label value, a gauge with NaN, infinities, -0 and
+   * tiny values and a UTF-8 label value, and a classic histogram, some at odd milliseconds:
+   * 2,800 samples as OpenMetrics text.
+   */
+  static Path differentialFile(Path tmp) throws IOException {
+    long start = 1_767_225_600_000L;
+    StringBuilder sb = new StringBuilder();
+    sb.append("# TYPE req counter\n# TYPE lat histogram\n# TYPE g gauge\n");
+    java.util.Random rnd = new java.util.Random(7);
+    double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0,
+        1e-300, 123456789.123, 0.1};
+    for (int i = 0; i < 400; i++) {
+      long t = start + i * 15_000L + (i % 3) * 7; // some milliseconds
+      String ts = String.format(Locale.ROOT, "%d.%03d", t / 1000, t % 1000);
+      sb.append("req_total{path=\"/a\\\"b\",code=\"").append(200 + i % 2).append("\"} ")
+          .append(i * 3).append(' ').append(ts).append('\n');
+      double g = i % 50 == 0 ? specials[(i / 50) % specials.length] : rnd.nextGaussian() * 100;
+      String gs = Double.isNaN(g) ? "NaN" : Double.isInfinite(g) ? (g > 0 ? "+Inf" : "-Inf")
+          : Double.toString(g);
+      sb.append("g{node=\"n\u00e9\"} ").append(gs).append(' ').append(ts).append('\n');
+      for (String le : new String[] {"0.1", "1", "+Inf"}) {
+        sb.append("lat_bucket{le=\"").append(le).append("\"} ").append(i + le.length())
+            .append(' ').append(ts).append('\n');
+      }
+      sb.append("lat_count ").append(i + 4).append(' ').append(ts).append('\n');
+      sb.append("lat_sum ").append(i * 0.25).append(' ').append(ts).append('\n');
+    }
+    sb.append("# EOF\n");
+    Path f = tmp.resolve("diff.om");
+    Files.writeString(f, sb);
+    return f;
   }
 
   /** A line of {@code promtool tsdb dump}: labels, value (Go's %g), timestamp. */
