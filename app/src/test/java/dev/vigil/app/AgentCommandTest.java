@@ -13,8 +13,6 @@ import dev.vigil.server.ServerConfig;
 import dev.vigil.server.StorageEngine;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.api.BuildInfo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,44 +28,37 @@ import picocli.CommandLine;
 class AgentCommandTest {
   @TempDir Path dir;
 
-  /** Runs the CLI in-process: exit code, stdout, stderr. */
-  private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void printConfigShowsThePresetAsALoadableFile() {
-    String[] r = run("agent", "--preset", "kubernetes", "--print-config");
-    assertThat(r[0]).isEqualTo("0");
-    assertThat(r[1]).isEqualTo(KubernetesPreset.yaml(KubernetesPreset.Options.defaults("kubernetes")));
-    PrometheusConfig loaded = ConfigLoader.load(r[1]);
+    CliRun r = run("agent", "--preset", "kubernetes", "--print-config");
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).isEqualTo(KubernetesPreset.yaml(KubernetesPreset.Options.defaults("kubernetes")));
+    PrometheusConfig loaded = ConfigLoader.load(r.out());
     assertThat(loaded.scrapeConfigs()).hasSize(8);
 
-    String[] named = run("agent", "--preset=kubernetes", "--preset.cluster-name", "prod-eu", "--print-config");
-    assertThat(named[0]).isEqualTo("0");
-    assertThat(named[1]).contains("replacement: prod-eu").doesNotContain("replacement: kubernetes\n    - target_label: cluster");
+    CliRun named = run("agent", "--preset=kubernetes", "--preset.cluster-name", "prod-eu", "--print-config");
+    assertThat(named.code()).isEqualTo(0);
+    assertThat(named.out()).contains("replacement: prod-eu").doesNotContain("replacement: kubernetes\n    - target_label: cluster");
   }
 
   @Test
   void printConfigNeedsAPreset() {
-    String[] r = run("agent", "--print-config");
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("--print-config prints the configuration of a preset: add --preset kubernetes");
+    CliRun r = run("agent", "--print-config");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--print-config prints the configuration of a preset: add --preset kubernetes");
   }
 
   @Test
   void withoutRemoteWriteTheAgentSaysWhatIsMissing() throws Exception {
     Path f = dir.resolve("prometheus.yml");
     Files.writeString(f, "scrape_configs:\n  - job_name: x\n    static_configs: [{targets: ['localhost:1']}]\n");
-    String[] r = run("agent", "--config.file", f.toString(), "--storage.agent.path", dir.resolve("buf").toString());
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("remote_write is required");
+    CliRun r = run("agent", "--config.file", f.toString(), "--storage.agent.path", dir.resolve("buf").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("remote_write is required");
     assertThat(dir.resolve("buf")).doesNotExist();
   }
 
@@ -76,10 +67,10 @@ class AgentCommandTest {
     Path f = dir.resolve("prometheus.yml");
     Files.writeString(f, "global:\n  external_labels: {cluster: eu}\nscrape_configs:\n  - job_name: x\n"
         + "    static_configs: [{targets: ['localhost:1']}]\nremote_write:\n  - url: http://localhost:1/api/v1/push\n");
-    String[] r = run("agent", "--config.file", f.toString(), "--storage.agent.path", dir.resolve("buf").toString(),
+    CliRun r = run("agent", "--config.file", f.toString(), "--storage.agent.path", dir.resolve("buf").toString(),
         "--web.listen-address", "127.0.0.1:0");
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("global.external_labels {cluster=\"eu\"} are not applied by vigil agent yet");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("global.external_labels {cluster=\"eu\"} are not applied by vigil agent yet");
     assertThat(dir.resolve("buf")).doesNotExist();
   }
 
@@ -87,9 +78,9 @@ class AgentCommandTest {
   void configErrorsNameTheFileLineAndColumn() throws Exception {
     Path f = dir.resolve("prometheus.yml");
     Files.writeString(f, "scrape_configs:\n  - job_name: x\n    scrape_intervl: 5s\n");
-    String[] r = run("agent", "--config.file", f.toString());
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("config file " + f + ":3:5: ").contains("scrape_intervl");
+    CliRun r = run("agent", "--config.file", f.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("config file " + f + ":3:5: ").contains("scrape_intervl");
   }
 
   @Test
@@ -97,10 +88,10 @@ class AgentCommandTest {
     Path f = dir.resolve("prometheus.yml");
     Files.writeString(f, "scrape_configs:\n  - job_name: integrations/node_exporter\n"
         + "    static_configs: [{targets: ['localhost:9100']}]\n");
-    String[] r = run("agent", "--config.file", f.toString(), "--preset", "kubernetes",
+    CliRun r = run("agent", "--config.file", f.toString(), "--preset", "kubernetes",
         "--remote-write.url", "http://localhost:1/api/v1/push");
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("job integrations/node_exporter is defined by the config file and by --preset kubernetes");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("job integrations/node_exporter is defined by the config file and by --preset kubernetes");
   }
 
   @Test

@@ -2,8 +2,6 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,21 +17,15 @@ class MainTest {
   private static final Path PROMQL =
       Path.of(System.getProperty("vigil.conformance.dir", "../../shared/conformance"), "promql");
 
-  /** Runs the CLI in-process and returns exit code and stdout. */
-  private static Object[] run(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(new StringWriter()));
-    int code = cl.execute(args);
-    return new Object[] {code, out.toString()};
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void helpListsTheCommands() {
-    Object[] r = run("--help");
-    assertThat(r[0]).isEqualTo(0);
-    assertThat((String) r[1]).contains("test").contains("check");
+    CliRun r = run("--help");
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("test").contains("check");
   }
 
   @Test
@@ -54,10 +46,10 @@ class MainTest {
         path.addFirst(p.getCommandName());
       }
       path.add("--help");
-      Object[] r = run(path.toArray(String[]::new));
+      CliRun r = run(path.toArray(String[]::new));
       String usage = "Usage: " + c.getCommandSpec().qualifiedName();
-      if (!r[0].equals(0) || !((String) r[1]).contains(usage)) {
-        failures.add(String.join(" ", path) + " -> exit " + r[0]);
+      if (r.code() != 0 || !(r.out()).contains(usage)) {
+        failures.add(String.join(" ", path) + " -> exit " + r.code());
       }
     }
     assertThat(seen).as("commands walked").isGreaterThan(15);
@@ -66,27 +58,27 @@ class MainTest {
 
   @Test
   void unknownCommandIsAUsageError() {
-    assertThat(run("no-such-command")[0]).isEqualTo(2);
+    assertThat(run("no-such-command").code()).isEqualTo(2);
   }
 
   @Test
   void checkRulesCountsTheMixinAlerts() {
-    Object[] r = run("check", "rules", MIXIN.resolve("prometheus_alerts.yaml").toString());
-    assertThat(r[0]).isEqualTo(0);
-    assertThat((String) r[1]).contains("SUCCESS: 65 rules found");
+    CliRun r = run("check", "rules", MIXIN.resolve("prometheus_alerts.yaml").toString());
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("SUCCESS: 65 rules found");
   }
 
   @Test
   void testPromqlEndsWithTheCounts() {
-    Object[] r = run("test", "promql", PROMQL.resolve("literals.test").toString());
-    assertThat(r[0]).isEqualTo(0);
-    assertThat((String) r[1]).endsWith("25 passed, 0 failed\n");
+    CliRun r = run("test", "promql", PROMQL.resolve("literals.test").toString());
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).endsWith("25 passed, 0 failed\n");
   }
 
   @Test
   void testRulesRunsAMixinTestFile() {
-    Object[] r = run("test", "rules", MIXIN.resolve("tests/kube_scheduler-test.yaml").toString());
-    assertThat(r[0]).isEqualTo(0);
-    assertThat((String) r[1]).contains("SUCCESS").containsPattern("\\d+ passed, 0 failed\n$");
+    CliRun r = run("test", "rules", MIXIN.resolve("tests/kube_scheduler-test.yaml").toString());
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("SUCCESS").containsPattern("\\d+ passed, 0 failed\n$");
   }
 }

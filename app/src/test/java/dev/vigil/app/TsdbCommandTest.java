@@ -6,8 +6,6 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,22 +14,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TsdbCommandTest {
   @TempDir
   Path data;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** Two tenants; tenant a has a block (2 h cut) and a head, tenant b only a head. */
@@ -57,9 +46,9 @@ class TsdbCommandTest {
   @Test
   void analyzePrintsPerTenantFigures() {
     fill();
-    Run r = run("tsdb", "analyze", data.toString(), "--limit", "3");
-    assertThat(r.code).as(r.err).isZero();
-    String a = r.out.substring(r.out.indexOf("Tenant: a"), r.out.indexOf("Tenant: b"));
+    CliRun r = run("tsdb", "analyze", data.toString(), "--limit", "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    String a = r.out().substring(r.out().indexOf("Tenant: a"), r.out().indexOf("Tenant: b"));
     assertThat(a).contains("Blocks: 1, samples 720,").contains("Total Series: 6")
         .containsPattern("PACKED_FLOAT_V2 +chunks +6, samples +720, bytes +\\d+, bytes per sample")
         .contains("Total Samples: 1440").contains("Label names: 3")
@@ -68,7 +57,7 @@ class TsdbCommandTest {
         .contains("Highest cardinality labels:\n5 pod\n2 __name__\n1 job\n")
         .contains("Highest cardinality metric names:\n5 cpu\n1 up\n")
         .contains("Most common label pairs:\n6 job=k\n5 __name__=cpu\n1 __name__=up\n");
-    String b = r.out.substring(r.out.indexOf("Tenant: b"));
+    String b = r.out().substring(r.out().indexOf("Tenant: b"));
     assertThat(b).contains("Blocks: 0").contains("Head: series 1, samples 1")
         .contains("Total Series: 1");
   }
@@ -76,24 +65,24 @@ class TsdbCommandTest {
   @Test
   void analyzeOneTenantOrOneDatabase() {
     fill();
-    Run r = run("tsdb", "analyze", data.toString(), "--tenant", "b");
-    assertThat(r.code).isZero();
-    assertThat(r.out).contains("Tenant: b").doesNotContain("Tenant: a");
-    Run single = run("tsdb", "analyze", data.resolve("tenants/a").toString());
-    assertThat(single.code).isZero();
-    assertThat(single.out).startsWith("Tenant: -").contains("Total Series: 6");
+    CliRun r = run("tsdb", "analyze", data.toString(), "--tenant", "b");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("Tenant: b").doesNotContain("Tenant: a");
+    CliRun single = run("tsdb", "analyze", data.resolve("tenants/a").toString());
+    assertThat(single.code()).isZero();
+    assertThat(single.out()).startsWith("Tenant: -").contains("Total Series: 6");
   }
 
   @Test
   void analyzeReadsDatabasesAServerHasOpenAndChangesNothing() throws Exception {
     fill();
-    Run closed = run("tsdb", "analyze", data.toString());
+    CliRun closed = run("tsdb", "analyze", data.toString());
     try (Tsdb a = Tsdb.open(data.resolve("tenants/a"), TsdbOptions.defaults());
         Tsdb b = Tsdb.open(data.resolve("tenants/b"), TsdbOptions.defaults())) {
       List<String> before = listing();
-      Run open = run("tsdb", "analyze", data.toString());
-      assertThat(open.code).as(open.err).isZero();
-      assertThat(open.out).isEqualTo(closed.out).contains("Tenant: a").contains("Tenant: b");
+      CliRun open = run("tsdb", "analyze", data.toString());
+      assertThat(open.code()).as(open.err()).isZero();
+      assertThat(open.out()).isEqualTo(closed.out()).contains("Tenant: a").contains("Tenant: b");
       assertThat(listing()).isEqualTo(before);
     }
   }
@@ -103,9 +92,9 @@ class TsdbCommandTest {
     fill();
     Path half = data.resolve("tenants/a/blocks/01HALF.tmp");
     Files.createDirectories(half);
-    Run r = run("tsdb", "analyze", data.toString(), "--tenant", "a");
-    assertThat(r.code).as(r.err).isZero();
-    assertThat(r.out).contains("Block skipped: 01HALF.tmp: incomplete block")
+    CliRun r = run("tsdb", "analyze", data.toString(), "--tenant", "a");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Block skipped: 01HALF.tmp: incomplete block")
         .contains("Total Series: 6");
     assertThat(half).isDirectory();
   }
@@ -125,10 +114,10 @@ class TsdbCommandTest {
 
   @Test
   void missingDirectoryOrTenantIsAnError() {
-    assertThat(run("tsdb", "analyze", data.resolve("nope").toString()).code).isEqualTo(1);
+    assertThat(run("tsdb", "analyze", data.resolve("nope").toString()).code()).isEqualTo(1);
     fill();
-    Run r = run("tsdb", "analyze", data.toString(), "--tenant", "zzz");
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("no tenant zzz");
+    CliRun r = run("tsdb", "analyze", data.toString(), "--tenant", "zzz");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("no tenant zzz");
   }
 }

@@ -10,8 +10,6 @@ import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.StaleNaN;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,22 +17,13 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TsdbDumpCommandTest {
   @TempDir
   Path tmp;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /**
@@ -61,11 +50,11 @@ class TsdbDumpCommandTest {
 
     Path data = tmp.resolve("data");
     assertThat(run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString())
-        .code).isZero();
-    Run vigil = run("tsdb", "dump", data.toString());
-    assertThat(vigil.code).as(vigil.err).isZero();
+        .code()).isZero();
+    CliRun vigil = run("tsdb", "dump", data.toString());
+    assertThat(vigil.code()).as(vigil.err()).isZero();
     assertThat(prom.lines().count()).isEqualTo(2800);
-    assertThat(vigil.out).isEqualTo(prom);
+    assertThat(vigil.out()).isEqualTo(prom);
 
     // A range inside the blocks' chunks, and a selector.
     String[] range = {"--min-time", "1767226000007", "--max-time", "1767228000000", "--match",
@@ -78,9 +67,9 @@ class TsdbDumpCommandTest {
     assertThat(p.waitFor()).isZero();
     List<String> args = new java.util.ArrayList<>(List.of("tsdb", "dump", data.toString()));
     args.addAll(List.of(range));
-    Run vigilRange = run(args.toArray(String[]::new));
+    CliRun vigilRange = run(args.toArray(String[]::new));
     assertThat(promRange.lines().count()).isEqualTo(199);
-    assertThat(vigilRange.out).isEqualTo(promRange);
+    assertThat(vigilRange.out()).isEqualTo(promRange);
   }
 
   /** OpenMetrics out, imported into another directory and dumped again: the same samples. */
@@ -89,18 +78,18 @@ class TsdbDumpCommandTest {
     Path data = tmp.resolve("data");
     assertThat(run("tsdb", "import", "openmetrics",
         TsdbImportCommandTest.differentialFile(tmp).toString(), "--data-dir", data.toString())
-        .code).isZero();
-    Run om = run("tsdb", "dump", data.toString(), "--format", "openmetrics");
-    assertThat(om.code).as(om.err).isZero();
-    assertThat(om.out).endsWith("# EOF\n").contains("g{node=\"n\u00e9\"} NaN ");
+        .code()).isZero();
+    CliRun om = run("tsdb", "dump", data.toString(), "--format", "openmetrics");
+    assertThat(om.code()).as(om.err()).isZero();
+    assertThat(om.out()).endsWith("# EOF\n").contains("g{node=\"n\u00e9\"} NaN ");
     Path file = tmp.resolve("dump.om");
-    Files.writeString(file, om.out);
+    Files.writeString(file, om.out());
     Path again = tmp.resolve("again");
-    Run imported = run("tsdb", "import", "openmetrics", file.toString(), "--data-dir",
+    CliRun imported = run("tsdb", "import", "openmetrics", file.toString(), "--data-dir",
         again.toString());
-    assertThat(imported.code).as(imported.err).isZero();
-    assertThat(run("tsdb", "dump", again.toString()).out)
-        .isEqualTo(run("tsdb", "dump", data.toString()).out).hasLineCount(2800);
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(run("tsdb", "dump", again.toString()).out())
+        .isEqualTo(run("tsdb", "dump", data.toString()).out()).hasLineCount(2800);
   }
 
   /** Escapes and UTF-8 names survive the OpenMetrics round trip. */
@@ -118,20 +107,20 @@ class TsdbDumpCommandTest {
       }
       app.commit();
     }
-    Run om = run("tsdb", "dump", dir.toString(), "--format", "openmetrics");
-    assertThat(om.out).contains("{\"my.metric\",\"k8s.io/name\"=\"x\"} -2.5e-07 1.500\n");
+    CliRun om = run("tsdb", "dump", dir.toString(), "--format", "openmetrics");
+    assertThat(om.out()).contains("{\"my.metric\",\"k8s.io/name\"=\"x\"} -2.5e-07 1.500\n");
     Path file = tmp.resolve("odd.om");
     try {
-      Files.writeString(file, om.out);
+      Files.writeString(file, om.out());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
     Path again = tmp.resolve("again");
-    Run imported = run("tsdb", "import", "openmetrics", file.toString(), "--data-dir",
+    CliRun imported = run("tsdb", "import", "openmetrics", file.toString(), "--data-dir",
         again.toString());
-    assertThat(imported.code).as(imported.err).isZero();
-    assertThat(run("tsdb", "dump", again.toString()).out)
-        .isEqualTo(run("tsdb", "dump", dir.toString()).out).hasLineCount(3);
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(run("tsdb", "dump", again.toString()).out())
+        .isEqualTo(run("tsdb", "dump", dir.toString()).out()).hasLineCount(3);
   }
 
   /** A database written by a running server (its head only, its lock held). */
@@ -155,21 +144,21 @@ class TsdbDumpCommandTest {
   void selectorsTimeRangeAndFormatsOnALiveDatabase() {
     Path dir = tmp.resolve("db");
     try (Tsdb db = headWithHistogramAndStaleMarker(dir)) {
-      Run r = run("tsdb", "dump", dir.toString(), "--match", "up{job=\"a\"}", "--match",
+      CliRun r = run("tsdb", "dump", dir.toString(), "--match", "up{job=\"a\"}", "--match",
           "up", "--min-time", "2000", "--max-time", "3000");
-      assertThat(r.code).as(r.err).isZero();
-      assertThat(r.out).isEqualTo("""
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("""
           {__name__="up", job="a"} 1 2000
           {__name__="up", job="a"} 1 3000
           {__name__="up", job="b"} 0 2000
           {__name__="up", job="b"} 0 3000
           """);
-      Run all = run("tsdb", "dump", dir.toString());
-      assertThat(all.out).contains("{__name__=\"lat\"} {count:3, sum:1.5, ")
+      CliRun all = run("tsdb", "dump", dir.toString());
+      assertThat(all.out()).contains("{__name__=\"lat\"} {count:3, sum:1.5, ")
           .contains("{__name__=\"up\", job=\"b\"} NaN 5000\n").hasLineCount(16);
-      Run om = run("tsdb", "dump", dir.toString(), "--format", "openmetrics", "--match",
+      CliRun om = run("tsdb", "dump", dir.toString(), "--format", "openmetrics", "--match",
           "{__name__=~\"up|lat\"}");
-      assertThat(om.out).isEqualTo("""
+      assertThat(om.out()).isEqualTo("""
           up{job="a"} 1 1.000
           up{job="a"} 1 2.000
           up{job="a"} 1 3.000
@@ -181,7 +170,7 @@ class TsdbDumpCommandTest {
           up{job="b"} 0 4.000
           # EOF
           """);
-      assertThat(om.err).contains("1 native histogram samples not written")
+      assertThat(om.err()).contains("1 native histogram samples not written")
           .contains("1 staleness markers not written");
     }
   }
@@ -196,18 +185,18 @@ class TsdbDumpCommandTest {
         app.commit();
       }
     }
-    Run several = run("tsdb", "dump", data.toString());
-    assertThat(several.code).isEqualTo(1);
-    assertThat(several.err).contains("holds the databases of 2 tenants (a, b): choose one with"
+    CliRun several = run("tsdb", "dump", data.toString());
+    assertThat(several.code()).isEqualTo(1);
+    assertThat(several.err()).contains("holds the databases of 2 tenants (a, b): choose one with"
         + " --tenant");
-    assertThat(run("tsdb", "dump", data.toString(), "--tenant", "b").out)
+    assertThat(run("tsdb", "dump", data.toString(), "--tenant", "b").out())
         .isEqualTo("{__name__=\"m\"} 1 1000\n");
-    Run badSelector = run("tsdb", "dump", data.toString(), "--tenant", "a", "--match", "up{");
-    assertThat(badSelector.code).isEqualTo(1);
-    assertThat(badSelector.err).startsWith("error: --match up{: ");
-    Run badRange = run("tsdb", "dump", data.toString(), "--tenant", "a", "--min-time", "5",
+    CliRun badSelector = run("tsdb", "dump", data.toString(), "--tenant", "a", "--match", "up{");
+    assertThat(badSelector.code()).isEqualTo(1);
+    assertThat(badSelector.err()).startsWith("error: --match up{: ");
+    CliRun badRange = run("tsdb", "dump", data.toString(), "--tenant", "a", "--min-time", "5",
         "--max-time", "4");
-    assertThat(badRange.code).isEqualTo(1);
-    assertThat(badRange.err).contains("--min-time 5 is after --max-time 4");
+    assertThat(badRange.code()).isEqualTo(1);
+    assertThat(badRange.err()).contains("--min-time 5 is after --max-time 4");
   }
 }

@@ -14,8 +14,6 @@ import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,22 +22,13 @@ import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TsdbImportCommandTest {
   @TempDir
   Path tmp;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static final long HOUR = 3_600_000L;
@@ -83,10 +72,10 @@ class TsdbImportCommandTest {
   void importsIntoAlignedBlocksThatTheDatabaseServesAfterwards() throws IOException {
     Path f = openMetricsFile();
     Path data = tmp.resolve("data");
-    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
-    assertThat(r.code).as(r.err).isZero();
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code()).as(r.err()).isZero();
     // 00:00-02:00, 02:00-04:00, 04:00-04:59 (the last block ends after the newest sample).
-    assertThat(r.out).contains("imported 600 samples into 3 blocks of tenant anonymous");
+    assertThat(r.out()).contains("imported 600 samples into 3 blocks of tenant anonymous");
     try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults())) {
       assertThat(db.blocks()).hasSize(3);
       assertThat(db.blocks().get(0).meta().maxTime() - db.blocks().get(0).meta().minTime())
@@ -132,8 +121,8 @@ class TsdbImportCommandTest {
     assertThat(p.waitFor()).isZero();
 
     Path data = tmp.resolve("data");
-    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
-    assertThat(r.code).as(r.err).isZero();
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code()).as(r.err()).isZero();
     List<String> vigilSamples = new ArrayList<>();
     try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults());
         Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
@@ -227,9 +216,9 @@ class TsdbImportCommandTest {
     List<List<String>> imported = new ArrayList<>();
     for (String piece : new String[] {"67108864", "1000", "97", "20"}) {
       Path data = tmp.resolve("data-" + piece);
-      Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString(),
+      CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString(),
           "--piece-bytes", piece);
-      assertThat(r.code).as(r.err).isZero();
+      assertThat(r.code()).as(r.err()).isZero();
       try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults())) {
         List<String> all = new ArrayList<>(samples(db, "http_requests_total"));
         all.addAll(samples(db, "temperature"));
@@ -246,10 +235,10 @@ class TsdbImportCommandTest {
     lines[400] = "temperature{room=\"a\"} oops 1767225600";
     Path bad = tmp.resolve("bad.om");
     Files.writeString(bad, String.join("\n", lines) + "\n");
-    Run r = run("tsdb", "import", "openmetrics", bad.toString(), "--data-dir",
+    CliRun r = run("tsdb", "import", "openmetrics", bad.toString(), "--data-dir",
         tmp.resolve("bad").toString(), "--piece-bytes", "100");
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).startsWith("error: " + bad + ":401:");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: " + bad + ":401:");
   }
 
   @Test
@@ -259,14 +248,14 @@ class TsdbImportCommandTest {
     Path missing = tmp.resolve("missing.om");
     Files.writeString(missing, "a 1 100\nb 2 200\n");
     for (String piece : new String[] {"67108864", "8", "16"}) {
-      Run r = run("tsdb", "import", "openmetrics", after.toString(), "--data-dir",
+      CliRun r = run("tsdb", "import", "openmetrics", after.toString(), "--data-dir",
           tmp.resolve("d1").toString(), "--piece-bytes", piece);
-      assertThat(r.code).isEqualTo(1);
-      assertThat(r.err).as("piece " + piece).contains("after.om:").contains("after # EOF");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).as("piece " + piece).contains("after.om:").contains("after # EOF");
       r = run("tsdb", "import", "openmetrics", missing.toString(), "--data-dir",
           tmp.resolve("d2").toString(), "--piece-bytes", piece);
-      assertThat(r.code).isEqualTo(1);
-      assertThat(r.err).as("piece " + piece).contains("missing.om:").contains("does not end with # EOF");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).as("piece " + piece).contains("missing.om:").contains("does not end with # EOF");
     }
     assertThat(tmp.resolve("d1")).doesNotExist();
     assertThat(tmp.resolve("d2")).doesNotExist();
@@ -277,9 +266,9 @@ class TsdbImportCommandTest {
     Path f = tmp.resolve("bad.om");
     Files.writeString(f, "a 1 100\nb{x=\"y\"} 2\nc 3 300\n# EOF\n");
     Path data = tmp.resolve("data");
-    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("bad.om:2: sample {__name__=\"b\", x=\"y\"} has no timestamp");
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("bad.om:2: sample {__name__=\"b\", x=\"y\"} has no timestamp");
     assertThat(data).doesNotExist();
   }
 
@@ -288,9 +277,9 @@ class TsdbImportCommandTest {
     Path f = tmp.resolve("broken.om");
     Files.writeString(f, "a 1 100\nb{x=y} 2 200\n# EOF\n");
     Path data = tmp.resolve("data");
-    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).startsWith("error: " + f + ":2:");
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: " + f + ":2:");
     assertThat(data).doesNotExist();
   }
 
@@ -303,10 +292,10 @@ class TsdbImportCommandTest {
       a.append(0, Labels.of("__name__", "up"), 1_767_225_600_000L + HOUR, 1);
       a.commit();
     }
-    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString(),
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir", data.toString(),
         "--tenant", "t1");
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("reach into the head").contains("backfill only data older");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("reach into the head").contains("backfill only data older");
     try (Tsdb db = Tsdb.open(data.resolve("tenants/t1"), TsdbOptions.defaults())) {
       assertThat(db.blocks()).isEmpty();
     }
@@ -315,12 +304,12 @@ class TsdbImportCommandTest {
   @Test
   void badOptionsAreReported() throws IOException {
     Path f = openMetricsFile();
-    Run r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir",
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir",
         tmp.resolve("d").toString(), "--block-duration", "2x");
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("--block-duration");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("--block-duration");
     r = run("tsdb", "import", "openmetrics", tmp.resolve("missing.om").toString());
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("cannot read").contains("missing.om");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot read").contains("missing.om");
   }
 }
