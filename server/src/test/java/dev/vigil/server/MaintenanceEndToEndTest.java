@@ -2,11 +2,14 @@ package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.labels.Labels;
 import dev.vigil.protocol.remote.RemoteWriteVersion;
 import dev.vigil.protocol.remote.v1.pb.TimeSeries;
 import dev.vigil.protocol.remote.v1.pb.WriteRequest;
 import dev.vigil.server.maintenance.MaintenanceOptions;
+import dev.vigil.tsdb.Backfill;
 import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.TsdbOptions;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +143,43 @@ class MaintenanceEndToEndTest {
             org.xerial.snappy.Snappy.compress(req.toByteArray()))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void blocksBackfilledBesideTheServerAreTakenUpByAPass(@TempDir Path dir) throws Exception {
+    ManualClock clock = new ManualClock(40 * HOUR);
+    ServerConfig config = ServerConfig.defaults(dir).withListen("127.0.0.1", 0).withClock(clock)
+        .withIngestionRate(0, 0)
+        .withMaintenance(new MaintenanceOptions(Duration.ZERO, Duration.ZERO, 0, Duration.ZERO));
+    try (VigilServer server = VigilServer.start(config, TestServer.BUILD);
+        var client = java.net.http.HttpClient.newHttpClient()) {
+      push(client, server, WriteRequest.newBuilder().addTimeseries(ServerEndToEndTest
+          .series("__name__", "m").addSamples(ServerEndToEndTest.sample(40 * HOUR, 1))).build());
+      // As `vigil tsdb import` does beside a running server: blocks only, no lock.
+      Backfill.Result r = Backfill.runBeside(dir.resolve("tenants/t"), TsdbOptions.defaults(),
+          sink -> {
+            for (long t = 0; t < 4 * HOUR; t += 60_000) {
+              sink.accept(Labels.of("__name__", "old"), t, 1);
+            }
+          }, 0, 4 * HOUR - 60_000, 2 * HOUR);
+      assertThat(r.blocks()).hasSize(2);
+      String q = "/api/v1/query?query=count_over_time(old%5B4h%5D)&time=" + (4 * HOUR / 1000);
+      assertThat(get(client, server, q)).contains("\"result\":[]");
+      server.maintenance().runOnce();
+      assertThat(get(client, server, q)).contains("\"239\""); // (0, 4 h]: all but the first
+      String metrics = new String(server.metrics().scrape("text/plain").body(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(metric(metrics, "vigil_tsdb_blocks_loaded_total{user=\"t\"}")).isEqualTo(2);
+    }
+  }
+
+  private static String get(java.net.http.HttpClient client, VigilServer server, String path)
+      throws Exception {
+    HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + server.port() + path))
+        .header("X-Scope-OrgID", "t").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.vigil.model.storage.StorageException;
 import dev.vigil.model.storage.memory.InMemoryStorage;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockWriter;
+import dev.vigil.tsdb.block.ChunkPolicy;
 import dev.vigil.tsdb.block.Ulid;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +51,37 @@ public final class Backfill {
    * @throws StorageException when the samples reach into the head's time range
    */
   public static Result run(Tsdb db, Source source, long minT, long maxT, long blockDurationMs) {
+    return run(db.dir(), db.head().minTime(), db.options().blockChunks(), source, minT, maxT,
+        blockDurationMs);
+  }
+
+  /**
+   * As {@link #run(Tsdb, Source, long, long, long)}, beside a server that has the database open:
+   * the head's start comes from a {@link ReadOnlyTsdb} view, the blocks go into {@code dir}'s
+   * {@code blocks/} (each written to a {@code .tmp} directory, then renamed), and the server
+   * takes them up at its next {@link Tsdb#loadNewBlocks}, which checks the head again.
+   */
+  public static Result runBeside(Path dir, TsdbOptions options, Source source, long minT,
+      long maxT, long blockDurationMs) {
+    long headMin;
+    try (ReadOnlyTsdb view = ReadOnlyTsdb.open(dir, options)) {
+      headMin = view.head().minTime();
+    }
+    return run(dir, headMin, options.blockChunks(), source, minT, maxT, blockDurationMs);
+  }
+
+  private static Result run(Path dir, long headMin, ChunkPolicy chunks, Source source, long minT,
+      long maxT, long blockDurationMs) {
     if (blockDurationMs <= 0) {
       throw new IllegalArgumentException("block duration " + blockDurationMs + " ms must be > 0");
     }
     if (maxT < minT) {
       return new Result(List.of(), 0);
     }
-    long headMin = db.head().minTime(); // Long.MAX_VALUE when the head is empty
+    // headMin is Long.MAX_VALUE when the head is empty.
     if (headMin != Long.MAX_VALUE && maxT >= headMin) {
       throw new StorageException("samples up to " + Instant.ofEpochMilli(maxT)
-          + " reach into the head of " + db.dir() + ", which starts at "
+          + " reach into the head of " + dir + ", which starts at "
           + Instant.ofEpochMilli(headMin) + "; backfill only data older than the head");
     }
     SplittableRandom ids = new SplittableRandom();
@@ -82,9 +105,8 @@ public final class Backfill {
         continue;
       }
       try (Querier q = window.querier(windowStart, end - 1)) {
-        written.add(BlockWriter.write(db.dir().resolve(Tsdb.BLOCKS),
-            Ulid.generate(System.currentTimeMillis(), ids), q, windowStart, end,
-            db.options().blockChunks(), 1));
+        written.add(BlockWriter.write(dir.resolve(Tsdb.BLOCKS),
+            Ulid.generate(System.currentTimeMillis(), ids), q, windowStart, end, chunks, 1));
       }
       samples += count[0];
     }

@@ -55,11 +55,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -85,6 +89,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private final WalWriter wal;
   private final CopyOnWriteArrayList<Block> blocks;
   private final Object cutLock = new Object();
+  /** Block directories {@link #loadNewBlocks} leaves alone: dropped, broken or refused. */
+  private final Set<String> notLoaded = new HashSet<>(); // under cutLock
   /**
    * End of the newest range cut from the head into a block (written under cutLock, read by
    * queries). Not the head's minValidTime: that moves before a cut is written, and a cut that
@@ -236,6 +242,29 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   public static Tsdb open(Path dir, TsdbOptions options) {
     return open(dir, options, Clock.systemUTC());
+  }
+
+  /**
+   * Whether {@code dir}'s database is open now, in another process (a running server) or in
+   * this one: its lock is held.
+   */
+  public static boolean isOpenElsewhere(Path dir) {
+    Path lockFile = dir.resolve("lock");
+    if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try (FileChannel c = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock l = c.tryLock();
+      if (l == null) {
+        return true;
+      }
+      l.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check the lock of " + dir, e);
+    }
   }
 
   /** Opens with {@code clock} used for block ids (ULIDs carry their creation time). */
@@ -404,6 +433,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    * nothing is deleted.
    */
   static List<Block> openBlocks(Path dir, BrokenBlock broken) throws IOException {
+    return openBlocks(dir, name -> false, broken);
+  }
+
+  /** As {@link #openBlocks(Path, BrokenBlock)}, leaving alone the directories {@code skip} names. */
+  private static List<Block> openBlocks(Path dir, Predicate<String> skip, BrokenBlock broken)
+      throws IOException {
     Path blocksDir = dir.resolve(BLOCKS);
     List<Block> out = new ArrayList<>();
     if (!Files.isDirectory(blocksDir)) {
@@ -420,6 +455,9 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     entries.sort(null);
     for (Path p : entries) {
       String name = p.getFileName().toString();
+      if (skip.test(name)) {
+        continue;
+      }
       if (name.endsWith(BlockFormat.TMP_SUFFIX)) {
         broken.found(p, "incomplete block (writer stopped before finishing)");
         continue;
@@ -686,6 +724,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   private void drop(List<Block> victims) {
     blocks.removeAll(victims);
     for (Block b : victims) {
+      notLoaded.add(b.dir().getFileName().toString()); // if deleting fails, it stays dropped
       try {
         FileTrees.delete(b.dir());
       } catch (IOException e) {
@@ -718,6 +757,56 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   /** Open blocks, oldest first. */
   public List<Block> blocks() {
     return List.copyOf(blocks);
+  }
+
+  /**
+   * Opens the blocks that appeared in {@code blocks/} since the open: a backfill written beside
+   * the running server ({@link Backfill#runBeside}), or blocks copied in (as Prometheus takes up
+   * blocks at its next reload). A block reaching into the head's time range is refused and left
+   * where it is (logged once): the next open would otherwise hide the head's samples before its
+   * end. From a block taken up on, the head accepts no sample older than its end, as after a
+   * reopen. Directories being written ({@code .tmp}) wait for their rename. Returns how many
+   * blocks were taken up.
+   */
+  public int loadNewBlocks() {
+    ensureOpen();
+    synchronized (cutLock) {
+      Set<String> known = new HashSet<>(notLoaded);
+      for (Block b : blocks) {
+        known.add(b.dir().getFileName().toString());
+      }
+      List<Block> found;
+      try {
+        found = openBlocks(dir, name -> known.contains(name)
+            || name.endsWith(BlockFormat.TMP_SUFFIX), (p, why) -> {
+              notLoaded.add(p.getFileName().toString());
+              LOG.log(System.Logger.Level.WARNING, "block " + p + " not loaded: " + why);
+            });
+      } catch (IOException e) {
+        throw new UncheckedIOException("listing blocks of " + dir, e);
+      }
+      int taken = 0;
+      for (Block b : found) {
+        long headMin = head.minTime(); // Long.MAX_VALUE when empty
+        if (headMin != Long.MAX_VALUE && b.meta().maxTime() > headMin) {
+          notLoaded.add(b.dir().getFileName().toString());
+          LOG.log(System.Logger.Level.ERROR, "block " + b.dir() + " not loaded: it reaches to "
+              + Instant.ofEpochMilli(b.meta().maxTime()) + ", into the head, which starts at "
+              + Instant.ofEpochMilli(headMin) + "; move it away (only data older than the head"
+              + " can be added)");
+          b.close();
+          continue;
+        }
+        head.setMinValidTime(b.meta().maxTime());
+        blocks.add(b);
+        taken++;
+        LOG.log(System.Logger.Level.INFO, "loaded new block " + b.meta().ulid() + " ["
+            + b.meta().minTime() + ", " + b.meta().maxTime() + "): " + b.meta().numSeries()
+            + " series, " + b.meta().numSamples() + " samples");
+      }
+      blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+      return taken;
+    }
   }
 
   /**

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the TSDB upkeep the tsdb module leaves to its owner, for every open tenant, on one
- * background thread: {@link Tsdb#cutBlocks()} (head → 2 h blocks, WAL checkpoint),
+ * background thread: {@link Tsdb#loadNewBlocks()} (blocks backfilled beside the server),
+ * {@link Tsdb#cutBlocks()} (head → 2 h blocks, WAL checkpoint),
  * {@link Tsdb#writeHeadSnapshotIfDue} (bounds the WAL a crash restart replays),
  * {@link Tsdb#compact()}, {@link Tsdb#applyRetention} and then
  * {@link TenantStorages#closeIdle}. A failure of one tenant is logged and counted and does
@@ -32,6 +33,7 @@ public final class TsdbMaintenance implements AutoCloseable {
   private final TenantStorages storages;
   private final MaintenanceOptions options;
   private final ScheduledExecutorService scheduler;
+  private final Counter blocksLoaded;
   private final Counter blocksCut;
   private final Counter headSnapshots;
   private final Counter compactions;
@@ -45,6 +47,10 @@ public final class TsdbMaintenance implements AutoCloseable {
       PrometheusRegistry registry, String threadName) {
     this.storages = storages;
     this.options = options;
+    blocksLoaded = Counter.builder().name("vigil_tsdb_blocks_loaded_total")
+        .help("Blocks that appeared in a tenant's directory while it was open (a backfill beside"
+            + " the server, or copied in) and were taken up, per tenant.").labelNames("user")
+        .register(registry);
     blocksCut = Counter.builder().name("vigil_tsdb_blocks_cut_total")
         .help("Blocks written from the head, per tenant.").labelNames("user").register(registry);
     headSnapshots = Counter.builder().name("vigil_tsdb_head_snapshots_total")
@@ -57,7 +63,8 @@ public final class TsdbMaintenance implements AutoCloseable {
         .help("Blocks deleted by time or size retention, per tenant.").labelNames("user")
         .register(registry);
     failures = Counter.builder().name("vigil_tsdb_maintenance_failures_total")
-        .help("Failed cut, head snapshot, compaction, retention or idle-close steps, by step.")
+        .help("Failed block loading, cut, head snapshot, compaction, retention or idle-close"
+            + " steps, by step.")
         .labelNames("step").register(registry);
     idleClosed = Counter.builder().name("vigil_tsdb_idle_tenants_closed_total")
         .help("Tenant TSDBs closed because they were idle.").register(registry);
@@ -182,7 +189,8 @@ public final class TsdbMaintenance implements AutoCloseable {
     long age = options.retentionTime().toMillis();
     long bytes = options.retentionBytes();
     long snapshotEvery = options.headSnapshotInterval().toMillis();
-    if (!step(tenant, "cut", () -> tsdb.cutBlocks().size(), blocksCut)
+    if (!step(tenant, "load_blocks", tsdb::loadNewBlocks, blocksLoaded)
+        || !step(tenant, "cut", () -> tsdb.cutBlocks().size(), blocksCut)
         || !step(tenant, "head_snapshot",
             () -> tsdb.writeHeadSnapshotIfDue(snapshotEvery) > 0 ? 1 : 0, headSnapshots)
         || !step(tenant, "compact", () -> tsdb.compact().size(), compactions)
