@@ -29,8 +29,10 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vigil tsdb import openmetrics FILE}: backfills a tenant's database from an OpenMetrics
  * text file, as {@code promtool tsdb create-blocks-from openmetrics} does, but into the data
- * directory in place (with the server stopped: the database's lock is taken). Every sample needs
- * a timestamp and must be older than the tenant's head.
+ * directory in place: with the server stopped under the database's lock, or beside a running
+ * server, which takes the new blocks up at its next maintenance pass
+ * ({@code Tsdb.loadNewBlocks}). Every sample needs a timestamp and must be older than the
+ * tenant's head.
  */
 @Command(name = "import", description = "Backfill a tenant's database from a file.",
     subcommands = {TsdbImportCommand.OpenMetrics.class})
@@ -113,8 +115,14 @@ final class TsdbImportCommand implements Runnable {
       }
       Path dbDir = TenantDirectories.tenantDir(dataDir, tenant);
       Backfill.Result result;
-      try (Tsdb db = Tsdb.open(dbDir, TsdbOptions.defaults())) {
-        result = Backfill.run(db, this::forEachSample, range[0], range[1], blockMs);
+      boolean beside = Tsdb.isOpenElsewhere(dbDir);
+      if (beside) {
+        result = Backfill.runBeside(dbDir, TsdbOptions.defaults(), this::forEachSample, range[0],
+            range[1], blockMs);
+      } else {
+        try (Tsdb db = Tsdb.open(dbDir, TsdbOptions.defaults())) {
+          result = Backfill.run(db, this::forEachSample, range[0], range[1], blockMs);
+        }
       }
       for (BlockMeta b : result.blocks()) {
         out.println("block " + b.ulid() + " [" + Instant.ofEpochMilli(b.minTime()) + ", "
@@ -123,6 +131,10 @@ final class TsdbImportCommand implements Runnable {
       }
       out.println("imported " + result.samples() + " samples into " + result.blocks().size()
           + " blocks of tenant " + tenant + " in " + dbDir);
+      if (beside) {
+        out.println("the server running on " + dataDir + " takes them up at its next maintenance"
+            + " pass (every minute by default)");
+      }
       return 0;
     }
 

@@ -96,6 +96,24 @@ class TsdbImportCommandTest {
     }
   }
 
+  @Test
+  void importsBesideARunningServerThatTakesTheBlocksUp() throws IOException {
+    Path data = tmp.resolve("data");
+    try (Tsdb live = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults())) {
+      Appender app = live.appender();
+      app.append(0, Labels.of("__name__", "up"), 1_767_225_600_000L + 10 * HOUR, 1);
+      app.commit();
+      CliRun r = run("tsdb", "import", "openmetrics", openMetricsFile().toString(),
+          "--data-dir", data.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("imported 600 samples into 3 blocks")
+          .contains("takes them up at its next maintenance pass");
+      assertThat(samples(live, "temperature")).isEmpty();
+      assertThat(live.loadNewBlocks()).isEqualTo(3);
+      assertThat(samples(live, "temperature")).hasSize(300);
+    }
+  }
+
   /**
    * The same file through {@code promtool tsdb create-blocks-from openmetrics} (Debian's
    * Prometheus 2.42, installed by CI) and through Vigil: {@code promtool tsdb dump} of its blocks
