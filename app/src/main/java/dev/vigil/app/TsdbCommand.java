@@ -163,10 +163,13 @@ final class TsdbCommand implements Runnable {
       out.println("Label names: " + a.labelNames());
       out.println("Postings (unique label pairs): " + a.postings());
       out.println("Postings entries (total label pairs): " + a.postingEntries());
+      // promtool's sections, in its order.
+      list(out, "Label pairs most involved in churning:", a.topChurnPairs());
+      list(out, "Label names most involved in churning:", a.topChurnLabels());
+      list(out, "Most common label pairs:", a.topLabelPairs());
       list(out, "Label names with highest cumulative label value length:", a.topValueLength());
       list(out, "Highest cardinality labels:", a.topLabels());
       list(out, "Highest cardinality metric names:", a.topMetrics());
-      list(out, "Most common label pairs:", a.topLabelPairs());
       out.println();
     }
 

@@ -36,10 +36,15 @@ import java.util.Set;
  * @param topLabels label names with the most distinct values, descending
  * @param topLabelPairs label pairs found in the most series, descending
  * @param topValueLength label names with the highest summed length of their distinct values
+ * @param topChurnPairs label pairs most involved in churning, as promtool counts it: over the
+ *     series with the pair, the time of the database's range each does not cover (it started
+ *     after the oldest sample or ended before the newest), summed, in units of the whole range
+ * @param topChurnLabels the same per label name
  */
 public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamples, long series,
     long labelNames, long postings, long postingEntries, List<Count> topMetrics,
-    List<Count> topLabels, List<Count> topLabelPairs, List<Count> topValueLength) {
+    List<Count> topLabels, List<Count> topLabelPairs, List<Count> topValueLength,
+    List<Count> topChurnPairs, List<Count> topChurnLabels) {
 
   /**
    * A block's figures; {@code bytes} counts index and chunk files, {@code encodings} the chunk
@@ -129,21 +134,50 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
     Map<String, Long> perMetric = new HashMap<>();
     Map<String, Set<String>> valuesPerName = new HashMap<>();
     Map<String, Long> perPair = new HashMap<>();
+    // Series with samples, and their time from first to last sample summed, per pair and name.
+    Map<String, Long> sampledPerPair = new HashMap<>();
+    Map<String, Long> sampledPerName = new HashMap<>();
+    Map<String, Long> coveredPerPair = new HashMap<>();
+    Map<String, Long> coveredPerName = new HashMap<>();
     long series = 0;
     long entries = 0;
+    long minT = Long.MAX_VALUE;
+    long maxT = Long.MIN_VALUE;
     try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       SeriesSet set = q.select(true, SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE), List.of());
+      SampleIterator it = null;
       while (set.next()) {
         Labels l = set.at().labels();
+        it = set.at().iterator(it);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        while (it.next() != ValueKind.NONE) {
+          long t = it.atT();
+          first = Math.min(first, t);
+          last = Math.max(last, t);
+        }
+        boolean sampled = first <= last; // not when every sample is deleted
+        if (sampled) {
+          minT = Math.min(minT, first);
+          maxT = Math.max(maxT, last);
+        }
         series++;
         entries += l.size();
         perMetric.merge(l.metricName(), 1L, Long::sum);
         for (int i = 0; i < l.size(); i++) {
+          String pair = l.name(i) + "=" + l.value(i);
           valuesPerName.computeIfAbsent(l.name(i), k -> new HashSet<>()).add(l.value(i));
-          perPair.merge(l.name(i) + "=" + l.value(i), 1L, Long::sum);
+          perPair.merge(pair, 1L, Long::sum);
+          if (sampled) {
+            sampledPerPair.merge(pair, 1L, Long::sum);
+            sampledPerName.merge(l.name(i), 1L, Long::sum);
+            coveredPerPair.merge(pair, last - first, Long::sum);
+            coveredPerName.merge(l.name(i), last - first, Long::sum);
+          }
         }
       }
     }
+    long range = series == 0 ? 0 : maxT - minT;
     Map<String, Long> perLabel = new HashMap<>();
     Map<String, Long> valueLength = new HashMap<>();
     valuesPerName.forEach((name, values) -> {
@@ -156,7 +190,27 @@ public record Analysis(List<BlockSummary> blocks, long headSeries, long headSamp
     });
     return new Analysis(blocks, headSeries, headSamples, series, valuesPerName.size(),
         perPair.size(), entries, top(perMetric, topN), top(perLabel, topN), top(perPair, topN),
-        top(valueLength, topN));
+        top(valueLength, topN), top(churn(sampledPerPair, coveredPerPair, range), topN),
+        top(churn(sampledPerName, coveredPerName, range), topN));
+  }
+
+  /**
+   * Per key: the range its series do not cover, {@code seriesCount × range - covered}, in whole
+   * ranges (promtool truncates the same way); keys without churn are left out.
+   */
+  private static Map<String, Long> churn(Map<String, Long> seriesCount,
+      Map<String, Long> covered, long range) {
+    Map<String, Long> out = new HashMap<>();
+    if (range <= 0) {
+      return out;
+    }
+    seriesCount.forEach((k, n) -> {
+      long units = (long) ((double) (n * range - covered.get(k)) / range);
+      if (units > 0) {
+        out.put(k, units);
+      }
+    });
+    return out;
   }
 
   private static List<Count> top(Map<String, Long> counts, int n) {

@@ -44,4 +44,30 @@ class AnalysisTest {
       assertThat(an.totalSamples()).isEqualTo(11 * 200);
     }
   }
+
+  /**
+   * Two series over the whole range [0, 3990] and three that each live 990 ms of it: each of
+   * those leaves 3000 ms uncovered, 9000 ms together = 2.26 ranges, counted as 2 (promtool's
+   * truncation) for the pairs and names they share; alone, one leaves 0.75 ranges: none.
+   */
+  @Test
+  void churnCountsTheRangeShortLivedSeriesLeaveUncovered() {
+    try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults())) {
+      for (int t = 0; t < 4000; t += 10) {
+        Appender a = db.appender();
+        a.append(0, Labels.of("__name__", "up", "job", "stable", "i", "0"), t, 1);
+        a.append(0, Labels.of("__name__", "up", "job", "stable", "i", "1"), t, 1);
+        if (t < 3000) { // series i lives [1000 i, 1000 i + 990]
+          a.append(0, Labels.of("__name__", "batch", "job", "batch", "i",
+              Integer.toString(t / 1000)), t, 1);
+        }
+        a.commit();
+      }
+      Analysis an = Analysis.of(db, 5);
+      assertThat(an.topChurnPairs()).containsExactly(new Analysis.Count("__name__=batch", 2),
+          new Analysis.Count("job=batch", 2));
+      assertThat(an.topChurnLabels()).containsExactly(new Analysis.Count("__name__", 2),
+          new Analysis.Count("i", 2), new Analysis.Count("job", 2));
+    }
+  }
 }
