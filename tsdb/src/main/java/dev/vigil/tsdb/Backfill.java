@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
@@ -39,6 +40,21 @@ public final class Backfill {
     void accept(Labels labels, long t, double v);
   }
 
+  /**
+   * Feeds the samples of the window {@code [start, end)} to the sink; called once per block
+   * window, in time order (a source that computes its samples, such as recording rules, computes
+   * each window once).
+   */
+  @FunctionalInterface
+  public interface WindowSource {
+    void read(long start, long end, WindowSink sink);
+  }
+
+  /** Takes one window's samples, floats and native histograms; others are dropped. */
+  public interface WindowSink extends Sink {
+    void acceptHistogram(Labels labels, long t, FloatHistogram h);
+  }
+
   /** The blocks written and how many samples they hold. */
   public record Result(List<BlockMeta> blocks, long samples) {}
 
@@ -51,8 +67,19 @@ public final class Backfill {
    * @throws StorageException when the samples reach into the head's time range
    */
   public static Result run(Tsdb db, Source source, long minT, long maxT, long blockDurationMs) {
+    return run(db, windows(source), minT, maxT, blockDurationMs);
+  }
+
+  /** As {@link #run(Tsdb, Source, long, long, long)}, reading one window at a time. */
+  public static Result run(Tsdb db, WindowSource source, long minT, long maxT,
+      long blockDurationMs) {
     return run(db.dir(), db.head().minTime(), db.options().blockChunks(), source, minT, maxT,
         blockDurationMs);
+  }
+
+  /** Every window reads the whole source; the sink keeps the window's samples. */
+  private static WindowSource windows(Source source) {
+    return (start, end, sink) -> source.read(sink);
   }
 
   /**
@@ -63,15 +90,24 @@ public final class Backfill {
    */
   public static Result runBeside(Path dir, TsdbOptions options, Source source, long minT,
       long maxT, long blockDurationMs) {
-    long headMin;
     try (ReadOnlyTsdb view = ReadOnlyTsdb.open(dir, options)) {
-      headMin = view.head().minTime();
+      return runBeside(view, options, windows(source), minT, maxT, blockDurationMs);
     }
-    return run(dir, headMin, options.blockChunks(), source, minT, maxT, blockDurationMs);
   }
 
-  private static Result run(Path dir, long headMin, ChunkPolicy chunks, Source source, long minT,
-      long maxT, long blockDurationMs) {
+  /**
+   * As {@link #runBeside(Path, TsdbOptions, Source, long, long, long)}, a window at a time, with
+   * a view the caller opened (and may read the new blocks through, after
+   * {@link ReadOnlyTsdb#loadNewBlocks}).
+   */
+  public static Result runBeside(ReadOnlyTsdb view, TsdbOptions options, WindowSource source,
+      long minT, long maxT, long blockDurationMs) {
+    return run(view.dir(), view.head().minTime(), options.blockChunks(), source, minT, maxT,
+        blockDurationMs);
+  }
+
+  private static Result run(Path dir, long headMin, ChunkPolicy chunks, WindowSource source,
+      long minT, long maxT, long blockDurationMs) {
     if (blockDurationMs <= 0) {
       throw new IllegalArgumentException("block duration " + blockDurationMs + " ms must be > 0");
     }
@@ -94,10 +130,21 @@ public final class Backfill {
       InMemoryStorage window = new InMemoryStorage();
       Appender app = window.appender();
       long[] count = {0};
-      source.read((labels, t, v) -> {
-        if (t >= windowStart && t < end) {
-          app.append(0, labels, t, v);
-          count[0]++;
+      source.read(windowStart, end, new WindowSink() {
+        @Override
+        public void accept(Labels labels, long t, double v) {
+          if (t >= windowStart && t < end) {
+            app.append(0, labels, t, v);
+            count[0]++;
+          }
+        }
+
+        @Override
+        public void acceptHistogram(Labels labels, long t, FloatHistogram h) {
+          if (t >= windowStart && t < end) {
+            app.appendHistogram(0, labels, t, h);
+            count[0]++;
+          }
         }
       });
       app.commit();

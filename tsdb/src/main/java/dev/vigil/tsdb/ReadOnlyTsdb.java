@@ -4,6 +4,7 @@ import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.Queryable;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.block.BlockFormat;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.ReplayChunks;
@@ -14,7 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A database opened for reading only, as Prometheus's {@code DBReadOnly}: beside a server that
@@ -38,16 +42,18 @@ import java.util.List;
 public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ReadOnlyTsdb.class.getName());
 
+  private final Path dir;
   private final Head head;
-  private final List<Block> blocks;
+  private final CopyOnWriteArrayList<Block> blocks;
   private final List<String> skippedBlocks;
   private final Tsdb.ReplayStats replay;
 
-  private ReadOnlyTsdb(Head head, List<Block> blocks, List<String> skippedBlocks,
+  private ReadOnlyTsdb(Path dir, Head head, List<Block> blocks, List<String> skippedBlocks,
       Tsdb.ReplayStats replay) {
+    this.dir = dir;
     this.head = head;
-    this.blocks = List.copyOf(blocks);
-    this.skippedBlocks = List.copyOf(skippedBlocks);
+    this.blocks = new CopyOnWriteArrayList<>(blocks);
+    this.skippedBlocks = new CopyOnWriteArrayList<>(skippedBlocks);
     this.replay = replay;
   }
 
@@ -94,7 +100,7 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
       head.setMinValidTime(minValid);
       Tsdb.ReplayStats stats = new Tsdb.ReplayStats(handler.samples, handler.series,
           handler.unknown, corruption, (System.nanoTime() - start) / 1_000_000, 0, null, 0);
-      return new ReadOnlyTsdb(head, blocks, skipped, stats);
+      return new ReadOnlyTsdb(dir, head, blocks, skipped, stats);
     } catch (IOException | RuntimeException e) {
       for (Block b : blocks) {
         b.close();
@@ -106,6 +112,11 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
     }
   }
 
+  /** The database's directory. */
+  public Path dir() {
+    return dir;
+  }
+
   /** The head, rebuilt from the WAL (what blocks do not hold yet: from its min valid time). */
   public Head head() {
     return head;
@@ -113,12 +124,39 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
 
   /** The blocks opened, oldest first. */
   public List<Block> blocks() {
-    return blocks;
+    return List.copyOf(blocks);
   }
 
   /** Block directories not opened, each with why ({@code "ULID: reason"}). */
   public List<String> skippedBlocks() {
-    return skippedBlocks;
+    return List.copyOf(skippedBlocks);
+  }
+
+  /**
+   * Opens the blocks written since this view was opened (by this process's own backfill, so
+   * that what it wrote first is read by what it computes next). Returns how many.
+   */
+  public synchronized int loadNewBlocks() {
+    Set<String> known = new HashSet<>();
+    for (Block b : blocks) {
+      known.add(b.dir().getFileName().toString());
+    }
+    for (String s : skippedBlocks) {
+      known.add(s.substring(0, s.indexOf(':')));
+    }
+    List<Block> found;
+    try {
+      found = Tsdb.openBlocks(dir, name -> known.contains(name)
+          || name.endsWith(BlockFormat.TMP_SUFFIX), (p, why) -> {
+            skippedBlocks.add(p.getFileName() + ": " + why);
+            LOG.log(System.Logger.Level.WARNING, "block " + p + " skipped (" + why + ")");
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the blocks of " + dir, e);
+    }
+    blocks.addAll(found);
+    blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
+    return found.size();
   }
 
   /** What the replay read; {@code corruption} is where it stopped early, unrepaired. */

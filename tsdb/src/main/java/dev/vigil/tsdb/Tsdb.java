@@ -437,7 +437,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   }
 
   /** As {@link #openBlocks(Path, BrokenBlock)}, leaving alone the directories {@code skip} names. */
-  private static List<Block> openBlocks(Path dir, Predicate<String> skip, BrokenBlock broken)
+  static List<Block> openBlocks(Path dir, Predicate<String> skip, BrokenBlock broken)
       throws IOException {
     Path blocksDir = dir.resolve(BLOCKS);
     List<Block> out = new ArrayList<>();
