@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +59,7 @@ public final class RuleGroupEvaluator {
     this.evaluated = new boolean[rules.size()];
     this.evaluationNanos = new long[rules.size()];
     for (Rule r : rules) {
-      Map<String, String> labels = new LinkedHashMap<>(group.labels());
-      labels.putAll(r.labels()); // a rule's own labels win over the group's
+      Map<String, String> labels = RecordedSeries.effectiveLabels(group, r);
       effectiveLabels.add(labels);
       alertStates.add(r instanceof Rule.AlertingRule a ? new AlertingRuleState(a, labels) : null);
       previousSeries.add(new HashSet<>());
@@ -141,9 +139,7 @@ public final class RuleGroupEvaluator {
     List<Sample> out = new ArrayList<>(res.size());
     Set<Labels> seen = new HashSet<>();
     for (Sample s : res) {
-      Labels.Builder b = s.labels().toBuilder().set(Labels.METRIC_NAME, rule.name());
-      labels.forEach(b::set);
-      Labels l = b.build();
+      Labels l = RecordedSeries.labels(s.labels(), rule.name(), labels);
       if (!seen.add(l)) {
         throw new RuleEvaluationException(
             "vector contains metrics with the same labelset after applying rule labels");
