@@ -34,8 +34,9 @@ import picocli.CommandLine.Parameters;
  * ({@code Tsdb.loadNewBlocks}). Every sample needs a timestamp and must be older than the
  * tenant's head.
  */
-@Command(name = "import", description = "Backfill a tenant's database from a file.",
-    subcommands = {TsdbImportCommand.OpenMetrics.class})
+@Command(name = "import", description = "Backfill a tenant's database from an OpenMetrics file, "
+    + "or with what recording rules would have recorded.",
+    subcommands = {TsdbImportCommand.OpenMetrics.class, TsdbImportRulesCommand.class})
 final class TsdbImportCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -11,9 +11,13 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
+import dev.vigil.server.api.BuildInfo;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,6 +116,150 @@ class TsdbImportCommandTest {
       assertThat(live.loadNewBlocks()).isEqualTo(3);
       assertThat(samples(live, "temperature")).hasSize(300);
     }
+  }
+
+  private static final String BACKFILL_RULES = """
+      groups:
+        - name: g1
+          rules:
+            - record: code:req:rate1m
+              expr: sum by (code) (rate(req_total[1m]))
+            - record: g:doubled
+              expr: g * 2
+              labels: {src: rule}
+        - name: g2
+          interval: 30s
+          rules:
+            - record: lat:p90
+              expr: histogram_quantile(0.9, sum by (le) (rate(lat_bucket[2m])))
+            - alert: NotRecorded
+              expr: g > 0
+      """;
+
+  /**
+   * The differential file's data in a running Vigil server; {@code promtool tsdb
+   * create-blocks-from rules} (Debian's Prometheus 2.42, installed by CI) reads it through the
+   * server's query API, {@code vigil tsdb import rules} reads it beside the server: the recorded
+   * samples are the same, byte for byte as {@code tsdb dump} prints them. Evaluations fall 1.5 s
+   * after the scrapes, so no sample sits on a window's edge (Prometheus 2.42 windows include
+   * their start, Vigil's, as Prometheus 3's, do not).
+   */
+  @Test
+  void recordsWhatPromtoolRecordsFromTheSameRules() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
+        "promtool (Debian package prometheus) is not installed");
+    Path data = tmp.resolve("data");
+    assertThat(run("tsdb", "import", "openmetrics", differentialFile(tmp).toString(),
+        "--data-dir", data.toString()).code()).isZero();
+    Path rules = tmp.resolve("rules.yaml");
+    Files.writeString(rules, BACKFILL_RULES);
+    String start = "1767225601.5";
+    String end = "1767231600";
+    ServerConfig config = ServerConfig.defaults(data).withListen("127.0.0.1", 0)
+        .withMultitenancy(false, "anonymous");
+    try (VigilServer server = VigilServer.start(config,
+        new BuildInfo("test", "", "", "", true, false))) {
+      Path promOut = tmp.resolve("prom");
+      Process p = new ProcessBuilder("/usr/bin/promtool", "tsdb", "create-blocks-from", "rules",
+          "--url", "http://127.0.0.1:" + server.port(), "--start", start, "--end", end,
+          "--output-dir", promOut.toString(), rules.toString()).redirectErrorStream(true).start();
+      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(log).isZero();
+      Files.createDirectories(promOut.resolve("wal"));
+      // Prometheus 2.42's promtool also records alerting rules' expressions (under the alert's
+      // name, at odd times), which its help says it does not: only the recording rules count.
+      String recorded = "{__name__=~\"code:req:rate1m|g:doubled|lat:p90\"}";
+      p = new ProcessBuilder("/usr/bin/promtool", "tsdb", "dump", "--match", recorded,
+          promOut.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String prom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).isZero();
+
+      CliRun r = run("tsdb", "import", "rules", "--start", start, "--end", end, "--data-dir",
+          data.toString(), rules.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("rule code:req:rate1m (group g1 of " + rules + "): ")
+          .doesNotContain("NotRecorded").contains("takes the blocks up");
+      CliRun vigil = run("tsdb", "dump", data.toString(), "--match", recorded);
+      // About 100 minutes at 60 s (two codes), 60 s and 30 s; the slots move with the file name.
+      assertThat(prom.lines().count()).isBetween(490L, 505L);
+      assertThat(prom).contains("{__name__=\"code:req:rate1m\", code=\"201\"} ")
+          .contains("{__name__=\"g:doubled\", node=\"n\u00e9\", src=\"rule\"} ")
+          .contains("{__name__=\"lat:p90\"} ");
+      assertThat(vigil.out()).isEqualTo(prom);
+    }
+  }
+
+  /**
+   * Unlike promtool's, a rule reads what an earlier rule of the same run recorded: with the
+   * database closed, and beside a server that has it open.
+   */
+  @Test
+  void laterRulesReadWhatEarlierRulesRecorded() throws IOException {
+    chainedRules(tmp.resolve("closed"), false);
+    chainedRules(tmp.resolve("beside"), true);
+  }
+
+  private void chainedRules(Path data, boolean beside) throws IOException {
+    assertThat(run("tsdb", "import", "openmetrics", openMetricsFile().toString(),
+        "--data-dir", data.toString()).code()).isZero();
+    try (Tsdb server = beside
+        ? Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults()) : null) {
+      chainedRulesRun(data);
+    }
+  }
+
+  private void chainedRulesRun(Path data) throws IOException {
+    Path rules = tmp.resolve("chain.yaml");
+    Files.writeString(rules, """
+        groups:
+          - name: chain
+            rules:
+              - record: room:temperature:max
+                expr: max(temperature)
+              - record: room:temperature:max_doubled
+                expr: room:temperature:max * 2
+        """);
+    CliRun r = run("tsdb", "import", "rules", "--start", "2026-01-01T00:00:00Z", "--end",
+        "2026-01-01T05:00:00Z", "--data-dir", data.toString(), rules.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("rule room:temperature:max (group chain of " + rules
+        + "): 300 samples in 3 blocks").contains(
+        "rule room:temperature:max_doubled (group chain of " + rules + "): 300 samples");
+    List<String> max = run("tsdb", "dump", data.toString(), "--match",
+        "room:temperature:max").out().lines().toList();
+    List<String> doubled = run("tsdb", "dump", data.toString(), "--match",
+        "room:temperature:max_doubled").out().lines().toList();
+    assertThat(doubled).hasSize(300);
+    for (int i = 0; i < max.size(); i++) {
+      String[] m = max.get(i).split(" ");
+      String[] d = doubled.get(i).split(" ");
+      assertThat(d[2]).isEqualTo(m[2]);
+      assertThat(Double.parseDouble(d[1])).isEqualTo(2 * Double.parseDouble(m[1]));
+    }
+  }
+
+  @Test
+  void badRulesAndRangesAreReported() throws IOException {
+    Path data = tmp.resolve("data");
+    Path rules = tmp.resolve("bad.yaml");
+    Files.writeString(rules, "groups:\n  - name: g\n    rules:\n      - record: x\n"
+        + "        expr: sum(\n");
+    CliRun noDb = run("tsdb", "import", "rules", "--start", "0", "--data-dir", data.toString(),
+        rules.toString());
+    assertThat(noDb.code()).isEqualTo(1);
+    assertThat(noDb.err()).startsWith("error: " + rules + ": 5:15: group \"g\", rule 1");
+    Files.writeString(rules, "groups:\n  - name: g\n    rules:\n      - record: x\n"
+        + "        expr: up\n");
+    assertThat(run("tsdb", "import", "rules", "--start", "0", "--data-dir", data.toString(),
+        rules.toString()).err()).contains("tenant anonymous has no database in " + data);
+    assertThat(run("tsdb", "import", "openmetrics", openMetricsFile().toString(),
+        "--data-dir", data.toString()).code()).isZero();
+    assertThat(run("tsdb", "import", "rules", "--start", "yesterday", "--data-dir",
+        data.toString(), rules.toString()).err())
+        .contains("--start: not an RFC 3339 time or Unix seconds");
+    assertThat(run("tsdb", "import", "rules", "--start", "2000", "--end", "1000",
+        "--data-dir", data.toString(), rules.toString()).err())
+        .contains("--start 2000 is after the end 1970-01-01T00:16:40Z");
   }
 
   /**
