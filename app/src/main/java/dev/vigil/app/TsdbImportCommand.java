@@ -1,21 +1,17 @@
 package dev.vigil.app;
 
-import dev.vigil.collector.config.PrometheusDuration;
 import dev.vigil.collector.exposition.Entry;
 import dev.vigil.collector.exposition.ExpositionFormat;
 import dev.vigil.collector.exposition.ExpositionParseException;
 import dev.vigil.collector.exposition.TextParser;
 import dev.vigil.model.metadata.MetricType;
-import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.Backfill;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import dev.vigil.tsdb.block.BlockMeta;
-import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -53,56 +49,23 @@ final class TsdbImportCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "OpenMetrics text file.")
     Path file;
 
-    @Option(names = "--data-dir", defaultValue = "data",
-        description = "The server's data directory (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(names = "--tenant", defaultValue = "anonymous",
-        description = "Tenant to import into (default: ${DEFAULT-VALUE}, the tenant of a server "
-            + "without multi-tenancy).")
-    String tenant;
+    @CommandLine.Mixin ImportTarget target = new ImportTarget();
 
     @Option(names = "--piece-bytes", hidden = true, defaultValue = "67108864",
         description = "Bytes of the file read and parsed at a time (tests cut pieces anywhere).")
     int pieceBytes;
 
-    @Option(names = "--block-duration", defaultValue = "2h",
-        description = "Length of the blocks written, aligned to the epoch (default: "
-            + "${DEFAULT-VALUE}); compaction merges them later.")
-    String blockDuration;
-
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        return run(out);
-      } catch (ImportException | StorageException | UncheckedIOException e) {
-        err.println("error: " + e.getMessage());
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
+      return ImportTarget.run(spec, (out, err) -> run(out));
     }
 
     private int run(PrintWriter out) {
-      long blockMs;
-      try {
-        blockMs = PrometheusDuration.parse(blockDuration).toMillis();
-      } catch (IllegalArgumentException e) {
-        throw new ImportException("--block-duration: " + e.getMessage());
-      }
-      if (blockMs <= 0) {
-        throw new ImportException("--block-duration must be positive, got " + blockDuration);
-      }
+      long blockMs = target.blockMillis();
       if (pieceBytes < 1) {
-        throw new ImportException("--piece-bytes must be positive, got " + pieceBytes);
+        throw new ImportTarget.ImportException("--piece-bytes must be positive, got " + pieceBytes);
       }
-      String tenantProblem = TenantDirectories.problem(tenant);
-      if (tenantProblem != null) {
-        throw new ImportException("--tenant: " + tenantProblem);
-      }
+      Path dbDir = target.dbDir();
       // The first pass validates the whole file, so a bad line writes nothing.
       long[] range = {Long.MAX_VALUE, Long.MIN_VALUE, 0};
       forEachSample((labels, t, v) -> {
@@ -114,7 +77,6 @@ final class TsdbImportCommand implements Runnable {
         out.println("no samples in " + file + "; nothing imported");
         return 0;
       }
-      Path dbDir = TenantDirectories.tenantDir(dataDir, tenant);
       Backfill.Result result;
       boolean beside = Tsdb.isOpenElsewhere(dbDir);
       if (beside) {
@@ -131,9 +93,9 @@ final class TsdbImportCommand implements Runnable {
             + b.numSamples() + " samples");
       }
       out.println("imported " + result.samples() + " samples into " + result.blocks().size()
-          + " blocks of tenant " + tenant + " in " + dbDir);
+          + " blocks of tenant " + target.tenant + " in " + dbDir);
       if (beside) {
-        out.println("the server running on " + dataDir + " takes them up at its next maintenance"
+        out.println("the server running on " + target.dataDir + " takes them up at its next maintenance"
             + " pass (every minute by default)");
       }
       return 0;
@@ -161,7 +123,7 @@ final class TsdbImportCommand implements Runnable {
           boolean last = got < want;
           if (last && len == 0) { // the pieces before ended at a line boundary
             if (!sawEof) {
-              throw new ImportException(file + ":" + line + ": data does not end with # EOF");
+              throw new ImportTarget.ImportException(file + ":" + line + ": data does not end with # EOF");
             }
             return;
           }
@@ -170,7 +132,7 @@ final class TsdbImportCommand implements Runnable {
             continue; // no line ends in the buffer: it grows
           }
           if (sawEof) {
-            throw new ImportException(file + ":" + line + ": unexpected data after # EOF");
+            throw new ImportTarget.ImportException(file + ":" + line + ": unexpected data after # EOF");
           }
           TextParser p = TextParser.piece(ExpositionFormat.OPENMETRICS_TEXT, buf, 0, cut, line,
               type, last);
@@ -185,7 +147,7 @@ final class TsdbImportCommand implements Runnable {
           len -= cut;
         }
       } catch (IOException e) {
-        throw new ImportException("cannot read " + file + ": " + e);
+        throw new ImportTarget.ImportException("cannot read " + file + ": " + e);
       }
     }
 
@@ -196,13 +158,13 @@ final class TsdbImportCommand implements Runnable {
             continue;
           }
           if (!p.hasTimestamp()) {
-            throw new ImportException(file + ":" + p.line() + ": sample " + p.labels()
+            throw new ImportTarget.ImportException(file + ":" + p.line() + ": sample " + p.labels()
                 + " has no timestamp; every imported sample needs one");
           }
           sink.accept(p.labels(), p.timestamp(), p.value());
         }
       } catch (ExpositionParseException e) {
-        throw new ImportException(file + ":" + e.getMessage());
+        throw new ImportTarget.ImportException(file + ":" + e.getMessage());
       }
     }
 
@@ -213,13 +175,6 @@ final class TsdbImportCommand implements Runnable {
         }
       }
       return -1;
-    }
-  }
-
-  /** Bad input or options, reported as {@code error: ...} with exit code 1. */
-  static final class ImportException extends RuntimeException {
-    ImportException(String message) {
-      super(message);
     }
   }
 }

@@ -1,10 +1,8 @@
 package dev.vigil.app;
 
-import dev.vigil.collector.config.PrometheusDuration;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Queryable;
-import dev.vigil.model.storage.StorageException;
 import dev.vigil.promql.engine.Engine;
 import dev.vigil.promql.engine.EngineOptions;
 import dev.vigil.promql.parser.ParserOptions;
@@ -18,9 +16,7 @@ import dev.vigil.tsdb.Backfill;
 import dev.vigil.tsdb.ReadOnlyTsdb;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
-import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,43 +61,18 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
       description = "Step of rules whose group sets no interval (default: ${DEFAULT-VALUE}).")
   String evalInterval;
 
-  @Option(names = "--data-dir", defaultValue = "data",
-      description = "The server's data directory (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(names = "--tenant", defaultValue = "anonymous",
-      description = "Tenant whose data the rules read and whose database gets the results "
-          + "(default: ${DEFAULT-VALUE}, the tenant of a server without multi-tenancy).")
-  String tenant;
-
-  @Option(names = "--block-duration", defaultValue = "2h",
-      description = "Length of the blocks written, aligned to the epoch (default: "
-          + "${DEFAULT-VALUE}).")
-  String blockDuration;
+  @CommandLine.Mixin ImportTarget target = new ImportTarget();
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      return run(out, err);
-    } catch (TsdbImportCommand.ImportException | StorageException | UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return ImportTarget.run(spec, this::run);
   }
 
   private int run(PrintWriter out, PrintWriter err) {
     long startMs = time("--start", start);
-    long intervalMs = duration("--eval-interval", evalInterval);
-    long blockMs = duration("--block-duration", blockDuration);
-    String tenantProblem = TenantDirectories.problem(tenant);
-    if (tenantProblem != null) {
-      throw new TsdbImportCommand.ImportException("--tenant: " + tenantProblem);
-    }
+    long intervalMs = ImportTarget.positiveMillis("--eval-interval", evalInterval);
+    long blockMs = target.blockMillis();
+    Path dbDir = target.dbDir();
     List<RuleFile> loaded = new ArrayList<>();
     RuleFileLoader loader = new RuleFileLoader(new PromqlExprValidator(ParserOptions.DEFAULT));
     for (Path f : files) {
@@ -119,10 +90,9 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
       out.println("no recording rules in " + files + "; nothing imported");
       return 0;
     }
-    Path dbDir = TenantDirectories.tenantDir(dataDir, tenant);
     if (!Files.isDirectory(dbDir)) {
-      throw new TsdbImportCommand.ImportException("tenant " + tenant + " has no database in "
-          + dataDir + ": nothing for the rules to read");
+      throw new ImportTarget.ImportException("tenant " + target.tenant + " has no database in "
+          + target.dataDir + ": nothing for the rules to read");
     }
     boolean beside = Tsdb.isOpenElsewhere(dbDir);
     TsdbOptions options = TsdbOptions.defaults();
@@ -137,7 +107,7 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
           view.loadNewBlocks();
         }
       }
-      out.println("the server running on " + dataDir + " takes the blocks up at its next"
+      out.println("the server running on " + target.dataDir + " takes the blocks up at its next"
           + " maintenance pass (every minute by default)");
     } else {
       try (Tsdb db = Tsdb.open(dbDir, options)) {
@@ -190,7 +160,7 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
     long endMs = end != null ? time("--end", end)
         : headMin == Long.MAX_VALUE ? System.currentTimeMillis() : headMin - 1;
     if (endMs < time("--start", start)) {
-      throw new TsdbImportCommand.ImportException("--start " + start + " is after the end "
+      throw new ImportTarget.ImportException("--start " + start + " is after the end "
           + Instant.ofEpochMilli(endMs) + (end == null ? " (just before the tenant's head)" : ""));
     }
     return endMs;
@@ -204,21 +174,8 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
       }
       return OffsetDateTime.parse(s).toInstant().toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw new TsdbImportCommand.ImportException(flag + ": not an RFC 3339 time or Unix"
+      throw new ImportTarget.ImportException(flag + ": not an RFC 3339 time or Unix"
           + " seconds (with at most millisecond fractions): " + s);
     }
-  }
-
-  private static long duration(String flag, String s) {
-    long ms;
-    try {
-      ms = PrometheusDuration.parse(s).toMillis();
-    } catch (IllegalArgumentException e) {
-      throw new TsdbImportCommand.ImportException(flag + ": " + e.getMessage());
-    }
-    if (ms <= 0) {
-      throw new TsdbImportCommand.ImportException(flag + " must be positive, got " + s);
-    }
-    return ms;
   }
 }
