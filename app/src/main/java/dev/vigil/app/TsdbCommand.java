@@ -141,10 +141,10 @@ final class TsdbCommand implements Runnable {
           + blockChunks + ", bytes " + blockBytes + ", bytes per sample "
           + fmt(blockSamples == 0 ? 0 : (double) blockBytes / blockSamples));
       if (!a.blocks().isEmpty()) {
-        out.printf(Locale.ROOT, "  %-26s %-24s %-10s %7s %10s %12s %10s %12s %9s%n", "BLOCK ULID",
+        out.printf(Locale.ROOT, "  %-26s %-24s %-14s %7s %10s %12s %10s %12s %9s%n", "BLOCK ULID",
             "MIN TIME", "DURATION", "LEVEL", "SERIES", "SAMPLES", "CHUNKS", "BYTES", "B/SAMPLE");
         for (Analysis.BlockSummary b : a.blocks()) {
-          out.printf(Locale.ROOT, "  %-26s %-24s %-10s %7d %10d %12d %10d %12d %9s%n", b.ulid(),
+          out.printf(Locale.ROOT, "  %-26s %-24s %-14s %7d %10d %12d %10d %12d %9s%n", b.ulid(),
               Instant.ofEpochMilli(b.minTime()), duration(b.maxTime() - b.minTime()), b.level(),
               b.series(), b.samples(), b.chunks(), b.bytes(), fmt(b.bytesPerSample()));
         }
