@@ -787,17 +787,15 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       int taken = 0;
       for (Block b : found) {
-        long headMin = head.minTime(); // Long.MAX_VALUE when empty
-        if (headMin != Long.MAX_VALUE && b.meta().maxTime() > headMin) {
+        if (!head.raiseMinValidTimeIfNothingBefore(b.meta().maxTime())) {
           notLoaded.add(b.dir().getFileName().toString());
           LOG.log(System.Logger.Level.ERROR, "block " + b.dir() + " not loaded: it reaches to "
               + Instant.ofEpochMilli(b.meta().maxTime()) + ", into the head, which starts at "
-              + Instant.ofEpochMilli(headMin) + "; move it away (only data older than the head"
-              + " can be added)");
+              + Instant.ofEpochMilli(head.minTime()) + "; move it away (only data older than"
+              + " the head can be added)");
           b.close();
           continue;
         }
-        head.setMinValidTime(b.meta().maxTime());
         blocks.add(b);
         taken++;
         LOG.log(System.Logger.Level.INFO, "loaded new block " + b.meta().ulid() + " ["

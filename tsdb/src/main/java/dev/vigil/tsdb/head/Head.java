@@ -477,6 +477,25 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
+   * Raises the time before which appends are rejected to {@code t}, unless the head holds a
+   * sample before {@code t} (then nothing changes): in one step with commits, so that no sample
+   * before {@code t} gets in between the check and the raise (for a block of data before
+   * {@code t} that appears beside the open head). Returns whether the head holds nothing before
+   * {@code t}.
+   */
+  public boolean raiseMinValidTimeIfNothingBefore(long t) {
+    synchronized (commitLock) {
+      if (minTime != Long.MAX_VALUE && minTime < t) {
+        return false;
+      }
+      if (t > minValidTime) {
+        minValidTime = t;
+      }
+      return true;
+    }
+  }
+
+  /**
    * Raises the time before which appends are rejected as out of bounds; commits validated
    * after this returns respect it. Call before snapshotting a range for a block.
    */
