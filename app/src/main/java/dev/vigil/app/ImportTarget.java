@@ -2,10 +2,12 @@ package dev.vigil.app;
 
 import dev.vigil.collector.config.PrometheusDuration;
 import dev.vigil.model.storage.StorageException;
+import dev.vigil.server.maintenance.MaintenanceOptions;
 import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -50,6 +52,20 @@ final class ImportTarget {
     } finally {
       out.flush();
       err.flush();
+    }
+  }
+
+  /**
+   * Warns when data starting at {@code minT} is older than the server's default retention: the
+   * import succeeds, and the server's next maintenance pass deletes what retention covers.
+   */
+  static void warnIfBeyondRetention(PrintWriter err, long minT) {
+    long retention = MaintenanceOptions.DEFAULTS.retentionTime().toMillis();
+    if (minT < System.currentTimeMillis() - retention) {
+      err.println("note: data from " + Instant.ofEpochMilli(minT) + " is older than the"
+          + " server's default retention (--storage.tsdb.retention.time, "
+          + MaintenanceOptions.DEFAULTS.retentionTime().toDays() + "d"
+          + "): a server with it deletes those blocks at its next maintenance pass");
     }
   }
 

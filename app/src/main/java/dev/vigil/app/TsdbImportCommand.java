@@ -57,10 +57,10 @@ final class TsdbImportCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return ImportTarget.run(spec, (out, err) -> run(out));
+      return ImportTarget.run(spec, this::run);
     }
 
-    private int run(PrintWriter out) {
+    private int run(PrintWriter out, PrintWriter err) {
       long blockMs = target.blockMillis();
       if (pieceBytes < 1) {
         throw new ImportTarget.ImportException("--piece-bytes must be positive, got " + pieceBytes);
@@ -77,6 +77,7 @@ final class TsdbImportCommand implements Runnable {
         out.println("no samples in " + file + "; nothing imported");
         return 0;
       }
+      ImportTarget.warnIfBeyondRetention(err, range[0]);
       Backfill.Result result;
       boolean beside = Tsdb.isOpenElsewhere(dbDir);
       if (beside) {

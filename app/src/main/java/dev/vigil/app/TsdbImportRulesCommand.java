@@ -94,6 +94,7 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
       throw new ImportTarget.ImportException("tenant " + target.tenant + " has no database in "
           + target.dataDir + ": nothing for the rules to read");
     }
+    ImportTarget.warnIfBeyondRetention(err, startMs);
     boolean beside = Tsdb.isOpenElsewhere(dbDir);
     TsdbOptions options = TsdbOptions.defaults();
     Engine engine = new Engine(EngineOptions.defaults());

@@ -80,6 +80,9 @@ class TsdbImportCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     // 00:00-02:00, 02:00-04:00, 04:00-04:59 (the last block ends after the newest sample).
     assertThat(r.out()).contains("imported 600 samples into 3 blocks of tenant anonymous");
+    assertThat(r.err()).isEqualTo("note: data from 2026-01-01T00:00:00Z is older than the"
+        + " server's default retention (--storage.tsdb.retention.time, 15d): a server with it"
+        + " deletes those blocks at its next maintenance pass\n");
     try (Tsdb db = Tsdb.open(data.resolve("tenants/anonymous"), TsdbOptions.defaults())) {
       assertThat(db.blocks()).hasSize(3);
       assertThat(db.blocks().get(0).meta().maxTime() - db.blocks().get(0).meta().minTime())
@@ -236,6 +239,17 @@ class TsdbImportCommandTest {
       assertThat(d[2]).isEqualTo(m[2]);
       assertThat(Double.parseDouble(d[1])).isEqualTo(2 * Double.parseDouble(m[1]));
     }
+  }
+
+  @Test
+  void recentDataNeedsNoRetentionNote() throws IOException {
+    long dayAgo = System.currentTimeMillis() / 1000 - 86_400;
+    Path f = tmp.resolve("recent.om");
+    Files.writeString(f, "# TYPE m gauge\nm 1 " + dayAgo + "\n# EOF\n");
+    CliRun r = run("tsdb", "import", "openmetrics", f.toString(), "--data-dir",
+        tmp.resolve("data").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
   }
 
   @Test
