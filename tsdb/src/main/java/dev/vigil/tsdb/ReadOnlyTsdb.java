@@ -4,7 +4,6 @@ import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.Queryable;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.block.Block;
-import dev.vigil.tsdb.block.BlockFormat;
 import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.ReplayChunks;
@@ -15,8 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -45,16 +45,23 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
   private final Path dir;
   private final Head head;
   private final CopyOnWriteArrayList<Block> blocks;
-  private final List<String> skippedBlocks;
+  /** Block directories not opened, by name, with why, in the order found (under this). */
+  private final Map<String, String> skipped;
   private final Tsdb.ReplayStats replay;
 
-  private ReadOnlyTsdb(Path dir, Head head, List<Block> blocks, List<String> skippedBlocks,
+  private ReadOnlyTsdb(Path dir, Head head, List<Block> blocks, Map<String, String> skipped,
       Tsdb.ReplayStats replay) {
     this.dir = dir;
     this.head = head;
     this.blocks = new CopyOnWriteArrayList<>(blocks);
-    this.skippedBlocks = new CopyOnWriteArrayList<>(skippedBlocks);
+    this.skipped = skipped;
     this.replay = replay;
+  }
+
+  /** Records a block directory that is not opened, and says so in the log. */
+  private static void skip(Map<String, String> skipped, Path block, String why) {
+    skipped.put(block.getFileName().toString(), why);
+    LOG.log(System.Logger.Level.WARNING, "block " + block + " skipped (" + why + ")");
   }
 
   /**
@@ -69,13 +76,14 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
       throw new StorageException("no database in " + dir + " (neither wal/ nor blocks/)");
     }
     long start = System.nanoTime();
-    List<String> skipped = new ArrayList<>();
-    List<Block> blocks = List.of();
+    Map<String, String> skipped = new LinkedHashMap<>();
+    List<Block> blocks;
     try {
-      blocks = Tsdb.openBlocks(dir, (p, why) -> {
-        skipped.add(p.getFileName() + ": " + why);
-        LOG.log(System.Logger.Level.WARNING, "block " + p + " skipped (" + why + ")");
-      });
+      blocks = Tsdb.openBlocks(dir, (p, why) -> skip(skipped, p, why));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read database " + dir, e);
+    }
+    try {
       WalCheckpoint.Found checkpoint =
           Files.isDirectory(walDir) ? WalCheckpoint.latestFinished(walDir) : null;
       long minValid = Tsdb.minValidTime(checkpoint, blocks);
@@ -101,14 +109,11 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
       Tsdb.ReplayStats stats = new Tsdb.ReplayStats(handler.samples, handler.series,
           handler.unknown, corruption, (System.nanoTime() - start) / 1_000_000, 0, null, 0);
       return new ReadOnlyTsdb(dir, head, blocks, skipped, stats);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       for (Block b : blocks) {
         b.close();
       }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot read database " + dir, io);
-      }
-      throw (RuntimeException) e;
+      throw e;
     }
   }
 
@@ -128,8 +133,10 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
   }
 
   /** Block directories not opened, each with why ({@code "ULID: reason"}). */
-  public List<String> skippedBlocks() {
-    return List.copyOf(skippedBlocks);
+  public synchronized List<String> skippedBlocks() {
+    List<String> out = new ArrayList<>();
+    skipped.forEach((name, why) -> out.add(name + ": " + why));
+    return out;
   }
 
   /**
@@ -137,23 +144,8 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
    * that what it wrote first is read by what it computes next). Returns how many.
    */
   public synchronized int loadNewBlocks() {
-    Set<String> known = new HashSet<>();
-    for (Block b : blocks) {
-      known.add(b.dir().getFileName().toString());
-    }
-    for (String s : skippedBlocks) {
-      known.add(s.substring(0, s.indexOf(':')));
-    }
-    List<Block> found;
-    try {
-      found = Tsdb.openBlocks(dir, name -> known.contains(name)
-          || name.endsWith(BlockFormat.TMP_SUFFIX), (p, why) -> {
-            skippedBlocks.add(p.getFileName() + ": " + why);
-            LOG.log(System.Logger.Level.WARNING, "block " + p + " skipped (" + why + ")");
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the blocks of " + dir, e);
-    }
+    List<Block> found = Tsdb.openNewBlocks(dir, blocks, Set.copyOf(skipped.keySet()),
+        (p, why) -> skip(skipped, p, why));
     blocks.addAll(found);
     blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
     return found.size();

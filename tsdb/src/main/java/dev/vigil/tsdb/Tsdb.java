@@ -436,8 +436,27 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     return openBlocks(dir, name -> false, broken);
   }
 
+  /**
+   * Opens the block directories that appeared since {@code open} were opened: those that are
+   * none of them, not named in {@code leaveAlone}, and not still being written ({@code .tmp},
+   * which wait for their rename).
+   */
+  static List<Block> openNewBlocks(Path dir, List<Block> open, Set<String> leaveAlone,
+      BrokenBlock broken) {
+    Set<String> known = new HashSet<>(leaveAlone);
+    for (Block b : open) {
+      known.add(b.dir().getFileName().toString());
+    }
+    try {
+      return openBlocks(dir, name -> known.contains(name)
+          || name.endsWith(BlockFormat.TMP_SUFFIX), broken);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the blocks of " + dir, e);
+    }
+  }
+
   /** As {@link #openBlocks(Path, BrokenBlock)}, leaving alone the directories {@code skip} names. */
-  static List<Block> openBlocks(Path dir, Predicate<String> skip, BrokenBlock broken)
+  private static List<Block> openBlocks(Path dir, Predicate<String> skip, BrokenBlock broken)
       throws IOException {
     Path blocksDir = dir.resolve(BLOCKS);
     List<Block> out = new ArrayList<>();
@@ -771,20 +790,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   public int loadNewBlocks() {
     ensureOpen();
     synchronized (cutLock) {
-      Set<String> known = new HashSet<>(notLoaded);
-      for (Block b : blocks) {
-        known.add(b.dir().getFileName().toString());
-      }
-      List<Block> found;
-      try {
-        found = openBlocks(dir, name -> known.contains(name)
-            || name.endsWith(BlockFormat.TMP_SUFFIX), (p, why) -> {
-              notLoaded.add(p.getFileName().toString());
-              LOG.log(System.Logger.Level.WARNING, "block " + p + " not loaded: " + why);
-            });
-      } catch (IOException e) {
-        throw new UncheckedIOException("listing blocks of " + dir, e);
-      }
+      List<Block> found = openNewBlocks(dir, blocks, notLoaded, (p, why) -> {
+        notLoaded.add(p.getFileName().toString());
+        LOG.log(System.Logger.Level.WARNING, "block " + p + " not loaded: " + why);
+      });
       int taken = 0;
       for (Block b : found) {
         if (!head.raiseMinValidTimeIfNothingBefore(b.meta().maxTime())) {
