@@ -34,6 +34,13 @@ final class TsdbCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** Where a read-only view's WAL replay stopped early, as the tools print it; null if not. */
+  static String walDamage(ReadOnlyTsdb db) {
+    String corruption = db.replayStats().corruption();
+    return corruption == null ? null : "WAL read up to: " + corruption
+        + " (not repaired; in a running server's WAL, a record being written)";
+  }
+
   /** One database under a data directory: its tenant ({@code "-"} for a lone database). */
   record Database(String tenant, Path dir) {}
 
@@ -125,9 +132,9 @@ final class TsdbCommand implements Runnable {
       for (String skipped : db.skippedBlocks()) {
         out.println("Block skipped: " + skipped);
       }
-      if (db.replayStats().corruption() != null) {
-        out.println("WAL read up to: " + db.replayStats().corruption()
-            + " (not repaired; in a running server's WAL, a record being written)");
+      String damage = walDamage(db);
+      if (damage != null) {
+        out.println(damage);
       }
       long blockSamples = 0;
       long blockBytes = 0;

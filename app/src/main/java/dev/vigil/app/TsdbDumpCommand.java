@@ -118,9 +118,9 @@ final class TsdbDumpCommand implements Callable<Integer> {
     TsdbCommand.Database d = dbs.getFirst();
     try (ReadOnlyTsdb db = ReadOnlyTsdb.open(d.dir(), TsdbOptions.defaults());
         Querier q = db.querier(minTime, maxTime)) {
-      if (db.replayStats().corruption() != null) {
-        err.println("note: WAL read up to: " + db.replayStats().corruption()
-            + " (not repaired; in a running server's WAL, a record being written)");
+      String damage = TsdbCommand.walDamage(db);
+      if (damage != null) {
+        err.println("note: " + damage);
       }
       Writer w = new Writer(out, format);
       SelectHints hints = SelectHints.range(minTime, maxTime);
@@ -137,7 +137,7 @@ final class TsdbDumpCommand implements Callable<Integer> {
         Cursor c = open.poll();
         if (last == null || !last.equals(c.labels)) {
           last = c.labels;
-          w.series(c.set.at().labels(), c.set.at().iterator(null)); // the querier's range
+          w.series(c.labels, c.set.at().iterator(null)); // the querier's range
         }
         if (c.advance()) {
           open.add(c);

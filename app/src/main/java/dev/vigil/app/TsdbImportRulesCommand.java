@@ -101,7 +101,7 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
     int failed = 0;
     if (beside) {
       try (ReadOnlyTsdb view = ReadOnlyTsdb.open(dbDir, options)) {
-        long endMs = end(view.head().minTime());
+        long endMs = end(startMs, view.head().minTime());
         for (RecordingRuleBackfill.Job job : jobs) {
           failed += report(out, err, job, () -> Backfill.runBeside(view, options,
               source(engine, view, job, startMs, endMs), startMs, endMs, blockMs));
@@ -112,7 +112,7 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
           + " maintenance pass (every minute by default)");
     } else {
       try (Tsdb db = Tsdb.open(dbDir, options)) {
-        long endMs = end(db.head().minTime());
+        long endMs = end(startMs, db.head().minTime());
         for (RecordingRuleBackfill.Job job : jobs) {
           failed += report(out, err, job, () -> Backfill.run(db,
               source(engine, db, job, startMs, endMs), startMs, endMs, blockMs));
@@ -157,10 +157,10 @@ final class TsdbImportRulesCommand implements Callable<Integer> {
   }
 
   /** The end of the range: --end, or just before the head (now when the head is empty). */
-  private long end(long headMin) {
+  private long end(long startMs, long headMin) {
     long endMs = end != null ? time("--end", end)
         : headMin == Long.MAX_VALUE ? System.currentTimeMillis() : headMin - 1;
-    if (endMs < time("--start", start)) {
+    if (endMs < startMs) {
       throw new ImportTarget.ImportException("--start " + start + " is after the end "
           + Instant.ofEpochMilli(endMs) + (end == null ? " (just before the tenant's head)" : ""));
     }
