@@ -25,9 +25,8 @@ public sealed interface ExpositionParser permits TextParser, ProtobufParser, Nhc
    */
   static ExpositionParser create(ExpositionFormat format, byte[] body, boolean scrapeNativeHistograms,
       boolean alwaysScrapeClassicHistograms) {
-    return format == ExpositionFormat.PROMETHEUS_PROTOBUF
-        ? ProtobufParser.create(body, !scrapeNativeHistograms, alwaysScrapeClassicHistograms)
-        : TextParser.create(format, body);
+    return create(format, body, scrapeNativeHistograms, alwaysScrapeClassicHistograms, false,
+        false);
   }
 
   /**

@@ -198,10 +198,6 @@ final class SenderWal implements AutoCloseable {
     commitListeners.add(listener);
   }
 
-  Appender appender() {
-    return appender(false);
-  }
-
   /**
    * An appender; with {@code startTimestampZeroSamples}, a sample's start timestamp is logged as a
    * zero sample before it when it lies after the series' newest sample (see {@link
