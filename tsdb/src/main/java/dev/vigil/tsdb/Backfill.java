@@ -60,9 +60,8 @@ public final class Backfill {
 
   /**
    * Writes the source's samples of {@code [minT, maxT]} into new blocks of {@code db}, in its
-   * block chunk encoding. The
-   * database must stay open (it holds the directory's lock) until this returns; it lists the
-   * new blocks once reopened.
+   * block chunk encoding. The database must stay open (it holds the directory's lock) until
+   * this returns; it serves the new blocks after {@link Tsdb#loadNewBlocks} or a reopen.
    *
    * @throws StorageException when the samples reach into the head's time range
    */

@@ -254,16 +254,23 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       return false;
     }
     try (FileChannel c = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-      FileLock l = c.tryLock();
+      FileLock l = tryLock(c);
       if (l == null) {
         return true;
       }
       l.release();
       return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check the lock of " + dir, e);
+    }
+  }
+
+  /** The directory lock, or null while another process or this one holds it. */
+  private static FileLock tryLock(FileChannel c) throws IOException {
+    try {
+      return c.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null; // held in this JVM
     }
   }
 
@@ -274,12 +281,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       Files.createDirectories(dir);
       lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
+      FileLock lock = tryLock(lockChannel);
       if (lock == null) {
         throw new StorageException("database " + dir + " is already open (lock file "
             + dir.resolve("lock") + " held)");
