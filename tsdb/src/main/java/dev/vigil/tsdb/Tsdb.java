@@ -691,7 +691,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     blocks.add(Block.open(dir.resolve(BLOCKS).resolve(meta.ulid())));
     blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
     drop(group);
-    LOG.log(System.Logger.Level.INFO, "compacted " + group.size() + " blocks into " + meta.ulid()
+    LOG.log(System.Logger.Level.INFO, dir + ": compacted " + group.size() + " blocks into "
+        + meta.ulid()
         + " [" + start + ", " + end + ")");
     return meta;
   }
@@ -726,7 +727,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       if (!victims.isEmpty()) {
         drop(victims);
-        LOG.log(System.Logger.Level.INFO, "retention dropped " + victims.size() + " block(s)");
+        LOG.log(System.Logger.Level.INFO, dir + ": retention dropped " + victims.size()
+            + " block(s)");
       }
       return victims.size();
     }
@@ -866,7 +868,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         headChunks.truncateBefore(end);
         checkpoint(end);
         written.add(meta);
-        LOG.log(System.Logger.Level.INFO, "cut block " + meta.ulid() + " [" + start + ", " + end
+        LOG.log(System.Logger.Level.INFO, dir + ": cut block " + meta.ulid() + " [" + start + ", " + end
             + "): " + meta.numSeries() + " series, " + meta.numSamples() + " samples");
       }
     }
