@@ -1050,15 +1050,17 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   /**
    * Writes a head snapshot while the database stays open, so that a crash restores it and
-   * replays only the WAL written after it (a clean close writes one anyway). Commits wait while
-   * the WAL moves to a new segment and the head is written out (not synced); the syncing of the
-   * head chunk files and the snapshot follows after they resume. Returns the series written.
+   * replays only the WAL written after it (a clean close writes one anyway). Commits wait only
+   * while the WAL moves to a new segment; then the head is written out as it was at that point
+   * while they go on (each commit first captures the series it changes that are not written
+   * yet, see {@code Head.SnapshotCapture}), and the head chunk files and the snapshot are
+   * synced. Returns the series written.
    */
   public long writeHeadSnapshot() {
     ensureOpen();
     synchronized (cutLock) {
       long t0 = System.nanoTime();
-      HeadSnapshotWriter.HeadImage[] image = new HeadSnapshotWriter.HeadImage[1];
+      Head.SnapshotCapture[] capture = new Head.SnapshotCapture[1];
       WalPosition[] position = new WalPosition[1];
       head.exclusive(() -> {
         snapshotAtMillis = clock.millis();
@@ -1070,15 +1072,14 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write head snapshot of " + dir, e);
         }
-        image[0] = HeadSnapshotWriter.image(head);
+        capture[0] = head.beginSnapshotCapture();
       });
-      // Commits go on meanwhile: writing the image out and syncing are the slow part. Chunks
-      // closed from now on are not counted by the snapshot (a restore adopts them as closed
-      // after it).
       long t1 = System.nanoTime();
-      HeadSnapshotWriter.Captured captured =
-          HeadSnapshotWriter.capture(dir, image[0], position[0]);
-      image[0] = null; // the image is in the file: let it go before the sync
+      HeadSnapshotWriter.Captured captured;
+      try (Head.SnapshotCapture c = capture[0]) {
+        captured = HeadSnapshotWriter.capture(dir, c, position[0]);
+      }
+      long t2 = System.nanoTime();
       try {
         FileTrees.syncFiles(dir.resolve(CHUNKS_HEAD));
       } catch (IOException e) {
@@ -1086,9 +1087,9 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         throw new UncheckedIOException("cannot sync head chunk files of " + dir, e);
       }
       long n = captured.commit();
-      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series captured"
-          + " in " + (t1 - t0) / 1_000_000 + " ms (commits waited), written and synced in "
-          + (System.nanoTime() - t1) / 1_000_000 + " ms");
+      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series; commits"
+          + " waited " + (t1 - t0) / 1_000_000 + " ms, written in " + (t2 - t1) / 1_000_000
+          + " ms, synced in " + (System.nanoTime() - t2) / 1_000_000 + " ms");
       return n;
     }
   }

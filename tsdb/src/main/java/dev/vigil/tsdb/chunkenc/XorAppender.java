@@ -217,8 +217,8 @@ public abstract class XorAppender extends BitWriter {
    * As {@link #xorState}, without copying the stream: {@code bytes} is the live buffer. Its
    * first {@code bitLength} bits never change, but the sample count (the first two bytes) is not
    * filled in and later appends add bits after {@code bitLength}, in the last byte too: use
-   * {@link XorState#writeChunkBytes}, which fills in the one and masks the other. For a
-   * snapshot taken while commits wait, written out after they resume.
+   * {@link XorState#writeChunkBytes}, which fills in the one and masks the other. For a head
+   * snapshot, written out while commits go on.
    */
   protected final XorState xorStateView() {
     if (numSamples == 0) {

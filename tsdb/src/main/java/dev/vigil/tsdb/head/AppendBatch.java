@@ -211,7 +211,11 @@ final class AppendBatch implements CommitBatch {
 
   // ---- commit-time hooks, called by Head under its commit lock ----
 
-  void validateAtCommit() {
+  /**
+   * Resolves the series (see below) and checks each sample; with a head snapshot being captured
+   * ({@code capture} not null), first captures every series the commit may change.
+   */
+  void validateAtCommit(Head.SnapshotCapture capture) {
     nUnlogged = 0;
     unloggedSeen.clear();
     for (int i = 0; i < n; i++) {
@@ -224,6 +228,9 @@ final class AppendBatch implements CommitBatch {
         s = head.getOrCreate(s.labels);
         series[i] = s;
       }
+      if (capture != null) {
+        capture.beforeChange(s);
+      }
       ids[i] = s.id;
       rejected[i] = head.rejectAtCommit(s, ts[i], vs[i], histogram(i));
       if (!rejected[i] && !s.logged && unloggedSeen.get(s.id, -1) < 0) {
@@ -235,7 +242,7 @@ final class AppendBatch implements CommitBatch {
       }
     }
     if (extras != null) {
-      extras.validateAtCommit(head, this);
+      extras.validateAtCommit(head, this, capture);
     }
   }
 

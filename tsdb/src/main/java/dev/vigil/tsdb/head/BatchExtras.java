@@ -101,20 +101,24 @@ final class BatchExtras {
    * re-created (as for samples), series never logged get a series record, unchanged metadata
    * is left out.
    */
-  void validateAtCommit(Head head, AppendBatch batch) {
+  void validateAtCommit(Head head, AppendBatch batch, Head.SnapshotCapture capture) {
     for (int i = 0; i < nEx; i++) {
-      exSeries[i] = live(head, batch, exSeries[i]);
+      exSeries[i] = live(head, batch, exSeries[i], capture);
     }
     for (int i = 0; i < nMd; i++) {
-      MemSeries s = live(head, batch, mdSeries[i]);
+      MemSeries s = live(head, batch, mdSeries[i], capture);
       mdSeries[i] = s;
       mdChanged[i] = !md[i].equals(head.metadataOf(s.id));
     }
   }
 
-  private static MemSeries live(Head head, AppendBatch batch, MemSeries s) {
+  private static MemSeries live(Head head, AppendBatch batch, MemSeries s,
+      Head.SnapshotCapture capture) {
     if (s.removed) {
       s = head.getOrCreate(s.labels);
+    }
+    if (capture != null) {
+      capture.beforeChange(s);
     }
     if (!s.logged) {
       batch.logSeries(s);

@@ -90,6 +90,8 @@ public final class Head implements Storage, ExemplarQueryable {
   private final CircularExemplarStorage exemplars;
   /** The latest metadata per series (set under the commit lock). */
   private final SeriesMetadata metadata = new SeriesMetadata();
+  /** The head snapshot being captured while commits go on, null when none; under commitLock. */
+  private SnapshotCapture capturing;
 
   /** A head keeping full chunks on the heap (no directory). */
   public Head(HeadOptions options, CommitLog log) {
@@ -371,27 +373,118 @@ public final class Head implements Storage, ExemplarQueryable {
   public record HeadState(int nextId, long minValidTime, long minTime, long maxTime) {}
 
   /**
-   * For a head snapshot: hands every series in id order to {@code visitor}. Call inside
-   * {@link #exclusive}, so that the snapshot is the state the commit log has led to so far.
+   * A head snapshot's view of the head at one point of the commit order, taken without making
+   * commits wait while the whole head is copied: {@link #beginSnapshotCapture} (inside
+   * {@link #exclusive}, right after the WAL was rotated) marks the point; from then on a commit
+   * first captures every series it is about to change that is not captured yet, and the
+   * snapshot's writer captures the others with {@link #take}. Every series is thus captured as it
+   * was at that point (copy on write), and the WAL after the point holds exactly what came
+   * after. Valid while no head truncation or delete runs (the caller holds the database's cut
+   * lock). Exemplars that later commits push out of the ring before their series is captured
+   * are not in the snapshot; the running head has lost them too.
    */
-  public void forEachSeriesForSnapshot(Consumer<SeriesSnapshot> visitor) {
-    forEachOwnSeries(s -> {
-      if (!s.logged) {
-        // Created by an appender that has not committed: not in the WAL (its commit logs it,
-        // after the snapshot), and restored it would pass for logged.
-        return;
+  public final class SnapshotCapture implements AutoCloseable {
+    private final HeadState state;
+    private final int limit;
+    // By series id, each element guarded by the id's stripe lock; done is also read without it
+    // as a hint (it only ever turns true).
+    private final SeriesSnapshot[] taken;
+    private final boolean[] done;
+
+    private SnapshotCapture(HeadState state) {
+      this.state = state;
+      this.limit = state.nextId();
+      this.taken = new SeriesSnapshot[limit];
+      this.done = new boolean[limit];
+    }
+
+    /** The head-wide state at the capture point. */
+    public HeadState state() {
+      return state;
+    }
+
+    /** Series ids at the capture point are below this. */
+    public int idLimit() {
+      return limit;
+    }
+
+    /**
+     * Series {@code id} as it was at the capture point, or null when it was no series of its own
+     * then (none, an alias, or created but not yet logged). Call once per id.
+     */
+    public SeriesSnapshot take(int id) {
+      if (id <= 0 || id >= limit) {
+        throw new IllegalArgumentException("series id " + id + " not in [1, " + limit + ")");
       }
+      MemSeries s = byId(id);
+      if (s == null || s.id != id) {
+        return null; // none then either (ids are never reused, no series goes meanwhile)
+      }
+      return capture(s, true);
+    }
+
+    /** A commit is about to change {@code s}: captures it first unless that was done. */
+    void beforeChange(MemSeries s) {
+      int id = s.id;
+      if (id < limit && !done[id]) {
+        capture(s, false);
+      }
+    }
+
+    /**
+     * Captures {@code s} unless done and returns what was captured, handing it over (and
+     * forgetting it) when {@code handOver}. Aliases, exemplars and metadata are read before the
+     * stripe lock: should a commit change them meanwhile, it captured the series first, and
+     * what was read here is dropped.
+     */
+    private SeriesSnapshot capture(MemSeries s, boolean handOver) {
+      int id = s.id;
       int[] extra;
       synchronized (createLock) {
-        extra = aliases.get(s.id);
+        extra = aliases.get(id);
       }
-      List<Exemplar> ex = exemplarsOf(s.id, Long.MIN_VALUE);
-      SeriesSnapshot snap;
-      synchronized (lockFor(s.id)) {
-        snap = s.snapshot(extra == null ? NO_ALIASES : extra.clone(), metadata.get(s.id), ex);
+      List<Exemplar> ex = exemplarsOf(id, Long.MIN_VALUE);
+      Metadata md = metadata.get(id);
+      synchronized (lockFor(id)) {
+        if (!done[id]) {
+          done[id] = true;
+          // Not logged yet: its series record comes after the capture point, so the WAL
+          // replayed after the snapshot creates it.
+          taken[id] = s.logged
+              ? s.snapshot(extra == null ? NO_ALIASES : extra.clone(), md, ex) : null;
+        }
+        SeriesSnapshot snap = taken[id];
+        if (handOver) {
+          taken[id] = null;
+        }
+        return snap;
       }
-      visitor.accept(snap);
-    });
+    }
+
+    /** Ends the capture: commits no longer capture for it. */
+    @Override
+    public void close() {
+      synchronized (commitLock) {
+        if (capturing == this) {
+          capturing = null;
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts a {@link SnapshotCapture} at this point of the commit order; call inside
+   * {@link #exclusive}, right after rotating the WAL, and close it when the snapshot is written.
+   * At most one runs at a time.
+   */
+  public SnapshotCapture beginSnapshotCapture() {
+    synchronized (commitLock) {
+      if (capturing != null) {
+        throw new IllegalStateException("a head snapshot capture is running already");
+      }
+      capturing = new SnapshotCapture(snapshotState());
+      return capturing;
+    }
   }
 
   /**
@@ -682,7 +775,7 @@ public final class Head implements Storage, ExemplarQueryable {
     }
     synchronized (commitLock) {
       if (!inTakenOverChunk(replaySkip, s.id, t)) {
-        apply(s, t, v, h, true);
+        replayApply(s, t, v, h);
       }
     }
     return true;
@@ -732,6 +825,9 @@ public final class Head implements Storage, ExemplarQueryable {
     private long maxT = Long.MIN_VALUE;
     private final int[] kept = new int[REPLAY_PREFETCH];
     private final MemSeries[] series = new MemSeries[REPLAY_PREFETCH];
+    /** Per kept sample, its series' newest in-order timestamp at its commit, as tracked in
+     * {@link #replaySkip} ({@code Long.MIN_VALUE}: not tracked, the series' maxT is it). */
+    private final long[] newestAtCommit = new long[REPLAY_PREFETCH];
     private int touchSink;
 
     /** The oldest timestamp applied, {@code Long.MAX_VALUE} when none. */
@@ -763,6 +859,7 @@ public final class Head implements Storage, ExemplarQueryable {
     int perChunk = options.samplesPerChunk();
     int[] kept = shard.kept;
     MemSeries[] series = shard.series;
+    long[] newestAt = shard.newestAtCommit;
     long lo = shard.minT;
     long hi = shard.maxT;
     int touched = 0;
@@ -786,6 +883,8 @@ public final class Head implements Storage, ExemplarQueryable {
           continue; // logged under another ref of the series (see replaySeries)
         }
         touched ^= s.touch();
+        // Read now: the checks of later samples in this block move the tracked newest on.
+        newestAt[k] = tracksNewest(skip, s.id) ? skip[s.id << 1] : Long.MIN_VALUE;
         kept[k] = i;
         series[k++] = s;
       }
@@ -801,7 +900,8 @@ public final class Head implements Storage, ExemplarQueryable {
           appendInOrder(s, t, vs[i], null, perChunk);
         } else {
           synchronized (lockFor(s.id)) {
-            if (!applyBehindLocked(s, t, vs[i], null, true)) {
+            long atCommit = newestAt[j] != Long.MIN_VALUE ? newestAt[j] : s.maxT;
+            if (!applyBehindLocked(s, t, vs[i], null, atCommit, true)) {
               continue;
             }
           }
@@ -961,12 +1061,12 @@ public final class Head implements Storage, ExemplarQueryable {
     return true;
   }
 
-  /** Applies one validated sample; called under the commit lock. */
-  void apply(MemSeries s, long t, double v, FloatHistogram h, boolean replay) {
+  /** Replay: applies one logged sample; called under the commit lock. */
+  private void replayApply(MemSeries s, long t, double v, FloatHistogram h) {
     synchronized (lockFor(s.id)) {
       if (t > s.maxT) {
         appendInOrder(s, t, v, h, options.samplesPerChunk());
-      } else if (!applyBehindLocked(s, t, v, h, replay)) {
+      } else if (!applyBehindLocked(s, t, v, h, newestAtCommit(replaySkip, s), true)) {
         return;
       }
     }
@@ -977,7 +1077,7 @@ public final class Head implements Storage, ExemplarQueryable {
   void commit(AppendBatch a) {
     long token;
     synchronized (commitLock) {
-      a.validateAtCommit();
+      a.validateAtCommit(capturing);
       token = log.write(a);
       a.markLogged();
       applyBatch(a);
@@ -1010,7 +1110,7 @@ public final class Head implements Storage, ExemplarQueryable {
             long t = a.t(i);
             if (t > s.maxT) {
               appendInOrder(s, t, a.v(i), a.histogram(i), perChunk);
-            } else if (!applyBehindLocked(s, t, a.v(i), a.histogram(i), false)) {
+            } else if (!applyBehindLocked(s, t, a.v(i), a.histogram(i), s.maxT, false)) {
               i++;
               continue;
             }
@@ -1039,21 +1139,40 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
-   * A sample not after the series' newest: an exact repeat is ignored, an equal timestamp with
-   * another value is dropped (outside replay), anything else goes to the out-of-order buffer.
-   * Returns whether the sample was stored. Under the series' stripe lock.
+   * A sample not after the series' newest: an exact repeat is ignored, another value at the
+   * newest in-order timestamp when it was committed ({@code newestAtCommit}) is dropped (a
+   * concurrent commit got there first; replay drops it alike), anything else goes to the
+   * out-of-order buffer. Returns whether the sample was stored. Under the series' stripe lock.
    */
   private boolean applyBehindLocked(MemSeries s, long t, double v, FloatHistogram h,
-      boolean replay) {
+      long newestAtCommit, boolean replay) {
     if (s.isDuplicateOfLast(t, v, h, chunks)) {
       return false;
     }
-    if (t == s.maxT && !replay) {
-      droppedAtCommit.incrementAndGet();
+    if (t == newestAtCommit) {
+      if (!replay) {
+        droppedAtCommit.incrementAndGet();
+      }
       return false;
     }
     s.insertOutOfOrder(t, v, h);
     return true;
+  }
+
+  /**
+   * Replay: the newest in-order timestamp series {@code s} had when the sample now replayed was
+   * committed. While chunks taken over from the head chunk files put the series' own
+   * {@code maxT} ahead, {@link #replaySkip} tracks it; otherwise replay has applied exactly what
+   * the commits had, and it is {@code maxT}.
+   */
+  private static long newestAtCommit(long[] skip, MemSeries s) {
+    return tracksNewest(skip, s.id) ? skip[s.id << 1] : s.maxT;
+  }
+
+  /** Whether {@link #replaySkip} tracks series {@code id}'s newest in-order timestamp. */
+  private static boolean tracksNewest(long[] skip, int id) {
+    int k = id << 1;
+    return skip != null && k + 1 < skip.length && skip[k + 1] != Long.MIN_VALUE;
   }
 
   // ---- exemplars and metadata ----

@@ -28,8 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -53,13 +51,15 @@ public final class HeadSnapshotWriter {
    * of series written.
    */
   public static long write(Path dbDir, Head head, WalPosition wal) {
-    return capture(dbDir, head, wal).commit();
+    try (Head.SnapshotCapture capture = head.beginSnapshotCapture()) {
+      return capture(dbDir, capture, wal).commit();
+    }
   }
 
   /**
    * A snapshot in its temporary file, not yet synced: {@link #commit} makes it the database's.
-   * Splitting the two lets the head be captured while commits wait and the slow part, syncing,
-   * run after they resume; the head chunk files it counts must be synced before the commit.
+   * Splitting the two lets the head be captured and written while commits go on, and the head
+   * chunk files it counts be synced before the commit.
    */
   public static final class Captured {
     private final Path dir;
@@ -98,30 +98,10 @@ public final class HeadSnapshotWriter {
   }
 
   /**
-   * What a snapshot holds of the head: its head-wide state and every logged series' state (see
-   * {@link Head#forEachSeriesForSnapshot}). Taken while the head does not change; the series'
-   * open float chunks are views of their live buffers ({@code XorState.writeChunkBytes}), so
-   * it can be written out after commits resume.
+   * Writes the series of {@code capture} (the head at the point the WAL ended at {@code wal};
+   * commits may go on meanwhile) in id order to the temporary file, without syncing it.
    */
-  public record HeadImage(Head.HeadState state, List<SeriesSnapshot> series) {}
-
-  /** The image of {@code head}, which must not change meanwhile (inside {@code Head.exclusive}). */
-  public static HeadImage image(Head head) {
-    List<SeriesSnapshot> series = new ArrayList<>();
-    head.forEachSeriesForSnapshot(series::add);
-    return new HeadImage(head.snapshotState(), series);
-  }
-
-  /**
-   * Writes the snapshot of {@code head}, which must not change meanwhile (as for
-   * {@link #write}), to the temporary file, without syncing it.
-   */
-  public static Captured capture(Path dbDir, Head head, WalPosition wal) {
-    return capture(dbDir, image(head), wal);
-  }
-
-  /** Writes {@code image} to the temporary file, without syncing it. */
-  public static Captured capture(Path dbDir, HeadImage image, WalPosition wal) {
+  public static Captured capture(Path dbDir, Head.SnapshotCapture capture, WalPosition wal) {
     Path tmp = dbDir.resolve(HeadSnapshotFormat.TMP_NAME);
     HeadSnapshotWriter w = new HeadSnapshotWriter();
     try {
@@ -131,9 +111,12 @@ public final class HeadSnapshotWriter {
         w.buf.putBE32(HeadSnapshotFormat.MAGIC);
         w.buf.putByte(HeadSnapshotFormat.VERSION_CURRENT);
         w.buf.putByte(0).putByte(0).putByte(0);
-        w.head(image.state(), wal);
-        for (SeriesSnapshot series : image.series()) {
-          w.series(series);
+        w.head(capture.state(), wal);
+        for (int id = 1; id < capture.idLimit(); id++) {
+          SeriesSnapshot series = capture.take(id);
+          if (series != null) {
+            w.series(series);
+          }
         }
         int mark = WalWriter.beginRecord(w.buf);
         w.buf.putByte(END);
