@@ -463,32 +463,7 @@ class TsdbHeadSnapshotTest {
         for (int step = 0; step < 160; step++) {
           int op = r.nextInt(100);
           if (op < 75) {
-            Appender app = db.appender();
-            for (int k = 1 + r.nextInt(10); k > 0; k--) {
-              int i = r.nextInt(14);
-              Labels l = series(i);
-              long ts = t - (r.nextInt(5) == 0 ? r.nextInt(50) * 1000L : 0);
-              try {
-                if (i % 5 == 0) {
-                  app.appendHistogram(0, l, ts, QueryableContract.histogramForTest(r.nextInt(9)));
-                } else {
-                  app.append(0, l, ts, r.nextInt(4) == 0 ? r.nextInt(3) : r.nextGaussian());
-                }
-                if (r.nextInt(6) == 0) {
-                  app.appendExemplar(0, l, new Exemplar(Labels.of("trace_id", "x" + step), k, ts));
-                }
-                if (r.nextInt(10) == 0) {
-                  app.updateMetadata(0, l, new Metadata(MetricType.GAUGE, "h" + step, ""));
-                }
-              } catch (StorageException e) {
-                // out of order beyond the window, or another rejected sample: not stored
-              }
-            }
-            try {
-              app.commit();
-            } catch (StorageException e) {
-              // a rejected batch stores nothing
-            }
+            randomCommit(db, r, t, Integer.toString(step));
             t += STEP;
           } else if (op < 85) {
             db.writeHeadSnapshot();
@@ -549,10 +524,11 @@ class TsdbHeadSnapshotTest {
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int w = 0; w < writers; w++) {
           Random r = new Random(seed * 31L + w);
+          String writer = "w" + w;
           threads.add(Thread.ofPlatform().start(() -> {
             try {
               for (int step = 0; step < steps; step++) {
-                randomCommit(db, r, clock.addAndGet(STEP / 4), "s" + step);
+                randomCommit(db, r, clock.addAndGet(STEP / 4), writer + "-" + step);
                 progress.incrementAndGet();
               }
             } catch (Throwable e) {
@@ -612,13 +588,16 @@ class TsdbHeadSnapshotTest {
     return out;
   }
 
-  /** One commit of up to 8 random appends to 14 shared series at about {@code t}. */
+  /**
+   * One commit of up to 10 random appends to 14 shared series at {@code t}, some out of order
+   * by up to 50 s, with exemplars and metadata tagged {@code tag}.
+   */
   private static void randomCommit(Tsdb db, Random r, long t, String tag) {
     Appender app = db.appender();
-    for (int k = 1 + r.nextInt(8); k > 0; k--) {
+    for (int k = 1 + r.nextInt(10); k > 0; k--) {
       int i = r.nextInt(14);
       Labels l = series(i);
-      long ts = t - (r.nextInt(4) == 0 ? r.nextInt(40) * 1000L : 0);
+      long ts = t - (r.nextInt(5) == 0 ? r.nextInt(50) * 1000L : 0);
       try {
         if (i % 5 == 0) {
           app.appendHistogram(0, l, ts, QueryableContract.histogramForTest(r.nextInt(9)));
@@ -626,7 +605,7 @@ class TsdbHeadSnapshotTest {
           app.append(0, l, ts, r.nextInt(4) == 0 ? r.nextInt(3) : r.nextGaussian());
         }
         if (r.nextInt(6) == 0) {
-          app.appendExemplar(0, l, new Exemplar(Labels.of("trace_id", tag), k, ts));
+          app.appendExemplar(0, l, new Exemplar(Labels.of("trace_id", "x" + tag), k, ts));
         }
         if (r.nextInt(10) == 0) {
           app.updateMetadata(0, l, new Metadata(MetricType.GAUGE, "h" + tag, ""));
