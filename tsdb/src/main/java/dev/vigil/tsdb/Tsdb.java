@@ -868,33 +868,36 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         headChunks.truncateBefore(end);
         checkpoint(end);
         written.add(meta);
-        LOG.log(System.Logger.Level.INFO, dir + ": cut block " + meta.ulid() + " [" + start + ", " + end
-            + "): " + meta.numSeries() + " series, " + meta.numSamples() + " samples");
+        LOG.log(System.Logger.Level.INFO, dir + ": cut block " + meta.ulid() + " [" + start
+            + ", " + end + "): " + meta.numSeries() + " series, " + meta.numSamples()
+            + " samples");
       }
     }
     return written;
   }
 
   /**
-   * Rotates the WAL and, with no commit running, writes every series and the head's samples
-   * from {@code from} into a checkpoint covering all earlier segments, which are then deleted.
+   * Rotates the WAL and writes every series and the head's samples from {@code from}, as they
+   * were at the rotation, into a checkpoint covering all earlier segments, which are then
+   * deleted.
    */
   private void checkpoint(long from) {
     Path walDir = dir.resolve("wal");
-    // Commits wait only while the WAL is rotated and the head's state captured (a few words
-    // per series); the samples are written out while they go on.
+    // Commits wait only while the WAL is rotated; the series are captured (copy on write) and
+    // written out while they go on.
     int[] last = new int[1];
     Head.CheckpointCapture[] captured = new Head.CheckpointCapture[1];
     head.exclusive(() -> {
       last[0] = wal.rotateNow() - 1;
-      captured[0] = head.captureForCheckpoint(from);
+      captured[0] = head.beginCheckpointCapture(from);
     });
     int n = last[0];
     RecordEncoder enc = new RecordEncoder();
     ByteSink buf = new ByteSink(1 << 16);
     CRC32C crc = new CRC32C();
-    try (WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
-      captured[0].forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) -> {
+    try (Head.CheckpointCapture capture = captured[0];
+        WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
+      capture.forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) -> {
         buf.reset();
         int mark = WalWriter.beginRecord(buf);
         enc.seriesStart(buf);

@@ -215,7 +215,7 @@ final class AppendBatch implements CommitBatch {
    * Resolves the series (see below) and checks each sample; with a head snapshot being captured
    * ({@code capture} not null), first captures every series the commit may change.
    */
-  void validateAtCommit(Head.SnapshotCapture capture) {
+  void validateAtCommit(Head.SeriesCapture<?> capture) {
     nUnlogged = 0;
     unloggedSeen.clear();
     for (int i = 0; i < n; i++) {

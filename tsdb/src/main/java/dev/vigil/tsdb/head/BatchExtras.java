@@ -101,7 +101,7 @@ final class BatchExtras {
    * re-created (as for samples), series never logged get a series record, unchanged metadata
    * is left out.
    */
-  void validateAtCommit(Head head, AppendBatch batch, Head.SnapshotCapture capture) {
+  void validateAtCommit(Head head, AppendBatch batch, Head.SeriesCapture<?> capture) {
     for (int i = 0; i < nEx; i++) {
       exSeries[i] = live(head, batch, exSeries[i], capture);
     }
@@ -113,7 +113,7 @@ final class BatchExtras {
   }
 
   private static MemSeries live(Head head, AppendBatch batch, MemSeries s,
-      Head.SnapshotCapture capture) {
+      Head.SeriesCapture<?> capture) {
     if (s.removed) {
       s = head.getOrCreate(s.labels);
     }

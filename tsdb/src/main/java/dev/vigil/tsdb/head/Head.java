@@ -80,6 +80,8 @@ public final class Head implements Storage, ExemplarQueryable {
   final MemPostings postings = new MemPostings();
   private final Interner interner = new Interner();
   private volatile long minTime = Long.MAX_VALUE;
+  /** The oldest sample applied since {@link #truncateBefore} began; under commitLock. */
+  private long committedMin = Long.MAX_VALUE;
   private volatile long maxTime = Long.MIN_VALUE;
   /** Samples before this are in blocks already: appends there are out of bounds. */
   private volatile long minValidTime = Long.MIN_VALUE;
@@ -90,8 +92,8 @@ public final class Head implements Storage, ExemplarQueryable {
   private final CircularExemplarStorage exemplars;
   /** The latest metadata per series (set under the commit lock). */
   private final SeriesMetadata metadata = new SeriesMetadata();
-  /** The head snapshot being captured while commits go on, null when none; under commitLock. */
-  private SnapshotCapture capturing;
+  /** The capture of the head running while commits go on, null when none; under commitLock. */
+  private SeriesCapture<?> capturing;
 
   /** A head keeping full chunks on the heap (no directory). */
   public Head(HeadOptions options, CommitLog log) {
@@ -207,13 +209,19 @@ public final class Head implements Storage, ExemplarQueryable {
       if (t > minValidTime) {
         minValidTime = t;
       }
-      long newMin = Long.MAX_VALUE;
-      MemSeries[][] ps = pages;
-      for (int p = 0; p < ps.length; p++) {
-        MemSeries[] page = ps[p];
-        if (page == null) {
-          continue;
-        }
+      committedMin = Long.MAX_VALUE;
+    }
+    // A page of series at a time under the commit lock, so that commits go on in between
+    // rather than wait for a pass over the whole head. Series created meanwhile hold nothing
+    // before t (appends there are out of bounds now) and need no truncation.
+    long newMin = Long.MAX_VALUE;
+    MemSeries[][] ps = pages;
+    for (int p = 0; p < ps.length; p++) {
+      MemSeries[] page = ps[p];
+      if (page == null) {
+        continue;
+      }
+      synchronized (commitLock) {
         for (int i = 0; i < page.length; i++) {
           MemSeries s = page[i];
           if (s == null || s.id != ((p << PAGE_BITS) | i)) {
@@ -232,7 +240,10 @@ public final class Head implements Storage, ExemplarQueryable {
           }
         }
       }
-      minTime = newMin;
+    }
+    synchronized (commitLock) {
+      // What commits added while the pages were truncated may lie before what was left.
+      minTime = Math.min(newMin, committedMin);
     }
   }
 
@@ -286,29 +297,33 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
-   * The head as a WAL checkpoint must write it, taken by {@link #captureForCheckpoint} inside
-   * {@link #exclusive} right after the WAL was rotated, and written out later while commits go
-   * on. What is cheap to copy is copied (out-of-order buffers, tombstones, exemplars, metadata:
-   * rare or small); the in-order samples are not: each series' newest in-order timestamp is
-   * kept instead, and {@link #forEach} reads the chunks up to it. Samples appended in order
-   * after the capture are newer than that, so they stay out of the checkpoint and are replayed
-   * from the WAL segments after it, as is everything else logged since. Valid while no head
-   * truncation runs (the caller holds the cut lock).
+   * The head as a WAL checkpoint must write it, at the point {@link #beginCheckpointCapture}
+   * marks (inside {@link #exclusive}, right after the WAL was rotated), captured copy on write
+   * as {@link SeriesCapture} tells. What is cheap to copy is copied (out-of-order buffers,
+   * tombstones, exemplars, metadata: rare or small); the in-order samples are not: each series'
+   * newest in-order timestamp is kept instead, and {@link #forEach} reads the chunks up to it.
+   * Samples appended in order after the capture point are newer than that, so they stay out of
+   * the checkpoint and are replayed from the WAL segments after it, as is everything else
+   * logged since.
    */
-  public final class CheckpointCapture {
+  public final class CheckpointCapture extends SeriesCapture<CheckpointCapture.Captured> {
     private final long from;
-    private final List<Captured> series = new ArrayList<>();
 
-    private record Captured(MemSeries series, long maxT, SampleIterator outOfOrder,
-        long[] deleted, List<Exemplar> exemplars, Metadata metadata) {}
+    record Captured(MemSeries series, long maxT, SampleIterator outOfOrder, long[] deleted,
+        List<Exemplar> exemplars, Metadata metadata) {}
 
-    private CheckpointCapture(long from) {
+    private CheckpointCapture(int idLimit, long from) {
+      super(idLimit);
       this.from = from;
     }
 
-    /** Hands out every captured series in id order; call outside {@link #exclusive}. */
+    /** Hands out every captured series in id order; then close the capture. */
     public void forEach(CheckpointVisitor visitor) {
-      for (Captured c : series) {
+      for (int id = 1; id < idLimit(); id++) {
+        Captured c = take(id);
+        if (c == null) {
+          continue;
+        }
         MemSeries s = c.series;
         SampleIterator inOrder;
         synchronized (lockFor(s.id)) {
@@ -318,31 +333,35 @@ public final class Head implements Storage, ExemplarQueryable {
             c.metadata);
       }
     }
+
+    @Override
+    SeriesExtras extras(MemSeries s) {
+      return new SeriesExtras(null, exemplarsOf(s.id, from), metadata.get(s.id));
+    }
+
+    @Override
+    Captured captureLocked(MemSeries s, SeriesExtras x) {
+      long[] deleted = s.deletedIntervals();
+      // Series not logged yet are written too: a second series record of a ref is harmless.
+      return new Captured(s, s.maxT, s.outOfOrderCheckpointIterator(from),
+          deleted == null ? null : deleted.clone(), x.exemplars(), x.metadata());
+    }
   }
 
   /**
-   * Captures what a WAL checkpoint of the samples from {@code from} needs (see
+   * Starts capturing what a WAL checkpoint of the samples from {@code from} needs (see
    * {@link CheckpointCapture}); call inside {@link #exclusive}, right after rotating the WAL.
-   * Costs a few words per series, not a pass over their samples. Replay tells in-order from
-   * out-of-order samples by their order, and closed chunks loaded from the head chunk files
-   * still hold deleted samples, so the tombstones are logged again.
+   * Replay tells in-order from out-of-order samples by their order, and closed chunks loaded
+   * from the head chunk files still hold deleted samples, so the tombstones are logged again.
    */
-  public CheckpointCapture captureForCheckpoint(long from) {
-    CheckpointCapture capture = new CheckpointCapture(from);
-    forEachOwnSeries(s -> {
-      long maxT;
-      SampleIterator ooo;
-      long[] deleted;
-      synchronized (lockFor(s.id)) {
-        maxT = s.maxT;
-        ooo = s.outOfOrderCheckpointIterator(from);
-        deleted = s.deletedIntervals();
-        deleted = deleted == null ? null : deleted.clone();
+  public CheckpointCapture beginCheckpointCapture(long from) {
+    synchronized (commitLock) {
+      int limit;
+      synchronized (createLock) {
+        limit = nextId;
       }
-      capture.series.add(new CheckpointCapture.Captured(s, maxT, ooo, deleted,
-          exemplarsOf(s.id, from), metadata.get(s.id)));
-    });
-    return capture;
+      return begin(new CheckpointCapture(limit, from));
+    }
   }
 
   /** Every series in id order, aliases (a series replayed under a second ref) skipped. */
@@ -372,35 +391,33 @@ public final class Head implements Storage, ExemplarQueryable {
    */
   public record HeadState(int nextId, long minValidTime, long minTime, long maxTime) {}
 
+  /** What a capture reads of a series outside its stripe lock (see {@link SeriesCapture}). */
+  record SeriesExtras(int[] aliases, List<Exemplar> exemplars, Metadata metadata) {}
+
   /**
-   * A head snapshot's view of the head at one point of the commit order, taken without making
-   * commits wait while the whole head is copied: {@link #beginSnapshotCapture} (inside
-   * {@link #exclusive}, right after the WAL was rotated) marks the point; from then on a commit
-   * first captures every series it is about to change that is not captured yet, and the
-   * snapshot's writer captures the others with {@link #take}. Every series is thus captured as it
-   * was at that point (copy on write), and the WAL after the point holds exactly what came
-   * after. Valid while no head truncation or delete runs (the caller holds the database's cut
+   * Every series as it was at one point of the commit order, taken without making commits wait
+   * for a pass over the head: {@code begin...Capture} (inside {@link #exclusive}, right after
+   * the WAL was rotated) marks the point; from then on a commit first captures every series it
+   * is about to change that is not captured yet, and the capture's reader captures the others
+   * with {@link #take}. Every series is thus captured as it was at that point (copy on write),
+   * and the WAL after the point holds exactly what came after. At most one capture runs at a
+   * time; valid while no head truncation or delete runs (the caller holds the database's cut
    * lock). Exemplars that later commits push out of the ring before their series is captured
-   * are not in the snapshot; the running head has lost them too.
+   * are not captured; the running head has lost them too.
+   *
+   * @param <T> what is captured of a series
    */
-  public final class SnapshotCapture implements AutoCloseable {
-    private final HeadState state;
+  public abstract class SeriesCapture<T> implements AutoCloseable {
     private final int limit;
     // By series id, each element guarded by the id's stripe lock; done is also read without it
     // as a hint (it only ever turns true).
-    private final SeriesSnapshot[] taken;
+    private final Object[] taken;
     private final boolean[] done;
 
-    private SnapshotCapture(HeadState state) {
-      this.state = state;
-      this.limit = state.nextId();
-      this.taken = new SeriesSnapshot[limit];
-      this.done = new boolean[limit];
-    }
-
-    /** The head-wide state at the capture point. */
-    public HeadState state() {
-      return state;
+    SeriesCapture(int idLimit) {
+      this.limit = idLimit;
+      this.taken = new Object[idLimit];
+      this.done = new boolean[idLimit];
     }
 
     /** Series ids at the capture point are below this. */
@@ -410,9 +427,9 @@ public final class Head implements Storage, ExemplarQueryable {
 
     /**
      * Series {@code id} as it was at the capture point, or null when it was no series of its own
-     * then (none, an alias, or created but not yet logged). Call once per id.
+     * then (none, or an alias) or the capture leaves it out. Call once per id.
      */
-    public SeriesSnapshot take(int id) {
+    public T take(int id) {
       if (id <= 0 || id >= limit) {
         throw new IllegalArgumentException("series id " + id + " not in [1, " + limit + ")");
       }
@@ -424,7 +441,7 @@ public final class Head implements Storage, ExemplarQueryable {
     }
 
     /** A commit is about to change {@code s}: captures it first unless that was done. */
-    void beforeChange(MemSeries s) {
+    final void beforeChange(MemSeries s) {
       int id = s.id;
       if (id < limit && !done[id]) {
         capture(s, false);
@@ -433,33 +450,32 @@ public final class Head implements Storage, ExemplarQueryable {
 
     /**
      * Captures {@code s} unless done and returns what was captured, handing it over (and
-     * forgetting it) when {@code handOver}. Aliases, exemplars and metadata are read before the
-     * stripe lock: should a commit change them meanwhile, it captured the series first, and
-     * what was read here is dropped.
+     * forgetting it) when {@code handOver}. The extras are read before the stripe lock: should
+     * a commit change them meanwhile, it captured the series first, and what was read here is
+     * dropped.
      */
-    private SeriesSnapshot capture(MemSeries s, boolean handOver) {
+    @SuppressWarnings("unchecked") // taken[id] only ever holds a T
+    private T capture(MemSeries s, boolean handOver) {
       int id = s.id;
-      int[] extra;
-      synchronized (createLock) {
-        extra = aliases.get(id);
-      }
-      List<Exemplar> ex = exemplarsOf(id, Long.MIN_VALUE);
-      Metadata md = metadata.get(id);
+      SeriesExtras extras = extras(s);
       synchronized (lockFor(id)) {
         if (!done[id]) {
           done[id] = true;
-          // Not logged yet: its series record comes after the capture point, so the WAL
-          // replayed after the snapshot creates it.
-          taken[id] = s.logged
-              ? s.snapshot(extra == null ? NO_ALIASES : extra.clone(), md, ex) : null;
+          taken[id] = captureLocked(s, extras);
         }
-        SeriesSnapshot snap = taken[id];
+        T captured = (T) taken[id];
         if (handOver) {
           taken[id] = null;
         }
-        return snap;
+        return captured;
       }
     }
+
+    /** What the capture needs of {@code s} besides its samples; read without its stripe lock. */
+    abstract SeriesExtras extras(MemSeries s);
+
+    /** The capture of {@code s}, under its stripe lock; null leaves it out. */
+    abstract T captureLocked(MemSeries s, SeriesExtras extras);
 
     /** Ends the capture: commits no longer capture for it. */
     @Override
@@ -472,18 +488,57 @@ public final class Head implements Storage, ExemplarQueryable {
     }
   }
 
+  /** Makes {@code c} the running capture; under the commit lock. */
+  private <C extends SeriesCapture<?>> C begin(C c) {
+    if (capturing != null) {
+      throw new IllegalStateException("a capture of the head is running already");
+    }
+    capturing = c;
+    return c;
+  }
+
+  /**
+   * A head snapshot's capture (see {@link SeriesCapture}): every logged series' state, its
+   * open float chunk as a view of the live buffer.
+   */
+  public final class SnapshotCapture extends SeriesCapture<SeriesSnapshot> {
+    private final HeadState state;
+
+    private SnapshotCapture(HeadState state) {
+      super(state.nextId());
+      this.state = state;
+    }
+
+    /** The head-wide state at the capture point. */
+    public HeadState state() {
+      return state;
+    }
+
+    @Override
+    SeriesExtras extras(MemSeries s) {
+      int[] extra;
+      synchronized (createLock) {
+        extra = aliases.get(s.id);
+      }
+      return new SeriesExtras(extra == null ? NO_ALIASES : extra.clone(),
+          exemplarsOf(s.id, Long.MIN_VALUE), metadata.get(s.id));
+    }
+
+    @Override
+    SeriesSnapshot captureLocked(MemSeries s, SeriesExtras x) {
+      // Not logged yet: its series record comes after the capture point, so the WAL replayed
+      // after the snapshot creates it (restored, it would pass for logged).
+      return s.logged ? s.snapshot(x.aliases(), x.metadata(), x.exemplars()) : null;
+    }
+  }
+
   /**
    * Starts a {@link SnapshotCapture} at this point of the commit order; call inside
    * {@link #exclusive}, right after rotating the WAL, and close it when the snapshot is written.
-   * At most one runs at a time.
    */
   public SnapshotCapture beginSnapshotCapture() {
     synchronized (commitLock) {
-      if (capturing != null) {
-        throw new IllegalStateException("a head snapshot capture is running already");
-      }
-      capturing = new SnapshotCapture(snapshotState());
-      return capturing;
+      return begin(new SnapshotCapture(snapshotState()));
     }
   }
 
@@ -933,6 +988,9 @@ public final class Head implements Storage, ExemplarQueryable {
     }
     if (lo < minTime) {
       minTime = lo;
+    }
+    if (lo < committedMin) {
+      committedMin = lo;
     }
   }
 

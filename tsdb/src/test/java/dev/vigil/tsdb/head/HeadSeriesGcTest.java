@@ -87,4 +87,48 @@ class HeadSeriesGcTest {
     assertThat(h.byId(3)).isNull();
     assertThat(h.byId(9)).isNull();
   }
+  /**
+   * Commits go on while the head is truncated (a page of series at a time): a sample committed
+   * meanwhile to a series the pass has already visited, older than everything the pass left,
+   * still counts in the head's min time, which queries use to decide whether to read the head.
+   */
+  @Test
+  void samplesCommittedDuringTruncationCountInTheMinTime() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Head h = new Head(HeadOptions.defaults().withOutOfOrderWindowMs(36_000_000L),
+          CommitLog.NONE);
+      Appender a = h.appender();
+      for (int i = 0; i < 50; i++) { // first ids: the first page the pass visits
+        a.append(0, Labels.of("__name__", "late", "i", "" + i), 5_000_000, 1);
+      }
+      for (int i = 0; i < 12_000; i++) { // three pages of series the truncation collects
+        a.append(0, Labels.of("__name__", "old", "i", "" + i), 100_000, 1);
+      }
+      a.commit();
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicLong oldest =
+          new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+      // Each commit older than the one before (out of order, inside the window): one landing
+      // after the pass visited its series is older than anything the pass saw.
+      Thread writer = Thread.ofPlatform().start(() -> {
+        for (int k = 0; !stop.get() && k < 700_000; k++) {
+          Appender w = h.appender();
+          long t = 1_000_000 - k;
+          w.append(0, Labels.of("__name__", "late", "i", "" + (k % 50)), t, 2);
+          w.commit();
+          oldest.set(t);
+        }
+      });
+      while (oldest.get() == Long.MAX_VALUE) {
+        Thread.onSpinWait();
+      }
+      h.truncateBefore(200_000);
+      stop.set(true);
+      writer.join();
+      assertThat(h.numSeries()).isEqualTo(50);
+      assertThat(h.minTime()).as("round %d: min time", round)
+          .isLessThanOrEqualTo(oldest.get());
+    }
+  }
 }
