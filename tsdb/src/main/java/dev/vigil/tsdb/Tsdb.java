@@ -692,8 +692,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     blocks.sort((a, b) -> Long.compare(a.meta().minTime(), b.meta().minTime()));
     drop(group);
     LOG.log(System.Logger.Level.INFO, dir + ": compacted " + group.size() + " blocks into "
-        + meta.ulid()
-        + " [" + start + ", " + end + ")");
+        + meta.ulid() + " [" + start + ", " + end + ")");
     return meta;
   }
 
@@ -1077,6 +1076,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         }
         capture[0] = head.beginSnapshotCapture();
       });
+      // Chunks closed from now on are not counted by the snapshot (a restore adopts them as
+      // closed after it, and replays the WAL after it over them).
       long t1 = System.nanoTime();
       HeadSnapshotWriter.Captured captured;
       try (Head.SnapshotCapture c = capture[0]) {
