@@ -16,7 +16,6 @@ import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
-import dev.vigil.tsdb.head.SeriesSnapshot;
 import dev.vigil.tsdb.snapshot.HeadSnapshotFormat;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -578,12 +577,7 @@ class TsdbHeadSnapshotTest {
   private static List<String> outOfOrderBuffers(Tsdb db) {
     List<String> out = new ArrayList<>();
     try (Head.SnapshotCapture capture = db.head().beginSnapshotCapture()) {
-      for (int id = 1; id < capture.idLimit(); id++) {
-        SeriesSnapshot s = capture.take(id);
-        if (s != null) {
-          out.add(s.labels() + " " + java.util.Arrays.toString(s.oooT()));
-        }
-      }
+      capture.takeAll(s -> out.add(s.labels() + " " + java.util.Arrays.toString(s.oooT())));
     }
     return out;
   }

@@ -335,11 +335,7 @@ public final class Head implements Storage, ExemplarQueryable {
 
     /** Hands out every captured series in id order; then close the capture. */
     public void forEach(CheckpointVisitor visitor) {
-      for (int id = 1; id < idLimit(); id++) {
-        Captured c = take(id);
-        if (c == null) {
-          continue;
-        }
+      takeAll(c -> {
         MemSeries s = c.series;
         SampleIterator inOrder;
         synchronized (lockFor(s.id)) {
@@ -347,7 +343,7 @@ public final class Head implements Storage, ExemplarQueryable {
         }
         visitor.visit(s.id, s.labels, inOrder, c.outOfOrder, c.deleted, c.exemplars,
             c.metadata);
-      }
+      });
     }
 
     @Override
@@ -454,6 +450,16 @@ public final class Head implements Storage, ExemplarQueryable {
         return null; // none then either (ids are never reused, no series goes meanwhile)
       }
       return capture(s, true);
+    }
+
+    /** Takes every series id below {@link #idLimit} in order, handing what it captured on. */
+    public void takeAll(Consumer<? super T> action) {
+      for (int id = 1; id < limit; id++) {
+        T captured = take(id);
+        if (captured != null) {
+          action.accept(captured);
+        }
+      }
     }
 
     /** A commit is about to change {@code s}: captures it first unless that was done. */

@@ -112,12 +112,7 @@ public final class HeadSnapshotWriter {
         w.buf.putByte(HeadSnapshotFormat.VERSION_CURRENT);
         w.buf.putByte(0).putByte(0).putByte(0);
         w.head(capture.state(), wal);
-        for (int id = 1; id < capture.idLimit(); id++) {
-          SeriesSnapshot series = capture.take(id);
-          if (series != null) {
-            w.series(series);
-          }
-        }
+        capture.takeAll(w::series);
         int mark = WalWriter.beginRecord(w.buf);
         w.buf.putByte(END);
         w.buf.putUvarint(w.series);
