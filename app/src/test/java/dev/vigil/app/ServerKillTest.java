@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.vigil.collector.peer.PeerProcess;
 import dev.vigil.protocol.remote.RemoteWriteVersion;
 import dev.vigil.protocol.remote.v1.pb.Label;
 import dev.vigil.protocol.remote.v1.pb.Sample;
@@ -13,7 +14,6 @@ import dev.vigil.protocol.remote.v1.pb.TimeSeries;
 import dev.vigil.protocol.remote.v1.pb.WriteRequest;
 import dev.vigil.tsdb.tenant.TenantDirectories;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -73,11 +73,8 @@ class ServerKillTest {
     AtomicInteger[] next = {new AtomicInteger(), new AtomicInteger()};
     Map<String, Double> counted = new TreeMap<>();
     for (int cycle = 0; cycle <= KILL_AT.length; cycle++) {
-      int port = freePort();
-      Path log = tmp.resolve("server-" + cycle + ".log");
-      Process server = start(data, port, log);
-      try {
-        awaitReady(server, port, log);
+      int port = PeerProcess.freePort();
+      try (PeerProcess server = start(data, port)) {
         boolean last = cycle == KILL_AT.length;
         List<Thread> writers = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -95,7 +92,8 @@ class ServerKillTest {
           for (Thread w : writers) {
             w.join(TimeUnit.MINUTES.toMillis(3));
           }
-          assertThat(failures).as("writers of the last run; server log " + log).isEmpty();
+          assertThat(failures).as("writers of the last run; server log:%n%s", server.logTail())
+              .isEmpty();
           awaitCompactedBlock(data.resolve(TenantDirectories.TENANTS_DIR).resolve("steady"));
         } else {
           long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -103,19 +101,15 @@ class ServerKillTest {
               && server.isAlive()) {
             Thread.sleep(1);
           }
-          assertThat(next[0].get()).as("writes before kill %d; server log %s", cycle, log)
-              .isGreaterThanOrEqualTo(KILL_AT[cycle]);
+          assertThat(next[0].get()).as("writes before kill %d; server log:%n%s", cycle,
+              server.logTail()).isGreaterThanOrEqualTo(KILL_AT[cycle]);
         }
         counters(port).forEach((name, v) -> counted.merge(name, v, Double::sum));
         // Mid-stream for the first runs; after everything was acknowledged for the last.
-        server.destroyForcibly();
-        server.waitFor(30, TimeUnit.SECONDS);
+        server.kill();
         for (Thread w : writers) {
           w.join(TimeUnit.SECONDS.toMillis(30));
         }
-      } finally {
-        server.destroyForcibly();
-        server.waitFor(30, TimeUnit.SECONDS);
       }
     }
     assertThat(next[0].get()).isEqualTo(BATCHES);
@@ -130,17 +124,11 @@ class ServerKillTest {
       }
     }
 
-    int port = freePort();
-    Path log = tmp.resolve("server-check.log");
-    Process server = start(data, port, log);
-    try {
-      awaitReady(server, port, log);
+    int port = PeerProcess.freePort();
+    try (PeerProcess server = start(data, port)) {
       for (String tenant : TENANTS) {
         checkEverySample(port, tenant, t0);
       }
-    } finally {
-      server.destroyForcibly();
-      server.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -270,9 +258,11 @@ class ServerKillTest {
         .isGreaterThanOrEqualTo(2);
   }
 
-  private Process start(Path data, int port, Path log) throws IOException {
+  /** A {@code vigil server} JVM on {@code data}, ready; its output in the test's directory. */
+  private PeerProcess start(Path data, int port) {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m",
+    return PeerProcess.start("vigil-server", tmp, port, "/ready", Duration.ofSeconds(60), java,
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
         "--listen", "127.0.0.1:" + port, "--data-dir", data.toString(),
         "--ruler.enabled=false",
@@ -280,31 +270,6 @@ class ServerKillTest {
         "--distributor.ingestion-burst-size", "100000000",
         "--blocks-storage.tsdb.head-compaction-interval", "1s",
         "--blocks-storage.tsdb.head-snapshot-interval", "1s",
-        "--blocks-storage.tsdb.close-idle-tsdb-timeout", "1s")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  private void awaitReady(Process server, int port, Path log) throws Exception {
-    URI ready = URI.create("http://127.0.0.1:" + port + "/ready");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      assertThat(server.isAlive()).as("server running; its log: %s", log).isTrue();
-      try {
-        if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("server not ready in 60 s; its log: " + log);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+        "--blocks-storage.tsdb.close-idle-tsdb-timeout", "1s");
   }
 }

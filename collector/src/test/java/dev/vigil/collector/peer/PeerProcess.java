@@ -82,6 +82,15 @@ public final class PeerProcess implements AutoCloseable {
   }
 
   private static PeerProcess start(String name, Path dir, int port, String readyPath, String... cmd) {
+    return start(name, dir, port, readyPath, Duration.ofSeconds(20), cmd);
+  }
+
+  /**
+   * Any command serving HTTP on {@code port} (e.g. a {@code vigil server} JVM), its output in
+   * {@code dir}; returns once {@code readyPath} answers 200, or throws with the output's tail.
+   */
+  public static PeerProcess start(String name, Path dir, int port, String readyPath,
+      Duration readyWithin, String... cmd) {
     Path log = dir.resolve(name + "-" + port + ".log");
     Process p;
     try {
@@ -90,7 +99,7 @@ public final class PeerProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot start " + cmd[0], e);
     }
     PeerProcess peer = new PeerProcess(name, p, port, log);
-    peer.awaitReady(readyPath, Duration.ofSeconds(20));
+    peer.awaitReady(readyPath, readyWithin);
     return peer;
   }
 
@@ -135,6 +144,15 @@ public final class PeerProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the process without warning (SIGKILL) and waits for it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   @Override
