@@ -11,6 +11,7 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
+import dev.vigil.rules.manager.EvalSlots;
 import dev.vigil.server.api.BuildInfo;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
@@ -225,14 +226,21 @@ class TsdbImportCommandTest {
     CliRun r = run("tsdb", "import", "rules", "--start", "2026-01-01T00:00:00Z", "--end",
         "2026-01-01T05:00:00Z", "--data-dir", data.toString(), rules.toString());
     assertThat(r.code()).as(r.err()).isZero();
+    // One sample a minute over 5 h, in the group's slot of the minute, which the file's
+    // (temporary) path moves: as promtool, no window evaluates a slot in the last second before
+    // a block boundary (2 h and 4 h here), and a slot at :00 also falls on the range's end.
+    long slotNs = Long.remainderUnsigned(EvalSlots.groupHash(rules.toString(), "chain"),
+        60_000_000_000L);
+    long expected = slotNs > 59_000_000_000L ? 298 : slotNs < 500_000 ? 301 : 300;
     assertThat(r.out()).contains("rule room:temperature:max (group chain of " + rules
-        + "): 300 samples in 3 blocks").contains(
-        "rule room:temperature:max_doubled (group chain of " + rules + "): 300 samples");
+        + "): " + expected + " samples in 3 blocks").contains(
+        "rule room:temperature:max_doubled (group chain of " + rules + "): " + expected
+        + " samples");
     List<String> max = run("tsdb", "dump", data.toString(), "--match",
         "room:temperature:max").out().lines().toList();
     List<String> doubled = run("tsdb", "dump", data.toString(), "--match",
         "room:temperature:max_doubled").out().lines().toList();
-    assertThat(doubled).hasSize(300);
+    assertThat(doubled).hasSize((int) expected);
     for (int i = 0; i < max.size(); i++) {
       String[] m = max.get(i).split(" ");
       String[] d = doubled.get(i).split(" ");

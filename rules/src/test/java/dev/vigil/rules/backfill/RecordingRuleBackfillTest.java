@@ -119,4 +119,49 @@ class RecordingRuleBackfillTest {
     assertThatThrownBy(() -> run(job, 0, 60_000)).isInstanceOf(RuleEvaluationException.class)
         .hasMessage("vector contains metrics with the same labelset after applying rule labels");
   }
+
+  private static List<Long> windowTimes(RecordingRuleBackfill.Job job, long windowStart,
+      long windowEnd, long rangeStart, long rangeEnd) {
+    List<Long> out = new ArrayList<>();
+    RecordingRuleBackfill.evaluateWindow(new Engine(EngineOptions.defaults()), data(), job,
+        windowStart, windowEnd, rangeStart, rangeEnd, new RecordingRuleBackfill.Sink() {
+          @Override
+          public void accept(Labels labels, long t, double v) {
+            if (labels.get("instance").equals("1")) {
+              out.add(t);
+            }
+          }
+
+          @Override
+          public void acceptHistogram(Labels labels, long t, FloatHistogram h) {
+            throw new AssertionError("no histograms here");
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Group g18 of rules.yaml sits at 59.714769869 s of every minute. As promtool, a window
+   * evaluates its slots up to its last whole second: the slot 0.285 s before the window's end is
+   * in neither window.
+   */
+  @Test
+  void windowsEvaluateTheGroupsSlotsUpToTheirLastWholeSecond() {
+    RecordingRuleBackfill.Job job = RecordingRuleBackfill.jobs(files("""
+        groups:
+          - name: g18
+            rules:
+              - record: up:copy
+                expr: up
+        """), Duration.ofMinutes(1)).getFirst();
+    List<Long> first = windowTimes(job, 0, 300_000, 0, 600_000);
+    assertThat(first).containsExactly(59_715L, 119_715L, 179_715L, 239_715L);
+    List<Long> second = windowTimes(job, 300_000, 600_000, 0, 600_000);
+    assertThat(second).containsExactly(359_715L, 419_715L, 479_715L, 539_715L);
+    // The range's own start and end cut the windows too, to whole seconds.
+    assertThat(windowTimes(job, 0, 300_000, 120_500, 239_999))
+        .containsExactly(179_715L);
+    assertThat(windowTimes(job, 300_000, 600_000, 0, 359_715)).isEmpty();
+    assertThat(windowTimes(job, 300_000, 600_000, 0, 360_000)).containsExactly(359_715L);
+  }
 }
