@@ -44,10 +44,12 @@ public final class RecordingRuleBackfill {
    * @param file the rule file it comes from
    * @param group its group's name
    * @param intervalMs the step between evaluations
+   * @param queryOffsetMs its group's {@code query_offset} (0 when it sets none): the ruler
+   *     evaluates the rule that long before each slot and stamps the results there
    * @param labels the labels its results get: the group's, then the rule's
    */
   public record Job(String file, String group, Rule.RecordingRule rule, long intervalMs,
-      Map<String, String> labels) {
+      long queryOffsetMs, Map<String, String> labels) {
     public Job {
       labels = Map.copyOf(labels);
     }
@@ -59,9 +61,10 @@ public final class RecordingRuleBackfill {
     for (RuleFile f : files) {
       for (RuleGroup g : f.groups()) {
         long interval = (g.interval() != null ? g.interval() : defaultInterval).toMillis();
+        long offset = g.queryOffset() != null ? g.queryOffset().toMillis() : 0;
         for (Rule r : g.rules()) {
           if (r instanceof Rule.RecordingRule rec) {
-            out.add(new Job(f.path(), g.name(), rec, interval,
+            out.add(new Job(f.path(), g.name(), rec, interval, offset,
                 RecordedSeries.effectiveLabels(g, rec)));
           }
         }
@@ -76,15 +79,18 @@ public final class RecordingRuleBackfill {
    * evaluates it: the range cut to whole seconds, every evaluation in the group's slot
    * ({@link EvalSlots}: the ruler's {@code k * interval + hash offset}, so backfilled samples
    * line up with those the ruler records), the first at or after the window's start, the last at
-   * or before its last whole second. Returns how many samples it handed to {@code sink}.
+   * or before its last whole second. A group's {@code query_offset} moves the evaluations that
+   * far before the slots, as the ruler's (promtool 2.42 predates the field). Returns how many
+   * samples it handed to {@code sink}.
    */
   public static long evaluateWindow(Engine engine, Queryable storage, Job job, long windowStart,
       long windowEnd, long rangeStart, long rangeEnd, Sink sink) {
     long startS = Math.floorDiv(rangeStart, 1000);
     long fromS = Math.max(Math.floorDiv(windowStart, 1000), startS);
     long intervalNs = job.intervalMs() * 1_000_000L;
+    long offsetNs = job.queryOffsetMs() * 1_000_000L;
     long alignedNs = EvalSlots.evalTimestampNanos(EvalSlots.groupHash(job.file(), job.group()),
-        intervalNs, fromS * 1_000_000_000L);
+        intervalNs, fromS * 1_000_000_000L + offsetNs) - offsetNs;
     while (Math.floorDiv(alignedNs, 1_000_000_000L) < fromS) {
       alignedNs += intervalNs;
     }

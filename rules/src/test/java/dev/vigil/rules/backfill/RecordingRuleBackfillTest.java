@@ -164,4 +164,34 @@ class RecordingRuleBackfillTest {
     assertThat(windowTimes(job, 300_000, 600_000, 0, 359_715)).isEmpty();
     assertThat(windowTimes(job, 300_000, 600_000, 0, 360_000)).containsExactly(359_715L);
   }
+
+  /**
+   * As the ruler, which evaluates a group with a query_offset that long before each slot (group
+   * g18 of rules.yaml sits at 59.714769869 s of every minute, g65 at 59.039100957 s).
+   */
+  @Test
+  void aQueryOffsetMovesTheEvaluationsBeforeTheSlots() {
+    List<RecordingRuleBackfill.Job> jobs = RecordingRuleBackfill.jobs(files("""
+        groups:
+          - name: g18
+            query_offset: 30s
+            rules:
+              - record: up:copy
+                expr: up
+          - name: g65
+            query_offset: 1m30s
+            rules:
+              - record: up:copy2
+                expr: up
+        """), Duration.ofMinutes(1));
+    assertThat(jobs).extracting(RecordingRuleBackfill.Job::queryOffsetMs)
+        .containsExactly(30_000L, 90_000L);
+    assertThat(windowTimes(jobs.get(0), 0, 300_000, 0, 600_000))
+        .containsExactly(29_715L, 89_715L, 149_715L, 209_715L, 269_715L);
+    // g65's slots are at 59.039100957 s: the first evaluation, 30.96 s before the range, is out.
+    assertThat(windowTimes(jobs.get(1), 0, 300_000, 0, 600_000))
+        .containsExactly(29_039L, 89_039L, 149_039L, 209_039L, 269_039L);
+    assertThat(windowTimes(jobs.get(0), 300_000, 600_000, 0, 600_000))
+        .containsExactly(329_715L, 389_715L, 449_715L, 509_715L, 569_715L);
+  }
 }
