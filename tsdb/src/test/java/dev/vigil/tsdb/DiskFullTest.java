@@ -1,6 +1,7 @@
 package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
@@ -173,6 +174,18 @@ class DiskFullTest {
         assertThat(blocks.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")))
             .as("a failed cut leaves no half-written block taking space").isEmpty();
       }
+      // The server's other maintenance on the full disk: a head snapshot fails, a compaction
+      // fails or finds nothing to do, and both leave the data and the disk as they were (a
+      // WAL segment the snapshot could not start once made every later cut fail).
+      assertThatThrownBy(db::writeHeadSnapshot)
+          .hasStackTraceContaining("No space left on device");
+      assertThat(dbDir.resolve("head.snapshot.tmp")).as("a failed snapshot's file").doesNotExist();
+      try {
+        db.compact();
+      } catch (RuntimeException e) {
+        assertThat(e).hasStackTraceContaining("No space left on device");
+      }
+      assertSameData(db, acknowledged, "after a snapshot and a compaction on the full disk");
 
       // Space returns.
       Files.delete(ballast);
@@ -186,10 +199,49 @@ class DiskFullTest {
         r.commit();
       }
       db.cutBlocks();
+      assertThat(db.writeHeadSnapshot()).isPositive();
       assertSameData(db, acknowledged, "after space returned");
     }
     try (Tsdb db = Tsdb.open(dbDir, OPTS)) {
       assertSameData(db, acknowledged, "after a restart");
+    }
+  }
+
+  /**
+   * A database closed while its disk is full (its head snapshot cannot be written) opens again
+   * with everything acknowledged, once space returns.
+   */
+  @Test
+  void closedOnAFullDiskItOpensWithEverythingAcknowledged() throws IOException {
+    Path ballast = mount.resolve("ballast");
+    Files.write(ballast, new byte[512 * 1024]);
+    Path dbDir = mount.resolve("db");
+    InMemoryStorage acknowledged = new InMemoryStorage();
+    Tsdb db = Tsdb.open(dbDir, OPTS);
+    boolean full = false;
+    for (int batch = 0; batch < 10_000 && !full; batch++) {
+      Appender a = db.appender();
+      append(a, batch);
+      try {
+        a.commit();
+      } catch (StorageException e) {
+        assertThat(e).hasMessageContaining("No space left on device");
+        full = true;
+        continue;
+      }
+      Appender r = acknowledged.appender();
+      append(r, batch);
+      r.commit();
+    }
+    assertThat(full).as("the 2 MiB file system ran full").isTrue();
+    db.close();
+    assertThat(dbDir.resolve("head.snapshot.tmp")).as("a failed snapshot's file").doesNotExist();
+    Files.delete(ballast);
+    try (Tsdb again = Tsdb.open(dbDir, OPTS)) {
+      assertSameData(again, acknowledged, "after a close on the full disk and a restart");
+      Appender a = again.appender();
+      append(a, 20_000);
+      a.commit();
     }
   }
 }

@@ -332,14 +332,28 @@ public final class WalWriter implements AutoCloseable {
   private void openSegment(int idx) throws IOException {
     Path p = segmentPath(idx);
     FileChannel ch = opener.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    ByteSink h = new ByteSink(WalFormat.SEGMENT_HEADER_SIZE);
-    h.putBE32(WalFormat.MAGIC).putByte(WalFormat.VERSION_CURRENT).putByte(0).putByte(0).putByte(0);
-    ByteBuffer hb = ByteBuffer.wrap(h.array(), 0, h.length());
-    while (hb.hasRemaining()) {
-      ch.write(hb);
+    try {
+      ByteSink h = new ByteSink(WalFormat.SEGMENT_HEADER_SIZE);
+      h.putBE32(WalFormat.MAGIC).putByte(WalFormat.VERSION_CURRENT).putByte(0).putByte(0)
+          .putByte(0);
+      ByteBuffer hb = ByteBuffer.wrap(h.array(), 0, h.length());
+      while (hb.hasRemaining()) {
+        ch.write(hb);
+      }
+      ch.force(true);
+      FileTrees.syncDirectory(dir);
+    } catch (IOException | RuntimeException e) {
+      // Nothing is in the new segment yet: remove it, so that the next rotation can create it
+      // (on a full disk the header write fails; left behind, the file made every later
+      // rotation fail with "already exists" after space returned).
+      ch.close();
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    ch.force(true);
-    FileTrees.syncDirectory(dir);
     current = ch;
     segment = idx;
     segmentBytes = WalFormat.SEGMENT_HEADER_SIZE;

@@ -224,6 +224,51 @@ class WalTest {
     }
   }
 
+  /**
+   * A rotation on a full disk (the new segment's header cannot be written) fails, and once
+   * space returns the next rotation starts that same segment: the failed one left no file that
+   * would make it fail for good.
+   */
+  @Test
+  void aRotationThatFailsOnAFullDiskSucceedsOnceSpaceReturns() throws IOException {
+    AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
+    List<byte[]> acked = new ArrayList<>();
+    ByteSink sink = new ByteSink();
+    CRC32C crc = new CRC32C();
+    Random r = new Random(7);
+    try (WalWriter w = WalWriter.open(tmp, WalOptions.defaults(),
+        (file, opts) -> new FullDiskChannel(FileChannel.open(file, opts), budget))) {
+      for (int i = 0; i < 30; i++) {
+        if (i == 10) {
+          budget.set(3); // not even a segment header fits
+          assertThatThrownBy(w::rotateNow).hasMessageContaining("cannot start segment 2")
+              .hasStackTraceContaining("No space left on device");
+          assertThatThrownBy(w::rotateNow).hasMessageContaining("cannot start segment 2");
+          assertThat(tmp.resolve(WalFormat.segmentName(2))).doesNotExist();
+          budget.set(Long.MAX_VALUE);
+        } else if (i == 20) {
+          assertThat(w.rotateNow()).isEqualTo(2);
+        }
+        byte[] p = new byte[1 + r.nextInt(100)];
+        r.nextBytes(p);
+        sink.reset();
+        int mark = WalWriter.beginRecord(sink);
+        sink.putBytes(p, 0, p.length);
+        WalWriter.endRecord(sink, mark, crc);
+        w.sync(w.write(sink));
+        acked.add(p);
+      }
+      assertThat(w.currentSegment()).isEqualTo(2);
+    }
+    WalReader.Result[] res = new WalReader.Result[1];
+    List<byte[]> got = readAll(tmp, res);
+    assertThat(res[0].corruption()).isNull();
+    assertThat(got).hasSameSizeAs(acked);
+    for (int i = 0; i < acked.size(); i++) {
+      assertThat(got.get(i)).isEqualTo(acked.get(i));
+    }
+  }
+
   @Test
   void writesAfterCloseFail() {
     WalWriter w = WalWriter.open(tmp, SMALL);
