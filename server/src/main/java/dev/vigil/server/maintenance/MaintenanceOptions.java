@@ -16,13 +16,13 @@ import java.util.Objects;
  * @param closeIdleTimeout tenants unused this long are closed
  *     ({@code -blocks-storage.tsdb.close-idle-tsdb-timeout}); zero = never, Mimir's default
  * @param headSnapshotInterval how often a tenant's head is written to a snapshot while it
- *     takes writes ({@code --blocks-storage.tsdb.head-snapshot-interval}, 30m), so that a restart
+ *     takes writes ({@code --blocks-storage.tsdb.head-snapshot-interval}, 15m), so that a restart
  *     after a crash restores it and replays only the WAL written since; zero = only at shutdown
  */
 public record MaintenanceOptions(Duration interval, Duration retentionTime, long retentionBytes,
     Duration closeIdleTimeout, Duration headSnapshotInterval) {
   public static final MaintenanceOptions DEFAULTS = new MaintenanceOptions(Duration.ofMinutes(1),
-      Duration.ofDays(15), 0, Duration.ZERO, Duration.ofMinutes(30));
+      Duration.ofDays(15), 0, Duration.ZERO, Duration.ofMinutes(15));
 
   /** As before head snapshots: none while running. */
   public MaintenanceOptions(Duration interval, Duration retentionTime, long retentionBytes,

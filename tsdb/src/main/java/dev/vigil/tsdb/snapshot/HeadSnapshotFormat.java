@@ -1,7 +1,7 @@
 package dev.vigil.tsdb.snapshot;
 
 /**
- * Constants of the head snapshot file, shared by writer and reader; see {@code FORMATS.md}.
+ * Constants of the head snapshot file, shared by writer and reader; see {@code FORMAT.md}.
  * Records are framed as WAL records (length, CRC32C of length and payload, payload).
  */
 public final class HeadSnapshotFormat {
@@ -15,7 +15,9 @@ public final class HeadSnapshotFormat {
   public static final int VERSION_2 = 2;
   /** Open histogram chunks in the v3 chunk encoding (integer counts): open-chunk kind 4. */
   public static final int VERSION_3 = 3;
-  public static final int VERSION_CURRENT = VERSION_3;
+  /** Strings as references to earlier ones ({@link StringSlots}). */
+  public static final int VERSION_4 = 4;
+  public static final int VERSION_CURRENT = VERSION_4;
   public static final int VERSION_MIN_READABLE = VERSION_1;
   /** magic(4) + version(1) + reserved(3). */
   public static final int HEADER_SIZE = 8;

@@ -62,6 +62,8 @@ public final class HeadSnapshotReader implements AutoCloseable {
   private final DataInputStream in;
   private final CRC32C crc = new CRC32C();
   private final StringTable strings = new StringTable(12);
+  private final StringSlots.Reader slots = new StringSlots.Reader(strings);
+  private int version;
   private final Labels.Builder builder = Labels.builder();
   private final ByteSource src = new ByteSource("", new byte[0]);
   private byte[] payload = new byte[1 << 16];
@@ -116,6 +118,7 @@ public final class HeadSnapshotReader implements AutoCloseable {
       throw new UnsupportedFormatVersionException(file.toString(), 4, version,
           HeadSnapshotFormat.VERSION_MIN_READABLE, HeadSnapshotFormat.VERSION_CURRENT);
     }
+    this.version = version;
     offset = HeadSnapshotFormat.HEADER_SIZE;
     ByteSource r = next();
     if (r.getByte() != HEAD) {
@@ -301,8 +304,10 @@ public final class HeadSnapshotReader implements AutoCloseable {
     Metadata md = null;
     if (r.getByte() == 1) {
       MetricType type = MetricType.ofWireNumber(r.getByte());
-      String unit = r.getUvarintString();
-      String help = r.getUvarintString();
+      String unit = version >= HeadSnapshotFormat.VERSION_4 ? slots.get(r, "metadata unit")
+          : r.getUvarintString();
+      String help = version >= HeadSnapshotFormat.VERSION_4 ? slots.get(r, "metadata help")
+          : r.getUvarintString();
       md = new Metadata(type, help, unit);
     }
     int exemplars = r.getUvarintInt(r.remaining(), "exemplar count");
@@ -318,7 +323,22 @@ public final class HeadSnapshotReader implements AutoCloseable {
   }
 
   private Labels labels(ByteSource r) {
-    return LabelsCodec.read(r, builder, strings, "label");
+    if (version < HeadSnapshotFormat.VERSION_4) {
+      return LabelsCodec.read(r, builder, strings, "label");
+    }
+    int n = r.getUvarintInt(r.remaining() / 2, "label count");
+    builder.reset(Labels.EMPTY);
+    String prev = null;
+    for (int i = 0; i < n; i++) {
+      String name = slots.get(r, "label name");
+      String value = slots.get(r, "label value");
+      if (prev != null && prev.compareTo(name) >= 0) {
+        throw r.corrupt("label names out of order: " + prev + " then " + name);
+      }
+      prev = name;
+      builder.set(name, value);
+    }
+    return builder.build();
   }
 
   private static void end(ByteSource r) {

@@ -15,7 +15,6 @@ import dev.vigil.model.metadata.Metadata;
 import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.HistogramCodec;
-import dev.vigil.tsdb.encoding.LabelsCodec;
 import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesSnapshot;
@@ -40,6 +39,7 @@ public final class HeadSnapshotWriter {
 
   private final ByteSink buf = new ByteSink(FLUSH_AT + (64 << 10));
   private final CRC32C crc = new CRC32C();
+  private final StringSlots.Writer strings = new StringSlots.Writer();
   private FileChannel out;
   private long series;
 
@@ -197,8 +197,8 @@ public final class HeadSnapshotWriter {
     buf.putByte(md == null ? 0 : 1);
     if (md != null) {
       buf.putByte(md.type().wireNumber());
-      buf.putUvarintString(md.unit());
-      buf.putUvarintString(md.help());
+      strings.put(buf, md.unit());
+      strings.put(buf, md.help());
     }
     buf.putUvarint(s.exemplars().size());
     for (Exemplar e : s.exemplars()) {
@@ -218,7 +218,11 @@ public final class HeadSnapshotWriter {
   }
 
   private void putLabels(Labels labels) {
-    LabelsCodec.write(buf, labels);
+    buf.putUvarint(labels.size());
+    for (int i = 0; i < labels.size(); i++) {
+      strings.put(buf, labels.name(i));
+      strings.put(buf, labels.value(i));
+    }
   }
 
   private void flush() throws IOException {
