@@ -74,15 +74,7 @@ class FormatFixturesTest {
     Path db = FIXTURE.resolve("db");
     Path expected = FIXTURE.resolve("expected.txt");
     if (Boolean.getBoolean("vigil.updateGolden")) {
-      if (Files.exists(db)) {
-        try (Stream<Path> w = Files.walk(db)) {
-          for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
-      }
-      generate(db);
-      Files.deleteIfExists(db.resolve("lock"));
+      regenerate(db, FormatFixturesTest::generate);
       try (Tsdb opened = Tsdb.open(copy(db), TsdbOptions.defaults().withBlockRangeMs(1000))) {
         Files.writeString(expected, answers(opened), StandardCharsets.UTF_8);
       }
@@ -157,15 +149,7 @@ class FormatFixturesTest {
     Path db = SNAPSHOT_FIXTURE.resolve("db");
     Path expected = SNAPSHOT_FIXTURE.resolve("expected.txt");
     if (Boolean.getBoolean("vigil.updateGolden")) {
-      if (Files.exists(db)) {
-        try (Stream<Path> w = Files.walk(db)) {
-          for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
-      }
-      generateSnapshot(db);
-      Files.deleteIfExists(db.resolve("lock"));
+      regenerate(db, FormatFixturesTest::generateSnapshot);
       // The answers come from the WAL alone (the snapshot moved aside), so a snapshot reader
       // that restored something else would not agree with them.
       Path walOnly = copy(db);
@@ -183,6 +167,20 @@ class FormatFixturesTest {
       assertThat(snapshotAnswers(opened))
           .isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
     }
+  }
+
+  /** Writes fixture {@code db} anew with {@code generator} (-Dvigil.updateGolden=true). */
+  private static void regenerate(Path db, java.util.function.Consumer<Path> generator)
+      throws IOException {
+    if (Files.exists(db)) {
+      try (Stream<Path> w = Files.walk(db)) {
+        for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    generator.accept(db);
+    Files.deleteIfExists(db.resolve("lock"));
   }
 
   /** Opening writes (lock file, a new WAL segment): never touch the committed fixture. */

@@ -60,20 +60,25 @@ class RecordingRuleBackfillTest {
 
   private record Got(String labels, long t, double v) {}
 
+  /** A sink of the float samples of {@link #data}, which holds no histograms. */
+  private static RecordingRuleBackfill.Sink floats(List<Got> out) {
+    return new RecordingRuleBackfill.Sink() {
+      @Override
+      public void accept(Labels labels, long t, double v) {
+        out.add(new Got(labels.toString(), t, v));
+      }
+
+      @Override
+      public void acceptHistogram(Labels labels, long t, FloatHistogram h) {
+        throw new AssertionError("no histograms here");
+      }
+    };
+  }
+
   private static List<Got> run(RecordingRuleBackfill.Job job, long from, long to) {
     List<Got> out = new ArrayList<>();
     RecordingRuleBackfill.evaluate(new Engine(EngineOptions.defaults()), data(), job, from, to,
-        new RecordingRuleBackfill.Sink() {
-          @Override
-          public void accept(Labels labels, long t, double v) {
-            out.add(new Got(labels.toString(), t, v));
-          }
-
-          @Override
-          public void acceptHistogram(Labels labels, long t, FloatHistogram h) {
-            throw new AssertionError("no histograms here");
-          }
-        });
+        floats(out));
     return out;
   }
 
@@ -120,24 +125,14 @@ class RecordingRuleBackfillTest {
         .hasMessage("vector contains metrics with the same labelset after applying rule labels");
   }
 
+  /** The times {@code job} is evaluated at in a window (those of one of its series). */
   private static List<Long> windowTimes(RecordingRuleBackfill.Job job, long windowStart,
       long windowEnd, long rangeStart, long rangeEnd) {
-    List<Long> out = new ArrayList<>();
+    List<Got> out = new ArrayList<>();
     RecordingRuleBackfill.evaluateWindow(new Engine(EngineOptions.defaults()), data(), job,
-        windowStart, windowEnd, rangeStart, rangeEnd, new RecordingRuleBackfill.Sink() {
-          @Override
-          public void accept(Labels labels, long t, double v) {
-            if (labels.get("instance").equals("1")) {
-              out.add(t);
-            }
-          }
-
-          @Override
-          public void acceptHistogram(Labels labels, long t, FloatHistogram h) {
-            throw new AssertionError("no histograms here");
-          }
-        });
-    return out;
+        windowStart, windowEnd, rangeStart, rangeEnd, floats(out));
+    return out.stream().filter(g -> g.labels().contains("instance=\"1\"")).map(Got::t)
+        .toList();
   }
 
   /**

@@ -35,17 +35,34 @@ class WalTest {
     CRC32C crc = new CRC32C();
     try (WalWriter w = WalWriter.open(dir, opts)) {
       for (int i = 0; i < n; i++) {
-        byte[] p = new byte[r.nextInt(maxLen)];
-        r.nextBytes(p);
-        sink.reset();
-        int mark = WalWriter.beginRecord(sink);
-        sink.putBytes(p, 0, p.length);
-        WalWriter.endRecord(sink, mark, crc);
+        byte[] p = randomRecord(sink, crc, r, r.nextInt(maxLen));
         w.sync(w.write(sink));
         out.add(p);
       }
     }
     return out;
+  }
+
+  /** Puts a record of {@code len} random bytes into {@code sink} (reset first); returns them. */
+  private static byte[] randomRecord(ByteSink sink, CRC32C crc, Random r, int len) {
+    byte[] p = new byte[len];
+    r.nextBytes(p);
+    sink.reset();
+    int mark = WalWriter.beginRecord(sink);
+    sink.putBytes(p, 0, p.length);
+    WalWriter.endRecord(sink, mark, crc);
+    return p;
+  }
+
+  /** The log in {@code dir} holds exactly {@code acked}'s records, undamaged. */
+  private static void assertHoldsExactly(Path dir, List<byte[]> acked) {
+    WalReader.Result[] res = new WalReader.Result[1];
+    List<byte[]> got = readAll(dir, res);
+    assertThat(res[0].corruption()).as("no torn record left behind").isNull();
+    assertThat(got).hasSameSizeAs(acked);
+    for (int i = 0; i < acked.size(); i++) {
+      assertThat(got.get(i)).isEqualTo(acked.get(i));
+    }
   }
 
   static List<byte[]> readAll(Path dir, WalReader.Result[] result) {
@@ -199,12 +216,7 @@ class WalTest {
         } else if (i == 40) {
           budget.set(Long.MAX_VALUE); // space returns
         }
-        byte[] p = new byte[1 + r.nextInt(100)];
-        r.nextBytes(p);
-        sink.reset();
-        int mark = WalWriter.beginRecord(sink);
-        sink.putBytes(p, 0, p.length);
-        WalWriter.endRecord(sink, mark, crc);
+        byte[] p = randomRecord(sink, crc, r, 1 + r.nextInt(100));
         try {
           w.sync(w.write(sink));
           acked.add(p);
@@ -215,13 +227,7 @@ class WalTest {
       }
     }
     assertThat(failures).isBetween(1, 20);
-    WalReader.Result[] res = new WalReader.Result[1];
-    List<byte[]> got = readAll(tmp, res);
-    assertThat(res[0].corruption()).as("no torn record left behind").isNull();
-    assertThat(got).hasSameSizeAs(acked);
-    for (int i = 0; i < acked.size(); i++) {
-      assertThat(got.get(i)).isEqualTo(acked.get(i));
-    }
+    assertHoldsExactly(tmp, acked);
   }
 
   /**
@@ -249,24 +255,13 @@ class WalTest {
         } else if (i == 20) {
           assertThat(w.rotateNow()).isEqualTo(2);
         }
-        byte[] p = new byte[1 + r.nextInt(100)];
-        r.nextBytes(p);
-        sink.reset();
-        int mark = WalWriter.beginRecord(sink);
-        sink.putBytes(p, 0, p.length);
-        WalWriter.endRecord(sink, mark, crc);
+        byte[] p = randomRecord(sink, crc, r, 1 + r.nextInt(100));
         w.sync(w.write(sink));
         acked.add(p);
       }
       assertThat(w.currentSegment()).isEqualTo(2);
     }
-    WalReader.Result[] res = new WalReader.Result[1];
-    List<byte[]> got = readAll(tmp, res);
-    assertThat(res[0].corruption()).isNull();
-    assertThat(got).hasSameSizeAs(acked);
-    for (int i = 0; i < acked.size(); i++) {
-      assertThat(got.get(i)).isEqualTo(acked.get(i));
-    }
+    assertHoldsExactly(tmp, acked);
   }
 
   @Test
