@@ -885,16 +885,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     // Commits wait only while the WAL is rotated; the series are captured (copy on write) and
     // written out while they go on.
     int[] last = new int[1];
-    Head.CheckpointCapture[] captured = new Head.CheckpointCapture[1];
-    head.exclusive(() -> {
-      last[0] = wal.rotateNow() - 1;
-      captured[0] = head.beginCheckpointCapture(from);
-    });
+    Head.CheckpointCapture captured =
+        head.beginCheckpointCapture(from, () -> last[0] = wal.rotateNow() - 1);
     int n = last[0];
     RecordEncoder enc = new RecordEncoder();
     ByteSink buf = new ByteSink(1 << 16);
     CRC32C crc = new CRC32C();
-    try (Head.CheckpointCapture capture = captured[0];
+    try (Head.CheckpointCapture capture = captured;
         WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
       capture.forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) -> {
         buf.reset();
@@ -1062,9 +1059,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     ensureOpen();
     synchronized (cutLock) {
       long t0 = System.nanoTime();
-      Head.SnapshotCapture[] capture = new Head.SnapshotCapture[1];
       WalPosition[] position = new WalPosition[1];
-      head.exclusive(() -> {
+      long[] locked = new long[1];
+      Head.SnapshotCapture capture = head.beginSnapshotCapture(() -> {
+        locked[0] = System.nanoTime();
         snapshotAtMillis = clock.millis();
         snapshotAtWalBytes = wal.bytesWritten();
         int segment = wal.rotateNow() - 1;
@@ -1074,13 +1072,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write head snapshot of " + dir, e);
         }
-        capture[0] = head.beginSnapshotCapture();
       });
       // Chunks closed from now on are not counted by the snapshot (a restore adopts them as
       // closed after it, and replays the WAL after it over them).
       long t1 = System.nanoTime();
       HeadSnapshotWriter.Captured captured;
-      try (Head.SnapshotCapture c = capture[0]) {
+      try (Head.SnapshotCapture c = capture) {
         captured = HeadSnapshotWriter.capture(dir, c, position[0]);
       }
       long t2 = System.nanoTime();
@@ -1092,7 +1089,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       long n = captured.commit();
       LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series; commits"
-          + " waited " + (t1 - t0) / 1_000_000 + " ms, written in " + (t2 - t1) / 1_000_000
+          + " waited " + (t1 - locked[0]) / 1_000_000 + " ms (the commit lock taken after "
+          + (locked[0] - t0) / 1_000_000 + " ms), written in " + (t2 - t1) / 1_000_000
           + " ms, synced in " + (System.nanoTime() - t2) / 1_000_000 + " ms");
       return n;
     }

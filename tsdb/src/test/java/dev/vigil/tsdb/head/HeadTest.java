@@ -321,4 +321,36 @@ class HeadTest {
           List.of(Matcher.of(dev.vigil.model.labels.MatchType.REGEX, "__name__", ".+"))));
     }
   }
+
+  private static void createSeries(Head h, int from, int to) {
+    Appender a = h.appender();
+    for (int i = from; i < to; i++) {
+      a.append(0, Labels.of("__name__", "m", "i", Integer.toString(i)), 1000, i);
+    }
+    a.commit();
+  }
+
+  /**
+   * A capture's arrays are allocated before the commit lock, for the series so far and some
+   * more: series created after that and before the capture point (here in the capture point's
+   * own action, on the thread holding the lock) are captured all the same.
+   */
+  @Test
+  void capturesTakeSeriesCreatedRightBeforeTheirPoint() {
+    Head h = head();
+    createSeries(h, 0, 100);
+    List<String> captured = new ArrayList<>();
+    try (Head.SnapshotCapture c = h.beginSnapshotCapture(() -> createSeries(h, 100, 5000))) {
+      assertThat(c.idLimit()).isEqualTo(5001);
+      c.takeAll(s -> captured.add(s.labels().get("i")));
+    }
+    assertThat(captured).hasSize(5000).startsWith("0", "1").endsWith("4999");
+    List<String> checkpointed = new ArrayList<>();
+    try (Head.CheckpointCapture c = h.beginCheckpointCapture(Long.MIN_VALUE,
+        () -> createSeries(h, 5000, 12_000))) {
+      c.forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) ->
+          checkpointed.add(labels.get("i")));
+    }
+    assertThat(checkpointed).hasSize(12_000).endsWith("11999");
+  }
 }
