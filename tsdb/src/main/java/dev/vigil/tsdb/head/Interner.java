@@ -9,10 +9,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Interner {
   private final ConcurrentHashMap<String, String> strings = new ConcurrentHashMap<>();
+  /**
+   * Interned strings by hash, direct-mapped: a string found here is the interned one, without a
+   * lookup in the map. Label names and the values most series share arrive as the same instance
+   * again and again (decoded through a {@code StringTable}, or shared by the server's string
+   * cache). A cold restore of 100k series from a snapshot went from 0.76-0.78 to 0.72-0.75 s
+   * (interning took ~0.3 s of it before the JIT had compiled the map's code). Racy by design: a
+   * slot holds an interned string or null, never anything else.
+   */
+  private final String[] recent = new String[1 << 12];
 
   String intern(String s) {
+    int slot = s.hashCode() & (recent.length - 1);
+    if (recent[slot] == s) {
+      return s;
+    }
     String prev = strings.putIfAbsent(s, s);
-    return prev == null ? s : prev;
+    String interned = prev == null ? s : prev;
+    recent[slot] = interned;
+    return interned;
   }
 
   /**
