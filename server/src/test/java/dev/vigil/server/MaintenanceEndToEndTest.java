@@ -205,6 +205,10 @@ class MaintenanceEndToEndTest {
       String metrics = new String(server.metrics().scrape("text/plain").body(),
           java.nio.charset.StandardCharsets.UTF_8);
       assertThat(metric(metrics, "vigil_tsdb_head_snapshots_total{user=\"t\"}")).isEqualTo(1);
+      assertThat(metric(metrics, "vigil_tsdb_head_snapshot_bytes{user=\"t\"}"))
+          .isEqualTo((double) java.nio.file.Files.size(snapshot));
+      assertThat(metric(metrics, "vigil_tsdb_head_snapshot_duration_seconds_count{user=\"t\"}"))
+          .isEqualTo(1);
       assertThat(metrics).contains("vigil_tsdb_data_replay_duration_seconds{user=\"t\"}");
       assertThat(metric(metrics, "vigil_tsdb_head_snapshot_restored_series{user=\"t\"}"))
           .isZero(); // a new tenant: nothing to restore

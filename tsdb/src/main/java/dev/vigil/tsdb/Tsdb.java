@@ -113,6 +113,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   // WAL's byte count then: guarded by cutLock, read without it by writeHeadSnapshotIfDue.
   private volatile long snapshotAtMillis;
   private volatile long snapshotAtWalBytes;
+  /** Size of the head snapshot last written while open, 0 when none was. */
+  private volatile long headSnapshotBytes;
 
   /**
    * What opening found in the WAL.
@@ -1088,12 +1090,19 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         throw new UncheckedIOException("cannot sync head chunk files of " + dir, e);
       }
       long n = captured.commit();
-      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series; commits"
+      headSnapshotBytes = captured.bytes();
+      LOG.log(System.Logger.Level.INFO, "head snapshot of " + dir + ": " + n + " series, "
+          + captured.bytes() + " bytes; commits"
           + " waited " + (t1 - locked[0]) / 1_000_000 + " ms (the commit lock taken after "
           + (locked[0] - t0) / 1_000_000 + " ms), written in " + (t2 - t1) / 1_000_000
           + " ms, synced in " + (System.nanoTime() - t2) / 1_000_000 + " ms");
       return n;
     }
+  }
+
+  /** The size of the head snapshot last written while open ({@link #writeHeadSnapshot}), 0 when none was. */
+  public long headSnapshotBytes() {
+    return headSnapshotBytes;
   }
 
   /**

@@ -41,6 +41,7 @@ public final class TsdbMaintenance implements AutoCloseable {
   private final Counter failures;
   private final Counter idleClosed;
   private final Histogram duration;
+  private final Histogram snapshotDuration;
   private volatile boolean stopping;
 
   private TsdbMaintenance(TenantStorages storages, MaintenanceOptions options,
@@ -68,6 +69,16 @@ public final class TsdbMaintenance implements AutoCloseable {
         .labelNames("step").register(registry);
     idleClosed = Counter.builder().name("vigil_tsdb_idle_tenants_closed_total")
         .help("Tenant TSDBs closed because they were idle.").register(registry);
+    snapshotDuration = Histogram.builder().name("vigil_tsdb_head_snapshot_duration_seconds")
+        .help("Time a head snapshot written while running took (commits go on meanwhile), per"
+            + " tenant: the cost of --blocks-storage.tsdb.head-snapshot-interval.")
+        .labelNames("user").classicUpperBounds(.01, .1, 1, 10, 60).register(registry);
+    GaugeWithCallback.builder().name("vigil_tsdb_head_snapshot_bytes")
+        .help("Size of the head snapshot the tenant's TSDB last wrote while running (0: none"
+            + " since it opened).")
+        .labelNames("user")
+        .callback(cb -> forEachTsdb(storages, (user, t) -> cb.call(t.headSnapshotBytes(), user)))
+        .register(registry);
     duration = Histogram.builder().name("vigil_tsdb_maintenance_duration_seconds")
         .help("Time of one maintenance pass over all open tenants.")
         .classicUpperBounds(.01, .1, 1, 10, 60, 300).register(registry);
@@ -191,13 +202,23 @@ public final class TsdbMaintenance implements AutoCloseable {
     long snapshotEvery = options.headSnapshotInterval().toMillis();
     if (!step(tenant, "load_blocks", tsdb::loadNewBlocks, blocksLoaded)
         || !step(tenant, "cut", () -> tsdb.cutBlocks().size(), blocksCut)
-        || !step(tenant, "head_snapshot",
-            () -> tsdb.writeHeadSnapshotIfDue(snapshotEvery) > 0 ? 1 : 0, headSnapshots)
+        || !step(tenant, "head_snapshot", () -> snapshotIfDue(tenant, tsdb, snapshotEvery),
+            headSnapshots)
         || !step(tenant, "compact", () -> tsdb.compact().size(), compactions)
         || (age == 0 && bytes == 0)) {
       return;
     }
     step(tenant, "retention", () -> tsdb.applyRetention(age, bytes), retentionDeleted);
+  }
+
+  /** Writes the tenant's head snapshot when due; 1 when it did. */
+  private int snapshotIfDue(String tenant, Tsdb tsdb, long everyMs) {
+    long t0 = System.nanoTime();
+    if (tsdb.writeHeadSnapshotIfDue(everyMs) == 0) {
+      return 0;
+    }
+    snapshotDuration.labelValues(tenant).observe((System.nanoTime() - t0) / 1e9);
+    return 1;
   }
 
   /** Runs one step; false when the pass should leave this tenant (closed, or shutting down). */

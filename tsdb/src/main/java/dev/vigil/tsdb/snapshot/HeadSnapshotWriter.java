@@ -42,6 +42,7 @@ public final class HeadSnapshotWriter {
   private final StringSlots.Writer strings = new StringSlots.Writer();
   private FileChannel out;
   private long series;
+  private long bytes;
 
   private HeadSnapshotWriter() {}
 
@@ -64,10 +65,17 @@ public final class HeadSnapshotWriter {
   public static final class Captured {
     private final Path dir;
     private final long series;
+    private final long bytes;
 
-    private Captured(Path dir, long series) {
+    private Captured(Path dir, long series, long bytes) {
       this.dir = dir;
       this.series = series;
+      this.bytes = bytes;
+    }
+
+    /** The size of the snapshot file. */
+    public long bytes() {
+      return bytes;
     }
 
     /** Syncs the temporary file and renames it over the snapshot; returns the series in it. */
@@ -119,7 +127,7 @@ public final class HeadSnapshotWriter {
         WalWriter.endRecord(w.buf, mark, w.crc);
         w.flush();
       }
-      return new Captured(dbDir, w.series);
+      return new Captured(dbDir, w.series, w.bytes);
     } catch (IOException | UncheckedIOException e) {
       try {
         Files.deleteIfExists(tmp);
@@ -230,6 +238,7 @@ public final class HeadSnapshotWriter {
     while (bb.hasRemaining()) {
       out.write(bb);
     }
+    bytes += buf.length();
     buf.reset();
   }
 }
