@@ -33,7 +33,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-report() { "$JAVA" -XX:+UseZGC -Xss8m -cp "$JAR" dev.vigil.bench.tsdb.ReplayCpuReport "$@"; }
+report() { "$JAVA" -XX:+UseG1GC -XX:+UseTransparentHugePages -Xss8m -cp "$JAR" dev.vigil.bench.tsdb.ReplayCpuReport "$@"; }
 printf 'global:\n  scrape_interval: 1h\nscrape_configs: []\n' > "$WORK/prometheus.yml"
 
 # Starts Prometheus on DIR (extra flags after it), prints its replay time and CPU, stops it.
