@@ -314,7 +314,7 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * The head as a WAL checkpoint must write it, at the point {@link #beginCheckpointCapture}
-   * marks (inside {@link #exclusive}, right after the WAL was rotated), captured copy on write
+   * marks (under the commit lock, right after the WAL was rotated), captured copy on write
    * as {@link SeriesCapture} tells. What is cheap to copy is copied (out-of-order buffers,
    * tombstones, exemplars, metadata: rare or small); the in-order samples are not: each series'
    * newest in-order timestamp is kept instead, and {@link #forEach} reads the chunks up to it.
@@ -362,28 +362,24 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * Starts capturing what a WAL checkpoint of the samples from {@code from} needs (see
-   * {@link CheckpointCapture}); call inside {@link #exclusive}, right after rotating the WAL.
-   * Replay tells in-order from out-of-order samples by their order, and closed chunks loaded
-   * from the head chunk files still hold deleted samples, so the tombstones are logged again.
-   */
-  public CheckpointCapture beginCheckpointCapture(long from) {
-    return beginCheckpointCapture(from, () -> {});
-  }
-
-  /**
-   * As {@link #beginCheckpointCapture(long)}, taking the commit lock itself: runs
-   * {@code atCapturePoint} (the WAL rotation) under it, then starts the capture, whose arrays
-   * were allocated before.
+   * {@link CheckpointCapture}): takes the commit lock, runs {@code atCapturePoint} (the WAL
+   * rotation) under it, then starts the capture, whose arrays were allocated before. Replay
+   * tells in-order from out-of-order samples by their order, and closed chunks loaded from the
+   * head chunk files still hold deleted samples, so the tombstones are logged again.
    */
   public CheckpointCapture beginCheckpointCapture(long from, Runnable atCapturePoint) {
     CaptureArrays arrays = captureArraysAhead();
     synchronized (commitLock) {
       atCapturePoint.run();
-      int limit;
-      synchronized (createLock) {
-        limit = nextId;
-      }
+      int limit = nextIdNow();
       return begin(new CheckpointCapture(limit, CaptureArrays.atLeast(arrays, limit), from));
+    }
+  }
+
+  /** The id the next series created gets. */
+  private int nextIdNow() {
+    synchronized (createLock) {
+      return nextId;
     }
   }
 
@@ -408,10 +404,7 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /** Arrays for a capture starting soon: the ids so far and room for series created meanwhile. */
   private CaptureArrays captureArraysAhead() {
-    int n;
-    synchronized (createLock) {
-      n = nextId;
-    }
+    int n = nextIdNow();
     return new CaptureArrays(n + (n >> 4) + 1024);
   }
 
@@ -447,8 +440,8 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * Every series as it was at one point of the commit order, taken without making commits wait
-   * for a pass over the head: {@code begin...Capture} (inside {@link #exclusive}, right after
-   * the WAL was rotated) marks the point; from then on a commit first captures every series it
+   * for a pass over the head: {@code begin...Capture} (under the commit lock, right after the
+   * WAL was rotated) marks the point; from then on a commit first captures every series it
    * is about to change that is not captured yet, and the capture's reader captures the others
    * with {@link #take}. Every series is thus captured as it was at that point (copy on write),
    * and the WAL after the point holds exactly what came after. At most one capture runs at a
