@@ -304,10 +304,8 @@ public final class HeadSnapshotReader implements AutoCloseable {
     Metadata md = null;
     if (r.getByte() == 1) {
       MetricType type = MetricType.ofWireNumber(r.getByte());
-      String unit = version >= HeadSnapshotFormat.VERSION_4 ? slots.get(r, "metadata unit")
-          : r.getUvarintString();
-      String help = version >= HeadSnapshotFormat.VERSION_4 ? slots.get(r, "metadata help")
-          : r.getUvarintString();
+      String unit = string(r, "metadata unit");
+      String help = string(r, "metadata help");
       md = new Metadata(type, help, unit);
     }
     int exemplars = r.getUvarintInt(r.remaining(), "exemplar count");
@@ -320,6 +318,11 @@ public final class HeadSnapshotReader implements AutoCloseable {
     end(r);
     return new SeriesSnapshot((int) id, labels, aliases, minT, maxT, closed, closedMaxT, floats,
         histogram, oooT, oooV, oooH, deleted, md, ex);
+  }
+
+  /** A string of a series record: through the string slots from version 4 on. */
+  private String string(ByteSource r, String what) {
+    return version >= HeadSnapshotFormat.VERSION_4 ? slots.get(r, what) : r.getUvarintString();
   }
 
   private Labels labels(ByteSource r) {
