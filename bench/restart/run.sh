@@ -3,6 +3,8 @@
 # Prometheus, each restarted from a fresh process, alternately, ROUNDS times per head size:
 #   vigil-crash    Vigil replaying the whole WAL (a restart after a crash, no snapshot)
 #   vigil-clean    Vigil restoring the head snapshot a clean close wrote
+#   vigil-crash-15m  Vigil after a crash 15 min after the server's periodic head snapshot: the
+#                  snapshot restored, 60 scrapes of WAL replayed (sizes above 60 samples only)
 #   prom-wal       Prometheus replaying its WAL (what every Prometheus restart does)
 #   prom-snapshot  Prometheus with --enable-feature=memory-snapshot-on-shutdown
 # Usage: [SERIES=N] bench/restart/run.sh [ROUNDS] [SAMPLES_PER_SERIES...]
@@ -10,6 +12,8 @@
 # Samples per series must be multiples of 100: `promtool tsdb bench write` writes its scrapes in
 # steps of 100 (--scrapes=30 writes 100 per series), and both sides must hold the same samples.
 # Needs /usr/bin/prometheus and /usr/bin/promtool; builds bench/target/benchmarks.jar if missing.
+# Vigil runs with the server's JVM options and AOT cache (see ./vigil); AOT=off leaves the cache
+# out, AOT=both adds rounds without it.
 set -euo pipefail
 
 ROUNDS="${1:-4}"
@@ -33,7 +37,26 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-report() { "$JAVA" -XX:+UseG1GC -XX:+UseTransparentHugePages -Xss8m -cp "$JAR" dev.vigil.bench.tsdb.ReplayCpuReport "$@"; }
+# Vigil starts as ./vigil starts the server: its JVM options, and an AOT cache trained by the
+# same training run (on this jar's classpath; AOT=off: without the cache, AOT=both: Vigil
+# with and without it in every round).
+. "$ROOT/.mvn/scripts/java-opts.sh"
+AOT_OPTS=()
+AOT="${AOT:-on}"
+if [ "$AOT" != off ]; then
+  echo "training the AOT cache..."
+  # shellcheck disable=SC2046
+  "$JAVA" $(vigil_java_opts server) -XX:AOTCacheOutput="$WORK/vigil.aot" -cp "$JAR" \
+    dev.vigil.app.Main aot-training "$WORK/aot-training" > "$WORK/aot.log" 2>&1
+  AOT_OPTS=(-XX:AOTCache="$WORK/vigil.aot")
+fi
+# shellcheck disable=SC2046
+report() {
+  local aot=("${AOT_OPTS[@]}")
+  [ -z "${NO_AOT:-}" ] || aot=()
+  "$JAVA" $(vigil_java_opts server) "${aot[@]}" -cp "$JAR" \
+    dev.vigil.bench.tsdb.ReplayCpuReport "$@"
+}
 printf 'global:\n  scrape_interval: 1h\nscrape_configs: []\n' > "$WORK/prometheus.yml"
 
 # Starts Prometheus on DIR (extra flags after it), prints its replay time and CPU, stops it.
@@ -62,6 +85,7 @@ for n in "${SIZES[@]}"; do
   echo "preparing $n samples per series..."
   report 0 "$WORK/crash-$n" "$n" crash "$SERIES" > /dev/null 2>&1
   report 0 "$WORK/clean-$n" "$n" snapshot "$SERIES" > /dev/null 2>&1
+  [ "$n" -le 60 ] || report 0 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" > /dev/null 2>&1
   promtool tsdb bench write --out="$WORK/prom-$n" --metrics="$SERIES" --scrapes="$n" \
     "$WORK/labels.json" > /dev/null 2>&1
   cp -a "$WORK/prom-$n/storage" "$WORK/prom-snap-$n"
@@ -76,6 +100,18 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "== round $r, $SERIES series x $n samples, load $(cut -d' ' -f1 /proc/loadavg)"
     echo -n "vigil-crash: "; report 1 "$WORK/crash-$n" "$n" crash "$SERIES" 2>/dev/null
     echo -n "vigil-clean: "; report 1 "$WORK/clean-$n" "$n" snapshot "$SERIES" 2>/dev/null
+    if [ "$n" -gt 60 ]; then
+      echo -n "vigil-crash-15m: "
+      report 1 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" 2>/dev/null
+    fi
+    if [ "$AOT" = both ]; then
+      echo -n "vigil-crash, no AOT cache: "; NO_AOT=1 report 1 "$WORK/crash-$n" "$n" crash "$SERIES" 2>/dev/null
+      echo -n "vigil-clean, no AOT cache: "; NO_AOT=1 report 1 "$WORK/clean-$n" "$n" snapshot "$SERIES" 2>/dev/null
+      if [ "$n" -gt 60 ]; then
+        echo -n "vigil-crash-15m, no AOT cache: "
+        NO_AOT=1 report 1 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" 2>/dev/null
+      fi
+    fi
     rm -rf "$WORK/prom-run" && cp -a "$WORK/prom-$n/storage" "$WORK/prom-run"
     prom "$WORK/prom-run" "prom-wal"
     prom "$WORK/prom-snap-$n" "prom-snapshot" --enable-feature=memory-snapshot-on-shutdown

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Kubernetes observability in one program: metrics store, PromQL, rules, "
         + "collector and mixin toolchain.",
-    subcommands = {TestCommand.class, ServerCommand.class, AgentCommand.class, CheckCommand.class, TsdbCommand.class, MixinCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TestCommand.class, ServerCommand.class, AgentCommand.class, CheckCommand.class,
+        TsdbCommand.class, MixinCommand.class, AotTrainingCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
