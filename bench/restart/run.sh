@@ -4,7 +4,7 @@
 #   vigil-crash    Vigil replaying the whole WAL (a restart after a crash, no snapshot)
 #   vigil-clean    Vigil restoring the head snapshot a clean close wrote
 #   vigil-crash-15m  Vigil after a crash 15 min after the server's periodic head snapshot: the
-#                  snapshot restored, 60 scrapes of WAL replayed (sizes above 60 samples only)
+#                  snapshot restored, the last 60 scrapes replayed from the WAL
 #   prom-wal       Prometheus replaying its WAL (what every Prometheus restart does)
 #   prom-snapshot  Prometheus with --enable-feature=memory-snapshot-on-shutdown
 # Usage: [SERIES=N] bench/restart/run.sh [ROUNDS] [SAMPLES_PER_SERIES...]
@@ -85,7 +85,8 @@ for n in "${SIZES[@]}"; do
   echo "preparing $n samples per series..."
   report 0 "$WORK/crash-$n" "$n" crash "$SERIES" > /dev/null 2>&1
   report 0 "$WORK/clean-$n" "$n" snapshot "$SERIES" > /dev/null 2>&1
-  [ "$n" -le 60 ] || report 0 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" > /dev/null 2>&1
+  # (sizes are at least 100: the snapshot comes after scrape n-61, 60 scrapes are logged after it)
+  report 0 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" > /dev/null 2>&1
   promtool tsdb bench write --out="$WORK/prom-$n" --metrics="$SERIES" --scrapes="$n" \
     "$WORK/labels.json" > /dev/null 2>&1
   cp -a "$WORK/prom-$n/storage" "$WORK/prom-snap-$n"
@@ -100,17 +101,12 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "== round $r, $SERIES series x $n samples, load $(cut -d' ' -f1 /proc/loadavg)"
     echo -n "vigil-crash: "; report 1 "$WORK/crash-$n" "$n" crash "$SERIES" 2>/dev/null
     echo -n "vigil-clean: "; report 1 "$WORK/clean-$n" "$n" snapshot "$SERIES" 2>/dev/null
-    if [ "$n" -gt 60 ]; then
-      echo -n "vigil-crash-15m: "
-      report 1 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" 2>/dev/null
-    fi
+    echo -n "vigil-crash-15m: "; report 1 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" 2>/dev/null
     if [ "$AOT" = both ]; then
       echo -n "vigil-crash, no AOT cache: "; NO_AOT=1 report 1 "$WORK/crash-$n" "$n" crash "$SERIES" 2>/dev/null
       echo -n "vigil-clean, no AOT cache: "; NO_AOT=1 report 1 "$WORK/clean-$n" "$n" snapshot "$SERIES" 2>/dev/null
-      if [ "$n" -gt 60 ]; then
-        echo -n "vigil-crash-15m, no AOT cache: "
-        NO_AOT=1 report 1 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" 2>/dev/null
-      fi
+      echo -n "vigil-crash-15m, no AOT cache: "
+      NO_AOT=1 report 1 "$WORK/periodic-$n" "$n" periodic:$((n - 61)) "$SERIES" 2>/dev/null
     fi
     rm -rf "$WORK/prom-run" && cp -a "$WORK/prom-$n/storage" "$WORK/prom-run"
     prom "$WORK/prom-run" "prom-wal"
