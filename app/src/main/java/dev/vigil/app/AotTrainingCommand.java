@@ -70,8 +70,23 @@ public final class AotTrainingCommand implements Callable<Integer> {
       description = "Float series to write (default: ${DEFAULT-VALUE}).")
   int series;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
+    // The directory is deleted at the end: never one that holds anything.
+    if (Files.exists(dir)) {
+      boolean empty;
+      try (var entries = Files.list(dir)) {
+        empty = entries.findAny().isEmpty();
+      } catch (java.nio.file.NotDirectoryException e) {
+        empty = false;
+      }
+      if (!empty) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "DIR " + dir
+            + " exists and is not an empty directory: the training deletes its directory");
+      }
+    }
     Files.createDirectories(dir);
     try {
       run(dir, series);

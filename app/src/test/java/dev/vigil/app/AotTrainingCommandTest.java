@@ -32,4 +32,20 @@ class AotTrainingCommandTest {
     assertThat(Files.exists(scratch)).isFalse();
     assertThat(CliRun.of("--help").out()).doesNotContain("aot-training");
   }
+
+  @Test
+  void aDirectoryThatHoldsAnythingIsRefusedAndKept() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Path file = Files.writeString(data.resolve("keep.txt"), "user data");
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+
+    CliRun r = CliRun.of("aot-training", "--series", "10", data.toString());
+    CliRun onFile = CliRun.of("aot-training", "--series", "10", notADirectory.toString());
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("not an empty directory");
+    assertThat(file).hasContent("user data");
+    assertThat(onFile.code()).isEqualTo(2);
+    assertThat(notADirectory).hasContent("x");
+  }
 }
