@@ -1,10 +1,13 @@
 package dev.vigil.app;
 
+import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.histogram.CounterResetHint;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.histogram.Span;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
+import dev.vigil.model.metadata.Metadata;
+import dev.vigil.model.metadata.MetricType;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SampleIterator;
@@ -42,9 +45,10 @@ import picocli.CommandLine.Parameters;
  * classes it loaded already linked and the method profiles it gathered, so the JIT compiles the
  * restart's hot loops at once instead of after a phase in the interpreter and the profiling
  * tier. It goes through what a restart runs: appends through the WAL into a head whose full
- * chunks leave for {@code chunks_head}; a head snapshot with appends after it, restored and the
- * WAL after it replayed (a crash after the periodic snapshot); a whole WAL replayed (a crash
- * before any snapshot); a clean close's snapshot restored; and a few PromQL queries.
+ * chunks leave for {@code chunks_head}, with metadata and exemplars as scrapes bring them; a
+ * head snapshot with appends after it, restored and the WAL after it replayed (a crash after
+ * the periodic snapshot); a whole WAL replayed (a crash before any snapshot); a clean close's
+ * snapshot restored; and a few PromQL queries.
  *
  * <p>Its data is its own (generated Kubernetes-like series: counters, noisy gauges, constant
  * series, native histograms), in a scratch directory deleted at the end. Hidden from the help:
@@ -183,6 +187,11 @@ public final class AotTrainingCommand implements Callable<Integer> {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  private static final Metadata COUNTER =
+      new Metadata(MetricType.COUNTER, "Training counter.", "");
+  private static final Metadata GAUGE =
+      new Metadata(MetricType.GAUGE, "Training gauge.", "bytes");
+
   /** Generated series and their values; deterministic, so each run trains the same paths. */
   private static final class Workload {
     private final Labels[] floats;
@@ -234,6 +243,9 @@ public final class AotTrainingCommand implements Callable<Integer> {
             default -> 1;
           };
           floatRefs[i] = app.append(floatRefs[i], floats[i], t, v);
+          if (k == from) { // as a scrape sends metadata: once per series and target start
+            app.updateMetadata(floatRefs[i], floats[i], i % 4 == 1 ? GAUGE : COUNTER);
+          }
           if (i % 2000 == 1999) {
             app.commit();
             app = db.appender();
@@ -242,6 +254,11 @@ public final class AotTrainingCommand implements Callable<Integer> {
         for (int i = 0; i < histograms.length; i++) {
           histogramRefs[i] = app.appendHistogram(histogramRefs[i], histograms[i], t,
               histogram(k));
+          if (k % 4 == 0) {
+            app.appendExemplar(histogramRefs[i], histograms[i],
+                new Exemplar(Labels.of("trace_id", Long.toHexString(random.nextLong())),
+                    random.nextDouble(), t));
+          }
         }
         app.commit();
       }
