@@ -239,7 +239,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     this.lock = lock;
     this.replay = replay;
     this.cutUpTo = head.minValidTime();
-    this.snapshotAtMillis = clock.millis();
+    // A head rebuilt from WAL records is what the next crash would replay again, and more: its
+    // first periodic snapshot is due at once, so a process killed again and again (an OOM
+    // loop) replays that WAL once, not at every start.
+    boolean replayed = replay.samples() > 0 || replay.series() > 0;
+    this.snapshotAtMillis = replayed ? Long.MIN_VALUE / 2 : clock.millis();
+    this.snapshotAtWalBytes = replayed ? -1 : 0;
   }
 
   public static Tsdb open(Path dir, TsdbOptions options) {
@@ -1107,8 +1112,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   /**
    * Writes a head snapshot ({@link #writeHeadSnapshot}) if the last one (or the open) is at
-   * least {@code intervalMs} old and the WAL has grown since. Returns the series written, 0
-   * when none was due.
+   * least {@code intervalMs} old and the WAL has grown since; at once after an open that
+   * replayed WAL records. Returns the series written, 0 when none was due.
    */
   public long writeHeadSnapshotIfDue(long intervalMs) {
     if (intervalMs <= 0 || clock.millis() - snapshotAtMillis < intervalMs

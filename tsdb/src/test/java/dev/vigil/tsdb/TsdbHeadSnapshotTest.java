@@ -385,6 +385,26 @@ class TsdbHeadSnapshotTest {
     }
   }
 
+  @Test
+  void anOpenThatReplayedTheWalMakesTheFirstSnapshotDueAtOnce() {
+    HandClock clock = new HandClock();
+    Path a = tmp.resolve("a");
+    TsdbOptions crash = OPTS.withSnapshotOnShutdown(false);
+    try (Tsdb db = Tsdb.open(a, crash, clock)) {
+      round(db, 0, new Random(1));
+    }
+    try (Tsdb db = Tsdb.open(a, OPTS, clock)) {
+      assertThat(db.replayStats().samples()).isPositive();
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).as("replayed the WAL").isEqualTo(SERIES);
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).as("then every interval").isZero();
+    } // a clean close: its snapshot stands for the whole head
+    try (Tsdb db = Tsdb.open(a, OPTS, clock)) {
+      assertThat(db.replayStats().snapshotSeries()).isEqualTo(SERIES);
+      assertThat(db.replayStats().samples()).isZero();
+      assertThat(db.writeHeadSnapshotIfDue(60_000)).as("restored, nothing replayed").isZero();
+    }
+  }
+
   /**
    * Snapshots taken again and again while three threads commit: a crash image taken after the
    * last commit restores the newest snapshot, replays the WAL after it, and has every sample.
