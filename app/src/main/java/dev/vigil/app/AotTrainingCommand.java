@@ -65,6 +65,10 @@ public final class AotTrainingCommand implements Callable<Integer> {
   static final int BEFORE_SNAPSHOT = 360;
   static final int AFTER_SNAPSHOT = 240;
   static final int AFTER_RESTART = 40;
+  /** The training's writes: no snapshot at close, so the next open replays the WAL. */
+  private static final TsdbOptions CLOSED_AS_BY_A_CRASH = TsdbOptions.defaults()
+      .withWal(TsdbOptions.defaults().wal().withFsync(FsyncPolicy.INTERVAL))
+      .withSnapshotOnShutdown(false);
 
   @Parameters(index = "0", paramLabel = "DIR",
       description = "Scratch directory (created, then deleted).")
@@ -106,9 +110,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
    * float samples of {@code job="kubelet"} that the last open (a clean restore) reads back.
    */
   static long run(Path scratch, int series) throws IOException {
-    TsdbOptions crash = TsdbOptions.defaults()
-        .withWal(TsdbOptions.defaults().wal().withFsync(FsyncPolicy.INTERVAL))
-        .withSnapshotOnShutdown(false);
+    TsdbOptions crash = CLOSED_AS_BY_A_CRASH;
     TsdbOptions clean = crash.withSnapshotOnShutdown(true);
     Workload w = new Workload(series);
     Path snapshotted = scratch.resolve("snapshotted");
@@ -145,9 +147,9 @@ public final class AotTrainingCommand implements Callable<Integer> {
    * a query that opens the tenant (its WAL replayed), a range query, label values, its metrics.
    */
   static void runServer(Path dataDir, int series) throws IOException {
-    TsdbOptions crash = TsdbOptions.defaults().withSnapshotOnShutdown(false);
     Workload w = new Workload(series);
-    try (Tsdb db = Tsdb.open(TenantDirectories.tenantDir(dataDir, TENANT), crash)) {
+    try (Tsdb db = Tsdb.open(TenantDirectories.tenantDir(dataDir, TENANT),
+        CLOSED_AS_BY_A_CRASH)) {
       w.append(db, 0, AFTER_RESTART);
     }
     CommandLine cl = Main.commandLine();
