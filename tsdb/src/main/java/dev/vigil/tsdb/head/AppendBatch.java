@@ -71,13 +71,26 @@ final class AppendBatch implements CommitBatch {
       if (prev < 0 && isDuplicateLocked(s, t, v, h)) {
         return id;
       }
-      long window = head.outOfOrderWindowMs();
-      if (window <= 0 || t < head.maxTime() - window) {
-        throw rejection(s, t, last, window);
-      }
       if (prev >= 0 && t == last) {
         throw new StorageException("duplicate sample for timestamp " + t
             + " with a different value in one request, series " + s.labels);
+      }
+      // Another value at the newest timestamp is refused whatever the out-of-order window (as
+      // Prometheus does): taken, the commit would have to drop it silently.
+      long window = head.outOfOrderWindowMs();
+      if (window <= 0 || t == last || t < head.maxTime() - window) {
+        throw rejection(s, t, last, window);
+      }
+      // Out of order onto a timestamp the series holds already: the sample there stays (as in
+      // Prometheus); another value is refused now rather than dropped after an acknowledgement.
+      int held = sampleAtLocked(s, t, v, h);
+      if (held == MemSeries.SAME_SAMPLE) {
+        return id;
+      }
+      if (held == MemSeries.OTHER_SAMPLE) {
+        throw new StorageException("duplicate sample for timestamp: series " + s.labels
+            + " already has another value at timestamp " + t + " (an out-of-order sample"
+            + " does not replace one)");
       }
     }
     if (n == ts.length) {
@@ -135,6 +148,12 @@ final class AppendBatch implements CommitBatch {
     return h.equals(prevH);
   }
 
+  private int sampleAtLocked(MemSeries s, long t, double v, FloatHistogram h) {
+    synchronized (head.lockFor(s.id)) {
+      return s.sampleAt(t, v, h, head.chunks);
+    }
+  }
+
   // Reads (and may load from a closed chunk) the series' last sample: under its lock.
   private boolean isDuplicateLocked(MemSeries s, long t, double v, FloatHistogram h) {
     synchronized (head.lockFor(s.id)) {
@@ -143,10 +162,13 @@ final class AppendBatch implements CommitBatch {
   }
 
   private static StorageException rejection(MemSeries s, long t, long last, long window) {
-    String what = t == last ? "duplicate sample for timestamp" : "out of order sample";
+    if (t == last) {
+      return new StorageException("duplicate sample for timestamp: series " + s.labels
+          + " already has another value at timestamp " + t + ", its newest");
+    }
     String why = window <= 0 ? "out-of-order window is 0"
         : "older than the out-of-order window of " + window + " ms";
-    return new StorageException(what + ": series " + s.labels + " timestamp " + t
+    return new StorageException("out of order sample: series " + s.labels + " timestamp " + t
         + " is not after its newest timestamp " + last + " (" + why + ")");
   }
 

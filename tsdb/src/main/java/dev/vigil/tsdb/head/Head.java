@@ -1285,7 +1285,12 @@ public final class Head implements Storage, ExemplarQueryable {
       }
       return false;
     }
-    s.insertOutOfOrder(t, v, h);
+    if (!s.insertOutOfOrder(t, v, h)) {
+      if (!replay) {
+        droppedAtCommit.incrementAndGet(); // lost a race with a commit at that timestamp
+      }
+      return false;
+    }
     return true;
   }
 

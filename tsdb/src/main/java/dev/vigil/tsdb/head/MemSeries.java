@@ -307,8 +307,62 @@ final class MemSeries extends XorAppender {
     return h.withCounterResetHint(CounterResetHint.NOT_COUNTER_RESET);
   }
 
-  /** Inserts an out-of-order sample; a sample at an existing OOO timestamp replaces it. */
-  void insertOutOfOrder(long t, double v, FloatHistogram h) {
+  /** {@link #sampleAt}: the series holds no sample at that timestamp. */
+  static final int NO_SAMPLE = 0;
+  /** {@link #sampleAt}: the series holds this very sample at that timestamp. */
+  static final int SAME_SAMPLE = 1;
+  /** {@link #sampleAt}: the series holds another value at that timestamp. */
+  static final int OTHER_SAMPLE = 2;
+
+  /**
+   * What the series holds at {@code t}, in order or out of order (deleted samples included: a
+   * tombstone hides a new sample there as well): {@link #NO_SAMPLE}, {@link #SAME_SAMPLE} (the
+   * same float bits, or a histogram {@link FloatHistogram#equalsExact} to {@code h}) or
+   * {@link #OTHER_SAMPLE}. Decodes at most one chunk. Call under the stripe lock.
+   */
+  int sampleAt(long t, double v, FloatHistogram h, HeadChunks store) {
+    if (oooN() > 0) {
+      int i = Arrays.binarySearch(rare.oooT, 0, rare.oooN, t);
+      if (i >= 0) {
+        FloatHistogram held = rare.oooH == null ? null : rare.oooH[i];
+        return sameSample(held, rare.oooV[i], v, h) ? SAME_SAMPLE : OTHER_SAMPLE;
+      }
+    }
+    if (!hasInOrder() || t < minT || t > maxT) {
+      return NO_SAMPLE;
+    }
+    SampleIterator it = null;
+    for (int i = 0, n = nClosed(); i < n && it == null; i++) {
+      if (closed[i * 2 + 1] >= t) {
+        it = store.read(closed[i * 2]).iterator(null);
+      }
+    }
+    if (it == null) {
+      if (!hasOpen()) {
+        return NO_SAMPLE;
+      }
+      it = openIterator();
+    }
+    ValueKind k = it.seek(t);
+    if (k == ValueKind.NONE || it.atT() != t) {
+      return NO_SAMPLE;
+    }
+    FloatHistogram held = k == ValueKind.HISTOGRAM ? it.atHistogram() : null;
+    return sameSample(held, held == null ? it.atF() : 0, v, h) ? SAME_SAMPLE : OTHER_SAMPLE;
+  }
+
+  private static boolean sameSample(FloatHistogram held, double heldV, double v, FloatHistogram h) {
+    return held == null ? h == null
+        && Double.doubleToRawLongBits(heldV) == Double.doubleToRawLongBits(v)
+        : held.equalsExact(h);
+  }
+
+  /**
+   * Inserts an out-of-order sample; returns false, changing nothing, when one is there at that
+   * timestamp already: the first stays, as in Prometheus (appenders refuse another value up
+   * front, see {@link #sampleAt}; this is for commits that raced, and their replay).
+   */
+  boolean insertOutOfOrder(long t, double v, FloatHistogram h) {
     Rare rare = rare();
     if (rare.oooT == null) {
       rare.oooT = new long[8];
@@ -316,9 +370,7 @@ final class MemSeries extends XorAppender {
     }
     int i = Arrays.binarySearch(rare.oooT, 0, rare.oooN, t);
     if (i >= 0) {
-      rare.oooV[i] = v;
-      setOooH(i, h);
-      return;
+      return false;
     }
     int at = -i - 1;
     if (rare.oooN == rare.oooT.length) {
@@ -338,6 +390,7 @@ final class MemSeries extends XorAppender {
     rare.oooV[at] = v;
     rare.oooN++;
     setOooH(at, h);
+    return true;
   }
 
   private void setOooH(int i, FloatHistogram h) {

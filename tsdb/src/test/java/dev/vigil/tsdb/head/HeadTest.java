@@ -54,6 +54,80 @@ class HeadTest {
     assertThat(all(h)).containsExactly(A + ": 100=3ff0000000000000 101=3ff0000000000000");
   }
 
+  /**
+   * With an out-of-order window, another value at a series' newest timestamp is still refused
+   * (as Prometheus refuses it): before, the appender took it and the commit dropped it, so the
+   * sender got an acknowledgement for a value that was never stored.
+   */
+  @Test
+  void anotherValueAtTheNewestTimestampIsRefusedWithAnOutOfOrderWindowToo() {
+    Head h = new Head(HeadOptions.defaults().withOutOfOrderWindowMs(1000), CommitLog.NONE);
+    Appender a = h.appender();
+    a.append(0, A, 100, 1);
+    a.append(0, B, 200, 1);
+    a.commit();
+    Appender b = h.appender();
+    assertThatThrownBy(() -> b.append(0, A, 100, 2)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("duplicate sample for timestamp")
+        .hasMessageContaining("another value at timestamp 100").hasMessageContaining(A.toString());
+    b.append(0, A, 100, 1); // an exact retry is still accepted and ignored
+    b.append(0, A, 99, 5); // and a sample behind the newest goes out of order
+    b.commit();
+    assertThat(all(h)).containsExactly(
+        A + ": 99=4014000000000000 100=3ff0000000000000", B + ": 200=3ff0000000000000");
+  }
+
+  /**
+   * An out-of-order sample onto a timestamp the series holds (in its chunks or among its
+   * out-of-order samples) leaves the sample there as it is, as Prometheus keeps the first: the
+   * same value is taken and ignored, another value refused. Before, the appender took it and
+   * the read hid it (in-order data) or it replaced the earlier out-of-order value.
+   */
+  @Test
+  void outOfOrderSamplesDoNotReplaceOnesTheSeriesHolds() {
+    Head h = new Head(new HeadOptions(10_000, 4), CommitLog.NONE);
+    Appender a = h.appender();
+    for (long t = 100; t <= 1000; t += 100) {
+      a.append(0, A, t, t); // 100..400 and 500..800 in closed chunks, 900 and 1000 open
+    }
+    a.commit();
+    Appender b = h.appender();
+    b.append(0, A, 250, 1);
+    b.commit();
+    Appender c = h.appender();
+    for (long t : new long[] {200, 700, 900, 250}) {
+      assertThatThrownBy(() -> c.append(0, A, t, -1)).as("t=" + t)
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("duplicate sample for timestamp")
+          .hasMessageContaining("another value at timestamp " + t);
+      c.append(0, A, t, t == 250 ? 1 : t); // the same sample again: taken, nothing changes
+    }
+    c.append(0, A, 650, 2);
+    c.commit();
+    assertThat(all(h)).containsExactly(A + ": 100=4059000000000000 200=4069000000000000"
+        + " 250=3ff0000000000000 300=4072c00000000000 400=4079000000000000"
+        + " 500=407f400000000000 600=4082c00000000000 650=4000000000000000"
+        + " 700=4085e00000000000 800=4089000000000000 900=408c200000000000"
+        + " 1000=408f400000000000");
+  }
+
+  /** Two appenders racing to one out-of-order timestamp: the first commit's value stays. */
+  @Test
+  void ofTwoRacingOutOfOrderCommitsAtOneTimestampTheFirstStays() {
+    Head h = new Head(new HeadOptions(10_000, 120), CommitLog.NONE);
+    Appender a = h.appender();
+    a.append(0, A, 1000, 0);
+    a.commit();
+    Appender first = h.appender();
+    Appender second = h.appender();
+    first.append(0, A, 500, 1);
+    second.append(0, A, 500, 2);
+    first.commit();
+    second.commit();
+    assertThat(all(h)).containsExactly(A + ": 500=3ff0000000000000 1000=0");
+    assertThat(h.droppedAtCommit()).isEqualTo(1);
+  }
+
   @Test
   void uncommittedAndRolledBackSamplesAreInvisible() {
     Head h = head();
