@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
@@ -584,8 +586,45 @@ class TsdbAdmissionTest {
     private void verifyRandomSelect() {
       long lo = START + (long) (r.nextDouble() * (now - START + STEP)) - STEP;
       long hi = lo + (long) (r.nextDouble() * (now + STEP - lo));
-      check(lo, hi, randomMatchers(), r.nextBoolean());
+      List<Matcher> ms = randomMatchers();
+      check(lo, hi, ms, r.nextBoolean());
+      checkLabelValues(lo, hi, ms);
       reach.selects++;
+    }
+
+    /**
+     * Label values and names of the series matching {@code ms}: at least those of the series
+     * with a sample in {@code [lo, hi]} (a store may answer per block, as Prometheus does, so
+     * more may come), and none of series that never matched.
+     */
+    private void checkLabelValues(long lo, long hi, List<Matcher> ms) {
+      Set<String> atLeast = new TreeSet<>();
+      Set<String> atMost = new TreeSet<>();
+      Set<String> namesAtLeast = new TreeSet<>();
+      for (Map.Entry<Labels, ModelSeries> e : model.entrySet()) {
+        if (matches(e.getKey(), ms)) {
+          atMost.add(e.getKey().get("i"));
+          if (!e.getValue().samples.subMap(lo, true, hi, true).isEmpty()) {
+            atLeast.add(e.getKey().get("i"));
+            e.getKey().forEach((name, value) -> namesAtLeast.add(name));
+          }
+        }
+      }
+      try (Querier q = db.querier(lo, hi)) {
+        List<String> values = q.labelValues("i", ms);
+        List<String> names = q.labelNames(ms);
+        String what = " of " + ms + " over [" + lo + ", " + hi + "]: ";
+        if (!values.containsAll(atLeast) || !atMost.containsAll(values)
+            || !values.equals(values.stream().sorted().distinct().toList())) {
+          fail("label values of i" + what + values + ", expected at least " + atLeast
+              + " and at most " + atMost + ", sorted\n" + context());
+        }
+        if (!names.containsAll(namesAtLeast)
+            || !List.of("__name__", "i", "job").containsAll(names)) {
+          fail("label names" + what + names + ", expected at least " + namesAtLeast + "\n"
+              + context());
+        }
+      }
     }
 
     private void check(long lo, long hi, List<Matcher> ms, boolean sorted) {
