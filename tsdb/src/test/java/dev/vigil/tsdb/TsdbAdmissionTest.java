@@ -321,20 +321,42 @@ class TsdbAdmissionTest {
     }
 
     /** Commits one sample that must be taken ({@code what} names it in the failure). */
-    private void taken(String what, Labels l, long t, double v) {
+    private void taken(String what, Labels l, long t, Object v) {
       Appender a = db.appender();
       try {
-        a.append(ref(l), l, t, v);
+        append(a, l, t, v);
       } catch (StorageException e) {
         throw new AssertionError(what + " refused: " + e.getMessage() + "\n" + context(), e);
       }
       a.commit();
     }
 
+    /** Appends a float (a {@link Double}) or a histogram. */
+    private void append(Appender a, Labels l, long t, Object v) {
+      if (v instanceof FloatHistogram h) {
+        a.appendHistogram(ref(l), l, t, h);
+      } else {
+        a.append(ref(l), l, t, (Double) v);
+      }
+    }
+
+    /** The model's sample as the value to append again. */
+    private static Object appendable(Object v) {
+      return v instanceof Long bits ? (Object) Double.longBitsToDouble(bits) : v;
+    }
+
+    /** A float series with a sample, or a histogram series, or null. */
+    private Labels someSeries() {
+      return r.nextInt(3) == 0 ? HISTOGRAMS.get(r.nextInt(HISTOGRAMS.size())) : someFloatSeries();
+    }
+
     /** The series' newest sample if it is still there and recent (so in the head), or null. */
     private Map.Entry<Long, Object> recentNewest(Labels l) {
       ModelSeries s = series(l);
       Map.Entry<Long, Object> last = s.samples.lastEntry();
+      if (last == null) {
+        return null;
+      }
       // Otherwise deleted, or (long dead) in a block, where a sample is merely too old.
       return last.getKey() == s.newest && s.newest >= now - 2 * STEP ? last : null;
     }
@@ -385,28 +407,36 @@ class TsdbAdmissionTest {
       }
       long bits = (Long) s.samples.get(t);
       note("out of order onto t=" + t + " of " + l);
-      refused(l, t, Double.longBitsToDouble(bits) == 5 ? 6 : 5);
+      refused(l, t, Double.longBitsToDouble(bits) == 5 ? 6.0 : 5.0);
       taken("an out-of-order repeat of a held sample", l, t, Double.longBitsToDouble(bits));
       reach.collisions++;
     }
 
     /** The newest sample again, same value: taken without error and without a second copy. */
     private void exactRepeat() {
-      Labels l = someFloatSeries();
+      Labels l = someSeries();
       Map.Entry<Long, Object> last = l == null ? null : recentNewest(l);
       if (last == null) {
         return;
       }
       note("exact repeat " + l + " t=" + last.getKey());
-      taken("exact repeat", l, last.getKey(), Double.longBitsToDouble((Long) last.getValue()));
+      taken("exact repeat", l, last.getKey(), appendable(last.getValue()));
       reach.exactRepeats++;
     }
 
     /** Another value at the newest timestamp: refused, as Prometheus refuses it. */
     private void conflicting() {
-      Labels l = someFloatSeries();
+      Labels l = someSeries();
       Map.Entry<Long, Object> last = l == null ? null : recentNewest(l);
       if (last == null) {
+        return;
+      }
+      if (last.getValue() instanceof FloatHistogram held) {
+        FloatHistogram other = TestHistograms.random(r);
+        if (!other.equalsExact(held)) {
+          note("conflicting histogram " + l + " t=" + last.getKey());
+          refused(l, last.getKey(), other);
+        }
         return;
       }
       long bits = (Long) last.getValue();
@@ -428,7 +458,7 @@ class TsdbAdmissionTest {
         Labels l = FLOATS.get(r.nextInt(FLOATS.size()));
         long t = minValid - 1 - r.nextInt(100_000);
         note("before the newest block's end " + l + " t=" + t);
-        refused(l, t, 1);
+        refused(l, t, 1.0);
         return;
       }
       Labels l = someFloatSeries();
@@ -438,7 +468,7 @@ class TsdbAdmissionTest {
       long t = window == 0 ? series(l).newest - 1 - r.nextInt(1000)
           : now - window - 1 - r.nextLong(STEP * 3);
       note("too old " + l + " t=" + t);
-      refused(l, t, 1);
+      refused(l, t, 1.0);
     }
 
     /**
@@ -467,10 +497,10 @@ class TsdbAdmissionTest {
       reach.late++;
     }
 
-    private void refused(Labels l, long t, double v) {
+    private void refused(Labels l, long t, Object v) {
       Appender a = db.appender();
       try {
-        a.append(ref(l), l, t, v);
+        append(a, l, t, v);
         a.commit();
       } catch (StorageException expected) {
         a.commit(); // commits nothing: the refused sample left no trace
@@ -499,7 +529,7 @@ class TsdbAdmissionTest {
         a.append(0, FLOATS.get(0), rolled, 8);
       }
       a.rollback();
-      taken("sample before a rolled-back one", l, kept, 9);
+      taken("sample before a rolled-back one", l, kept, 9.0);
       acknowledged(l, kept, Double.doubleToRawLongBits(9));
       reach.rolledBack++;
     }
