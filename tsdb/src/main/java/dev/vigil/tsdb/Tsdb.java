@@ -316,13 +316,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
                 found.add(id, ref, minT, maxT);
               }
             });
-        Head head = new Head(options.head(), proxy, headChunks);
+        Head head = new Head(options.head(), proxy, headChunks, options.blockRangeMs() / 2);
         head.replayChunks(found.seal());
         int snapshotSegment = snapshot == null ? -1 : snapshot.walPosition().lastSegment();
         long restored = snapshot == null ? NO_SNAPSHOT : restoreSnapshot(dir, snapshot, head);
         snapshot = null;
         if (restored == HEAD_UNUSABLE) {
-          head = new Head(options.head(), proxy, headChunks);
+          head = new Head(options.head(), proxy, headChunks, options.blockRangeMs() / 2);
           head.replayChunks(found);
         }
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());

@@ -38,9 +38,11 @@ import org.junit.jupiter.api.Test;
 /**
  * What the database must take and what it must refuse, under random operations, checked
  * against a model of what it acknowledged: fresh appends, late in-order ones (a sender catching
- * up), out-of-order ones inside the window, exact repeats (taken, stored once), and refused:
- * another value at a series' newest timestamp or onto a sample it holds, samples behind the
- * window or before the newest block's end; rolled-back batches leave no trace. Between them:
+ * up) up to half a block range behind the newest sample, out-of-order ones inside the window,
+ * exact repeats (taken, stored once), and refused: another value at a series' newest timestamp
+ * or onto a sample it holds, samples behind the window, more than half a block range behind
+ * the newest sample (as Prometheus and Mimir) or before the newest block's end; rolled-back
+ * batches leave no trace. Between them:
  * deletes, block cuts, compactions, head snapshots, changes of the out-of-order window, clean
  * restarts, and crashes after which the run goes on writing to the recovered copy (the
  * directory copied between two commits, as a killed process leaves it). Series stop and start
@@ -449,16 +451,30 @@ class TsdbAdmissionTest {
     }
 
     /**
-     * Refused: before the end of the newest block (whatever the series), or behind a recent
-     * series' newest sample with no window, or behind the window.
+     * Refused: before the end of the newest block, or more than half a block range behind the
+     * newest sample (whatever the series: also one whose own newest is older), or behind a
+     * recent series' newest sample with no window, or behind the window.
      */
     private void tooOld() {
       long minValid = db.head().minValidTime();
-      if (minValid != Long.MIN_VALUE && r.nextInt(3) == 0) {
+      int kind = r.nextInt(3);
+      if (kind == 0 && minValid != Long.MIN_VALUE) {
         Labels l = FLOATS.get(r.nextInt(FLOATS.size()));
         long t = minValid - 1 - r.nextInt(100_000);
         note("before the newest block's end " + l + " t=" + t);
         refused(l, t, 1.0);
+        return;
+      }
+      if (kind == 1) {
+        Labels l = FLOATS.get(r.nextInt(FLOATS.size()));
+        ModelSeries s = series(l);
+        long lo = s.newest == Long.MIN_VALUE ? START : Math.max(START, s.newest + 1);
+        long floor = db.head().appendFloor();
+        if (lo < floor) {
+          long t = lo + r.nextLong(floor - lo);
+          note("behind the appendable window " + l + " t=" + t);
+          refused(l, t, 1.0);
+        }
         return;
       }
       Labels l = someFloatSeries();
@@ -472,14 +488,13 @@ class TsdbAdmissionTest {
     }
 
     /**
-     * After the series' own newest sample but far behind the others' (a sender catching up):
-     * taken down to the end of the newest block, a wider bound than Prometheus's (half a block
-     * range behind the head's newest sample).
+     * After the series' own newest sample but behind the others' (a sender catching up): taken
+     * down to half a block range behind the newest sample.
      */
     private void late() {
       Labels l = FLOATS.get(r.nextInt(FLOATS.size()));
       ModelSeries s = series(l);
-      long from = Math.max(START, db.head().minValidTime());
+      long from = Math.max(START, db.head().appendFloor());
       if (s.newest != Long.MIN_VALUE) {
         from = Math.max(from, s.newest + 1);
       }

@@ -415,7 +415,10 @@ class TsdbHeadSnapshotTest {
     int writers = 3;
     int perWriter = 10;
     int batches = 400;
-    try (Tsdb db = Tsdb.open(a, SMALL_FILES)) {
+    // The writers' clocks drift apart by up to their whole span (4,000 s): blocks long enough
+    // that none falls more than half a block range behind the newest sample.
+    TsdbOptions opts = SMALL_FILES.withBlockRangeMs(24 * 3_600_000L);
+    try (Tsdb db = Tsdb.open(a, opts)) {
       java.util.concurrent.atomic.AtomicBoolean done =
           new java.util.concurrent.atomic.AtomicBoolean();
       java.util.concurrent.atomic.AtomicInteger snapshots =
@@ -448,7 +451,7 @@ class TsdbHeadSnapshotTest {
       assertThat(snapshots.get()).isGreaterThan(1);
       Path crashed = tmp.resolve("crashed");
       copy(a, crashed);
-      try (Tsdb restored = Tsdb.open(crashed, SMALL_FILES)) {
+      try (Tsdb restored = Tsdb.open(crashed, opts)) {
         assertThat(restored.replayStats().snapshotSeries()).isPositive();
         View v = view(restored);
         assertThat(v.samples()).hasSize(writers * perWriter);

@@ -119,8 +119,10 @@ class TsdbLifecycleTest {
           // A batch of appends, committed or rolled back.
           Appender a = db.appender();
           List<Runnable> onCommit = new ArrayList<>();
-          // Samples before the last cut's end are out of bounds (a block holds that range).
+          // Samples before the last cut's end are out of bounds (a block holds that range), and
+          // so are those more than half a block range behind the newest sample.
           long minValid = db.head().minValidTime();
+          long floor = db.head().appendFloor();
           long batchFloor = Math.max(globalMax - WINDOW / 2, minValid);
           long batchMax = globalMax;
           int k = 1 + r.nextInt(60);
@@ -138,7 +140,7 @@ class TsdbLifecycleTest {
               }
               late++;
             } else {
-              t = Math.max(maxT[s], minValid) + 1 + r.nextInt(r.nextInt(10) == 0 ? 20_000 : 2_000);
+              t = Math.max(maxT[s], floor) + 1 + r.nextInt(r.nextInt(10) == 0 ? 20_000 : 2_000);
               maxT[s] = t;
             }
             batchMax = Math.max(batchMax, t);
@@ -166,7 +168,7 @@ class TsdbLifecycleTest {
             TreeMap<Long, String> m = model.get(s);
             int burst = 20 + r.nextInt(120);
             for (int j = 0; j < burst && !histogram[s]; j++) {
-              long t = Math.max(maxT[s], minValid) + 1 + r.nextInt(100);
+              long t = Math.max(maxT[s], floor) + 1 + r.nextInt(100);
               maxT[s] = t;
               batchMax = Math.max(batchMax, t);
               double v = last[s] += r.nextInt(3);

@@ -100,6 +100,37 @@ class TsdbTest {
     }
   }
 
+  /**
+   * As Prometheus and Mimir: no append (a new series, or one far behind the others) more than
+   * half a block range behind the newest sample, so that a block cut, which writes only data
+   * at least that far behind, never races a commit for a sample it already acknowledged.
+   */
+  @Test
+  void samplesMoreThanHalfABlockRangeBehindTheNewestAreOutOfBounds() {
+    TsdbOptions opts = TsdbOptions.defaults().withBlockRangeMs(10_000);
+    Labels a = Labels.of("__name__", "a");
+    Labels b = Labels.of("__name__", "b");
+    try (Tsdb db = Tsdb.open(dir, opts)) {
+      Appender first = db.appender();
+      first.append(0, a, 1_000, 1);
+      first.append(0, b, 1_000, 1);
+      first.append(0, a, 20_000, 2);
+      first.commit();
+      assertThat(db.head().appendFloor()).isEqualTo(15_000);
+      Appender late = db.appender();
+      assertThatThrownBy(() -> late.append(0, b, 14_999, 3)).isInstanceOf(StorageException.class)
+          .hasMessageContaining("out of bounds").hasMessageContaining("timestamp 14999")
+          .hasMessageContaining("5000 ms (half the block range) behind 20000");
+      assertThatThrownBy(() -> late.append(0, Labels.of("__name__", "new"), 2_000, 3))
+          .isInstanceOf(StorageException.class).hasMessageContaining("out of bounds");
+      late.append(0, b, 15_000, 4); // a series behind the others, within the bound
+      late.commit();
+      assertThat(all(db)).containsExactly(
+          a + ": 1000=3ff0000000000000 20000=4000000000000000",
+          b + ": 1000=3ff0000000000000 15000=4010000000000000");
+    }
+  }
+
   @Test
   void anInterruptedCommitterNeitherBreaksTheWalNorLosesItsInterrupt() {
     try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults())) {

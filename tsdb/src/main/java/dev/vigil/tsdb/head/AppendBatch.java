@@ -57,9 +57,8 @@ final class AppendBatch implements CommitBatch {
       s = head.getOrCreate(labels);
       id = s.id;
     }
-    if (t < head.minValidTime()) {
-      throw new StorageException("out of bounds: series " + s.labels + " timestamp " + t
-          + " is before " + head.minValidTime() + ", the end of the newest block");
+    if (t < head.appendFloor()) {
+      throw outOfBounds(s, t);
     }
     int slot = lastIndex.slot(id, -1);
     int prev = lastIndex.valueAt(slot);
@@ -128,7 +127,7 @@ final class AppendBatch implements CommitBatch {
     MemSeries s = ref != 0 ? head.byId(ref) : null;
     int id = s != null ? (int) ref : head.getOrCreate(labels).id;
     long newestInHead = head.maxTime();
-    if (st < head.minValidTime() || (newestInHead != Long.MIN_VALUE
+    if (st < head.appendFloor() || (newestInHead != Long.MIN_VALUE
         && st < newestInHead - Head.START_ZERO_MAX_LAG_MS)) {
       return id;
     }
@@ -170,6 +169,15 @@ final class AppendBatch implements CommitBatch {
         : "older than the out-of-order window of " + window + " ms";
     return new StorageException("out of order sample: series " + s.labels + " timestamp " + t
         + " is not after its newest timestamp " + last + " (" + why + ")");
+  }
+
+  private StorageException outOfBounds(MemSeries s, long t) {
+    long minValid = head.minValidTime();
+    String why = t < minValid ? "before " + minValid + ", the end of the newest block"
+        : "more than " + head.appendableLagMs() + " ms (half the block range) behind "
+            + head.maxTime() + ", the newest sample in the head";
+    return new StorageException("out of bounds: series " + s.labels + " timestamp " + t
+        + " is " + why);
   }
 
   private void grow() {

@@ -57,6 +57,8 @@ public final class Head implements Storage, ExemplarQueryable {
    * after its series' newest, so in-order appends never touch it.
    */
   private volatile long outOfOrderWindowMs;
+  /** See {@link #appendFloor}. */
+  private final long appendableLagMs;
   private final CommitLog log;
   /** Where full chunks go; the series keep references. */
   final HeadChunks chunks;
@@ -104,9 +106,22 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   public Head(HeadOptions options, CommitLog log, HeadChunks chunks) {
+    this(options, log, chunks, Long.MAX_VALUE);
+  }
+
+  /**
+   * A head whose appends may lie at most {@code appendableLagMs} behind its newest sample: the
+   * database passes half its block range, the bound of Prometheus's and Mimir's heads
+   * ({@code Long.MAX_VALUE}: no such bound, only {@link #minValidTime}).
+   */
+  public Head(HeadOptions options, CommitLog log, HeadChunks chunks, long appendableLagMs) {
+    if (appendableLagMs < 0) {
+      throw new IllegalArgumentException("negative appendable lag " + appendableLagMs + " ms");
+    }
     this.options = options;
     this.log = log;
     this.chunks = chunks;
+    this.appendableLagMs = appendableLagMs;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -197,6 +212,27 @@ public final class Head implements Storage, ExemplarQueryable {
   /** Appends before this time are rejected ("out of bounds"): that range is in a block. */
   public long minValidTime() {
     return minValidTime;
+  }
+
+  /**
+   * The oldest timestamp an append may have now ("out of bounds" before it): the newest sample
+   * in the head minus the appendable lag (half the block range), or {@link #minValidTime} when
+   * later. As in Prometheus and Mimir this holds for every append, a new series and one far
+   * behind the others included: a block cut writes only data at least that far behind the
+   * newest sample, so no acknowledged sample can fall into the range a cut is writing (a
+   * commit would have to drop it).
+   */
+  public long appendFloor() {
+    long newest = maxTime;
+    if (newest == Long.MIN_VALUE || appendableLagMs == Long.MAX_VALUE) {
+      return minValidTime;
+    }
+    return Math.max(minValidTime, newest - appendableLagMs);
+  }
+
+  /** How far behind the newest sample appends may lie, {@code Long.MAX_VALUE} for no bound. */
+  long appendableLagMs() {
+    return appendableLagMs;
   }
 
   /**

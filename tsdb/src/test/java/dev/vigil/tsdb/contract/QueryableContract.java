@@ -51,6 +51,8 @@ public abstract class QueryableContract {
     "up", "api", "db", "", "a.*", ".*", ".+", "api|db", "up|go_gc|nope", "node.*", "[0-4]", "1|2|3",
     "d.", "x", "weird.*", "7"
   };
+  /** How far a sample may lie behind the newest (below half the smallest block range used). */
+  private static final long LAG = 100_000;
   private static final String[] MATCH_NAMES = {"__name__", "job", "instance", "zone", "absent"};
 
   @Test
@@ -82,6 +84,9 @@ public abstract class QueryableContract {
       hist[i] = r.nextInt(8) == 0;
       nextT[i] = r.nextInt(100_000);
     }
+    // Every sample within LAG of the newest one so far: a database refuses samples more than
+    // half its block range behind its newest ("out of bounds", as Prometheus and Mimir).
+    long clock = 0;
     int batches = 30 + r.nextInt(30);
     for (int b = 0; b < batches; b++) {
       Appender a = store.appender();
@@ -89,8 +94,9 @@ public abstract class QueryableContract {
       int perBatch = 1 + r.nextInt(200);
       for (int k = 0; k < perBatch; k++) {
         int s = r.nextInt(nSeries);
-        long t = nextT[s];
-        nextT[s] += 1 + (r.nextInt(20) == 0 ? r.nextInt(1_000_000) : r.nextInt(30_000));
+        long t = Math.max(nextT[s], clock - LAG);
+        nextT[s] = t + 1 + (r.nextInt(20) == 0 ? r.nextInt(1_000_000) : r.nextInt(30_000));
+        clock = Math.max(clock, t);
         if (hist[s] || r.nextInt(200) == 0) {
           FloatHistogram h = histogram(r);
           a.appendHistogram(0, series.get(s), t, h);
