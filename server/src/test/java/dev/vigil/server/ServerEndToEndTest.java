@@ -222,10 +222,10 @@ class ServerEndToEndTest {
             .addSamples(sample(5_000, 7)))
         .build().toByteArray());
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).contains("out of order sample").contains("(err-vigil-storage-rejected)");
+    assertThat(r.body()).contains("out of order sample").contains("(err-mimir-sample-out-of-order)");
     assertThat(s.get("team-a", "/api/v1/query?query=up&time=20").body()).contains("[20,\"0\"]");
     assertThat(s.get(null, "/metrics").body()).contains(
-        "vigil_discarded_samples_total{reason=\"storage_rejected\",user=\"team-a\"}");
+        "vigil_discarded_samples_total{reason=\"sample-out-of-order\",user=\"team-a\"}");
   }
 
   @Test

@@ -294,8 +294,8 @@ public final class OtlpTranslator {
     } catch (LimitExceededException e) {
       stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
     } catch (StorageException e) {
-      stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
-          ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "'" : null);
+      stats.reject(RejectReason.of(e), 1, stats.wantsMessage()
+          ? RejectReason.message(e, labels, t) : null);
     }
     if (p.getExemplarsCount() > 0) {
       stats.addExemplars(p.getExemplarsCount());
@@ -433,9 +433,8 @@ public final class OtlpTranslator {
     } catch (LimitExceededException e) {
       stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
     } catch (StorageException e) {
-      stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
-          ? e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("
-              + RejectReason.STORAGE.errorId() + ")" : null);
+      stats.reject(RejectReason.of(e), 1, stats.wantsMessage()
+          ? RejectReason.message(e, labels, t) : null);
     }
   }
 

@@ -1,5 +1,9 @@
 package dev.vigil.protocol.remote;
 
+import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.SampleRejectedException;
+import dev.vigil.model.storage.StorageException;
+
 /**
  * Why a series or sample of a push was refused. {@link #label()} is the {@code reason} label of
  * the discarded-samples counter (Mimir's names); {@link #errorId()} ends the error message so
@@ -20,7 +24,15 @@ public enum RejectReason {
   PER_USER_SERIES_LIMIT("per_user_series_limit", "err-mimir-max-series-per-user"),
   /** OTLP data Vigil does not translate (delta temporality, exponential scale out of range). */
   UNSUPPORTED_OTLP("otlp_unsupported", "err-vigil-otlp-unsupported"),
-  /** The store refused the sample (out of order, duplicate timestamp, too old, a limit). */
+  /** Before what the store still takes (Mimir's ingester reason and error ID). */
+  SAMPLE_TIMESTAMP_TOO_OLD("sample-timestamp-too-old", "err-mimir-sample-timestamp-too-old"),
+  /** Not after its series' newest sample, with no out-of-order window. */
+  SAMPLE_OUT_OF_ORDER("sample-out-of-order", "err-mimir-sample-out-of-order"),
+  /** Not after its series' newest sample, and behind the out-of-order window. */
+  SAMPLE_TOO_OLD("sample-too-old", "err-mimir-sample-timestamp-too-old"),
+  /** Another value at a timestamp the series holds. */
+  NEW_VALUE_FOR_TIMESTAMP("new-value-for-timestamp", "err-mimir-sample-duplicate-timestamp"),
+  /** The store refused the sample for another reason. */
   STORAGE("storage_rejected", "err-vigil-storage-rejected");
 
   private final String label;
@@ -29,6 +41,28 @@ public enum RejectReason {
   RejectReason(String label, String errorId) {
     this.label = label;
     this.errorId = errorId;
+  }
+
+  /** The reason for a sample the store refused: its kind of refusal, or {@link #STORAGE}. */
+  public static RejectReason of(StorageException e) {
+    if (!(e instanceof SampleRejectedException r)) {
+      return STORAGE;
+    }
+    return switch (r.kind()) {
+      case OUT_OF_BOUNDS -> SAMPLE_TIMESTAMP_TOO_OLD;
+      case OUT_OF_ORDER -> SAMPLE_OUT_OF_ORDER;
+      case TOO_OLD -> SAMPLE_TOO_OLD;
+      case DUPLICATE_TIMESTAMP -> NEW_VALUE_FOR_TIMESTAMP;
+    };
+  }
+
+  /**
+   * The answer's text for a sample the store refused: the store's message, the sample, and the
+   * error ID of its reason (Mimir's, where Mimir has one).
+   */
+  public static String message(StorageException e, Labels labels, long t) {
+    return e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("
+        + of(e).errorId() + ")";
   }
 
   public String label() {

@@ -643,8 +643,8 @@ public final class RemoteWriteDecoder {
         } catch (LimitExceededException e) {
           stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
         } catch (StorageException e) {
-          stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
-              ? storageMessage(e, labels, t) : null);
+          stats.reject(RejectReason.of(e), 1, stats.wantsMessage()
+              ? RejectReason.message(e, labels, t) : null);
         }
       } else if (field == histogramsField) {
         in.expect(tag, WireReader.LENGTH_DELIMITED);
@@ -669,8 +669,8 @@ public final class RemoteWriteDecoder {
         } catch (LimitExceededException e) {
           stats.reject(e.reason(), 1, stats.wantsMessage() ? e.getMessage() : null);
         } catch (StorageException e) {
-          stats.reject(RejectReason.STORAGE, 1, stats.wantsMessage()
-              ? storageMessage(e, labels, histogram.timestamp) : null);
+          stats.reject(RejectReason.of(e), 1, stats.wantsMessage()
+              ? RejectReason.message(e, labels, histogram.timestamp) : null);
         }
       } else if (field == exemplarsField && (tag & 7) == WireReader.LENGTH_DELIMITED) {
         // Stored after the series' samples, which create the series (Prometheus's order).
@@ -797,11 +797,6 @@ public final class RemoteWriteDecoder {
     if (!name.isEmpty()) { // empty names and values are dropped, as Prometheus drops them
       exemplarBuilder.set(name, value);
     }
-  }
-
-  private static String storageMessage(StorageException e, Labels labels, long t) {
-    return e.getMessage() + ", timestamp: " + t + ", series: '" + labels + "' ("
-        + RejectReason.STORAGE.errorId() + ")";
   }
 
   /** The series as received (possibly unsorted or invalid), for error messages only. */

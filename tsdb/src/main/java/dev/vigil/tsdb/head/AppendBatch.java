@@ -2,6 +2,8 @@ package dev.vigil.tsdb.head;
 
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
+import dev.vigil.model.storage.SampleRejectedException;
+import dev.vigil.model.storage.SampleRejectedException.Kind;
 import dev.vigil.model.storage.StorageException;
 import java.util.Arrays;
 
@@ -71,8 +73,9 @@ final class AppendBatch implements CommitBatch {
         return id;
       }
       if (prev >= 0 && t == last) {
-        throw new StorageException("duplicate sample for timestamp " + t
-            + " with a different value in one request, series " + s.labels);
+        throw new SampleRejectedException(Kind.DUPLICATE_TIMESTAMP,
+            "duplicate sample for timestamp " + t + " with a different value in one request,"
+                + " series " + s.labels);
       }
       // Another value at the newest timestamp is refused whatever the out-of-order window (as
       // Prometheus does): taken, the commit would have to drop it silently.
@@ -87,9 +90,9 @@ final class AppendBatch implements CommitBatch {
         return id;
       }
       if (held == MemSeries.OTHER_SAMPLE) {
-        throw new StorageException("duplicate sample for timestamp: series " + s.labels
-            + " already has another value at timestamp " + t + " (an out-of-order sample"
-            + " does not replace one)");
+        throw new SampleRejectedException(Kind.DUPLICATE_TIMESTAMP,
+            "duplicate sample for timestamp: series " + s.labels + " already has another value"
+                + " at timestamp " + t + " (an out-of-order sample does not replace one)");
       }
     }
     if (n == ts.length) {
@@ -162,13 +165,15 @@ final class AppendBatch implements CommitBatch {
 
   private static StorageException rejection(MemSeries s, long t, long last, long window) {
     if (t == last) {
-      return new StorageException("duplicate sample for timestamp: series " + s.labels
-          + " already has another value at timestamp " + t + ", its newest");
+      return new SampleRejectedException(Kind.DUPLICATE_TIMESTAMP,
+          "duplicate sample for timestamp: series " + s.labels + " already has another value"
+              + " at timestamp " + t + ", its newest");
     }
     String why = window <= 0 ? "out-of-order window is 0"
         : "older than the out-of-order window of " + window + " ms";
-    return new StorageException("out of order sample: series " + s.labels + " timestamp " + t
-        + " is not after its newest timestamp " + last + " (" + why + ")");
+    return new SampleRejectedException(window <= 0 ? Kind.OUT_OF_ORDER : Kind.TOO_OLD,
+        "out of order sample: series " + s.labels + " timestamp " + t
+            + " is not after its newest timestamp " + last + " (" + why + ")");
   }
 
   private StorageException outOfBounds(MemSeries s, long t) {
@@ -176,8 +181,8 @@ final class AppendBatch implements CommitBatch {
     String why = t < minValid ? "before " + minValid + ", the end of the newest block"
         : "more than " + head.appendableLagMs() + " ms (half the block range) behind "
             + head.maxTime() + ", the newest sample in the head";
-    return new StorageException("out of bounds: series " + s.labels + " timestamp " + t
-        + " is " + why);
+    return new SampleRejectedException(Kind.OUT_OF_BOUNDS,
+        "out of bounds: series " + s.labels + " timestamp " + t + " is " + why);
   }
 
   private void grow() {
