@@ -10,6 +10,8 @@ import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SampleIterator;
+import dev.vigil.model.storage.SampleRejectedException;
+import dev.vigil.model.storage.SampleRejectedException.Kind;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.StaleNaN;
@@ -409,7 +411,7 @@ class TsdbAdmissionTest {
       }
       long bits = (Long) s.samples.get(t);
       note("out of order onto t=" + t + " of " + l);
-      refused(l, t, Double.longBitsToDouble(bits) == 5 ? 6.0 : 5.0);
+      refused(l, t, Double.longBitsToDouble(bits) == 5 ? 6.0 : 5.0, Kind.DUPLICATE_TIMESTAMP);
       taken("an out-of-order repeat of a held sample", l, t, Double.longBitsToDouble(bits));
       reach.collisions++;
     }
@@ -437,7 +439,7 @@ class TsdbAdmissionTest {
         FloatHistogram other = TestHistograms.random(r);
         if (!other.equalsExact(held)) {
           note("conflicting histogram " + l + " t=" + last.getKey());
-          refused(l, last.getKey(), other);
+          refused(l, last.getKey(), other, Kind.DUPLICATE_TIMESTAMP);
         }
         return;
       }
@@ -447,7 +449,7 @@ class TsdbAdmissionTest {
         other = -1; // +Inf + 1
       }
       note("conflicting value " + l + " t=" + last.getKey());
-      refused(l, last.getKey(), other);
+      refused(l, last.getKey(), other, Kind.DUPLICATE_TIMESTAMP);
     }
 
     /**
@@ -462,7 +464,7 @@ class TsdbAdmissionTest {
         Labels l = FLOATS.get(r.nextInt(FLOATS.size()));
         long t = minValid - 1 - r.nextInt(100_000);
         note("before the newest block's end " + l + " t=" + t);
-        refused(l, t, 1.0);
+        refused(l, t, 1.0, behindWindow(t) ? Kind.TOO_OLD : Kind.OUT_OF_BOUNDS);
         return;
       }
       if (kind == 1) {
@@ -473,7 +475,7 @@ class TsdbAdmissionTest {
         if (lo < floor) {
           long t = lo + r.nextLong(floor - lo);
           note("behind the appendable window " + l + " t=" + t);
-          refused(l, t, 1.0);
+          refused(l, t, 1.0, behindWindow(t) ? Kind.TOO_OLD : Kind.OUT_OF_BOUNDS);
         }
         return;
       }
@@ -484,7 +486,7 @@ class TsdbAdmissionTest {
       long t = window == 0 ? series(l).newest - 1 - r.nextInt(1000)
           : now - window - 1 - r.nextLong(STEP * 3);
       note("too old " + l + " t=" + t);
-      refused(l, t, 1.0);
+      refused(l, t, 1.0, window == 0 ? Kind.OUT_OF_ORDER : Kind.TOO_OLD);
     }
 
     /**
@@ -512,12 +514,21 @@ class TsdbAdmissionTest {
       reach.late++;
     }
 
-    private void refused(Labels l, long t, Object v) {
+    /** With an out-of-order window, whether {@code t} lies behind it ("too old"). */
+    private boolean behindWindow(long t) {
+      return window > 0 && t < db.head().maxTime() - window;
+    }
+
+    private void refused(Labels l, long t, Object v, Kind kind) {
       Appender a = db.appender();
       try {
         append(a, l, t, v);
         a.commit();
-      } catch (StorageException expected) {
+      } catch (SampleRejectedException expected) {
+        if (expected.kind() != kind) {
+          fail("sample at t=" + t + " of " + l + " refused as " + expected.kind() + ", not "
+              + kind + ": " + expected.getMessage() + "\n" + context());
+        }
         a.commit(); // commits nothing: the refused sample left no trace
         reach.refused++;
         return;

@@ -176,14 +176,27 @@ final class AppendBatch implements CommitBatch {
             + " is not after its newest timestamp " + last + " (" + why + ")");
   }
 
+  /**
+   * A sample below {@link Head#appendFloor}: "too old" when the out-of-order window is on and
+   * the sample lies behind it too (as Prometheus's and Mimir's heads say it then), else "out of
+   * bounds".
+   */
   private StorageException outOfBounds(MemSeries s, long t) {
+    long newest = head.maxTime();
+    long window = head.outOfOrderWindowMs();
+    if (window > 0 && newest != Long.MIN_VALUE && t < newest - window) {
+      return new SampleRejectedException(Kind.TOO_OLD, "too old sample: series " + s.labels
+          + " timestamp " + t + " is more than " + window + " ms (the out-of-order window)"
+          + " behind " + newest + ", the newest sample in the head");
+    }
     long minValid = head.minValidTime();
     String why = t < minValid ? "before " + minValid + ", the end of the newest block"
         : "more than " + head.appendableLagMs() + " ms (half the block range) behind "
-            + head.maxTime() + ", the newest sample in the head";
+            + newest + ", the newest sample in the head";
     return new SampleRejectedException(Kind.OUT_OF_BOUNDS,
         "out of bounds: series " + s.labels + " timestamp " + t + " is " + why);
   }
+
 
   private void grow() {
     int cap = ts.length * 2;
