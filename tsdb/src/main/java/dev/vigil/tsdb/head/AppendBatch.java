@@ -197,7 +197,6 @@ final class AppendBatch implements CommitBatch {
         "out of bounds: series " + s.labels + " timestamp " + t + " is " + why);
   }
 
-
   private void grow() {
     int cap = ts.length * 2;
     series = Arrays.copyOf(series, cap);
