@@ -103,6 +103,8 @@ class MaintenanceEndToEndTest {
           .isPositive();
       assertThat(metric(metrics, "vigil_ingester_memory_users")).isEqualTo(1);
       assertThat(metric(metrics, "vigil_ingester_memory_series")).isEqualTo(3);
+      assertThat(metrics).containsPattern(
+          "(?m)^vigil_tsdb_samples_dropped_at_commit_total\\{user=\"t\"\\} 0(\\.0)?$");
 
       // Data inside the retention is still there, from blocks and head.
       String q = "/api/v1/query?query=count_over_time(m%7Bs%3D%220%22%7D%5B6h%5D)&time="

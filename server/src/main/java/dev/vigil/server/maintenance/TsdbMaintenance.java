@@ -4,6 +4,7 @@ import dev.vigil.model.storage.Storage;
 import dev.vigil.server.tenant.TenantStorages;
 import dev.vigil.tsdb.Tsdb;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -103,6 +104,16 @@ public final class TsdbMaintenance implements AutoCloseable {
         .labelNames("user")
         .callback(cb -> forEachTsdb(storages, (user, t) ->
             cb.call(t.replayStats().snapshotSeries(), user)))
+        .register(registry);
+    // Prometheus counts these among prometheus_tsdb_out_of_order_samples_total; they were
+    // acknowledged to their sender, so an operator must see them apart.
+    CounterWithCallback.builder().name("vigil_tsdb_samples_dropped_at_commit_total")
+        .help("Samples an appender of the tenant's TSDB took but its commit dropped, having lost"
+            + " a race (another commit at the same timestamp, a block cut, a narrowed"
+            + " out-of-order window), since the TSDB opened.")
+        .labelNames("user")
+        .callback(cb -> forEachTsdb(storages, (user, t) ->
+            cb.call(t.head().droppedAtCommit(), user)))
         .register(registry);
     GaugeWithCallback.builder().name("vigil_ingester_memory_users")
         .help("Tenants whose store is open.")
