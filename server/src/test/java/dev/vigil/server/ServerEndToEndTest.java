@@ -228,6 +228,32 @@ class ServerEndToEndTest {
         "vigil_discarded_samples_total{reason=\"sample-out-of-order\",user=\"team-a\"}");
   }
 
+  /**
+   * Another value at a series' newest timestamp: 400 with Mimir's error ID and reason, and a
+   * text Grafana's recording-rule writer recognises; the same sample again is taken. (A tenant
+   * of its own: the other tests count team-a's samples.)
+   */
+  @Test
+  void anotherValueForAStoredTimestampIs400AndTheSameSampleAgainIsTaken() throws Exception {
+    for (double v : new double[] {15, 16, 15}) {
+      HttpResponse<String> r = s.push("team-dup", V1, WriteRequest.newBuilder()
+          .addTimeseries(series("__name__", "http_requests_total", "job", "api")
+              .addSamples(sample(20_000, v)))
+          .build().toByteArray());
+      if (v == 16) {
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("duplicate sample for timestamp")
+            .contains("(err-mimir-sample-duplicate-timestamp)");
+      } else {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      }
+    }
+    assertThat(s.get("team-dup", "/api/v1/query?query=http_requests_total&time=20").body())
+        .contains("[20,\"15\"]");
+    assertThat(s.get(null, "/metrics").body()).containsPattern("(?m)^vigil_discarded_samples_total"
+        + "\\{reason=\"new-value-for-timestamp\",user=\"team-dup\"\\} 1(\\.0)?$");
+  }
+
   @Test
   void nativeHistogramsComeBackInPrometheusHistogramJson() throws Exception {
     WriteRequest h = WriteRequest.newBuilder()
