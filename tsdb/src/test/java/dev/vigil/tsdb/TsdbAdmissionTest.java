@@ -379,7 +379,7 @@ class TsdbAdmissionTest {
 
     /** Within half the window behind the newest sample, at a time the series never had. */
     private void outOfOrder() {
-      Labels l = someFloatSeries();
+      Labels l = someSeries();
       if (window == 0 || l == null) {
         return;
       }
@@ -388,10 +388,10 @@ class TsdbAdmissionTest {
       if (s.samples.containsKey(t) || s.inDeleted(t) || t >= s.newest) {
         return;
       }
-      double v = nextValue(l);
+      Object v = HISTOGRAMS.contains(l) ? TestHistograms.random(r) : (Object) nextValue(l);
       note("out of order " + l + " t=" + t);
       taken("out-of-order sample within the window", l, t, v);
-      acknowledged(l, t, Double.doubleToRawLongBits(v));
+      acknowledged(l, t, v instanceof Double d ? Double.doubleToRawLongBits(d) : v);
       reach.outOfOrder++;
     }
 
@@ -400,7 +400,7 @@ class TsdbAdmissionTest {
      * refused, the same sample taken and stored once.
      */
     private void collision() {
-      Labels l = someFloatSeries();
+      Labels l = someSeries();
       if (window == 0 || l == null) {
         return;
       }
@@ -409,10 +409,19 @@ class TsdbAdmissionTest {
       if (t == null || t >= s.newest) {
         return;
       }
-      long bits = (Long) s.samples.get(t);
+      Object held = s.samples.get(t);
+      Object other;
+      if (held instanceof FloatHistogram h) {
+        other = TestHistograms.random(r);
+        if (((FloatHistogram) other).equalsExact(h)) {
+          return;
+        }
+      } else {
+        other = Double.longBitsToDouble((Long) held) == 5 ? 6.0 : 5.0;
+      }
       note("out of order onto t=" + t + " of " + l);
-      refused(l, t, Double.longBitsToDouble(bits) == 5 ? 6.0 : 5.0, Kind.DUPLICATE_TIMESTAMP);
-      taken("an out-of-order repeat of a held sample", l, t, Double.longBitsToDouble(bits));
+      refused(l, t, other, Kind.DUPLICATE_TIMESTAMP);
+      taken("an out-of-order repeat of a held sample", l, t, appendable(held));
       reach.collisions++;
     }
 
