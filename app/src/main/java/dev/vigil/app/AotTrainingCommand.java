@@ -13,6 +13,7 @@ import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
+import dev.vigil.model.storage.ValueKind;
 import dev.vigil.promql.engine.Engine;
 import dev.vigil.promql.engine.EngineOptions;
 import dev.vigil.promql.parser.Parser;
@@ -276,20 +277,17 @@ public final class AotTrainingCommand implements Callable<Integer> {
     long query(Tsdb db, int at) {
       long t = at * STEP_MS;
       long samples = 0;
-      Querier q = db.querier(0, t);
-      try {
+      try (Querier q = db.querier(0, t)) {
         SeriesSet set = q.select(false, SelectHints.range(0, t),
             List.of(Matcher.equal("job", "kubelet")));
         SampleIterator it = null;
         while (set.next()) {
           it = set.at().iterator(it);
-          while (it.next() != dev.vigil.model.storage.ValueKind.NONE) {
+          while (it.next() != ValueKind.NONE) {
             samples++;
           }
         }
         q.labelValues("namespace", List.of());
-      } finally {
-        q.close();
       }
       for (String expr : List.of("sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))",
           "histogram_quantile(0.9, sum(rate(apiserver_request_duration_seconds[5m])))",

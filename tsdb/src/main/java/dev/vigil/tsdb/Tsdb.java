@@ -316,13 +316,15 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
                 found.add(id, ref, minT, maxT);
               }
             });
-        Head head = new Head(options.head(), proxy, headChunks, options.blockRangeMs() / 2);
+        // Appends at most half a block range behind the newest sample (Head.appendFloor).
+        long appendableLag = options.blockRangeMs() / 2;
+        Head head = new Head(options.head(), proxy, headChunks, appendableLag);
         head.replayChunks(found.seal());
         int snapshotSegment = snapshot == null ? -1 : snapshot.walPosition().lastSegment();
         long restored = snapshot == null ? NO_SNAPSHOT : restoreSnapshot(dir, snapshot, head);
         snapshot = null;
         if (restored == HEAD_UNUSABLE) {
-          head = new Head(options.head(), proxy, headChunks, options.blockRangeMs() / 2);
+          head = new Head(options.head(), proxy, headChunks, appendableLag);
           head.replayChunks(found);
         }
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());

@@ -69,7 +69,9 @@ final class AppendBatch implements CommitBatch {
       if (prev >= 0 && t == last && sameValue(prev, v, h)) {
         return id; // the same sample twice in one batch: keep one
       }
-      if (prev < 0 && isDuplicateLocked(s, t, v, h)) {
+      // Only the newest sample can be repeated here (a stale-low last is below it); out-of-order
+      // samples are checked against what the series holds below, under one lock.
+      if (prev < 0 && t == last && isDuplicateLocked(s, t, v, h)) {
         return id;
       }
       if (prev >= 0 && t == last) {

@@ -133,9 +133,7 @@ final class MemSeries extends XorAppender {
       return false;
     }
     loadLast(store);
-    // The stored histogram may carry a head-assigned hint: compare the data, not the hint.
-    return h == null ? lastH == null && Double.doubleToRawLongBits(v) == lastVBits
-        : h.equalsExact(lastH);
+    return sameSample(lastH, lastVBits, v, h);
   }
 
   /** Reads the newest in-order sample back from the closed chunk it was loaded in. */
@@ -325,7 +323,8 @@ final class MemSeries extends XorAppender {
       int i = Arrays.binarySearch(rare.oooT, 0, rare.oooN, t);
       if (i >= 0) {
         FloatHistogram held = rare.oooH == null ? null : rare.oooH[i];
-        return sameSample(held, rare.oooV[i], v, h) ? SAME_SAMPLE : OTHER_SAMPLE;
+        return sameSample(held, Double.doubleToRawLongBits(rare.oooV[i]), v, h)
+            ? SAME_SAMPLE : OTHER_SAMPLE;
       }
     }
     if (!hasInOrder() || t < minT || t > maxT) {
@@ -348,12 +347,17 @@ final class MemSeries extends XorAppender {
       return NO_SAMPLE;
     }
     FloatHistogram held = k == ValueKind.HISTOGRAM ? it.atHistogram() : null;
-    return sameSample(held, held == null ? it.atF() : 0, v, h) ? SAME_SAMPLE : OTHER_SAMPLE;
+    long heldBits = held == null ? Double.doubleToRawLongBits(it.atF()) : 0;
+    return sameSample(held, heldBits, v, h) ? SAME_SAMPLE : OTHER_SAMPLE;
   }
 
-  private static boolean sameSample(FloatHistogram held, double heldV, double v, FloatHistogram h) {
-    return held == null ? h == null
-        && Double.doubleToRawLongBits(heldV) == Double.doubleToRawLongBits(v)
+  /**
+   * Whether {@code (v, h)} is the held sample: the same float bits, or a histogram with the
+   * same data (a stored histogram may carry a head-assigned hint, so the hint is not compared).
+   */
+  private static boolean sameSample(FloatHistogram held, long heldBits, double v,
+      FloatHistogram h) {
+    return held == null ? h == null && Double.doubleToRawLongBits(v) == heldBits
         : held.equalsExact(h);
   }
 
