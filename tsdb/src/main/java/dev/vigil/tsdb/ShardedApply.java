@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.head.Head;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
@@ -32,6 +33,8 @@ final class ShardedApply implements AutoCloseable {
     final long[] ts = new long[BATCH];
     final double[] vs = new double[BATCH];
     int n;
+    /** Instead of samples: a window's layouts, for the shard's positions of each. */
+    List<FloatRecordWindow.Group> columns;
   }
 
   private final Head head;
@@ -68,8 +71,7 @@ final class ShardedApply implements AutoCloseable {
     boolean aliases = head.replayHasAliases();
     for (int i = 0; i < n; i++) {
       long ref = refs[i];
-      long key = aliases ? head.replaySeriesId(ref) : ref;
-      int w = (int) Long.remainderUnsigned(key >>> ROUTE_BLOCK_BITS, shards);
+      int w = shardOf(aliases ? head.replaySeriesId(ref) : ref, shards);
       Batch b = filling[w];
       int k = b.n;
       b.refs[k] = ref;
@@ -80,6 +82,48 @@ final class ShardedApply implements AutoCloseable {
         flush(w);
       }
     }
+  }
+
+  /** The shard that applies the series with id (or unknown ref) {@code key}. */
+  static int shardOf(long key, int shards) {
+    return (int) Long.remainderUnsigned(key >>> ROUTE_BLOCK_BITS, shards);
+  }
+
+  /**
+   * On the replaying thread: applies a window's records layout by layout (see
+   * {@link FloatRecordWindow}), each shard its own positions, and waits for them: the window
+   * was checked to hold each series at one position at most, so shards and layouts may go in
+   * any order.
+   */
+  void columns(List<FloatRecordWindow.Group> groups) {
+    barrier(); // samples routed before the window are applied first
+    pending = true;
+    for (int w = 1; w < shards; w++) {
+      Batch b = workers[w].take();
+      b.columns = groups;
+      workers[w].submit(b);
+    }
+    long[] counted = applyColumns(head, shard0, groups, 0);
+    applied0 += counted[0];
+    unknown0 += counted[1];
+    barrier();
+  }
+
+  /** Applies shard {@code w}'s positions of every layout; returns {applied, unknown}. */
+  private static long[] applyColumns(Head head, Head.ReplayShard shard,
+      List<FloatRecordWindow.Group> groups, int w) {
+    long applied = 0;
+    long unknown = 0;
+    for (FloatRecordWindow.Group g : groups) {
+      int np = g.counts[w];
+      if (np == 0) {
+        continue;
+      }
+      int missing = head.replayFloatColumns(shard, g.refs, g.positions[w], np, g.ts, g.vs, g.k);
+      applied += (long) np * g.k - missing;
+      unknown += missing;
+    }
+    return new long[] {applied, unknown};
   }
 
   private void flush(int w) {
@@ -166,8 +210,11 @@ final class ShardedApply implements AutoCloseable {
     long unknown;
     private Throwable failure;
 
+    private final int index;
+
     Worker(Head head, int shard) {
       this.head = head;
+      this.index = shard;
       for (int i = 0; i < BATCHES; i++) {
         free.add(new Batch());
       }
@@ -187,14 +234,21 @@ final class ShardedApply implements AutoCloseable {
         }
         if (failure == null) {
           try {
-            int missing = head.replayFloatsShard(shard, b.refs, b.ts, b.vs, b.n);
-            unknown += missing;
-            applied += b.n - missing;
+            if (b.columns != null) {
+              long[] counted = applyColumns(head, shard, b.columns, index);
+              applied += counted[0];
+              unknown += counted[1];
+            } else {
+              int missing = head.replayFloatsShard(shard, b.refs, b.ts, b.vs, b.n);
+              unknown += missing;
+              applied += b.n - missing;
+            }
           } catch (Throwable e) {
             failure = e; // reported at the next barrier; later batches are only returned
           }
         }
         b.n = 0;
+        b.columns = null;
         free.add(b); // never blocks: there are only BATCHES batches
       }
     }

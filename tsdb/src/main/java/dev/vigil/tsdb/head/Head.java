@@ -1077,6 +1077,85 @@ public final class Head implements Storage, ExemplarQueryable {
     return unknown;
   }
 
+  /**
+   * Replay of {@code k} float-samples records that log the same refs in the same order, on one
+   * apply worker: record {@code r} holds {@code ts[r][i]}, {@code vs[r][i]} for
+   * {@code refs[i]}. Applies the samples at the {@code np} given positions series by series
+   * (for each, its {@code k} samples in log order), so each series and the tail of its chunk
+   * are fetched into the caches once for {@code k} samples instead of once per sample. The
+   * result is that of {@link #replayFloatsShard} on the records one after the other as long as
+   * no series is at two positions, nor at a position of another group of records replayed
+   * before the next barrier (the caller checks). Returns how many samples had unknown refs.
+   */
+  public int replayFloatColumns(ReplayShard shard, long[] refs, int[] positions, int np,
+      long[][] ts, double[][] vs, int k) {
+    int unknown = 0;
+    long[] skip = replaySkip;
+    int perChunk = options.samplesPerChunk();
+    int[] kept = shard.kept;
+    MemSeries[] series = shard.series;
+    int touched = 0;
+    for (int from = 0; from < np; from += REPLAY_PREFETCH) {
+      int to = Math.min(np, from + REPLAY_PREFETCH);
+      int m = 0;
+      for (int j = from; j < to; j++) {
+        int i = positions[j];
+        MemSeries s = byId(refs[i]);
+        if (s == null) {
+          unknown += k; // no series under the ref, so no chunks taken over under it either
+          continue;
+        }
+        touched ^= s.touch();
+        kept[m] = i;
+        series[m++] = s;
+      }
+      for (int j = 0; j < m; j++) {
+        touched ^= series[j].touchForAppend();
+      }
+      for (int j = 0; j < m; j++) {
+        replayRun(shard, series[j], refs[kept[j]], kept[j], ts, vs, k, skip, perChunk);
+      }
+    }
+    shard.touchSink ^= touched;
+    return unknown;
+  }
+
+  /**
+   * {@link #replayFloatColumns} for one series: its {@code k} samples at position {@code i}.
+   * A method of its own, called once per series, so that the JIT compiles it early as a whole
+   * rather than the loop around it on stack replacement, and a deoptimisation in the chunk
+   * encoder it inlines recompiles only this.
+   */
+  private void replayRun(ReplayShard shard, MemSeries s, long ref, int i, long[][] ts,
+      double[][] vs, int k, long[] skip, int perChunk) {
+    long lo = shard.minT;
+    long hi = shard.maxT;
+    for (int r = 0; r < k; r++) {
+      long t = ts[r][i];
+      // The checks of replayFloatsShard, in the same order, one sample after the other.
+      if (ref < Integer.MAX_VALUE && inTakenOverChunk(skip, (int) ref, t)) {
+        continue;
+      }
+      if (s.id != ref && inTakenOverChunk(skip, s.id, t)) {
+        continue;
+      }
+      if (t > s.maxT) {
+        appendInOrder(s, t, vs[r][i], null, perChunk);
+      } else {
+        synchronized (lockFor(s.id)) {
+          long atCommit = tracksNewest(skip, s.id) ? skip[s.id << 1] : s.maxT;
+          if (!applyBehindLocked(s, t, vs[r][i], null, atCommit, true)) {
+            continue;
+          }
+        }
+      }
+      hi = Math.max(hi, t);
+      lo = Math.min(lo, t);
+    }
+    shard.minT = lo;
+    shard.maxT = hi;
+  }
+
   /** Replay: widens the head's time range by what apply workers applied. */
   public void replayWidenTimeRange(long lo, long hi) {
     synchronized (commitLock) {
