@@ -53,6 +53,8 @@ final class FloatRecordWindow {
 
   private final int maxSamples;
   private final int maxRecords;
+  /** Where the current window closes: from an eighth of maxSamples, doubling per window. */
+  private long limit;
   private final List<ReadAheadDecoder.Floats> records = new ArrayList<>();
   private long samples;
   private final List<Group> groups = new ArrayList<>();
@@ -66,18 +68,21 @@ final class FloatRecordWindow {
 
   /**
    * A window closes at {@code maxSamples} samples or {@code maxRecords} records: its decoded
-   * records stay on the heap until applied (24 bytes per sample).
+   * records stay on the heap until applied (24 bytes per sample). The first windows are
+   * smaller: the apply threads wait for the read-ahead thread to decode a whole window before
+   * they start, and early in a restart it decodes slowly (not compiled yet).
    */
   FloatRecordWindow(int maxSamples, int maxRecords) {
     this.maxSamples = maxSamples;
     this.maxRecords = maxRecords;
+    this.limit = Math.max(1, maxSamples / 8);
   }
 
   /** Holds {@code f} back; returns whether the window is full now. */
   boolean add(ReadAheadDecoder.Floats f) {
     records.add(f);
     samples += f.n;
-    return samples >= maxSamples || records.size() >= maxRecords;
+    return samples >= limit || records.size() >= maxRecords;
   }
 
   boolean isEmpty() {
@@ -174,6 +179,9 @@ final class FloatRecordWindow {
 
   /** Forgets the held records (after they were applied and handed back). */
   void clear() {
+    if (samples >= limit) {
+      limit = Math.min(maxSamples, limit * 2);
+    }
     records.clear();
     samples = 0;
     clearGroups();
