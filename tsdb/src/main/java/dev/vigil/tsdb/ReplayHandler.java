@@ -35,13 +35,21 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
 
   /**
    * Held back float samples per window: 2M samples (48 MB decoded) give 20 samples of each
-   * series to apply in one go at 100k series, 2 at 1M.
+   * series to apply in one go at 100k series, 2 at 1M (4M gave no more at 1M). At most a 32nd
+   * of the heap, so a small heap replays in smaller windows rather than running out.
    */
   static final int WINDOW_SAMPLES = 1 << 21;
   static final int WINDOW_RECORDS = 4096;
+  private static final int DECODED_BYTES_PER_SAMPLE = 24;
 
   ReplayHandler(Head head, int applyShards) {
-    this(head, applyShards, WINDOW_SAMPLES, WINDOW_RECORDS);
+    this(head, applyShards, windowSamples(Runtime.getRuntime().maxMemory()), WINDOW_RECORDS);
+  }
+
+  /** The window for a heap of at most {@code maxHeapBytes}. */
+  static int windowSamples(long maxHeapBytes) {
+    long fit = maxHeapBytes / 32 / DECODED_BYTES_PER_SAMPLE;
+    return (int) Math.max(1024, Math.min(WINDOW_SAMPLES, fit));
   }
 
   /** With windows of at most {@code windowSamples} (0: no window) or {@code windowRecords}. */

@@ -172,4 +172,11 @@ class ColumnReplayTest {
     assertThat(byLayout).isPositive();
     assertThat(byRecord).isPositive();
   }
+
+  @Test
+  void windowsTakeAtMostA32ndOfTheHeap() {
+    assertThat(ReplayHandler.windowSamples(8L << 30)).isEqualTo(ReplayHandler.WINDOW_SAMPLES);
+    assertThat(ReplayHandler.windowSamples(128L << 20)).isEqualTo((128 << 20) / 32 / 24);
+    assertThat(ReplayHandler.windowSamples(64L << 10)).isEqualTo(1024);
+  }
 }
