@@ -115,8 +115,9 @@ final class FloatRecordWindow {
       epoch = 1;
     }
     boolean aliases = head.replayHasAliases();
+    int idLimit = head.replayIdLimit();
     for (int gi = 0; gi < used; gi++) {
-      if (!splitOverShards(groups.get(gi), head, aliases, shards)) {
+      if (!splitOverShards(groups.get(gi), head, aliases, idLimit, shards)) {
         return false;
       }
     }
@@ -144,9 +145,12 @@ final class FloatRecordWindow {
 
   /**
    * Fills {@code g}'s positions per shard; returns false when one of its series was seen in
-   * this window already (at another position, of this layout or an earlier one).
+   * this window already (at another position, of this layout or an earlier one). Refs from
+   * {@code idLimit} on have no series (nothing of theirs is applied, so they may repeat) and
+   * are not tracked: a stray huge ref must not size the tracking array.
    */
-  private boolean splitOverShards(Group g, Head head, boolean aliases, int shards) {
+  private boolean splitOverShards(Group g, Head head, boolean aliases, int idLimit,
+      int shards) {
     if (g.positions.length != shards) {
       g.positions = new int[shards][];
       g.counts = new int[shards];
@@ -155,7 +159,7 @@ final class FloatRecordWindow {
     for (int i = 0; i < g.n; i++) {
       long ref = g.refs[i];
       long key = aliases ? head.replaySeriesId(ref) : ref;
-      if (key > 0 && key <= Integer.MAX_VALUE) {
+      if (key > 0 && key < idLimit) {
         int id = (int) key;
         if (id >= seen.length) {
           seen = Arrays.copyOf(seen, Math.max(id + 1, seen.length * 2));

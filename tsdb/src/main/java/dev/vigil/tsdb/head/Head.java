@@ -412,6 +412,11 @@ public final class Head implements Storage, ExemplarQueryable {
     }
   }
 
+  /** Replay: every series id and every alias ref known so far is below this. */
+  public int replayIdLimit() {
+    return nextIdNow();
+  }
+
   /** The id the next series created gets. */
   private int nextIdNow() {
     synchronized (createLock) {
