@@ -25,6 +25,27 @@ class LabelsTest {
   }
 
   @Test
+  void appendAddsInOrderAndRefusesANameThatDoesNotSortAfterTheLast() {
+    Labels l = Labels.builder().append("a", "1").append("b", "").append("c", "3").build();
+    assertThat(l).isEqualTo(Labels.of("a", "1", "c", "3"));
+    assertThatThrownBy(() -> Labels.builder().append("b", "1").append("a", "2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("label name a does not sort after b");
+    assertThatThrownBy(() -> Labels.builder().append("b", "1").append("b", "2"))
+        .isInstanceOf(IllegalArgumentException.class);
+    Random r = new Random(5);
+    for (int round = 0; round < 200; round++) {
+      TreeMap<String, String> m = new TreeMap<>();
+      for (int i = r.nextInt(12); i > 0; i--) {
+        m.put("n" + r.nextInt(30), r.nextInt(4) == 0 ? "" : "v" + r.nextInt(5));
+      }
+      Labels.Builder b = Labels.builder();
+      m.forEach(b::append);
+      assertThat(b.build()).isEqualTo(Labels.fromMap(m));
+    }
+  }
+
+  @Test
   void oddArgumentCountIsAnError() {
     assertThatThrownBy(() -> Labels.of("a")).isInstanceOf(IllegalArgumentException.class);
   }

@@ -34,7 +34,7 @@ public final class LabelsCodec {
         throw in.corrupt(what + " names out of order: " + prev + " then " + name);
       }
       prev = name;
-      builder.set(name, value);
+      builder.append(name, value);
     }
     return builder.build();
   }

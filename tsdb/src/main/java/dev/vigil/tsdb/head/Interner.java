@@ -43,11 +43,11 @@ final class Interner {
       if (copy == null && (name != l.name(i) || value != l.value(i))) {
         copy = Labels.builder();
         for (int j = 0; j < i; j++) {
-          copy.set(l.name(j), l.value(j)); // already the interned strings
+          copy.append(l.name(j), l.value(j)); // already the interned strings
         }
       }
       if (copy != null) {
-        copy.set(name, value);
+        copy.append(name, value);
       }
     }
     return copy == null ? l : copy.build();

@@ -339,7 +339,7 @@ public final class HeadSnapshotReader implements AutoCloseable {
         throw r.corrupt("label names out of order: " + prev + " then " + name);
       }
       prev = name;
-      builder.set(name, value);
+      builder.append(name, value);
     }
     return builder.build();
   }
