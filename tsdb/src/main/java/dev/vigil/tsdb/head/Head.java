@@ -1127,9 +1127,9 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * {@link #replayFloatColumns} for one series: its {@code k} samples at position {@code i}.
-   * A method of its own, called once per series, so that the JIT compiles it early as a whole
-   * rather than the loop around it on stack replacement, and a deoptimisation in the chunk
-   * encoder it inlines recompiles only this.
+   * A method of its own, called once per series, so the JIT can compile it as a whole early
+   * instead of only replacing the long-running loop around it on the stack: cold opens
+   * measured faster with it (bench/README.md, "WAL replay layout by layout").
    */
   private void replayRun(ReplayShard shard, MemSeries s, long ref, int i, long[][] ts,
       double[][] vs, int k, long[] skip, int perChunk) {
