@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * committing its series in its own fixed order every round, their records interleaved at
  * random, with what forces a window back to log order (a series twice in one record, a record
  * mixing two targets' series, a series under a second ref) and what must survive either way
- * (out-of-order samples, exact repeats, unknown refs, tombstones and series records between
- * samples, chunks cut mid-window).
+ * (out-of-order samples, also onto held ones, unknown refs, tombstones and series records
+ * between samples, chunks cut mid-window).
  */
 class ColumnReplayTest {
   private static final int SERIES = 1200;
