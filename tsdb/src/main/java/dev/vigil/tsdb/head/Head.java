@@ -1050,7 +1050,7 @@ public final class Head implements Storage, ExemplarQueryable {
         }
         touched ^= s.touch();
         // Read now: the checks of later samples in this block move the tracked newest on.
-        newestAt[k] = tracksNewest(skip, s.id) ? skip[s.id << 1] : Long.MIN_VALUE;
+        newestAt[k] = trackedNewest(skip, s.id);
         kept[k] = i;
         series[k++] = s;
       }
@@ -1061,16 +1061,8 @@ public final class Head implements Storage, ExemplarQueryable {
         MemSeries s = series[j];
         int i = kept[j];
         long t = ts[i];
-        if (t > s.maxT) {
-          // No stripe lock: nobody reads the head during replay.
-          appendInOrder(s, t, vs[i], null, perChunk);
-        } else {
-          synchronized (lockFor(s.id)) {
-            long atCommit = newestAt[j] != Long.MIN_VALUE ? newestAt[j] : s.maxT;
-            if (!applyBehindLocked(s, t, vs[i], null, atCommit, true)) {
-              continue;
-            }
-          }
+        if (!replayFloat(s, t, vs[i], newestAt[j], perChunk)) {
+          continue;
         }
         hi = Math.max(hi, t);
         lo = Math.min(lo, t);
@@ -1144,15 +1136,8 @@ public final class Head implements Storage, ExemplarQueryable {
       if (s.id != ref && inTakenOverChunk(skip, s.id, t)) {
         continue;
       }
-      if (t > s.maxT) {
-        appendInOrder(s, t, vs[r][i], null, perChunk);
-      } else {
-        synchronized (lockFor(s.id)) {
-          long atCommit = tracksNewest(skip, s.id) ? skip[s.id << 1] : s.maxT;
-          if (!applyBehindLocked(s, t, vs[r][i], null, atCommit, true)) {
-            continue;
-          }
-        }
+      if (!replayFloat(s, t, vs[r][i], trackedNewest(skip, s.id), perChunk)) {
+        continue;
       }
       hi = Math.max(hi, t);
       lo = Math.min(lo, t);
@@ -1421,7 +1406,36 @@ public final class Head implements Storage, ExemplarQueryable {
    * the commits had, and it is {@code maxT}.
    */
   private static long newestAtCommit(long[] skip, MemSeries s) {
-    return tracksNewest(skip, s.id) ? skip[s.id << 1] : s.maxT;
+    return newestAtCommit(trackedNewest(skip, s.id), s);
+  }
+
+  /** {@link #newestAtCommit} from {@link #trackedNewest}'s answer read earlier. */
+  private static long newestAtCommit(long tracked, MemSeries s) {
+    return tracked != Long.MIN_VALUE ? tracked : s.maxT;
+  }
+
+  /**
+   * The newest in-order timestamp {@link #replaySkip} tracks for series {@code id},
+   * {@code Long.MIN_VALUE} when it tracks none (the series' {@code maxT} is it then).
+   */
+  private static long trackedNewest(long[] skip, int id) {
+    return tracksNewest(skip, id) ? skip[id << 1] : Long.MIN_VALUE;
+  }
+
+  /**
+   * Replay of one float sample on an apply worker: appended in order without the stripe lock
+   * (nobody reads the head during replay), or, behind the series' newest, under it as a commit
+   * applies it ({@code tracked}: {@link #trackedNewest} read right after the sample's own
+   * taken-over-chunk check). Returns whether the sample was stored.
+   */
+  private boolean replayFloat(MemSeries s, long t, double v, long tracked, int perChunk) {
+    if (t > s.maxT) {
+      appendInOrder(s, t, v, null, perChunk);
+      return true;
+    }
+    synchronized (lockFor(s.id)) {
+      return applyBehindLocked(s, t, v, null, newestAtCommit(tracked, s), true);
+    }
   }
 
   /** Whether {@link #replaySkip} tracks series {@code id}'s newest in-order timestamp. */
