@@ -198,6 +198,46 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
   }
 
   /**
+   * Whether opening the database in {@code dir} would replay WAL records: it was not closed
+   * cleanly (a crash, a kill), or was closed without writing a head snapshot, or its snapshot
+   * no longer stands for the head (damaged, stale). A server uses it to start such replays at
+   * once instead of at the database's first request. Reads the WAL's file sizes and the
+   * snapshot's header only; when in doubt (an unreadable file) it answers true, and the open
+   * then reports what is wrong.
+   */
+  public static boolean hasWalToReplay(Path dir) {
+    Path walDir = dir.resolve("wal");
+    if (!Files.isDirectory(walDir)) {
+      return false;
+    }
+    try {
+      int coveredUpTo = -1; // segments after this one hold what an open replays
+      Path snapshot = dir.resolve(HeadSnapshotFormat.FILE_NAME);
+      if (Files.exists(snapshot)) {
+        try (HeadSnapshotReader reader = HeadSnapshotReader.open(snapshot)) {
+          if (staleness(walDir, reader.walPosition()) != null) {
+            return true;
+          }
+          coveredUpTo = reader.walPosition().lastSegment();
+        }
+      } else if (WalCheckpoint.latest(walDir) != null) {
+        return true;
+      }
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir)) {
+        for (Path f : files) {
+          int segment = WalFormat.segmentIndex(f.getFileName().toString());
+          if (segment > coveredUpTo && Files.size(f) > WalFormat.SEGMENT_HEADER_SIZE) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (IOException | CorruptDataException | UncheckedIOException e) {
+      return true;
+    }
+  }
+
+  /**
    * Restores the head from an opened snapshot (see {@link #openSnapshot}). Returns the series
    * restored, or {@link #HEAD_UNUSABLE} when the snapshot turned out damaged or not to fit the
    * head chunk files; it is then removed (a damaged one moved to the quarantine).

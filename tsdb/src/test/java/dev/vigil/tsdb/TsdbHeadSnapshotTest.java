@@ -385,6 +385,64 @@ class TsdbHeadSnapshotTest {
     }
   }
 
+  /**
+   * {@link Tsdb#hasWalToReplay} answers, from file sizes and the snapshot's header, whether
+   * the next open replays WAL records: checked against what that open then reports, for a new
+   * directory, a clean close, a crash image, a close without a snapshot, a damaged or stale
+   * snapshot, and a clean close after a restore that appended nothing.
+   */
+  @Test
+  void hasWalToReplayTellsWhetherTheNextOpenReplaysTheWal() throws IOException {
+    Path a = tmp.resolve("a");
+    assertThat(Tsdb.hasWalToReplay(a)).as("no database yet").isFalse();
+    Random rnd = new Random(3);
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(Tsdb.hasWalToReplay(a)).as("open, nothing appended").isFalse();
+      round(db, 0, rnd);
+      round(db, 1, rnd);
+      copy(a, tmp.resolve("crashed"));
+    }
+    assertReplayPredicted(a, false, "clean close");
+    assertReplayPredicted(tmp.resolve("crashed"), true, "crash image");
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      round(db, 2, rnd);
+      copy(a, tmp.resolve("crashed-after-restore"));
+    } // reopened by assertReplayPredicted: the close after it writes a snapshot again
+    assertReplayPredicted(tmp.resolve("crashed-after-restore"), true, "crash after a restore");
+    assertReplayPredicted(a, false, "restored, nothing appended, clean close");
+
+    Path noSnapshot = tmp.resolve("no-snapshot");
+    try (Tsdb db = Tsdb.open(noSnapshot, OPTS.withSnapshotOnShutdown(false))) {
+      round(db, 0, rnd);
+    }
+    assertReplayPredicted(noSnapshot, true, "closed without a snapshot");
+
+    Path damaged = tmp.resolve("damaged");
+    copy(a, damaged);
+    Files.write(damaged.resolve(HeadSnapshotFormat.FILE_NAME), new byte[] {1, 2, 3});
+    assertReplayPredicted(damaged, true, "damaged snapshot");
+
+    Path stale = tmp.resolve("stale");
+    copy(a, stale);
+    try (Stream<Path> wal = Files.list(stale.resolve("wal"))) {
+      Path last = wal.max(Comparator.naturalOrder()).orElseThrow();
+      try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+        f.setLength(f.length() + 1); // a torn record after the snapshot's position
+      }
+    }
+    assertThat(Tsdb.hasWalToReplay(stale)).as("stale snapshot").isTrue();
+  }
+
+  /** Checks the prediction, then opens {@code dir} and checks what the open replayed. */
+  private static void assertReplayPredicted(Path dir, boolean replays, String what) {
+    assertThat(Tsdb.hasWalToReplay(dir)).as(what).isEqualTo(replays);
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      Tsdb.ReplayStats st = db.replayStats();
+      assertThat(st.samples() + st.series() > 0).as(what + ": the open replayed the WAL")
+          .isEqualTo(replays);
+    }
+  }
+
   @Test
   void anOpenThatReplayedTheWalMakesTheFirstSnapshotDueAtOnce() {
     HandClock clock = new HandClock();
