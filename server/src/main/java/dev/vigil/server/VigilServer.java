@@ -233,11 +233,20 @@ public final class VigilServer implements AutoCloseable {
               .withSnapshotOnShutdown(config.headSnapshot()), config.clock());
       case MEMORY -> (tenant, dir) -> new InMemoryStorage();
     };
-    TenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener,
+    DirectoryTenantStorages storages = new DirectoryTenantStorages(config.dataDir(), opener,
         config.clock());
+    if (config.storage() == StorageEngine.TSDB) {
+      // After a crash, replays start now, alongside the rest of the start-up.
+      storages.openInBackground(Tsdb::hasWalToReplay, "vigil-tenant-recovery-" + config.port());
+    }
     QueryLanguage promql = new PromqlLanguage(new Engine(config.engine()),
         ParserOptions.ALL_FEATURES);
-    return start(config, storages, overrides, promql, buildInfo);
+    try {
+      return start(config, storages, overrides, promql, buildInfo);
+    } catch (RuntimeException e) {
+      storages.close(); // the recovery thread may have opened tenants
+      throw e;
+    }
   }
 
   /**

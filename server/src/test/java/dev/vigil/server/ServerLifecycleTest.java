@@ -34,6 +34,31 @@ class ServerLifecycleTest {
     }
   }
 
+  /**
+   * A tenant whose database was left with WAL to replay (here: closed without a head snapshot,
+   * as after a crash) is opened as the server starts, before any request; a tenant closed
+   * cleanly stays closed until used.
+   */
+  @Test
+  void tenantsLeftWithWalToReplayAreOpenedAtStartBeforeAnyRequest(@TempDir Path dir)
+      throws Exception {
+    try (TestServer s = new TestServer(TestServer.config(dir))) {
+      assertThat(s.push("clean", V1, oneSample("c", 50_000, 1)).statusCode()).isEqualTo(200);
+    }
+    try (TestServer s = new TestServer(TestServer.config(dir).withHeadSnapshot(false))) {
+      assertThat(s.push("crashed", V1, oneSample("w", 50_000, 7)).statusCode()).isEqualTo(200);
+    }
+    try (TestServer s = new TestServer(TestServer.config(dir))) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!s.server.storages().openStores().containsKey("crashed")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(s.server.storages().openStores()).containsOnlyKeys("crashed");
+      assertThat(s.get("crashed", "/api/v1/query?query=w&time=50").body()).contains("[50,\"7\"]");
+    }
+  }
+
   @Test
   void withoutMultitenancyEverythingIsAnonymousAndTwoServersRunSideBySide(@TempDir Path a,
       @TempDir Path b) throws Exception {

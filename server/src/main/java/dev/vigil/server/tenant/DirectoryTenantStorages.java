@@ -107,6 +107,40 @@ public final class DirectoryTenantStorages implements TenantStorages {
     return new ArrayList<>(all);
   }
 
+  /**
+   * Opens, on a thread of its own and one after the other, the tenants on disk whose directory
+   * {@code needsOpening} accepts. The server passes those a crash left with WAL to replay
+   * ({@code Tsdb.hasWalToReplay}), so their replay starts while it is still starting up rather
+   * than at their first request, which then waits only for what is left of it (the open holds
+   * the tenant's lock). Other tenants stay closed until used. A failed open is logged; the
+   * tenant's next request tries again and gets the error. Returns the thread (tests join it).
+   */
+  public Thread openInBackground(java.util.function.Predicate<Path> needsOpening,
+      String threadName) {
+    List<String> onDisk = tenants();
+    return Thread.ofPlatform().name(threadName).daemon().start(() -> {
+      for (String tenant : onDisk) {
+        if (closed) {
+          return;
+        }
+        if (!needsOpening.test(tenantsDir.resolve(tenant))) {
+          continue;
+        }
+        LOG.log(System.Logger.Level.INFO, "tenant {0} was not closed cleanly: replaying its WAL"
+            + " now rather than at its first request", tenant);
+        try {
+          handle(tenant).open();
+        } catch (RuntimeException e) {
+          if (closed) {
+            return; // shut down meanwhile
+          }
+          LOG.log(System.Logger.Level.WARNING, "opening tenant " + tenant + " at start failed"
+              + " (its next request tries again): " + e, e);
+        }
+      }
+    });
+  }
+
   @Override
   public java.util.Map<String, Storage> openStores() {
     java.util.Map<String, Storage> out = new java.util.HashMap<>();
