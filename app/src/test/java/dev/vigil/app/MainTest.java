@@ -56,6 +56,36 @@ class MainTest {
     assertThat(failures).isEmpty();
   }
 
+  /**
+   * The command line built for arguments that start with a subcommand's name holds just that
+   * subcommand, and it is the same command: the same usage text (inherited -h/-V included),
+   * the same parsing (enum values in any case). Other arguments get every subcommand.
+   */
+  @Test
+  void aCommandLineBuiltForOneSubcommandHoldsJustItAndAnswersAlike() {
+    CommandLine all = Main.commandLine();
+    assertThat(all.getSubcommands()).hasSizeGreaterThan(6);
+    for (var e : all.getSubcommands().entrySet()) {
+      String name = e.getKey();
+      CommandLine one = Main.commandLine(name, "--help");
+      if (name.equals("help")) {
+        assertThat(one.getSubcommands().keySet()).isEqualTo(all.getSubcommands().keySet());
+        continue;
+      }
+      assertThat(one.getSubcommands()).as(name).containsOnlyKeys(name);
+      assertThat(one.getSubcommands().get(name).getUsageMessage()).as(name)
+          .isEqualTo(e.getValue().getUsageMessage()).contains("--version");
+    }
+    assertThat(Main.commandLine("--version").getSubcommands().keySet())
+        .isEqualTo(all.getSubcommands().keySet());
+    assertThat(Main.commandLine("no-such-command").getSubcommands().keySet())
+        .isEqualTo(all.getSubcommands().keySet());
+    CommandLine.ParseResult parsed = Main.commandLine("server")
+        .parseArgs("server", "--storage.engine", "memory");
+    Object engine = parsed.subcommand().matchedOptionValue("--storage.engine", null);
+    assertThat(engine).hasToString("MEMORY");
+  }
+
   @Test
   void unknownCommandIsAUsageError() {
     assertThat(run("no-such-command").code()).isEqualTo(2);

@@ -41,7 +41,7 @@ class MixinCommandTest {
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    picocli.CommandLine cl = new picocli.CommandLine(new Main());
+    picocli.CommandLine cl = Main.commandLine(args);
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);
