@@ -109,21 +109,21 @@ public final class DirectoryTenantStorages implements TenantStorages {
 
   /**
    * Opens, on a thread of its own and one after the other, the tenants on disk whose directory
-   * {@code needsOpening} accepts. The server passes those a crash left with WAL to replay
-   * ({@code Tsdb.hasWalToReplay}), so their replay starts while it is still starting up rather
-   * than at their first request, which then waits only for what is left of it (the open holds
-   * the tenant's lock). Other tenants stay closed until used. A failed open is logged; the
-   * tenant's next request tries again and gets the error. Returns the thread (tests join it).
+   * {@code leftByACrash} accepts (the server passes {@code Tsdb.hasWalToReplay}), so their
+   * replay starts while the server is still starting up rather than at their first request,
+   * which then waits only for what is left of it (the open holds the tenant's lock). Other
+   * tenants stay closed until used. A failed open is logged; the tenant's next request tries
+   * again and gets the error.
    */
-  public Thread openInBackground(java.util.function.Predicate<Path> needsOpening,
+  public void openInBackground(java.util.function.Predicate<Path> leftByACrash,
       String threadName) {
     List<String> onDisk = tenants();
-    return Thread.ofPlatform().name(threadName).daemon().start(() -> {
+    Thread.ofPlatform().name(threadName).daemon().start(() -> {
       for (String tenant : onDisk) {
         if (closed) {
           return;
         }
-        if (!needsOpening.test(tenantsDir.resolve(tenant))) {
+        if (!leftByACrash.test(tenantsDir.resolve(tenant))) {
           continue;
         }
         LOG.log(System.Logger.Level.INFO, "tenant {0} was not closed cleanly: replaying its WAL"
