@@ -94,9 +94,8 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
     applyWindow(); // every other record comes after the samples logged before it
     if (prepared instanceof ReadAheadDecoder.Series s) {
       shards.barrier(); // earlier samples of a ref this record brings must stay unknown
-      for (int i = 0; i < s.labels.size(); i++) {
-        series(s.refs[i], s.labels.get(i));
-      }
+      head.replaySeries(s.refs, s.labels);
+      series += s.labels.size();
     } else {
       ReadAheadDecoder.Other o = (ReadAheadDecoder.Other) prepared;
       shards.barrier(); // tombstones and the rest must see every earlier sample applied

@@ -133,11 +133,20 @@ public final class ByteSource {
 
   /** A uvarint that must fit {@code [0, max]}: lengths and counts, so corrupt data cannot ask for huge allocations. */
   public int getUvarintInt(int max, String what) {
+    return getUvarintInt(max, what, "");
+  }
+
+  /**
+   * As {@link #getUvarintInt(int, String)} for a value named {@code what + suffix}, joined only
+   * for the error: callers reading many values pass the two parts, not a string built per call.
+   */
+  public int getUvarintInt(int max, String what, String suffix) {
     int at = pos;
     long v = getUvarint();
     if (v < 0 || v > max) {
       pos = at;
-      throw corrupt(what + " " + Long.toUnsignedString(v) + " out of range [0, " + max + "]");
+      throw corrupt(what + suffix + " " + Long.toUnsignedString(v) + " out of range [0, " + max
+          + "]");
     }
     return (int) v;
   }

@@ -24,7 +24,7 @@ public final class LabelsCodec {
    */
   public static Labels read(ByteSource in, Labels.Builder builder, StringTable strings,
       String what) {
-    int n = in.getUvarintInt(in.remaining() / 2, what + " count");
+    int n = in.getUvarintInt(in.remaining() / 2, what, " count");
     builder.reset(Labels.EMPTY);
     String prev = null;
     for (int i = 0; i < n; i++) {

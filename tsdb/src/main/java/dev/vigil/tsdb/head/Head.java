@@ -890,37 +890,63 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /** Replay: recreates a series under the id it had when logged. Idempotent. */
   public void replaySeries(long ref, Labels labels) {
-    if (ref <= 0 || ref > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("series ref " + ref + " out of range");
-    }
+    checkReplayRef(ref);
     synchronized (commitLock) {
-      replaySeriesLocked(ref, labels);
+      synchronized (createLock) {
+        replaySeriesLocked(ref, labels);
+      }
     }
   }
 
-  private void replaySeriesLocked(long ref, Labels labels) {
-    synchronized (createLock) {
-      MemSeries existing = byLabels.get(labels);
-      if (existing != null) {
-        existing.logged = true;
-        if (existing.id != ref && byId(ref) == null) {
-          // The series was garbage-collected and re-created under a new ref before the WAL
-          // was checkpointed (or logged twice): both refs lead to one series.
-          LOG.log(System.Logger.Level.DEBUG, "series {0} logged with refs {1} and {2}",
-              labels, existing.id, ref);
-          addAlias(existing, (int) ref);
+  /**
+   * Replay: {@link #replaySeries} for {@code refs[i]} and {@code labels.get(i)}, {@code i} below
+   * {@code labels.size()} (a series record's batch), taking the locks once for the batch.
+   *
+   * <p>A restart spends the first part of its replay here, in code that has not been compiled
+   * yet; a loop of its own keeps that code one compilation unit of the JIT's, instead of one
+   * inlined into the replay's dispatch of every kind of record (which compiled for longer than
+   * the series records took to apply, and delayed the compilation of the sample path behind it).
+   */
+  public void replaySeries(long[] refs, List<Labels> labels) {
+    int n = labels.size();
+    synchronized (commitLock) {
+      synchronized (createLock) {
+        for (int i = 0; i < n; i++) {
+          checkReplayRef(refs[i]);
+          replaySeriesLocked(refs[i], labels.get(i));
         }
-        return;
       }
-      MemSeries other = byId(ref);
-      if (other != null) {
-        throw new IllegalStateException("series ref " + ref + " logged for " + labels
-            + " but already used by " + other.labels);
-      }
-      MemSeries s = create((int) ref, labels);
-      s.logged = true;
-      adoptFound(s, (int) ref);
     }
+  }
+
+  private static void checkReplayRef(long ref) {
+    if (ref <= 0 || ref > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("series ref " + ref + " out of range");
+    }
+  }
+
+  // Under commitLock and createLock.
+  private void replaySeriesLocked(long ref, Labels labels) {
+    MemSeries existing = byLabels.get(labels);
+    if (existing != null) {
+      existing.logged = true;
+      if (existing.id != ref && byId(ref) == null) {
+        // The series was garbage-collected and re-created under a new ref before the WAL
+        // was checkpointed (or logged twice): both refs lead to one series.
+        LOG.log(System.Logger.Level.DEBUG, "series {0} logged with refs {1} and {2}",
+            labels, existing.id, ref);
+        addAlias(existing, (int) ref);
+      }
+      return;
+    }
+    MemSeries other = byId(ref);
+    if (other != null) {
+      throw new IllegalStateException("series ref " + ref + " logged for " + labels
+          + " but already used by " + other.labels);
+    }
+    MemSeries s = create((int) ref, labels);
+    s.logged = true;
+    adoptFound(s, (int) ref);
   }
 
   /**

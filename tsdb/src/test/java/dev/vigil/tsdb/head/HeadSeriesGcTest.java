@@ -1,6 +1,7 @@
 package dev.vigil.tsdb.head;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.labels.Matcher;
@@ -65,6 +66,25 @@ class HeadSeriesGcTest {
     List<String> dump = HeadTest.all(h);
     assertThat(dump).hasSize(1);
     assertThat(dump.get(0)).contains(" 50000=").doesNotContain(" 1000=");
+  }
+
+  @Test
+  void aSeriesRecordsBatchReplaysAsItsSeriesOneByOne() {
+    Head h = head();
+    // A batch as a series record brings it: OLD twice (an alias), then a conflict on ref 3.
+    h.replaySeries(new long[] {3, 5, 9, 0}, List.of(OLD, LIVE, OLD));
+    assertThat(h.numSeries()).isEqualTo(2);
+    assertThat(h.byId(9)).isSameAs(h.byId(3));
+    assertThat(h.byId(5).labels).isEqualTo(LIVE);
+    assertThat(h.replayFloats(new long[] {3, 9, 5}, new long[] {1000, 2000, 1000},
+        new double[] {1, 2, 3}, 3)).as("unknown refs").isZero();
+    assertThatThrownBy(() -> h.replaySeries(new long[] {11, 3}, List.of(
+        Labels.of("__name__", "new"), Labels.of("__name__", "other"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("series ref 3 logged for {__name__=\"other\"}");
+    assertThat(h.byId(11)).as("the series before the conflict").isNotNull();
+    assertThatThrownBy(() -> h.replaySeries(new long[] {0}, List.of(OLD)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("series ref 0 out of range");
   }
 
   @Test
