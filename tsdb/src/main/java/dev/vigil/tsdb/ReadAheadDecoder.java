@@ -6,6 +6,7 @@ import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordType;
+import dev.vigil.tsdb.wal.WalFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,11 +64,13 @@ final class ReadAheadDecoder {
   private final ByteSource src = new ByteSource("", new byte[0]);
   private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
   private int segment = -1;
+  private String segmentName = "";
 
   /** On the read-ahead thread: a {@link Floats}, {@link Series} or {@link Other}. */
   Object prepare(byte[] buf, int len, int segment, long offset) {
     if (segment != this.segment) {
       this.segment = segment;
+      segmentName = "WAL segment " + segment;
       decoder.segmentStart();
     }
     int type = len > 0 ? buf[0] & 0xFF : -1;
@@ -80,7 +83,8 @@ final class ReadAheadDecoder {
     } else {
       return new Other(Arrays.copyOf(buf, len), segment, offset);
     }
-    src.reset("WAL segment " + segment + " record at " + offset, buf, 0, len, 0);
+    // Errors give the payload's offset in the segment file; no string is built per record.
+    src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
     try {
       decoder.decode(src, out);
     } catch (CorruptDataException e) {

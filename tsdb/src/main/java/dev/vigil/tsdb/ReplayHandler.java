@@ -8,6 +8,7 @@ import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.record.RecordDecoder;
+import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalReadAhead;
 
 /** Replays records into the head; counts what it could not place. */
@@ -24,6 +25,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   private final RecordDecoder decoder = new RecordDecoder();
   private final ByteSource src = new ByteSource("", new byte[0]);
   private int segment = -1;
+  private String segmentName = "";
 
   private final ShardedApply shards;
   private final int applyShards;
@@ -126,9 +128,11 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   private void accept(byte[] buf, int len, int segment, long offset) {
     if (segment != this.segment) {
       this.segment = segment;
+      segmentName = "WAL segment " + segment;
       decoder.segmentStart();
     }
-    src.reset("WAL segment " + segment + " record at " + offset, buf, 0, len, 0);
+    // Errors give the payload's offset in the segment file; no string is built per record.
+    src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
     try {
       decoder.decode(src, this);
     } catch (CorruptDataException e) {

@@ -10,8 +10,10 @@ import dev.vigil.model.storage.Querier;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.encoding.ByteSink;
+import dev.vigil.tsdb.encoding.LabelsCodec;
 import dev.vigil.tsdb.head.HeadOptions;
 import dev.vigil.tsdb.record.RecordEncoder;
+import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalOptions;
 import dev.vigil.tsdb.wal.WalWriter;
 import java.io.IOException;
@@ -175,6 +177,55 @@ class ShardedReplayTest {
       assertThat(many.reopened()).as("%d shards: reopened", shards).isEqualTo(one.reopened());
       assertThat(many.adopted()).as("%d shards: adopted", shards).isEqualTo(one.adopted());
     }
+  }
+
+  /**
+   * A record whose checksum matches but whose payload does not decode (a bug, or a newer
+   * writer) stops the open with the segment and the file offset of the bad bytes, whichever
+   * thread decodes it: series records on the read-ahead thread, tombstones on the replaying one.
+   */
+  @Test
+  void aRecordThatDoesNotDecodeIsNamedBySegmentAndFileOffset() throws IOException {
+    RecordEncoder enc = new RecordEncoder();
+    for (boolean series : new boolean[] {true, false}) {
+      Path dir = tmp.resolve(series ? "bad-series" : "bad-tombstone");
+      ByteSink sink = new ByteSink();
+      CRC32C crc = new CRC32C();
+      int segment;
+      try (WalWriter w = WalWriter.open(dir.resolve("wal"), WalOptions.defaults())) {
+        segment = w.currentSegment();
+        int mark = WalWriter.beginRecord(sink);
+        enc.seriesStart(sink);
+        enc.series(sink, 1, labels(1));
+        WalWriter.endRecord(sink, mark, crc);
+        mark = WalWriter.beginRecord(sink);
+        if (series) {
+          enc.seriesStart(sink);
+          sink.putUvarint(2).putUvarint(5); // ref 2, five labels, and no bytes for them
+        } else {
+          enc.tombstonesStart(sink);
+          sink.putUvarint(1).putVarint(0); // ref 1, minT 0, and no maxT
+        }
+        WalWriter.endRecord(sink, mark, crc);
+        w.sync(w.write(sink));
+      }
+      // The second record's payload starts after the segment header, the first record (header
+      // and payload) and its own header; the bad bytes are the label count (2 bytes into it)
+      // or the missing maxT (3 bytes into it).
+      int firstRecord = WalFormat.RECORD_HEADER_SIZE + 1 + 1 + labelsBytes(labels(1));
+      long at = WalFormat.SEGMENT_HEADER_SIZE + firstRecord + WalFormat.RECORD_HEADER_SIZE
+          + (series ? 2 : 3);
+      assertThatThrownBy(() -> Tsdb.open(dir, TsdbOptions.defaults()).close())
+          .as(series ? "series record" : "tombstone record")
+          .hasMessageContaining("WAL record with valid checksum does not decode: WAL segment "
+              + segment + " at offset " + at + ": ");
+    }
+  }
+
+  private static int labelsBytes(Labels l) {
+    ByteSink s = new ByteSink();
+    LabelsCodec.write(s, l);
+    return s.length();
   }
 
   @Test

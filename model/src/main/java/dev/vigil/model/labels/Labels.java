@@ -45,6 +45,11 @@ public final class Labels implements Comparable<Labels> {
     return new Builder();
   }
 
+  /** A builder with room for {@code labels} labels before it grows. */
+  public static Builder builder(int labels) {
+    return new Builder(labels);
+  }
+
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -276,7 +281,11 @@ public final class Labels implements Comparable<Labels> {
     private int n; // used array slots (2 per label), kept sorted by name
 
     public Builder() {
-      pairs = new String[16];
+      this(8);
+    }
+
+    private Builder(int labels) {
+      pairs = new String[Math.max(2, 2 * labels)];
     }
 
     Builder(Labels base) {

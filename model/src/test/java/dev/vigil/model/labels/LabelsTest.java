@@ -76,6 +76,18 @@ class LabelsTest {
   }
 
   @Test
+  void aSizedBuilderStillGrowsPastItsSize() {
+    for (int size : new int[] {0, 1, 3, 12}) {
+      Labels.Builder b = Labels.builder(size);
+      for (int i = 0; i < 12; i++) {
+        b.append("l" + (char) ('a' + i), "v" + i);
+      }
+      assertThat(b.build().size()).as("builder(%d)", size).isEqualTo(12);
+      assertThat(b.build().value(11)).isEqualTo("v11");
+    }
+  }
+
+  @Test
   void orderingMatchesPrometheus() {
     List<Labels> sorted = new ArrayList<>(List.of(
         Labels.of("a", "2"), Labels.of("a", "1", "b", "1"), Labels.of("a", "1"), Labels.of("b", "0")));

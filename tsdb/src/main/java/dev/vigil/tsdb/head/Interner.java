@@ -41,7 +41,9 @@ final class Interner {
       String name = intern(l.name(i));
       String value = intern(l.value(i));
       if (copy == null && (name != l.name(i) || value != l.value(i))) {
-        copy = Labels.builder();
+        // Sized for all of l: a copy that grew would be a path the JIT compiled out when
+        // the AOT cache's training run never took it (a recompile at restart, 0.1 s of C2).
+        copy = Labels.builder(l.size());
         for (int j = 0; j < i; j++) {
           copy.append(l.name(j), l.value(j)); // already the interned strings
         }
