@@ -10,6 +10,7 @@ import dev.vigil.server.api.QueryLanguage;
 import dev.vigil.server.auth.TokenAuthenticator;
 import dev.vigil.server.http.Authenticator;
 import dev.vigil.server.http.HttpReply;
+import dev.vigil.server.http.JettyCacheLines;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.RoutingHandler;
 import dev.vigil.server.ingest.OtlpEndpoint;
@@ -64,6 +65,7 @@ public final class VigilServer implements AutoCloseable {
 
   private VigilServer(ServerConfig config, TenantStorages storages, RuntimeOverrides overrides,
       QueryLanguage promql, BuildInfo buildInfo) {
+    JettyCacheLines.configure(); // before Jetty's first class that reads it
     this.config = config;
     this.storages = storages;
     this.scraping = new dev.vigil.server.scrape.LocalScraping(storages);
