@@ -1,12 +1,8 @@
 package dev.vigil.tsdb;
 
 import dev.vigil.model.labels.Labels;
-import dev.vigil.model.storage.StorageException;
-import dev.vigil.tsdb.encoding.ByteSource;
-import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordType;
-import dev.vigil.tsdb.wal.WalFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,19 +56,11 @@ final class ReadAheadDecoder {
   /** Any other record, for the replaying thread to decode. */
   record Other(byte[] payload, int segment, long offset) {}
 
-  private final RecordDecoder decoder = new RecordDecoder();
-  private final ByteSource src = new ByteSource("", new byte[0]);
+  private final ReplayRecordDecoder decoder = new ReplayRecordDecoder();
   private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
-  private int segment = -1;
-  private String segmentName = "";
 
   /** On the read-ahead thread: a {@link Floats}, {@link Series} or {@link Other}. */
   Object prepare(byte[] buf, int len, int segment, long offset) {
-    if (segment != this.segment) {
-      this.segment = segment;
-      segmentName = "WAL segment " + segment;
-      decoder.segmentStart();
-    }
     int type = len > 0 ? buf[0] & 0xFF : -1;
     RecordDecoder.Visitor out;
     if (type == RecordType.FLOAT_SAMPLES_V2 || type == RecordType.FLOAT_SAMPLES_V1) {
@@ -83,15 +71,7 @@ final class ReadAheadDecoder {
     } else {
       return new Other(Arrays.copyOf(buf, len), segment, offset);
     }
-    // Errors give the payload's offset in the segment file; no string is built per record.
-    src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
-    try {
-      decoder.decode(src, out);
-    } catch (CorruptDataException e) {
-      // The CRC matched, so the bytes are what was written: a bug or a newer writer.
-      throw new StorageException("WAL record with valid checksum does not decode: "
-          + e.getMessage(), e);
-    }
+    decoder.decode(buf, len, segment, offset, out);
     return out;
   }
 

@@ -3,12 +3,8 @@ package dev.vigil.tsdb;
 import dev.vigil.model.histogram.FloatHistogram;
 import dev.vigil.model.labels.Labels;
 import dev.vigil.model.metadata.Metadata;
-import dev.vigil.model.storage.StorageException;
-import dev.vigil.tsdb.encoding.ByteSource;
-import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.record.RecordDecoder;
-import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalReadAhead;
 
 /** Replays records into the head; counts what it could not place. */
@@ -22,10 +18,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   private long countedSamples;
   private long countedUnknown;
   long exemplars;
-  private final RecordDecoder decoder = new RecordDecoder();
-  private final ByteSource src = new ByteSource("", new byte[0]);
-  private int segment = -1;
-  private String segmentName = "";
+  private final ReplayRecordDecoder decoder = new ReplayRecordDecoder();
 
   private final ShardedApply shards;
   private final int applyShards;
@@ -101,7 +94,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
     } else {
       ReadAheadDecoder.Other o = (ReadAheadDecoder.Other) prepared;
       shards.barrier(); // tombstones and the rest must see every earlier sample applied
-      accept(o.payload(), o.payload().length, o.segment(), o.offset());
+      decoder.decode(o.payload(), o.payload().length, o.segment(), o.offset(), this);
     }
   }
 
@@ -123,23 +116,6 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
       ahead.release(f);
     }
     window.clear();
-  }
-
-  private void accept(byte[] buf, int len, int segment, long offset) {
-    if (segment != this.segment) {
-      this.segment = segment;
-      segmentName = "WAL segment " + segment;
-      decoder.segmentStart();
-    }
-    // Errors give the payload's offset in the segment file; no string is built per record.
-    src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
-    try {
-      decoder.decode(src, this);
-    } catch (CorruptDataException e) {
-      // The CRC matched, so the bytes are what was written: a bug or a newer writer.
-      throw new StorageException("WAL record with valid checksum does not decode: "
-          + e.getMessage(), e);
-    }
   }
 
   @Override

@@ -1,0 +1,37 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.storage.StorageException;
+import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.encoding.CorruptDataException;
+import dev.vigil.tsdb.record.RecordDecoder;
+import dev.vigil.tsdb.wal.WalFormat;
+
+/**
+ * One replay thread's decoding of WAL records whose checksum matched, in log order: it restarts
+ * the type-17 value chains at each new segment, and names a record that does not decode by
+ * segment and file offset (no string is built per record). Not thread-safe: the read-ahead
+ * thread and the replaying thread each have one.
+ */
+final class ReplayRecordDecoder {
+  private final RecordDecoder decoder = new RecordDecoder();
+  private final ByteSource src = new ByteSource("", new byte[0]);
+  private int segment = -1;
+  private String segmentName = "";
+
+  /** Decodes the payload {@code buf[0, len)} of the record at {@code offset} into {@code out}. */
+  void decode(byte[] buf, int len, int segment, long offset, RecordDecoder.Visitor out) {
+    if (segment != this.segment) {
+      this.segment = segment;
+      segmentName = "WAL segment " + segment;
+      decoder.segmentStart();
+    }
+    src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
+    try {
+      decoder.decode(src, out);
+    } catch (CorruptDataException e) {
+      // The CRC matched, so the bytes are what was written: a bug or a newer writer.
+      throw new StorageException("WAL record with valid checksum does not decode: "
+          + e.getMessage(), e);
+    }
+  }
+}
