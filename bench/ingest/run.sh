@@ -41,13 +41,6 @@ echo "== Vigil (VigilServer from the bench jar: TSDB storage, no ingestion rate 
 PIDS+=($!)
 VIGIL_PID=$!
 
-wait_ready() { # url
-  for _ in $(seq 1 240); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.5
-  done
-  echo "not ready: $1" >&2; tail -20 "$WORK"/*.log >&2; exit 1
-}
 wait_ready "http://127.0.0.1:$PROM_PORT/-/ready"
 wait_ready "http://127.0.0.1:$VIGIL_PORT/ready"
 

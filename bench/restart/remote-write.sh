@@ -66,14 +66,6 @@ start_vigil() { # data dir
   PIDS+=($!)
   PID=$!
 }
-wait_ready() { # url
-  for _ in $(seq 1 1200); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.05
-  done
-  echo "not ready: $1" >&2
-  exit 1
-}
 # Prints the first value of an instant query's answer ("" while there is none).
 query() { # base url, query, time
   # The JSON is parsed only once a server answers: a python3 start per refused or failed poll
