@@ -24,18 +24,24 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   private final int applyShards;
   /** Float records held back to be applied series by series; null: record by record. */
   private final FloatRecordWindow window;
+  private final long aheadBytes;
   /** Windows applied layout by layout, and record by record. */
   long windowsByLayout;
   long windowsByRecord;
 
   /**
-   * Held back float samples per window: 2M samples (48 MB decoded) give 20 samples of each
-   * series to apply in one go at 100k series, 2 at 1M (4M gave no more at 1M). At most a 32nd
-   * of the heap, so a small heap replays in smaller windows rather than running out.
+   * Held back float samples per window: 1M samples (24 MB decoded) give 10 samples of each
+   * series to apply in one go at 100k series. The read-ahead thread decodes up to another
+   * window's worth meanwhile (see {@link #aheadBytes}), so decoding the next window overlaps
+   * with applying this one. Window and read-ahead take at most a 64th of the heap each, so a
+   * small heap replays in smaller windows rather than running out.
    */
-  static final int WINDOW_SAMPLES = 1 << 21;
+  static final int WINDOW_SAMPLES = 1 << 20;
   static final int WINDOW_RECORDS = 4096;
   private static final int DECODED_BYTES_PER_SAMPLE = 24;
+  /** A decoded series record's labels, per series: the label set, strings shared mostly. */
+  private static final int DECODED_BYTES_PER_SERIES = 256;
+  private static final int RECORD_OVERHEAD_BYTES = 64;
 
   ReplayHandler(Head head, int applyShards) {
     this(head, applyShards, windowSamples(Runtime.getRuntime().maxMemory()), WINDOW_RECORDS);
@@ -43,7 +49,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
 
   /** The window for a heap of at most {@code maxHeapBytes}. */
   static int windowSamples(long maxHeapBytes) {
-    long fit = maxHeapBytes / 32 / DECODED_BYTES_PER_SAMPLE;
+    long fit = maxHeapBytes / 64 / DECODED_BYTES_PER_SAMPLE;
     return (int) Math.max(1024, Math.min(WINDOW_SAMPLES, fit));
   }
 
@@ -53,6 +59,25 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
     this.shards = new ShardedApply(head, applyShards);
     this.applyShards = applyShards;
     this.window = windowSamples > 0 ? new FloatRecordWindow(windowSamples, windowRecords) : null;
+    this.aheadBytes = (long) Math.max(1024, windowSamples) * DECODED_BYTES_PER_SAMPLE;
+  }
+
+  /**
+   * How far, in bytes of decoded records ({@link #weight}), the read-ahead thread may run ahead
+   * of this one: a window's worth of samples.
+   */
+  long aheadBytes() {
+    return aheadBytes;
+  }
+
+  @Override
+  public long weight(Object prepared) {
+    return switch (prepared) {
+      case ReadAheadDecoder.Floats f -> (long) f.n * DECODED_BYTES_PER_SAMPLE;
+      case ReadAheadDecoder.Series s -> (long) s.labels.size() * DECODED_BYTES_PER_SERIES;
+      case ReadAheadDecoder.Other o -> o.payload().length;
+      default -> throw new IllegalArgumentException("not a prepared record: " + prepared);
+    } + RECORD_OVERHEAD_BYTES;
   }
 
   /** Applies everything handed out so far and adds it to the counts. */

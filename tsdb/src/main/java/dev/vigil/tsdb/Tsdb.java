@@ -409,15 +409,15 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
 
   /**
    * Replays {@code checkpoint} (if any; then from the segment after it) and the WAL segments
-   * after {@code after} into {@code handler}: reading and CRC checks on a second thread,
-   * decoding and applying on this one. A damaged checkpoint is logged and replayed up to its
-   * damage; the WAL's own result (with its damage, if any) is returned for the caller to repair
-   * or report.
+   * after {@code after} into {@code handler}: reading, CRC checks and decoding on a second
+   * thread, up to a window of samples ahead of this one, which applies them. A damaged
+   * checkpoint is logged and replayed up to its damage; the WAL's own result (with its damage,
+   * if any) is returned for the caller to repair or report.
    */
   static WalReader.Result replayWal(Path walDir, WalCheckpoint.Found checkpoint, int after,
       ReplayHandler handler) {
     if (checkpoint != null) {
-      WalReader.Result cr = WalReadAhead.read(checkpoint.dir(), handler, 0);
+      WalReader.Result cr = WalReadAhead.read(checkpoint.dir(), handler, 0, handler.aheadBytes());
       handler.finish();
       if (cr.corruption() != null) {
         LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + checkpoint.dir() + " is damaged ("
@@ -425,7 +425,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       }
       after = checkpoint.lastSegment();
     }
-    WalReader.Result result = WalReadAhead.read(walDir, handler, after);
+    WalReader.Result result = WalReadAhead.read(walDir, handler, after, handler.aheadBytes());
     handler.finish();
     return result;
   }

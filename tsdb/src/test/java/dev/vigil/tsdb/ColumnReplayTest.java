@@ -178,7 +178,7 @@ class ColumnReplayTest {
   @Test
   void windowsTakeAtMostA32ndOfTheHeap() {
     assertThat(ReplayHandler.windowSamples(8L << 30)).isEqualTo(ReplayHandler.WINDOW_SAMPLES);
-    assertThat(ReplayHandler.windowSamples(128L << 20)).isEqualTo((128 << 20) / 32 / 24);
+    assertThat(ReplayHandler.windowSamples(128L << 20)).isEqualTo((128 << 20) / 64 / 24);
     assertThat(ReplayHandler.windowSamples(64L << 10)).isEqualTo(1024);
   }
 }

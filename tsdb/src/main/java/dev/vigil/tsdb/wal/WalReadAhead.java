@@ -2,20 +2,21 @@ package dev.vigil.tsdb.wal;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * {@link WalReader#read(Path, WalReader.RecordConsumer, int)} with reading and checksumming on
- * a second thread: records are handed over in order through a bounded queue, so the calling
- * thread (replay: decode and apply) overlaps with file reads and CRC checks. Same result, same
- * stop at the first damage; an exception in either thread ends both and is rethrown here. With
- * a {@link Stage}, part of the per-record work (replay: decoding) runs on the read-ahead thread
- * too.
+ * a second thread: records are handed over in order, so the calling thread (replay: decode and
+ * apply) overlaps with file reads and CRC checks. Same result, same stop at the first damage;
+ * an exception in either thread ends both and is rethrown here. With a {@link Stage}, part of
+ * the per-record work (replay: decoding) runs on the read-ahead thread too, and how far the
+ * read-ahead thread may run ahead is a budget in the stage's own weights (replay: bytes of
+ * decoded samples), so that it can decode the next stretch of the log while the caller applies
+ * the last one, in bounded memory.
  */
 public final class WalReadAhead {
-  /** Records in flight (each a copy of one payload, typically tens of KiB). */
+  /** Records in flight by default (each a copy of one payload, typically tens of KiB). */
   private static final int DEPTH = 64;
 
   private WalReadAhead() {}
@@ -25,7 +26,7 @@ public final class WalReadAhead {
   private record End(WalReader.Result result, Throwable error) {}
 
   // Wrapped so a prepared value can never be mistaken for the end marker.
-  private record Item(Object prepared) {}
+  private record Item(Object prepared, long weight) {}
 
   /**
    * Work split between the two threads: {@link #prepare} runs on the read-ahead thread for each
@@ -38,6 +39,15 @@ public final class WalReadAhead {
 
     /** On the calling thread. */
     void consume(T prepared);
+
+    /**
+     * On the read-ahead thread: what {@code prepared} takes of the budget of
+     * {@link #read(Path, Stage, int, long)} until it has been consumed (at least 1, which is
+     * the default: one record).
+     */
+    default long weight(T prepared) {
+      return 1;
+    }
   }
 
   public static WalReader.Result read(Path dir, WalReader.RecordConsumer consumer, int after) {
@@ -54,24 +64,37 @@ public final class WalReadAhead {
     }, after);
   }
 
-  /** As {@link #read(Path, WalReader.RecordConsumer, int)} with the work split by {@code stage}. */
+  /** As {@link #read(Path, Stage, int, long)} with at most {@value #DEPTH} records in flight. */
   public static <T> WalReader.Result read(Path dir, Stage<T> stage, int after) {
-    ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(DEPTH);
-    Cancel cancel = new Cancel();
+    return read(dir, stage, after, DEPTH);
+  }
+
+  /**
+   * As {@link #read(Path, WalReader.RecordConsumer, int)} with the work split by {@code stage}.
+   * The read-ahead thread hands a record over only while the weights of the records handed over
+   * and not consumed yet leave room for its own within {@code budget}, or when there are none
+   * (so a record heavier than the whole budget still goes through, alone).
+   */
+  public static <T> WalReader.Result read(Path dir, Stage<T> stage, int after, long budget) {
+    if (budget < 1) {
+      throw new IllegalArgumentException("read-ahead budget must be at least 1, got " + budget);
+    }
+    LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    Gate gate = new Gate(budget);
     Thread reader = Thread.ofPlatform().name("wal-read-ahead").daemon().start(() -> {
       Object end;
       try {
-        WalReader.Result r = WalReader.read(dir, (buf, len, segment, offset) ->
-            hand(queue, cancel, new Item(stage.prepare(buf, len, segment, offset))), after);
+        WalReader.Result r = WalReader.read(dir, (buf, len, segment, offset) -> {
+          T prepared = stage.prepare(buf, len, segment, offset);
+          long weight = Math.max(1, stage.weight(prepared));
+          gate.enter(weight);
+          queue.add(new Item(prepared, weight));
+        }, after);
         end = new End(r, null);
       } catch (Throwable e) {
         end = new End(null, e);
       }
-      try {
-        hand(queue, cancel, end);
-      } catch (CancellationException e) {
-        // The consumer gave up: nobody waits for the end.
-      }
+      queue.add(end); // unbounded: the end never waits, even for a consumer that gave up
     });
     boolean done = false;
     try {
@@ -81,6 +104,7 @@ public final class WalReadAhead {
           @SuppressWarnings("unchecked")
           T t = (T) item.prepared;
           stage.consume(t);
+          gate.leave(item.weight);
         } else {
           End e = (End) o;
           done = true;
@@ -101,7 +125,7 @@ public final class WalReadAhead {
       throw new IllegalStateException("interrupted while replaying WAL " + dir, e);
     } finally {
       if (!done) {
-        cancel.cancelled = true;
+        gate.cancel();
       }
       try {
         reader.join();
@@ -111,21 +135,42 @@ public final class WalReadAhead {
     }
   }
 
-  private static final class Cancel {
-    volatile boolean cancelled;
-  }
+  /**
+   * The weight handed over and not consumed yet, against the budget; the read-ahead thread
+   * waits in {@link #enter} until there is room or the consumer gives up.
+   */
+  private static final class Gate {
+    private final long budget;
+    private long inFlight;
+    private boolean cancelled;
 
-  // Blocks while the queue is full, giving up when the consumer has failed.
-  private static void hand(ArrayBlockingQueue<Object> queue, Cancel cancel, Object o) {
-    try {
-      while (!queue.offer(o, 50, TimeUnit.MILLISECONDS)) {
-        if (cancel.cancelled) {
-          throw new CancellationException("WAL replay stopped by its consumer");
+    Gate(long budget) {
+      this.budget = budget;
+    }
+
+    synchronized void enter(long weight) {
+      while (inFlight > 0 && inFlight + weight > budget && !cancelled) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CancellationException("WAL read-ahead interrupted");
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("WAL read-ahead interrupted");
+      if (cancelled) {
+        throw new CancellationException("WAL replay stopped by its consumer");
+      }
+      inFlight += weight;
+    }
+
+    synchronized void leave(long weight) {
+      inFlight -= weight;
+      notifyAll();
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      notifyAll();
     }
   }
 }

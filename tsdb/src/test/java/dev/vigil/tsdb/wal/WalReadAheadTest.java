@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class WalReadAheadTest {
@@ -120,5 +122,87 @@ class WalReadAheadTest {
       }
     }, 0)).isInstanceOf(IllegalStateException.class).hasMessage("record 50 does not decode");
     assertThat(consumed[0]).isEqualTo(50);
+  }
+
+  @Test
+  @Timeout(30)
+  void theReaderRunsAheadByAtMostItsBudgetOfWeights() throws IOException {
+    List<byte[]> want = WalTest.writeRecords(tmp, SMALL, new Random(10), 600, 200);
+    long budget = 2000;
+    AtomicLong prepared = new AtomicLong(); // weight prepared and not consumed yet
+    long[] most = new long[1];
+    List<byte[]> got = new ArrayList<>();
+    WalReader.Result r = WalReadAhead.read(tmp, new WalReadAhead.Stage<byte[]>() {
+      @Override
+      public byte[] prepare(byte[] buf, int len, int segment, long offset) {
+        byte[] p = Arrays.copyOf(buf, len);
+        prepared.addAndGet(weight(p));
+        return p;
+      }
+
+      @Override
+      public long weight(byte[] p) {
+        return p.length + 1;
+      }
+
+      @Override
+      public void consume(byte[] p) {
+        if (got.size() % 50 == 0) {
+          pause(); // the reader fills its budget meanwhile
+        }
+        most[0] = Math.max(most[0], prepared.get());
+        prepared.addAndGet(-weight(p));
+        got.add(p);
+      }
+    }, 0, budget);
+    assertThat(r.corruption()).isNull();
+    assertThat(got).hasSize(want.size());
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(got.get(i)).isEqualTo(want.get(i));
+    }
+    // Handed over: within the budget; plus the one record prepared and waiting for room.
+    assertThat(most[0]).isLessThanOrEqualTo(budget + 200).isGreaterThan(budget - 200);
+  }
+
+  @Test
+  @Timeout(30)
+  void aRecordHeavierThanTheWholeBudgetGoesThroughAlone() throws IOException {
+    List<byte[]> want = WalTest.writeRecords(tmp, SMALL, new Random(11), 200, 100);
+    AtomicLong prepared = new AtomicLong();
+    long[] most = new long[1];
+    List<byte[]> got = new ArrayList<>();
+    WalReadAhead.read(tmp, new WalReadAhead.Stage<byte[]>() {
+      @Override
+      public byte[] prepare(byte[] buf, int len, int segment, long offset) {
+        prepared.incrementAndGet();
+        return Arrays.copyOf(buf, len);
+      }
+
+      @Override
+      public long weight(byte[] p) {
+        return 1000;
+      }
+
+      @Override
+      public void consume(byte[] p) {
+        if (got.size() % 20 == 0) {
+          pause();
+        }
+        most[0] = Math.max(most[0], prepared.get());
+        prepared.decrementAndGet();
+        got.add(p);
+      }
+    }, 0, 10);
+    assertThat(got).hasSize(want.size());
+    // The one being consumed, and the next prepared and waiting for it.
+    assertThat(most[0]).isLessThanOrEqualTo(2);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
