@@ -47,6 +47,22 @@ public final class ByteSource {
     return pos;
   }
 
+  /** The end of the bytes read (an absolute index into {@link #array}). */
+  public int end() {
+    return end;
+  }
+
+  /**
+   * Moves to {@code position} (absolute, at most {@link #end}): for a caller that read a stretch
+   * from {@link #array} itself, bounds included.
+   */
+  public void seek(int position) {
+    if (position < 0 || position > end) {
+      throw new IndexOutOfBoundsException("position " + position + " past the end " + end);
+    }
+    pos = position;
+  }
+
   /** The position's offset in the resource, as error messages give it. */
   public long offset() {
     return baseOffset + pos;

@@ -45,32 +45,103 @@ final class ChainedFloatsDecoder {
     deltaColumn(in, ts, n, "timestamps");
     int codeStart = in.position();
     in.skip((n + 1) >>> 1);
+    values(in, codeStart, n, refs, vs);
+    if (in.hasRemaining()) {
+      throw in.corrupt(in.remaining() + " bytes after the last of " + n + " samples");
+    }
+  }
+
+  /** The most bytes one value takes: a 10-byte varint, or an XOR header and 8 bytes. */
+  private static final int MAX_VALUE_BYTES = 10;
+
+  /**
+   * Decodes the values: those coded against a previous value of the chain (same, XOR or
+   * decimal delta: nearly every value after a segment's first round) right here, with the
+   * record's bytes and the chain's arrays in locals, while at least {@value #MAX_VALUE_BYTES}
+   * bytes are left; every other case (whole values, unseen previous values, bad codes, the
+   * record's last bytes) through {@link #value}, with every check. Replay's read-ahead thread
+   * spends most of its time in this loop.
+   */
+  private void values(ByteSource in, int codeStart, int n, long[] refs, double[] vs) {
     byte[] a = in.array();
+    int pos = in.position();
+    int safeEnd = in.end() - MAX_VALUE_BYTES;
+    long[] values = chain.values();
+    long[] set = chain.setBits();
     for (int i = 0; i < n; i++) {
       int c = a[codeStart + (i >>> 1)];
       int code = (i & 1) == 0 ? (c >>> 4) & 0xF : c & 0xF;
       long ref = refs[i];
-      boolean chained = ValueChain.chainable(ref);
-      long b = switch (code) {
-        case ValueCode.RAW -> in.getBE64();
-        case ValueCode.INTEGER -> Double.doubleToRawLongBits((double) in.getVarint());
-        default -> {
-          if (!chained || !chain.has(ref)) {
-            throw in.corrupt("sample " + i + " of series " + ref + " is coded against a previous"
-                + " value this reader has not seen (code " + code + "): v2 records must be read"
-                + " from the start of their segment");
-          }
-          yield chainedValue(in, code, chain.bits(ref));
-        }
-      };
-      if (chained) {
-        chain.put(ref, b);
+      int r = (int) ref;
+      if (code >= ValueCode.RAW || ref <= 0 || ref >= values.length || pos > safeEnd
+          || (set[r >>> 6] & (1L << r)) == 0 || !chainedFits(a, pos, code)) {
+        in.seek(pos);
+        value(in, code, i, refs, vs);
+        pos = in.position();
+        values = chain.values();
+        set = chain.setBits();
+        continue;
       }
+      long pb = values[r];
+      long b;
+      if (code == ValueCode.SAME) {
+        b = pb;
+      } else if (code == ValueCode.XOR) {
+        int h = a[pos] & 0xFF;
+        int tz = h & 0xF;
+        long x = 0;
+        int p = pos + 1;
+        for (int j = (h >>> 4) + tz; j < 8; j++) {
+          x = (x << 8) | (a[p++] & 0xFF);
+        }
+        pos = p;
+        b = pb ^ (x << (8 * tz));
+      } else {
+        long d;
+        int x = a[pos];
+        if (x >= 0) {
+          pos++;
+          d = (x >>> 1) ^ -(x & 1);
+        } else {
+          in.seek(pos);
+          d = in.getVarint();
+          pos = in.position();
+        }
+        int k = code - ValueCode.DELTA;
+        long m = ValueCode.mantissa(Double.longBitsToDouble(pb), k) + d;
+        b = Double.doubleToRawLongBits(ValueCode.value(m, k));
+      }
+      values[r] = b;
       vs[i] = Double.longBitsToDouble(b);
     }
-    if (in.hasRemaining()) {
-      throw in.corrupt(in.remaining() + " bytes after the last of " + n + " samples");
+    in.seek(pos);
+  }
+
+  /** Whether a chained value's header is valid: an XOR's zero bytes leave at least one. */
+  private static boolean chainedFits(byte[] a, int pos, int code) {
+    return code != ValueCode.XOR || ((a[pos] & 0xF0) >>> 4) + (a[pos] & 0xF) <= 7;
+  }
+
+  /** Sample {@code i}'s value, coded {@code code}, with every check. */
+  private void value(ByteSource in, int code, int i, long[] refs, double[] vs) {
+    long ref = refs[i];
+    boolean chained = ValueChain.chainable(ref);
+    long b = switch (code) {
+      case ValueCode.RAW -> in.getBE64();
+      case ValueCode.INTEGER -> Double.doubleToRawLongBits((double) in.getVarint());
+      default -> {
+        if (!chained || !chain.has(ref)) {
+          throw in.corrupt("sample " + i + " of series " + ref + " is coded against a previous"
+              + " value this reader has not seen (code " + code + "): v2 records must be read"
+              + " from the start of their segment");
+        }
+        yield chainedValue(in, code, chain.bits(ref));
+      }
+    };
+    if (chained) {
+      chain.put(ref, b);
     }
+    vs[i] = Double.longBitsToDouble(b);
   }
 
   private static long chainedValue(ByteSource in, int code, long pb) {

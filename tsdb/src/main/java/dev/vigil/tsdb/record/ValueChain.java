@@ -42,6 +42,19 @@ final class ValueChain {
     return values[(int) ref];
   }
 
+  /**
+   * The values by ref, for a reader's loop over many (valid until the next {@link #put}, which
+   * may grow it); a value is there only where {@link #setBits} has its bit.
+   */
+  long[] values() {
+    return values;
+  }
+
+  /** One bit per ref of {@link #values}: set where the ref has a value. */
+  long[] setBits() {
+    return set;
+  }
+
   void put(long ref, long valueBits) {
     int i = (int) ref;
     if (i >= values.length) {

@@ -264,6 +264,84 @@ class ChainedFloatsRecordTest {
         new Collect())).isInstanceOf(CorruptDataException.class);
   }
 
+  /**
+   * Replay decodes records in a reused buffer larger than the record: a record cut short there
+   * must fail as it does alone, never go on into the bytes after its end.
+   */
+  @Test
+  void aRecordCutShortInsideALargerBufferNeverReadsPastItsEnd() {
+    SplittableRandom r = new SplittableRandom(4);
+    for (int iter = 0; iter < 40; iter++) {
+      RecordEncoder enc = new RecordEncoder();
+      ByteSink head = new ByteSink();
+      enc.floatsV2Start();
+      for (int i = 0; i < 200; i++) {
+        enc.floatV2(1 + i, 5, r.nextInt(100));
+      }
+      enc.floatsV2End(head);
+      ByteSink s = new ByteSink();
+      enc.floatsV2Start();
+      for (int i = 0; i < 200; i++) {
+        enc.floatV2(1 + i, 6, next(r, i, 50, false));
+      }
+      enc.floatsV2End(s);
+      byte[] full = s.toByteArray();
+      byte[] garbage = new byte[full.length + 64];
+      for (int len = 0; len < full.length; len++) {
+        byte[] buf = Arrays.copyOf(full, garbage.length);
+        r.nextBytes(garbage);
+        System.arraycopy(garbage, 0, buf, len, buf.length - len);
+        RecordDecoder dec = new RecordDecoder();
+        dec.decode(new ByteSource("head", head.toByteArray()), new Collect());
+        Collect c = new Collect();
+        int end = len;
+        assertThatThrownBy(() -> dec.decode(new ByteSource("rec", buf, 0, end), c))
+            .as("length %d of %d", len, full.length).isInstanceOf(CorruptDataException.class);
+        assertThat(c.out).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void anXorHeaderWithNoBytesLeftIsAnErrorNotTheOldValue() {
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink first = new ByteSink();
+    enc.floatsV2Start();
+    enc.floatV2(7, 1, 1.0);
+    enc.floatsV2End(first);
+    ByteSink second = new ByteSink();
+    enc.floatsV2Start();
+    double v = 1.0 + 0x1p-20; // not a short decimal, and 2 bytes apart from 1.0: XOR-coded
+    enc.floatV2(7, 2, v);
+    for (int i = 0; i < 3; i++) {
+      enc.floatV2(100 + i, 2, 0.1 * (i + 1)); // unseen series: 8 bytes each, after the XOR
+    }
+    enc.floatsV2End(second);
+    byte[] bytes = second.toByteArray();
+    long x = Double.doubleToRawLongBits(1.0) ^ Double.doubleToRawLongBits(v);
+    int lz = Long.numberOfLeadingZeros(x) / 8;
+    int tz = Long.numberOfTrailingZeros(x) / 8;
+    byte[] xor = new byte[1 + 8 - lz - tz]; // the header, then the bytes between the zeros
+    xor[0] = (byte) (lz << 4 | tz);
+    for (int i = 1; i < xor.length; i++) {
+      xor[i] = (byte) (x >>> (8 * (8 - lz - i)));
+    }
+    int header = indexOf(bytes, xor);
+    assertThat(header).as("the XOR-coded value in %s", Arrays.toString(bytes)).isPositive();
+    RecordDecoder dec = new RecordDecoder();
+    dec.decode(new ByteSource("first", first.toByteArray()), new Collect());
+    Collect fine = new Collect();
+    dec.decode(new ByteSource("second", bytes), fine);
+    assertThat(fine.out.get(0).bits()).isEqualTo(Double.doubleToRawLongBits(v));
+    bytes[header] = (byte) 0x44; // 4 + 4 zero bytes of 8: nothing left to XOR
+    RecordDecoder again = new RecordDecoder();
+    again.decode(new ByteSource("first", first.toByteArray()), new Collect());
+    Collect c = new Collect();
+    assertThatThrownBy(() -> again.decode(new ByteSource("second", bytes), c))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("4 leading and 4 trailing");
+    assertThat(c.out).isEmpty();
+  }
+
   @Test
   void truncatedOrPaddedRecordsAreErrorsNeverGarbage() {
     SplittableRandom r = new SplittableRandom(3);
@@ -318,5 +396,14 @@ class ChainedFloatsRecordTest {
       }
     }
     assertThat((double) bytes / (19 * 1000)).isLessThan(1.0);
+  }
+
+  private static int indexOf(byte[] in, byte[] what) {
+    for (int i = 0; i + what.length <= in.length; i++) {
+      if (Arrays.equals(in, i, i + what.length, what, 0, what.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }
