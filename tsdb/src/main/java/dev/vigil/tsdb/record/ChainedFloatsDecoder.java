@@ -10,6 +10,13 @@ import dev.vigil.tsdb.encoding.CorruptDataException;
  * {@link CorruptDataException}, never a wrong value.
  */
 final class ChainedFloatsDecoder {
+  static {
+    // ValueCode is initialised with this class, not at the first chained value: a restart's
+    // first round of values is all whole values, and the JIT, compiling the value loop then,
+    // would stop it at the first call into a class not initialised yet (and compile it again).
+    ValueCode.init();
+  }
+
   private final ValueChain chain = new ValueChain();
 
   void restartChain() {
@@ -97,18 +104,16 @@ final class ChainedFloatsDecoder {
         pos = p;
         b = pb ^ (x << (8 * tz));
       } else {
-        long d;
-        int x = a[pos];
-        if (x >= 0) {
-          pos++;
-          d = (x >>> 1) ^ -(x & 1);
-        } else {
-          in.seek(pos);
-          d = in.getVarint();
-          pos = in.position();
-        }
+        long u = 0;
+        int shift = 0;
+        int x;
+        do { // at most 9 bytes (chainedFits)
+          x = a[pos++];
+          u |= (long) (x & 0x7F) << shift;
+          shift += 7;
+        } while (x < 0);
         int k = code - ValueCode.DELTA;
-        long m = ValueCode.mantissa(Double.longBitsToDouble(pb), k) + d;
+        long m = ValueCode.mantissa(Double.longBitsToDouble(pb), k) + ((u >>> 1) ^ -(u & 1));
         b = Double.doubleToRawLongBits(ValueCode.value(m, k));
       }
       values[r] = b;
@@ -117,9 +122,25 @@ final class ChainedFloatsDecoder {
     in.seek(pos);
   }
 
-  /** Whether a chained value's header is valid: an XOR's zero bytes leave at least one. */
+  /**
+   * Whether the chained value at {@code pos} is one {@link #values} decodes itself: an XOR
+   * whose zero bytes leave at least one, a delta whose varint ends within 9 bytes (longer ones,
+   * and their checks, are left to {@link #value}). Decoding in place, without a call, keeps
+   * the loop free of calls that the JIT's profile may never have seen before a restart.
+   */
   private static boolean chainedFits(byte[] a, int pos, int code) {
-    return code != ValueCode.XOR || ((a[pos] & 0xF0) >>> 4) + (a[pos] & 0xF) <= 7;
+    if (code == ValueCode.XOR) {
+      return ((a[pos] & 0xF0) >>> 4) + (a[pos] & 0xF) <= 7;
+    }
+    if (code == ValueCode.SAME || a[pos] >= 0) {
+      return true;
+    }
+    for (int p = pos + 1; p < pos + 9; p++) {
+      if (a[p] >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sample {@code i}'s value, coded {@code code}, with every check. */

@@ -22,6 +22,9 @@ final class ValueCode {
 
   private ValueCode() {}
 
+  /** Nothing: a call initialises the class (see {@link ChainedFloatsDecoder}). */
+  static void init() {}
+
   /** The mantissa of {@code v} at scale {@code k}: {@code round(v·10^k)}. */
   static long mantissa(double v, int k) {
     return Math.round(k == 0 ? v : v * POW10[k]); // v·1.0 is v: the same result, cheaper
