@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 
 /**
  * The read-ahead thread's share of WAL replay: float-sample records (types 2 and 17, nearly all
@@ -56,8 +57,16 @@ final class ReadAheadDecoder {
   /** Any other record, for the replaying thread to decode. */
   record Other(byte[] payload, int segment, long offset) {}
 
-  private final ReplayRecordDecoder decoder = new ReplayRecordDecoder();
+  private final ReplayRecordDecoder decoder;
   private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Series labels are decoded to {@code canonical}'s strings: the head's interned ones, so that
+   * the replaying thread finds every string of a new series interned already.
+   */
+  ReadAheadDecoder(UnaryOperator<String> canonical) {
+    decoder = new ReplayRecordDecoder(canonical);
+  }
 
   /** On the read-ahead thread: a {@link Floats}, {@link Series} or {@link Other}. */
   Object prepare(byte[] buf, int len, int segment, long offset) {

@@ -60,6 +60,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
     this.applyShards = applyShards;
     this.window = windowSamples > 0 ? new FloatRecordWindow(windowSamples, windowRecords) : null;
     this.aheadBytes = (long) Math.max(1024, windowSamples) * DECODED_BYTES_PER_SAMPLE;
+    this.ahead = new ReadAheadDecoder(head::internString);
   }
 
   /**
@@ -93,7 +94,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   }
 
   // Decoding of float samples on the read-ahead thread, applying in the shards.
-  private final ReadAheadDecoder ahead = new ReadAheadDecoder();
+  private final ReadAheadDecoder ahead;
 
   @Override
   public Object prepare(byte[] buf, int len, int segment, long offset) {

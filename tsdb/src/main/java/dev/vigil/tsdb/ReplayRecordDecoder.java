@@ -5,6 +5,7 @@ import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.wal.WalFormat;
+import java.util.function.UnaryOperator;
 
 /**
  * One replay thread's decoding of WAL records whose checksum matched, in log order: it restarts
@@ -13,10 +14,19 @@ import dev.vigil.tsdb.wal.WalFormat;
  * thread and the replaying thread each have one.
  */
 final class ReplayRecordDecoder {
-  private final RecordDecoder decoder = new RecordDecoder();
+  private final RecordDecoder decoder;
   private final ByteSource src = new ByteSource("", new byte[0]);
   private int segment = -1;
   private String segmentName = "";
+
+  ReplayRecordDecoder() {
+    this(UnaryOperator.identity());
+  }
+
+  /** With series labels decoded to {@code canonical}'s strings (see {@link RecordDecoder}). */
+  ReplayRecordDecoder(UnaryOperator<String> canonical) {
+    decoder = new RecordDecoder(canonical);
+  }
 
   /** Decodes the payload {@code buf[0, len)} of the record at {@code offset} into {@code out}. */
   void decode(byte[] buf, int len, int segment, long offset, RecordDecoder.Visitor out) {

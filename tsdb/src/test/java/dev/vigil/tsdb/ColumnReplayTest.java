@@ -176,9 +176,35 @@ class ColumnReplayTest {
   }
 
   @Test
-  void windowsTakeAtMostA32ndOfTheHeap() {
+  void aWindowAndTheReadAheadTakeAtMostA32ndOfTheHeap() {
     assertThat(ReplayHandler.windowSamples(8L << 30)).isEqualTo(ReplayHandler.WINDOW_SAMPLES);
     assertThat(ReplayHandler.windowSamples(128L << 20)).isEqualTo((128 << 20) / 64 / 24);
     assertThat(ReplayHandler.windowSamples(64L << 10)).isEqualTo(1024);
+    Head head = new Head(new HeadOptions(0, 8), CommitLog.NONE);
+    ReplayHandler h = new ReplayHandler(head, 1, ReplayHandler.windowSamples(128L << 20), 4096);
+    try {
+      assertThat(h.aheadBytes()).isEqualTo((128 << 20) / 64 / 24 * 24L);
+    } finally {
+      h.close();
+    }
+  }
+
+  @Test
+  void seriesLabelsComeOffTheReadAheadThreadInternedByTheHead() {
+    Head head = new Head(new HeadOptions(0, 8), CommitLog.NONE);
+    String job = head.internString(new String("node-exporter"));
+    ReplayHandler h = new ReplayHandler(head, 1, 1024, 16);
+    try {
+      ByteSink sink = new ByteSink();
+      RecordEncoder enc = new RecordEncoder();
+      enc.seriesStart(sink);
+      enc.series(sink, 1, Labels.of("job", "node-exporter", "pod", "p-1"));
+      Object prepared = h.prepare(sink.array(), sink.length(), 1, 16);
+      Labels got = ((ReadAheadDecoder.Series) prepared).labels.get(0);
+      assertThat(got.value(0)).isSameAs(job);
+      assertThat(got.name(1)).isSameAs(head.internString(new String("pod")));
+    } finally {
+      h.close();
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.vigil.tsdb.encoding;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * A small direct-mapped cache from UTF-8 bytes to the {@code String} they decode to, so a
@@ -15,14 +16,25 @@ public final class StringTable {
   private final String[] strings;
   private final byte[][] bytes;
   private final int mask;
+  private final UnaryOperator<String> canonical;
 
   public StringTable(int bits) {
+    this(bits, UnaryOperator.identity());
+  }
+
+  /**
+   * A table that hands out {@code canonical}'s instance of each string it decodes (once per
+   * miss): a head's interned strings, say, so that labels decoded for the head need no
+   * interning of their own.
+   */
+  public StringTable(int bits, UnaryOperator<String> canonical) {
     if (bits < 1 || bits > 20) {
       throw new IllegalArgumentException("string table of 2^" + bits + " entries: bits must be 1..20");
     }
     strings = new String[1 << bits];
     bytes = new byte[1 << bits][];
     mask = (1 << bits) - 1;
+    this.canonical = canonical;
   }
 
   /** The string of the UTF-8 bytes {@code buf[off, off + len)}. */
@@ -38,7 +50,7 @@ public final class StringTable {
       return strings[slot];
     }
     byte[] copy = Arrays.copyOfRange(buf, off, off + len);
-    String s = new String(copy, StandardCharsets.UTF_8);
+    String s = canonical.apply(new String(copy, StandardCharsets.UTF_8));
     bytes[slot] = copy;
     strings[slot] = s;
     return s;

@@ -873,6 +873,15 @@ public final class Head implements Storage, ExemplarQueryable {
     nextId = Math.max(nextId, ref + 1);
   }
 
+  /**
+   * The head's one instance of the label name or value {@code s}: for a decoder of series
+   * records (replay's read-ahead thread), so that the labels of new series arrive interned and
+   * creating them interns nothing. Thread-safe.
+   */
+  public String internString(String s) {
+    return interner.intern(s);
+  }
+
   // Under createLock.
   private void setSlot(int id, MemSeries s) {
     newest.ensure(id);

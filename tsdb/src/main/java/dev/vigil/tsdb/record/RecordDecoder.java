@@ -8,6 +8,7 @@ import dev.vigil.tsdb.encoding.HistogramCodec;
 import dev.vigil.tsdb.encoding.LabelsCodec;
 import dev.vigil.tsdb.encoding.StringTable;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * Decodes record payloads written by {@link RecordEncoder}, calling back per element so replay
@@ -45,7 +46,19 @@ public final class RecordDecoder {
 
   private final Labels.Builder builder = Labels.builder();
   /** Series records repeat a few hundred names and values: decode each to one String. */
-  private final StringTable strings = new StringTable(12);
+  private final StringTable strings;
+
+  public RecordDecoder() {
+    this(UnaryOperator.identity());
+  }
+
+  /**
+   * A decoder whose series labels hold {@code canonical}'s instance of each name and value
+   * (a head's interned strings during replay); other records' strings are not passed to it.
+   */
+  public RecordDecoder(UnaryOperator<String> canonical) {
+    strings = new StringTable(12, canonical);
+  }
   // Previous value per series for type-17 records; carried from record to record.
   private final ChainedFloatsDecoder chained = new ChainedFloatsDecoder();
   private final ExemplarRecordCodec exemplars = new ExemplarRecordCodec();

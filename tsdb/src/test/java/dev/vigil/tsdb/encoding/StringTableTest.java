@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,25 @@ class StringTableTest {
     }
     byte[] name = "namespace".getBytes(StandardCharsets.UTF_8);
     assertThat(t.get(name, 0, name.length)).isSameAs(t.get(name.clone(), 0, name.length));
+  }
+
+  @Test
+  void aCanonicalisingTableHandsOutTheCanonicalInstanceItAskedForOncePerMiss() {
+    Map<String, String> interned = new HashMap<>();
+    int[] asked = new int[1];
+    StringTable t = new StringTable(4, s -> {
+      asked[0]++;
+      return interned.computeIfAbsent(s, x -> x);
+    });
+    SplittableRandom r = new SplittableRandom(5);
+    for (int k = 0; k < 2000; k++) {
+      String want = "value-" + r.nextInt(40);
+      byte[] utf8 = want.getBytes(StandardCharsets.UTF_8);
+      String got = t.get(utf8, 0, utf8.length);
+      assertThat(got).isEqualTo(want).isSameAs(interned.get(want));
+    }
+    // 40 strings in 16 slots: misses, but far fewer than lookups.
+    assertThat(asked[0]).isGreaterThanOrEqualTo(40).isLessThan(2000);
   }
 
   @Test
