@@ -273,12 +273,7 @@ class ChainedFloatsRecordTest {
     SplittableRandom r = new SplittableRandom(4);
     for (int iter = 0; iter < 40; iter++) {
       RecordEncoder enc = new RecordEncoder();
-      ByteSink head = new ByteSink();
-      enc.floatsV2Start();
-      for (int i = 0; i < 200; i++) {
-        enc.floatV2(1 + i, 5, r.nextInt(100));
-      }
-      enc.floatsV2End(head);
+      ByteSink head = firstRecord(enc, r, 200);
       ByteSink s = new ByteSink();
       enc.floatsV2Start();
       for (int i = 0; i < 200; i++) {
@@ -347,12 +342,7 @@ class ChainedFloatsRecordTest {
     SplittableRandom r = new SplittableRandom(3);
     for (int iter = 0; iter < 40; iter++) {
       RecordEncoder enc = new RecordEncoder();
-      ByteSink head = new ByteSink();
-      enc.floatsV2Start();
-      for (int i = 0; i < 20; i++) {
-        enc.floatV2(1 + i, 5, r.nextInt(100));
-      }
-      enc.floatsV2End(head);
+      ByteSink head = firstRecord(enc, r, 20);
       ByteSink s = new ByteSink();
       enc.floatsV2Start();
       for (int i = 0; i < 1 + r.nextInt(30); i++) {
@@ -396,6 +386,17 @@ class ChainedFloatsRecordTest {
       }
     }
     assertThat((double) bytes / (19 * 1000)).isLessThan(1.0);
+  }
+
+  /** A first record of series 1 to n with small whole values, for the next to chain on. */
+  private static ByteSink firstRecord(RecordEncoder enc, SplittableRandom r, int n) {
+    ByteSink out = new ByteSink();
+    enc.floatsV2Start();
+    for (int i = 0; i < n; i++) {
+      enc.floatV2(1 + i, 5, r.nextInt(100));
+    }
+    enc.floatsV2End(out);
+    return out;
   }
 
   private static int indexOf(byte[] in, byte[] what) {
