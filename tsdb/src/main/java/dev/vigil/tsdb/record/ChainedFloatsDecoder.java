@@ -112,9 +112,7 @@ final class ChainedFloatsDecoder {
           u |= (long) (x & 0x7F) << shift;
           shift += 7;
         } while (x < 0);
-        int k = code - ValueCode.DELTA;
-        long m = ValueCode.mantissa(Double.longBitsToDouble(pb), k) + ((u >>> 1) ^ -(u & 1));
-        b = Double.doubleToRawLongBits(ValueCode.value(m, k));
+        b = ValueCode.deltaValueBits(pb, code - ValueCode.DELTA, (u >>> 1) ^ -(u & 1));
       }
       values[r] = b;
       vs[i] = Double.longBitsToDouble(b);
@@ -183,23 +181,9 @@ final class ChainedFloatsDecoder {
       return pb ^ (x << (8 * tz));
     }
     if (code >= ValueCode.DELTA && code <= ValueCode.DELTA + ValueCode.MAX_SCALE) {
-      int k = code - ValueCode.DELTA;
-      long m = ValueCode.mantissa(Double.longBitsToDouble(pb), k) + varint(in);
-      return Double.doubleToRawLongBits(ValueCode.value(m, k));
+      return ValueCode.deltaValueBits(pb, code - ValueCode.DELTA, in.getVarint());
     }
     throw in.corrupt("unknown value code " + code);
-  }
-
-  // Most deltas fit one byte: skip the general varint loop for them.
-  private static long varint(ByteSource in) {
-    if (in.hasRemaining()) {
-      int b = in.array()[in.position()];
-      if (b >= 0) {
-        in.skip(1);
-        return (b >>> 1) ^ -(b & 1);
-      }
-    }
-    return in.getVarint();
   }
 
   /** The mirror of {@link ChainedFloatsEncoder#putDeltaColumn}. */

@@ -36,6 +36,14 @@ final class ValueCode {
   }
 
   /**
+   * The bits of the value that the delta {@code d} at scale {@code k} codes against the
+   * previous value's bits {@code prevBits}: the reader's side of {@code DELTA + k}.
+   */
+  static long deltaValueBits(long prevBits, int k, long d) {
+    return Double.doubleToRawLongBits(value(mantissa(Double.longBitsToDouble(prevBits), k) + d, k));
+  }
+
+  /**
    * The smallest scale {@code k} at which {@code v} is exactly {@code m / 10^k} for an integer
    * {@code m} (bit for bit: -0.0, NaN and infinities never are), or -1.
    */
