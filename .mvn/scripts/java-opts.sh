@@ -7,6 +7,13 @@
 # restart of 100k series 20-45% less time (no compressed oops and 4 KB page faults under ZGC);
 # the price is young pauses of ~15 ms median, 70 ms p90, 150 ms at most at 1M series on 2 cores
 # (ZGC: ~1 ms). VIGIL_JAVA_OPTS="-XX:+UseZGC -Xss8m" brings ZGC back (bench/README.md).
+# They also get loop back-edge notifications to the JIT 8 times rarer in C1's code (tiers 2-3).
+# With the AOT cache's profiles a method that reached C2 in training is queued for C2 at its
+# first notification; for a method whose loop runs a few times per call (the labels of a label
+# set) that was a loop's, so C2 compiled it twice, on-stack replacement first and whole after,
+# on the one C2 thread a restart waits for. A cold replay of 100k series x 100 samples: C2's
+# on-stack replacements 0.26-0.33 s -> 0.06-0.14 s, the replay 1.05-1.17 s -> 0.81-0.88 s; a
+# loop that runs long in one call still gets its replacement, after <= 128k more iterations.
 # The tsdb tools are batch runs over much data: the optimising compiler, and
 # the serial collector, which keeps the heap small (`tsdb dump` of 10M samples: ZGC 8.9 s and
 # 3.5 GB RSS, serial 5.1 s and 0.29 GB; `tsdb analyze`: 2.6 s/0.58 GB, 2.3 s/0.29 GB). The other
@@ -20,7 +27,10 @@ vigil_java_opts() {
     return
   fi
   case "${1:-}" in
-    server | agent) echo "-XX:+UseG1GC -XX:+UseTransparentHugePages -Xss8m" ;;
+    server | agent)
+      echo "-XX:+UseG1GC -XX:+UseTransparentHugePages -Xss8m" \
+        "-XX:Tier2BackedgeNotifyFreqLog=17 -XX:Tier3BackedgeNotifyFreqLog=16"
+      ;;
     tsdb) echo "-XX:+UseSerialGC -Xss8m" ;;
     *) echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss8m" ;;
   esac
