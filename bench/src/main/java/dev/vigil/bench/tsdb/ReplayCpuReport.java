@@ -41,6 +41,7 @@ public final class ReplayCpuReport {
   public static void main(String[] args) throws IOException {
     int opens = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     boolean keep = args.length > 1;
     Path dir = keep ? Path.of(args[1]) : Files.createTempDirectory("vigil-replay-cpu");
     TsdbOptions o = TsdbOptions.defaults();
@@ -69,25 +70,29 @@ public final class ReplayCpuReport {
           System.gc();
         }
         long cpu0 = os.getProcessCpuTime();
+        long allocated0 = threads.getTotalThreadAllocatedBytes();
         long wall0 = System.nanoTime();
         Tsdb db = Tsdb.open(dir, options);
         long wall = System.nanoTime() - wall0;
         long cpu = os.getProcessCpuTime() - cpu0;
+        // What the open allocated decides how many young collections fall inside it.
+        double allocatedMb = (threads.getTotalThreadAllocatedBytes() - allocated0) / 1e6;
         Tsdb.ReplayStats st = db.replayStats();
         long close0 = System.nanoTime();
         db.close();
         long close = System.nanoTime() - close0;
         if (st.snapshotSeries() > 0) {
           out.append(String.format("open %d: %d series from the snapshot and %d samples of the"
-              + " WAL after it, %.3f s wall, %.3f s CPU; close %.3f s; load %.2f%n", i,
+              + " WAL after it, %.3f s wall, %.3f s CPU; close %.3f s; load %.2f;"
+              + " allocated %.0f MB%n", i,
               st.snapshotSeries(), st.samples(), wall / 1e9, cpu / 1e9, close / 1e9,
-              os.getSystemLoadAverage()));
+              os.getSystemLoadAverage(), allocatedMb));
         } else {
           long samples = st.samples();
           out.append(String.format("open %d: %d samples, %.3f s wall (%.1fM/s), %.3f s CPU"
-              + " (%.1fM samples/CPU-s); close %.3f s; load %.2f%n", i, samples, wall / 1e9,
-              samples / (wall / 1e3), cpu / 1e9, samples / (cpu / 1e3), close / 1e9,
-              os.getSystemLoadAverage()));
+              + " (%.1fM samples/CPU-s); close %.3f s; load %.2f; allocated %.0f MB%n", i,
+              samples, wall / 1e9, samples / (wall / 1e3), cpu / 1e9, samples / (cpu / 1e3),
+              close / 1e9, os.getSystemLoadAverage(), allocatedMb));
         }
       }
     } finally {
