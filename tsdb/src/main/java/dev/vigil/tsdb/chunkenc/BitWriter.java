@@ -79,6 +79,16 @@ abstract class BitWriter {
     bitLen = bits;
   }
 
+  /**
+   * Grows the buffer to {@code bytes} when it is smaller, in one copy; a reader holding the old
+   * array keeps a valid prefix, as with growth.
+   */
+  final void reserve(int bytes) {
+    if (bytes > buf.length) {
+      buf = Arrays.copyOf(buf, bytes);
+    }
+  }
+
   final int writtenBytes() {
     return (int) ((bitLen + 7) >>> 3);
   }

@@ -1162,6 +1162,7 @@ public final class Head implements Storage, ExemplarQueryable {
       double[][] vs, int k, long[] skip, int perChunk) {
     long lo = shard.minT;
     long hi = shard.maxT;
+    s.reserveOpenChunk(perChunk);
     for (int r = 0; r < k; r++) {
       long t = ts[r][i];
       // The checks of replayFloatsShard, in the same order, one sample after the other.

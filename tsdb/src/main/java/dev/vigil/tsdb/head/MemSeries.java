@@ -205,6 +205,17 @@ final class MemSeries extends XorAppender {
     maxT = t;
   }
 
+  /**
+   * Replay: makes room in the open float chunk for the samples it takes until it is full, as
+   * projected from those in it ({@link XorAppender#reserveXor}), so that the samples replayed
+   * into it next do not grow it step by step.
+   */
+  void reserveOpenChunk(int samplesPerChunk) {
+    if (openHistogram == null) {
+      reserveXor(samplesPerChunk);
+    }
+  }
+
   private void closeOpen(HeadChunks store) {
     Chunk open = openHistogram != null ? openHistogram : closeXor();
     openHistogram = null;
