@@ -89,7 +89,13 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
       long minValid = Tsdb.minValidTime(checkpoint, blocks);
       Head head = new Head(options.head(), CommitLog.NONE);
       head.replayChunks(new ReplayChunks().seal());
-      ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
+      ReplayHandler handler;
+      try {
+        handler = new ReplayHandler(head, options.effectiveReplayApplyShards(),
+            Tsdb.replayBytes(walDir, checkpoint, 0));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read WAL " + walDir, e);
+      }
       String corruption = null;
       try {
         if (Files.isDirectory(walDir)) {

@@ -51,6 +51,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -367,7 +368,10 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
           head = new Head(options.head(), proxy, headChunks, appendableLag);
           head.replayChunks(found);
         }
-        ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards());
+        boolean fromSnapshot = restored >= 0;
+        ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards(),
+            replayBytes(walDir, fromSnapshot ? null : checkpoint,
+                fromSnapshot ? Math.max(0, snapshotSegment) : 0));
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
               blocks, checkpoint, minValid, start, lockChannel, lock, restored, snapshotSegment);
@@ -414,6 +418,34 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    * checkpoint is logged and replayed up to its damage; the WAL's own result (with its damage,
    * if any) is returned for the caller to repair or report.
    */
+  /**
+   * The bytes {@link #replayWal} reads with these arguments: the checkpoint's segments, then
+   * the WAL's after {@code after} (a segment gone meanwhile counts nothing).
+   */
+  static long replayBytes(Path walDir, WalCheckpoint.Found checkpoint, int after)
+      throws IOException {
+    long bytes = 0;
+    if (checkpoint != null) {
+      bytes += segmentBytes(checkpoint.dir(), 0);
+      after = checkpoint.lastSegment();
+    }
+    return bytes + (Files.isDirectory(walDir) ? segmentBytes(walDir, after) : 0);
+  }
+
+  private static long segmentBytes(Path dir, int after) throws IOException {
+    long bytes = 0;
+    for (int i : WalReader.segments(dir)) {
+      if (i > after) {
+        try {
+          bytes += Files.size(dir.resolve(WalFormat.segmentName(i)));
+        } catch (NoSuchFileException e) {
+          // removed since it was listed: nothing to replay there
+        }
+      }
+    }
+    return bytes;
+  }
+
   static WalReader.Result replayWal(Path walDir, WalCheckpoint.Found checkpoint, int after,
       ReplayHandler handler) {
     if (checkpoint != null) {

@@ -13,8 +13,11 @@ import dev.vigil.tsdb.head.CommitLog;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
 import dev.vigil.tsdb.record.RecordEncoder;
+import dev.vigil.tsdb.wal.WalCheckpoint;
+import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalOptions;
 import dev.vigil.tsdb.wal.WalWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,16 +180,47 @@ class ColumnReplayTest {
 
   @Test
   void aWindowAndTheReadAheadTakeAtMostA32ndOfTheHeap() {
-    assertThat(ReplayHandler.windowSamples(8L << 30)).isEqualTo(ReplayHandler.WINDOW_SAMPLES);
-    assertThat(ReplayHandler.windowSamples(128L << 20)).isEqualTo((128 << 20) / 64 / 24);
-    assertThat(ReplayHandler.windowSamples(64L << 10)).isEqualTo(1024);
+    long wal = Long.MAX_VALUE;
+    assertThat(ReplayHandler.windowSamples(8L << 30, wal)).isEqualTo(ReplayHandler.WINDOW_SAMPLES);
+    assertThat(ReplayHandler.windowSamples(128L << 20, wal)).isEqualTo((128 << 20) / 64 / 24);
+    assertThat(ReplayHandler.windowSamples(64L << 10, wal)).isEqualTo(1024);
     Head head = new Head(new HeadOptions(0, 8), CommitLog.NONE);
-    ReplayHandler h = new ReplayHandler(head, 1, ReplayHandler.windowSamples(128L << 20), 4096);
+    ReplayHandler h =
+        new ReplayHandler(head, 1, ReplayHandler.windowSamples(128L << 20, wal), 4096);
     try {
       assertThat(h.aheadBytes()).isEqualTo((128 << 20) / 64 / 24 * 24L);
     } finally {
       h.close();
     }
+  }
+
+  @Test
+  void aWindowDecodesToAtMost30PercentOfTheWalToReplayButToHalfAWindowAtLeast() {
+    long heap = 8L << 30;
+    int half = ReplayHandler.WINDOW_SAMPLES / 2;
+    assertThat(ReplayHandler.windowSamples(heap, 60_000_000)).isEqualTo(750_000);
+    assertThat(ReplayHandler.windowSamples(heap, 400_000_000))
+        .isEqualTo(ReplayHandler.WINDOW_SAMPLES);
+    assertThat(ReplayHandler.windowSamples(heap, 20_000_000)).isEqualTo(half);
+    assertThat(ReplayHandler.windowSamples(heap, 0)).isEqualTo(half);
+    // The heap's bound comes first.
+    assertThat(ReplayHandler.windowSamples(128L << 20, 0)).isEqualTo((128 << 20) / 64 / 24);
+  }
+
+  @Test
+  void theWalToReplayIsTheCheckpointAndTheSegmentsAfterIt(@TempDir Path dir) throws Exception {
+    Path wal = dir.resolve("wal");
+    Files.createDirectories(wal);
+    Files.write(wal.resolve(WalFormat.segmentName(3)), new byte[100]);
+    Files.write(wal.resolve(WalFormat.segmentName(4)), new byte[20]);
+    Files.write(wal.resolve(WalFormat.segmentName(5)), new byte[7]);
+    assertThat(Tsdb.replayBytes(wal, null, 0)).isEqualTo(127);
+    assertThat(Tsdb.replayBytes(wal, null, 4)).isEqualTo(7);
+    Path cp = wal.resolve("checkpoint.00000004");
+    Files.createDirectories(cp);
+    Files.write(cp.resolve(WalFormat.segmentName(1)), new byte[50]);
+    assertThat(Tsdb.replayBytes(wal, new WalCheckpoint.Found(cp, 4, 0), 0)).isEqualTo(57);
+    assertThat(Tsdb.replayBytes(dir.resolve("none"), null, 0)).isZero();
   }
 
   @Test
