@@ -13,10 +13,7 @@
 # steps of 100 (--scrapes=30 writes 100 per series), and both sides must hold the same samples.
 # Needs /usr/bin/prometheus and /usr/bin/promtool; builds bench/target/benchmarks.jar if missing.
 # Vigil runs with the server's JVM options and AOT cache (see ./vigil); AOT=off leaves the cache
-# out, AOT=both adds rounds without it. Every timed start waits SETTLE seconds (default 3) after
-# the process before it: on this VM a start right after Prometheus's 600-sample replay exited
-# (~2 GB freed) touched its fresh memory slower, 0.96-1.24 s against 0.76-1.05 s for the same
-# Vigil open after a pause, and the rounds always started Vigil there.
+# out, AOT=both adds rounds without it.
 set -euo pipefail
 
 ROUNDS="${1:-4}"
@@ -55,7 +52,6 @@ if [ "$AOT" != off ]; then
 fi
 # shellcheck disable=SC2046
 report() {
-  sleep "${SETTLE:-3}"
   local aot=("${AOT_OPTS[@]}")
   [ -z "${NO_AOT:-}" ] || aot=()
   "$JAVA" $(vigil_java_opts server) "${aot[@]}" -cp "$JAR" \
@@ -67,7 +63,6 @@ printf 'global:\n  scrape_interval: 1h\nscrape_configs: []\n' > "$WORK/prometheu
 prom() {
   local dir="$1" what="$2"
   shift 2
-  sleep "${SETTLE:-3}"
   local port
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$dir" \
