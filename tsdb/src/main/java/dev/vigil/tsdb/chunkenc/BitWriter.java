@@ -66,11 +66,24 @@ abstract class BitWriter {
    * room to grow; bits past the end are cleared, as writes OR into them).
    */
   final void resume(byte[] data, long bits) {
+    resume(data, bits, false);
+  }
+
+  /**
+   * As {@link #resume}, but {@code data} itself becomes the buffer when it has room for a
+   * write past the end (8 bytes): the caller hands it over and keeps no use of it.
+   */
+  final void resumeInPlace(byte[] data, long bits) {
+    resume(data, bits, true);
+  }
+
+  private void resume(byte[] data, long bits, boolean inPlace) {
     int bytes = (int) ((bits + 7) >>> 3);
     if (bits < 0 || bytes > data.length) {
       throw new IllegalArgumentException(bits + " bits do not fit " + data.length + " bytes");
     }
-    buf = Arrays.copyOf(data, Math.max(bytes + 8, bytes + (bytes >> 1)));
+    buf = inPlace && data.length >= bytes + 8 ? data
+        : Arrays.copyOf(data, Math.max(bytes + 8, bytes + (bytes >> 1)));
     Arrays.fill(buf, bytes, buf.length, (byte) 0);
     int used = (int) (bits & 7);
     if (used != 0) {

@@ -259,10 +259,26 @@ public abstract class XorAppender extends BitWriter {
 
   /** Continues the stream {@code s} was taken from; this stream must be empty. */
   protected final void resumeXor(XorState s) {
+    resumeXor(s, false);
+  }
+
+  /**
+   * As {@link #resumeXor(XorState)}, taking over {@code s.bytes()} as the buffer when it has
+   * room to grow (a state decoded for this stream alone: a head snapshot's), instead of a copy.
+   */
+  protected final void resumeXorInPlace(XorState s) {
+    resumeXor(s, true);
+  }
+
+  private void resumeXor(XorState s, boolean inPlace) {
     if (numSamples != 0) {
       throw new IllegalStateException("resume into a stream holding " + numSamples + " samples");
     }
-    resume(s.bytes(), s.bitLength());
+    if (inPlace) {
+      resumeInPlace(s.bytes(), s.bitLength());
+    } else {
+      resume(s.bytes(), s.bitLength());
+    }
     buffer()[0] = 0; // the count is filled in when the bytes are copied out
     buffer()[1] = 0;
     numSamples = s.samples();

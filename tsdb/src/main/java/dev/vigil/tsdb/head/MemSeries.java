@@ -525,7 +525,8 @@ final class MemSeries extends XorAppender {
     maxT = snap.maxT();
     lastInClosed = closed.length > 0;
     if (snap.openFloats() != null) {
-      resumeXor(snap.openFloats());
+      // The snapshot reader decoded the open chunk for this series alone, with room to grow.
+      resumeXorInPlace(snap.openFloats());
       lastVBits = snap.openFloats().vBits();
       lastH = null;
       lastInClosed = false;

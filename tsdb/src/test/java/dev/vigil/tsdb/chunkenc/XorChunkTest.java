@@ -232,6 +232,40 @@ class XorChunkTest {
   }
 
   @Test
+  void aStateResumedInPlaceGoesOnInItsOwnArrayWhenItHasRoomWithTheSameBytes() {
+    Random r = new Random(5);
+    for (int run = 0; run < 200; run++) {
+      XorChunk original = new XorChunk();
+      int before = 1 + r.nextInt(100);
+      long t = r.nextLong(1L << 40);
+      for (int i = 0; i < before; i++) {
+        original.append(t += 1 + r.nextInt(30_000), r.nextGaussian());
+      }
+      XorAppender.XorState s = original.xorState();
+      int n = (int) ((s.bitLength() + 7) >>> 3);
+      boolean room = run % 2 == 0;
+      byte[] bytes = Arrays.copyOf(s.bytes(), room ? n + 8 + r.nextInt(64) : n);
+      // Junk after the stream's bits: resuming clears it, as appends OR into those bits.
+      int used = (int) (s.bitLength() % 8);
+      if (used != 0) {
+        bytes[n - 1] |= (byte) (0xFF >>> used);
+      }
+      Arrays.fill(bytes, n, bytes.length, (byte) 0x5A);
+      XorChunk resumed = new XorChunk();
+      resumed.resumeXorInPlace(new XorAppender.XorState(bytes, s.bitLength(), s.samples(),
+          s.t(), s.tDelta(), s.vBits(), s.leading(), s.trailing()));
+      assertThat(resumed.buffer() == bytes).as("run %d: resumed in its own array", run)
+          .isEqualTo(room);
+      for (int i = 0; i < 19; i++) {
+        double v = r.nextInt(3) == 0 ? r.nextGaussian() : 42;
+        original.append(t += 15_000, v);
+        resumed.append(t, v);
+      }
+      assertThat(resumed.bytes()).as("run %d", run).isEqualTo(original.bytes());
+    }
+  }
+
+  @Test
   void aStateViewWritesTheBytesOfItsMomentAfterTheStreamWentOn() {
     Random r = new Random(4);
     for (int run = 0; run < 300; run++) {
