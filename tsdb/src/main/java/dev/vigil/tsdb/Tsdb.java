@@ -368,13 +368,15 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
           head = new Head(options.head(), proxy, headChunks, appendableLag);
           head.replayChunks(found);
         }
+        // A restored snapshot holds everything up to its WAL position; else the checkpoint does.
         boolean fromSnapshot = restored >= 0;
+        WalCheckpoint.Found replayCheckpoint = fromSnapshot ? null : checkpoint;
+        int replayAfter = fromSnapshot ? Math.max(0, snapshotSegment) : 0;
         ReplayHandler handler = new ReplayHandler(head, options.effectiveReplayApplyShards(),
-            replayBytes(walDir, fromSnapshot ? null : checkpoint,
-                fromSnapshot ? Math.max(0, snapshotSegment) : 0));
+            replayBytes(walDir, replayCheckpoint, replayAfter));
         try {
           return openWithBlocks(dir, options, clock, walDir, head, headChunks, proxy, handler,
-              blocks, checkpoint, minValid, start, lockChannel, lock, restored, snapshotSegment);
+              blocks, replayCheckpoint, replayAfter, minValid, start, lockChannel, lock, restored);
         } finally {
           handler.close();
         }
@@ -418,6 +420,22 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    * checkpoint is logged and replayed up to its damage; the WAL's own result (with its damage,
    * if any) is returned for the caller to repair or report.
    */
+  static WalReader.Result replayWal(Path walDir, WalCheckpoint.Found checkpoint, int after,
+      ReplayHandler handler) {
+    if (checkpoint != null) {
+      WalReader.Result cr = WalReadAhead.read(checkpoint.dir(), handler, 0, handler.aheadBytes());
+      handler.finish();
+      if (cr.corruption() != null) {
+        LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + checkpoint.dir() + " is damaged ("
+            + cr.corruption() + "); replayed what precedes the damage");
+      }
+      after = checkpoint.lastSegment();
+    }
+    WalReader.Result result = WalReadAhead.read(walDir, handler, after, handler.aheadBytes());
+    handler.finish();
+    return result;
+  }
+
   /**
    * The bytes {@link #replayWal} reads with these arguments: the checkpoint's segments, then
    * the WAL's after {@code after} (a segment gone meanwhile counts nothing).
@@ -446,29 +464,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     return bytes;
   }
 
-  static WalReader.Result replayWal(Path walDir, WalCheckpoint.Found checkpoint, int after,
-      ReplayHandler handler) {
-    if (checkpoint != null) {
-      WalReader.Result cr = WalReadAhead.read(checkpoint.dir(), handler, 0, handler.aheadBytes());
-      handler.finish();
-      if (cr.corruption() != null) {
-        LOG.log(System.Logger.Level.ERROR, "WAL checkpoint " + checkpoint.dir() + " is damaged ("
-            + cr.corruption() + "); replayed what precedes the damage");
-      }
-      after = checkpoint.lastSegment();
-    }
-    WalReader.Result result = WalReadAhead.read(walDir, handler, after, handler.aheadBytes());
-    handler.finish();
-    return result;
-  }
-
   private static Tsdb openWithBlocks(Path dir, TsdbOptions options, Clock clock, Path walDir,
       Head head, MappedHeadChunks headChunks, CommitLogProxy proxy, ReplayHandler handler,
-      List<Block> blocks, WalCheckpoint.Found checkpoint, long minValid, long start,
-      FileChannel lockChannel, FileLock lock, long snapshotSeries, int snapshotSegment) {
+      List<Block> blocks, WalCheckpoint.Found replayCheckpoint, int replayAfter, long minValid,
+      long start, FileChannel lockChannel, FileLock lock, long snapshotSeries) {
     boolean fromSnapshot = snapshotSeries >= 0;
-    WalReader.Result result = replayWal(walDir, fromSnapshot ? null : checkpoint,
-        fromSnapshot ? Math.max(0, snapshotSegment) : 0, handler);
+    WalReader.Result result = replayWal(walDir, replayCheckpoint, replayAfter, handler);
     String corruption = null;
     if (result.corruption() != null) {
       corruption = result.corruption().toString();

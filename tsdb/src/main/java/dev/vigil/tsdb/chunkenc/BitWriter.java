@@ -70,14 +70,11 @@ abstract class BitWriter {
   }
 
   /**
-   * As {@link #resume}, but {@code data} itself becomes the buffer when it has room for a
-   * write past the end (8 bytes): the caller hands it over and keeps no use of it.
+   * As {@link #resume(byte[], long)}; with {@code inPlace}, {@code data} itself becomes the
+   * buffer when it has room for a write past the end (8 bytes): the caller hands it over and
+   * keeps no use of it.
    */
-  final void resumeInPlace(byte[] data, long bits) {
-    resume(data, bits, true);
-  }
-
-  private void resume(byte[] data, long bits, boolean inPlace) {
+  final void resume(byte[] data, long bits, boolean inPlace) {
     int bytes = (int) ((bits + 7) >>> 3);
     if (bits < 0 || bytes > data.length) {
       throw new IllegalArgumentException(bits + " bits do not fit " + data.length + " bytes");

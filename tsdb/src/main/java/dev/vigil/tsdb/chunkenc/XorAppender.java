@@ -274,11 +274,7 @@ public abstract class XorAppender extends BitWriter {
     if (numSamples != 0) {
       throw new IllegalStateException("resume into a stream holding " + numSamples + " samples");
     }
-    if (inPlace) {
-      resumeInPlace(s.bytes(), s.bitLength());
-    } else {
-      resume(s.bytes(), s.bitLength());
-    }
+    resume(s.bytes(), s.bitLength(), inPlace);
     buffer()[0] = 0; // the count is filled in when the bytes are copied out
     buffer()[1] = 0;
     numSamples = s.samples();
