@@ -26,15 +26,19 @@ public final class LabelsCodec {
       String what) {
     int n = in.getUvarintInt(in.remaining() / 2, what, " count");
     builder.reset(Labels.EMPTY);
-    String prev = null;
-    for (int i = 0; i < n; i++) {
-      String name = strings == null ? in.getUvarintString() : in.getUvarintString(strings);
-      String value = strings == null ? in.getUvarintString() : in.getUvarintString(strings);
-      if (prev != null && prev.compareTo(name) >= 0) {
-        throw in.corrupt(what + " names out of order: " + prev + " then " + name);
+    // Names and values are read at one call site, so that C2 inlines the string decoding (its
+    // loops and its table lookup) once, not twice: a restart compiles this method while the
+    // WAL's series wait for it, on the one C2 thread of a small machine.
+    String name = null;
+    for (int i = 0, strs = 2 * n; i < strs; i++) {
+      String s = strings == null ? in.getUvarintString() : in.getUvarintString(strings);
+      if ((i & 1) == 1) {
+        builder.append(name, s);
+      } else if (name != null && name.compareTo(s) >= 0) {
+        throw in.corrupt(what + " names out of order: " + name + " then " + s);
+      } else {
+        name = s;
       }
-      prev = name;
-      builder.append(name, value);
     }
     return builder.build();
   }

@@ -41,4 +41,39 @@ class InternerTest {
     assertThat(equal.value(1)).isSameAs(a.value(1));
     assertThat(equal.name(0)).isSameAs(a.name(0));
   }
+
+  /**
+   * Whichever of the names and values are the interned instances already (none, some from the
+   * first name on, from a value on, from a later name on), the result equals the input, holds
+   * only interned instances, and is the input itself exactly when nothing needed interning.
+   */
+  @Test
+  void everyMixOfInternedAndFreshStringsComesBackEqualAndInterned() {
+    Interner in = new Interner();
+    String[] canon = new String[12];
+    for (int i = 0; i < canon.length; i++) {
+      canon[i] = in.intern((i % 2 == 0 ? "name" : "value") + (char) ('a' + i / 2));
+    }
+    Random r = new Random(5);
+    for (int round = 0; round < 2_000; round++) {
+      int labels = 1 + r.nextInt(canon.length / 2);
+      String[] pairs = new String[2 * labels];
+      boolean fresh = false;
+      for (int k = 0; k < pairs.length; k++) {
+        boolean copy = r.nextInt(4) == 0;
+        fresh |= copy;
+        pairs[k] = copy ? new String(canon[k]) : canon[k];
+      }
+      Labels l = Labels.of(pairs);
+
+      Labels interned = in.intern(l);
+
+      assertThat(interned).isEqualTo(l);
+      for (int i = 0; i < labels; i++) {
+        assertThat(interned.name(i)).isSameAs(canon[2 * i]);
+        assertThat(interned.value(i)).isSameAs(canon[2 * i + 1]);
+      }
+      assertThat(interned == l).as("kept as it is").isEqualTo(!fresh);
+    }
+  }
 }
