@@ -7,6 +7,8 @@
 #                  snapshot restored, the last 60 scrapes replayed from the WAL
 #   prom-wal       Prometheus replaying its WAL (what every Prometheus restart does)
 #   prom-snapshot  Prometheus with --enable-feature=memory-snapshot-on-shutdown
+# and ends with Prometheus's replay time over Vigil's per head and kind of restart, the median
+# and range of the rounds' ratios (each round's Prometheus start against its Vigil start).
 # Usage: [SERIES=N] bench/restart/run.sh [ROUNDS] [SAMPLES_PER_SERIES...]
 #   (defaults: 100000 series, 4 rounds, 300 and 600 samples per series)
 # Samples per series must be multiples of 100: `promtool tsdb bench write` writes its scrapes in
@@ -129,4 +131,32 @@ for r in $(seq 1 "$ROUNDS"); do
       vigil_side "$n"
     fi
   done
-done
+done > >(tee "$WORK/rounds.log")
+wait $! 2>/dev/null || true # the tee, so that the log is whole
+
+# Per head: Prometheus's replay time over Vigil's in each round (its WAL replay against Vigil's
+# two crashes, its snapshot against Vigil's clean restart), median and range over the rounds.
+python3 - "$WORK/rounds.log" <<'PY'
+import re, statistics, sys
+
+UNIT = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "µs": 1e-6}
+
+def seconds(go_duration):  # Prometheus logs Go durations: 985.2ms, 1.38s, 1m5.2s
+    return sum(float(n) * UNIT[u] for n, u in re.findall(r"([\d.]+)(ms|µs|h|m|s)", go_duration))
+
+ratios = {}
+for block in re.split(r"(?m)^== round \d+, ", open(sys.argv[1]).read())[1:]:
+    head = re.match(r"(\d+) series x (\d+) samples", block)
+    vigil = {k: float(v) for k, v in re.findall(r"(?m)^(vigil-[a-z0-9-]+): open 0: .*?([\d.]+) s wall", block)}
+    prom = {k: seconds(v) for k, v in re.findall(r"(?m)^(prom-[a-z]+): total_replay_duration=([\dhmsµ.]+)", block)}
+    r = ratios.setdefault(f"{int(head.group(1)):,} series x {head.group(2)} samples", {})
+    for column, p, v in (("crash, whole WAL", "prom-wal", "vigil-crash"),
+                         ("crash 15 min after the periodic snapshot", "prom-wal", "vigil-crash-15m"),
+                         ("clean (snapshot)", "prom-snapshot", "vigil-clean")):
+        if p in prom and v in vigil:
+            r.setdefault(column, []).append(prom[p] / vigil[v])
+print("== Prometheus's replay time over Vigil's: median (range) of the rounds")
+for head, columns in ratios.items():
+    print(head + ": " + "; ".join(
+        f"{c} {statistics.median(x):.2f}x ({min(x):.2f}-{max(x):.2f}x)" for c, x in columns.items()))
+PY
