@@ -73,7 +73,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
    * over full chunks from {@code chunks_head} and stay below 65,536 series, where a label's
    * postings hold one container; C2 compiled the replay's code without the branches a young or
    * larger head takes, and a cold open of 100k series hit those uncommon traps and compiled it
-   * again (0.1 s of C2; the open 0.85 -> 0.78 s).
+   * again (~0.1 s of C2 and time in the interpreter).
    */
   static final int YOUNG_SCRAPES = 10;
   /** The training's writes: no snapshot at close, so the next open replays the WAL. */
