@@ -79,14 +79,21 @@ abstract class BitWriter {
     if (bits < 0 || bytes > data.length) {
       throw new IllegalArgumentException(bits + " bits do not fit " + data.length + " bytes");
     }
-    buf = inPlace && data.length >= bytes + 8 ? data
-        : Arrays.copyOf(data, Math.max(bytes + 8, bytes + (bytes >> 1)));
+    buf = inPlace && data.length >= bytes + 8 ? data : Arrays.copyOf(data, resumeRoom(bytes));
     Arrays.fill(buf, bytes, buf.length, (byte) 0);
     int used = (int) (bits & 7);
     if (used != 0) {
       buf[bytes - 1] &= (byte) (0xFF << (8 - used));
     }
     bitLen = bits;
+  }
+
+  /**
+   * The buffer a stream of {@code bytes} bytes is resumed into: half again, and at least the 8
+   * bytes a write reads ahead.
+   */
+  static int resumeRoom(int bytes) {
+    return bytes + Math.max(8, bytes >> 1);
   }
 
   /**

@@ -257,6 +257,14 @@ public abstract class XorAppender extends BitWriter {
     return new XorState(buffer(), bitLength(), numSamples, t, tDelta, vBits, leading, trailing);
   }
 
+  /**
+   * The size of an array that {@link #resumeXor} with {@code inPlace} takes over as its buffer
+   * for a stream of {@code bytes} bytes, without a copy: what resuming would grow it to.
+   */
+  public static int resumeRoom(int bytes) {
+    return BitWriter.resumeRoom(bytes);
+  }
+
   /** Continues the stream {@code s} was taken from; this stream must be empty. */
   protected final void resumeXor(XorState s) {
     resumeXor(s, false);

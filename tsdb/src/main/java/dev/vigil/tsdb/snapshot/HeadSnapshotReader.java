@@ -20,6 +20,7 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.chunkenc.Chunk;
 import dev.vigil.tsdb.chunkenc.HistogramChunk;
+import dev.vigil.tsdb.chunkenc.XorAppender;
 import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
 import dev.vigil.tsdb.chunkenc.XorHistogramChunk;
 import dev.vigil.tsdb.encoding.ByteSource;
@@ -251,7 +252,7 @@ public final class HeadSnapshotReader implements AutoCloseable {
       // With the room a head series grows its open chunk in: it takes this array over as its
       // buffer (MemSeries.restore), one copy fewer per series at a restore.
       int n = (int) ((bits + 7) >>> 3);
-      byte[] bytes = new byte[n + Math.max(8, n >> 1)];
+      byte[] bytes = new byte[XorAppender.resumeRoom(n)];
       r.getBytes(bytes, 0, n);
       long t = r.getVarint();
       long tDelta = r.getVarint();
