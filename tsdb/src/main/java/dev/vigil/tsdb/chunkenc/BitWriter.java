@@ -62,17 +62,10 @@ abstract class BitWriter {
   }
 
   /**
-   * Continues a stream saved earlier: {@code bits} bits of {@code data} (a copy is taken, with
-   * room to grow; bits past the end are cleared, as writes OR into them).
-   */
-  final void resume(byte[] data, long bits) {
-    resume(data, bits, false);
-  }
-
-  /**
-   * As {@link #resume(byte[], long)}; with {@code inPlace}, {@code data} itself becomes the
-   * buffer when it has room for a write past the end (8 bytes): the caller hands it over and
-   * keeps no use of it.
+   * Continues a stream saved earlier: {@code bits} bits of {@code data}, in a copy with room to
+   * grow ({@link #resumeRoom}); bits past the end are cleared, as writes OR into them. With
+   * {@code inPlace}, {@code data} itself becomes the buffer when it has room for a write past
+   * the end (8 bytes): the caller hands it over and keeps no use of it.
    */
   final void resume(byte[] data, long bits, boolean inPlace) {
     int bytes = (int) ((bits + 7) >>> 3);

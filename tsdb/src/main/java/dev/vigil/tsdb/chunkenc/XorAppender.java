@@ -258,27 +258,19 @@ public abstract class XorAppender extends BitWriter {
   }
 
   /**
-   * The size of an array that {@link #resumeXor} with {@code inPlace} takes over as its buffer
+   * The size of an array that {@link #resumeXor} in place takes over as its buffer
    * for a stream of {@code bytes} bytes, without a copy: what resuming would grow it to.
    */
   public static int resumeRoom(int bytes) {
     return BitWriter.resumeRoom(bytes);
   }
 
-  /** Continues the stream {@code s} was taken from; this stream must be empty. */
-  protected final void resumeXor(XorState s) {
-    resumeXor(s, false);
-  }
-
   /**
-   * As {@link #resumeXor(XorState)}, taking over {@code s.bytes()} as the buffer when it has
-   * room to grow (a state decoded for this stream alone: a head snapshot's), instead of a copy.
+   * Continues the stream {@code s} was taken from; this stream must be empty. With
+   * {@code inPlace}, {@code s.bytes()} becomes the buffer when it has room to grow (a state
+   * decoded for this stream alone: a head snapshot's) instead of being copied.
    */
-  protected final void resumeXorInPlace(XorState s) {
-    resumeXor(s, true);
-  }
-
-  private void resumeXor(XorState s, boolean inPlace) {
+  protected final void resumeXor(XorState s, boolean inPlace) {
     if (numSamples != 0) {
       throw new IllegalStateException("resume into a stream holding " + numSamples + " samples");
     }

@@ -526,7 +526,7 @@ final class MemSeries extends XorAppender {
     lastInClosed = closed.length > 0;
     if (snap.openFloats() != null) {
       // The snapshot reader decoded the open chunk for this series alone, with room to grow.
-      resumeXorInPlace(snap.openFloats());
+      resumeXor(snap.openFloats(), true);
       lastVBits = snap.openFloats().vBits();
       lastH = null;
       lastInClosed = false;

@@ -102,7 +102,7 @@ class BitWriterTest {
               saved[i] |= (byte) (0xFF >>> keep);
             }
             TestWriter next = new TestWriter(0);
-            next.resume(saved, w.bitLength());
+            next.resume(saved, w.bitLength(), false);
             w = next;
           }
           case 1 -> {

@@ -209,7 +209,7 @@ class XorChunkTest {
           assertThat(state.samples()).isEqualTo(before);
           resumed.resumeXor(new XorAppender.XorState(state.bytes().clone(), state.bitLength(),
               state.samples(), state.t(), state.tDelta(), state.vBits(), state.leading(),
-              state.trailing()));
+              state.trailing()), false);
         }
         if (i == before + after) {
           break;
@@ -252,8 +252,8 @@ class XorChunkTest {
       }
       Arrays.fill(bytes, n, bytes.length, (byte) 0x5A);
       XorChunk resumed = new XorChunk();
-      resumed.resumeXorInPlace(new XorAppender.XorState(bytes, s.bitLength(), s.samples(),
-          s.t(), s.tDelta(), s.vBits(), s.leading(), s.trailing()));
+      resumed.resumeXor(new XorAppender.XorState(bytes, s.bitLength(), s.samples(),
+          s.t(), s.tDelta(), s.vBits(), s.leading(), s.trailing()), true);
       assertThat(resumed.buffer() == bytes).as("run %d: resumed in its own array", run)
           .isEqualTo(room);
       for (int i = 0; i < 19; i++) {
@@ -301,7 +301,7 @@ class XorChunkTest {
         .hasMessageContaining("40 leading");
     XorChunk full = new XorChunk();
     full.append(1, 1);
-    assertThatThrownBy(() -> full.resumeXor(full.xorState()))
+    assertThatThrownBy(() -> full.resumeXor(full.xorState(), false))
         .isInstanceOf(IllegalStateException.class);
   }
 }
