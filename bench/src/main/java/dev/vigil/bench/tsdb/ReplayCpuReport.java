@@ -56,6 +56,11 @@ public final class ReplayCpuReport {
     TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL))
         .withSnapshotOnShutdown(snapshot);
     StringBuilder out = new StringBuilder();
+    // A server has logged before it opens a tenant's database ("opening storage of tenant
+    // ..."), so java.util.logging is set up by then; set it up here too, before the timed open,
+    // rather than count its one-time start (20-30 ms on the 2-core machine) as the replay's.
+    System.getLogger(ReplayCpuReport.class.getName())
+        .log(System.Logger.Level.INFO, "opening {0} ({1})", dir, mode);
     try {
       if (!keep || !Files.exists(dir)) {
         WalReplayBenchmark.writeWal(dir, options,
