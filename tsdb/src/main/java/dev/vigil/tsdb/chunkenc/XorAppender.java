@@ -97,6 +97,12 @@ public abstract class XorAppender extends BitWriter {
    * is smaller: for a writer that knows more samples are coming at once (WAL replay), where
    * growing by half at each overflow on the way made a third of what a young head's replay
    * allocated. Nothing before {@link #RESERVE_AFTER_SAMPLES} samples: no rate to go by yet.
+   *
+   * <p>A replay calls this again before each window's few samples of the series, and the
+   * projection creeps up as they come in a little larger than those before: the buffer grows
+   * again only when the projection without its margin no longer fits, not whenever the margin
+   * does not (a crash 15 min after a head snapshot copied its 100k series' open chunks 2.6
+   * times each, 59 MB, instead of 1.2 times, 26 MB).
    */
   protected final void reserveXor(int samples) {
     int n = numSamples;
@@ -112,9 +118,8 @@ public abstract class XorAppender extends BitWriter {
     }
     first += 1 + 8;
     long rest = (long) Math.max(0, written - first) * (samples - n) / (n - 1);
-    long need = written + rest + (rest >> 3) + 8;
-    if (need > b.length) {
-      reserve((int) need);
+    if (written + rest + 8 > b.length) {
+      reserve((int) (written + rest + (rest >> 3) + 8));
     }
   }
 
