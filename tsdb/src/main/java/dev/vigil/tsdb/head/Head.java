@@ -703,7 +703,9 @@ public final class Head implements Storage, ExemplarQueryable {
         if (snap.metadata() != null) {
           metadata.set(id, snap.metadata());
         }
-        for (Exemplar e : snap.exemplars()) {
+        List<Exemplar> ex = snap.exemplars();
+        for (int i = 0; i < ex.size(); i++) { // no iterator per series: most have none
+          Exemplar e = ex.get(i);
           exemplars.add(id, e.timestamp(), e.value(), e.labels());
         }
       }
