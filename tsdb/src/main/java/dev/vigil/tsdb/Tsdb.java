@@ -146,7 +146,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    * {@link #staleness}); else returns null, having removed a stale snapshot (the WAL holds all
    * it held) or quarantined a damaged one.
    */
-  private static HeadSnapshotReader openSnapshot(Path dir, Path walDir) throws IOException {
+  private static HeadSnapshotReader openSnapshot(Path dir, Path walDir, int samplesPerChunk)
+      throws IOException {
     Files.deleteIfExists(dir.resolve(HeadSnapshotFormat.TMP_NAME)); // a write cut short
     Path file = dir.resolve(HeadSnapshotFormat.FILE_NAME);
     if (!Files.exists(file)) {
@@ -169,8 +170,18 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       Files.delete(file);
       return null;
     }
-    reader.startDecoding();
+    reader.startDecoding(openChunksTo(walDir, reader.walPosition(), samplesPerChunk));
     return reader;
+  }
+
+  /**
+   * What a snapshot written at {@code at} has its open chunks restored for (see
+   * {@link HeadSnapshotReader#startDecoding}): when WAL records follow it (a crash after it),
+   * the replay fills them next, and they get the room it would reserve instead of being copied
+   * to it; else (a clean close) 0, the room resuming gives.
+   */
+  static int openChunksTo(Path walDir, WalPosition at, int samplesPerChunk) throws IOException {
+    return hasRecordsAfter(walDir, at.lastSegment()) ? samplesPerChunk : 0;
   }
 
   /**
@@ -224,18 +235,23 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       } else if (WalCheckpoint.latest(walDir) != null) {
         return true;
       }
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir)) {
-        for (Path f : files) {
-          int segment = WalFormat.segmentIndex(f.getFileName().toString());
-          if (segment > coveredUpTo && Files.size(f) > WalFormat.SEGMENT_HEADER_SIZE) {
-            return true;
-          }
-        }
-      }
-      return false;
+      return hasRecordsAfter(walDir, coveredUpTo);
     } catch (IOException | CorruptDataException | UncheckedIOException e) {
       return true;
     }
+  }
+
+  /** Whether a WAL segment after {@code segment} holds more than its header: records. */
+  private static boolean hasRecordsAfter(Path walDir, int segment) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir)) {
+      for (Path f : files) {
+        if (WalFormat.segmentIndex(f.getFileName().toString()) > segment
+            && Files.size(f) > WalFormat.SEGMENT_HEADER_SIZE) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -340,7 +356,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
       long start = System.nanoTime();
       CommitLogProxy proxy = new CommitLogProxy();
       // Decoding a snapshot starts now, overlapping the scan of the head chunk files.
-      HeadSnapshotReader snapshot = openSnapshot(dir, walDir);
+      HeadSnapshotReader snapshot = openSnapshot(dir, walDir,
+          options.head().samplesPerChunk());
       List<Block> blocks = List.of();
       MappedHeadChunks headChunks = null;
       try {

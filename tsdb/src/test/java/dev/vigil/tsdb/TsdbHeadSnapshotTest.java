@@ -17,6 +17,7 @@ import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.HeadOptions;
 import dev.vigil.tsdb.snapshot.HeadSnapshotFormat;
+import dev.vigil.tsdb.snapshot.HeadSnapshotReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -431,6 +432,36 @@ class TsdbHeadSnapshotTest {
       }
     }
     assertThat(Tsdb.hasWalToReplay(stale)).as("stale snapshot").isTrue();
+  }
+
+  /**
+   * A snapshot's open chunks are restored with the room the replay reserves for them when WAL
+   * records follow the snapshot (a crash after it), and with resuming's room when none do (a
+   * clean close; an open that has only started its new segment).
+   */
+  @Test
+  void openChunksGetTheReplaysRoomOnlyWhenWalRecordsFollowTheSnapshot() throws IOException {
+    Path a = tmp.resolve("a");
+    Random rnd = new Random(5);
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      round(db, 0, rnd);
+    }
+    assertThat(openChunksTo(a)).as("clean close").isZero();
+    try (Tsdb db = Tsdb.open(a, OPTS)) {
+      assertThat(openChunksTo(a)).as("reopened, nothing appended").isZero();
+      round(db, 1, rnd);
+      copy(a, tmp.resolve("crashed"));
+    }
+    assertThat(openChunksTo(tmp.resolve("crashed"))).as("crash after the restore")
+        .isEqualTo(OPTS.head().samplesPerChunk());
+  }
+
+  private static int openChunksTo(Path dir) throws IOException {
+    try (HeadSnapshotReader r =
+        HeadSnapshotReader.open(dir.resolve(HeadSnapshotFormat.FILE_NAME))) {
+      return Tsdb.openChunksTo(dir.resolve("wal"), r.walPosition(),
+          OPTS.head().samplesPerChunk());
+    }
   }
 
   /** Checks the prediction, then opens {@code dir} and checks what the open replayed. */

@@ -111,16 +111,30 @@ public abstract class XorAppender extends BitWriter {
     }
     byte[] b = buffer();
     int written = writtenBytes();
+    long rest = projectedRest(b, 0, written, n, samples);
+    if (written + rest + 8 > b.length) {
+      reserve(withMargin(written, rest));
+    }
+  }
+
+  /**
+   * The bytes that the samples after the first {@code n} take until there are {@code samples},
+   * at the mean size of the samples after the first in the stream's {@code written} bytes at
+   * {@code data[off]} (its encoding from the 2-byte count on).
+   */
+  private static long projectedRest(byte[] data, int off, int written, int n, int samples) {
     // The first sample: after the 2-byte count, its timestamp as a varint and its value's bits.
     int first = 2;
-    while (first < written && (b[first] & 0x80) != 0) {
+    while (first < written && (data[off + first] & 0x80) != 0) {
       first++;
     }
     first += 1 + 8;
-    long rest = (long) Math.max(0, written - first) * (samples - n) / (n - 1);
-    if (written + rest + 8 > b.length) {
-      reserve((int) (written + rest + (rest >> 3) + 8));
-    }
+    return (long) Math.max(0, written - first) * (samples - n) / (n - 1);
+  }
+
+  /** The room {@link #reserveXor} makes: the projection, an eighth more, the 8 read ahead. */
+  private static int withMargin(int written, long rest) {
+    return (int) Math.min(Integer.MAX_VALUE - 8, written + rest + (rest >> 3) + 8);
   }
 
   /** Prometheus's {@code bitRange}: whether x fits the asymmetric range of an nbits field. */
@@ -263,11 +277,18 @@ public abstract class XorAppender extends BitWriter {
   }
 
   /**
-   * The size of an array that {@link #resumeXor} in place takes over as its buffer
-   * for a stream of {@code bytes} bytes, without a copy: what resuming would grow it to.
+   * The size of an array that {@link #resumeXor} in place takes over as its buffer, without a
+   * copy, for a stream of {@code samples} samples in {@code bytes} bytes at {@code data[off]}:
+   * what resuming would grow it to; or, when samples up to {@code projectTo} come next (the WAL
+   * replayed after a head snapshot), the room {@link #reserveXor} would make for them, so that
+   * the replay does not copy the buffer again. {@code projectTo} 0: none come next.
    */
-  public static int resumeRoom(int bytes) {
-    return BitWriter.resumeRoom(bytes);
+  public static int resumeRoom(byte[] data, int off, int bytes, int samples, int projectTo) {
+    int room = BitWriter.resumeRoom(bytes);
+    if (samples < RESERVE_AFTER_SAMPLES || projectTo <= samples) {
+      return room;
+    }
+    return Math.max(room, withMargin(bytes, projectedRest(data, off, bytes, samples, projectTo)));
   }
 
   /**

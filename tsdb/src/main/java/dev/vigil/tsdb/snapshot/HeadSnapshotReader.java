@@ -74,6 +74,8 @@ public final class HeadSnapshotReader implements AutoCloseable {
   private Head.HeadState state;
   private final BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(AHEAD);
   private Thread decoder;
+  /** See {@link #startDecoding}; written before the decoding thread starts. */
+  private int openChunksTo;
   private long decodedSeries;
 
   private HeadSnapshotReader(Path file, DataInputStream in) {
@@ -140,12 +142,15 @@ public final class HeadSnapshotReader implements AutoCloseable {
    * Starts decoding the series on a thread of its own, ahead of {@link #restoreInto}, which then
    * only restores them: the two halves of a restore overlap, and decoding can start before the
    * head exists (while the head chunk files are scanned). At most {@link #AHEAD} batches are
-   * held.
+   * held. {@code openChunksTo}: the samples per chunk when the WAL after the snapshot is
+   * replayed next (open float chunks then get the room the replay reserves for them), 0 when
+   * not.
    */
-  public void startDecoding() {
+  public void startDecoding(int openChunksTo) {
     if (decoder != null) {
       throw new IllegalStateException("already decoding");
     }
+    this.openChunksTo = openChunksTo;
     decoder = Thread.ofPlatform().daemon().name("head-snapshot-decode").start(() -> {
       try {
         while (true) {
@@ -249,10 +254,12 @@ public final class HeadSnapshotReader implements AutoCloseable {
       if (bits < 0 || bits > (long) r.remaining() * 8) {
         throw r.corrupt("open chunk of " + bits + " bits, " + r.remaining() + " bytes left");
       }
-      // With the room a head series grows its open chunk in: it takes this array over as its
-      // buffer (MemSeries.restore), one copy fewer per series at a restore.
+      // With the room a head series grows its open chunk in, or reserves for the WAL replayed
+      // next: it takes this array over as its buffer (MemSeries.restore), one copy fewer per
+      // series at a restore.
       int n = (int) ((bits + 7) >>> 3);
-      byte[] bytes = new byte[XorAppender.resumeRoom(n)];
+      byte[] bytes = new byte[XorAppender.resumeRoom(r.array(), r.position(), n, samples,
+          openChunksTo)];
       r.getBytes(bytes, 0, n);
       long t = r.getVarint();
       long tDelta = r.getVarint();

@@ -2,6 +2,8 @@ package dev.vigil.tsdb.chunkenc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.tsdb.chunkenc.XorAppender.XorState;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,14 @@ class XorReserveTest {
 
     byte[] bytes() {
       return xorBytes();
+    }
+
+    XorState state() {
+      return xorState();
+    }
+
+    void resumeInPlace(XorState st) {
+      resumeXor(st, true);
     }
   }
 
@@ -120,5 +130,53 @@ class XorReserveTest {
     // Growing to the projection with its margin whenever that exceeded the buffer copied again
     // 391 times over these 2000 streams, in 15% of them, up to 4 times.
     assertThat(copiesAfterFirst).isLessThanOrEqualTo(streams / 100);
+  }
+  /**
+   * A head snapshot's open chunk, when the WAL after the snapshot is replayed next, is read into
+   * the room the replay's first reservation makes: taken over in place, not copied there. With
+   * nothing coming next it gets the room resuming gives. Either way the stream goes on as the
+   * one it was taken from.
+   */
+  @Test
+  void aStreamResumedWithRoomForWhatComesNextIsNotCopiedByTheReplaysReservation() {
+    Random r = new Random(5);
+    for (int iter = 0; iter < 1000; iter++) {
+      int n = 1 + r.nextInt(119);
+      int shape = r.nextInt(3);
+      boolean jitter = r.nextBoolean();
+      Stream original = new Stream();
+      long t = 1_795_622_760_000L;
+      double prev = 0;
+      for (int i = 0; i < n; i++) {
+        prev = XorChunkTest.value(r, shape, i, prev);
+        original.append(t += 15_000 + (jitter ? r.nextInt(200) - 100 : 0), prev);
+      }
+      XorState st = original.state();
+      int bytes = (int) ((st.bitLength() + 7) >>> 3);
+      assertThat(XorAppender.resumeRoom(st.bytes(), 0, bytes, n, 0))
+          .isEqualTo(BitWriter.resumeRoom(bytes));
+      // As the snapshot reader reads it: from the middle of a larger record.
+      byte[] record = new byte[bytes + 40];
+      System.arraycopy(st.bytes(), 0, record, 17, bytes);
+      int room = XorAppender.resumeRoom(record, 17, bytes, n, 120);
+      assertThat(room).as("iteration %d", iter)
+          .isEqualTo(XorAppender.resumeRoom(st.bytes(), 0, bytes, n, 120))
+          .isGreaterThanOrEqualTo(BitWriter.resumeRoom(bytes));
+      Stream resumed = new Stream();
+      resumed.resumeInPlace(new XorState(Arrays.copyOf(st.bytes(), room), st.bitLength(), n,
+          st.t(), st.tDelta(), st.vBits(), st.leading(), st.trailing()));
+      byte[] taken = resumed.buffer();
+      resumed.reserveFor(120);
+      if (n >= XorAppender.RESERVE_AFTER_SAMPLES) {
+        assertThat(resumed.buffer()).as("iteration %d, %d samples", iter, n).isSameAs(taken);
+      }
+      for (int i = n; i < 120; i++) {
+        prev = XorChunkTest.value(r, shape, i, prev);
+        long at = t += 15_000 + (jitter ? r.nextInt(200) - 100 : 0);
+        original.append(at, prev);
+        resumed.append(at, prev);
+      }
+      assertThat(resumed.bytes()).as("iteration %d", iter).isEqualTo(original.bytes());
+    }
   }
 }
