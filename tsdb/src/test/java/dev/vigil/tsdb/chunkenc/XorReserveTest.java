@@ -131,6 +131,7 @@ class XorReserveTest {
     // 391 times over these 2000 streams, in 15% of them, up to 4 times.
     assertThat(copiesAfterFirst).isLessThanOrEqualTo(streams / 100);
   }
+
   /**
    * A head snapshot's open chunk, when the WAL after the snapshot is replayed next, is read into
    * the room the replay's first reservation makes: taken over in place, not copied there. With
