@@ -105,14 +105,10 @@ public abstract class XorAppender extends BitWriter {
    * times each, 59 MB, instead of 1.2 times, 26 MB).
    */
   protected final void reserveXor(int samples) {
-    int n = numSamples;
-    if (n < RESERVE_AFTER_SAMPLES || samples <= n) {
-      return;
-    }
     byte[] b = buffer();
     int written = writtenBytes();
-    long rest = projectedRest(b, 0, written, n, samples);
-    if (written + rest + 8 > b.length) {
+    long rest = projectedRest(b, 0, written, numSamples, samples);
+    if (rest >= 0 && written + rest + 8 > b.length) {
       reserve(withMargin(written, rest));
     }
   }
@@ -120,9 +116,14 @@ public abstract class XorAppender extends BitWriter {
   /**
    * The bytes that the samples after the first {@code n} take until there are {@code samples},
    * at the mean size of the samples after the first in the stream's {@code written} bytes at
-   * {@code data[off]} (its encoding from the 2-byte count on).
+   * {@code data[off]} (its encoding from the 2-byte count on); -1 when there is nothing to
+   * project: fewer than {@link #RESERVE_AFTER_SAMPLES} samples (no rate to go by yet), or no
+   * more to come.
    */
   private static long projectedRest(byte[] data, int off, int written, int n, int samples) {
+    if (n < RESERVE_AFTER_SAMPLES || samples <= n) {
+      return -1;
+    }
     // The first sample: after the 2-byte count, its timestamp as a varint and its value's bits.
     int first = 2;
     while (first < written && (data[off + first] & 0x80) != 0) {
@@ -285,10 +286,8 @@ public abstract class XorAppender extends BitWriter {
    */
   public static int resumeRoom(byte[] data, int off, int bytes, int samples, int projectTo) {
     int room = BitWriter.resumeRoom(bytes);
-    if (samples < RESERVE_AFTER_SAMPLES || projectTo <= samples) {
-      return room;
-    }
-    return Math.max(room, withMargin(bytes, projectedRest(data, off, bytes, samples, projectTo)));
+    long rest = projectedRest(data, off, bytes, samples, projectTo);
+    return rest < 0 ? room : Math.max(room, withMargin(bytes, rest));
   }
 
   /**
