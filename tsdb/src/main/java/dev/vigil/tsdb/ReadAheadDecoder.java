@@ -17,28 +17,61 @@ import java.util.function.UnaryOperator;
  * records live in this thread's decoder.
  */
 final class ReadAheadDecoder {
-  /** A decoded float-samples record; hand it back with {@link #release} once applied. */
-  static final class Floats implements RecordDecoder.Visitor {
+  /**
+   * A decoded float-samples record; hand it back with {@link #release} once applied. A v2
+   * record (what the WAL holds) is decoded straight into its arrays; a v1 record is copied in.
+   */
+  static final class Floats implements RecordDecoder.Visitor, RecordDecoder.FloatColumns {
     long[] refs = new long[0];
     long[] ts = new long[0];
     double[] vs = new double[0];
     int n;
 
     @Override
+    public RecordDecoder.FloatColumns floatColumns(int count) {
+      grow(count);
+      return this;
+    }
+
+    @Override
     public void floatSamples(long[] r, long[] t, double[] v, int count) {
+      if (r != refs) {
+        grow(count);
+        System.arraycopy(r, 0, refs, 0, count);
+        System.arraycopy(t, 0, ts, 0, count);
+        System.arraycopy(v, 0, vs, 0, count);
+      }
+      n = count;
+    }
+
+    private void grow(int count) {
       if (refs.length < count) {
         refs = new long[count];
         ts = new long[count];
         vs = new double[count];
       }
-      System.arraycopy(r, 0, refs, 0, count);
-      System.arraycopy(t, 0, ts, 0, count);
-      System.arraycopy(v, 0, vs, 0, count);
-      n = count;
+    }
+
+    @Override
+    public long[] refs() {
+      return refs;
+    }
+
+    @Override
+    public long[] ts() {
+      return ts;
+    }
+
+    @Override
+    public double[] vs() {
+      return vs;
     }
   }
 
-  /** A decoded series record (labels built here, interned by the head when applied). */
+  /**
+   * A decoded series record (labels built here, interned by the head when applied); hand it
+   * back with {@link #release} once applied, so that the next record reuses its list and refs.
+   */
   static final class Series implements RecordDecoder.Visitor {
     final List<Labels> labels = new ArrayList<>();
     long[] refs = new long[16];
@@ -59,6 +92,7 @@ final class ReadAheadDecoder {
 
   private final ReplayRecordDecoder decoder;
   private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Series> freeSeries = new ConcurrentLinkedQueue<>();
 
   /**
    * Series labels are decoded to {@code canonical}'s strings: the head's interned ones, so that
@@ -76,7 +110,8 @@ final class ReadAheadDecoder {
       Floats f = free.poll();
       out = f != null ? f : new Floats();
     } else if (type == RecordType.SERIES_V1) {
-      out = new Series();
+      Series s = freeSeries.poll();
+      out = s != null ? s : new Series();
     } else {
       return new Other(Arrays.copyOf(buf, len), segment, offset);
     }
@@ -87,5 +122,11 @@ final class ReadAheadDecoder {
   /** On the replaying thread, after applying {@code f}. */
   void release(Floats f) {
     free.offer(f);
+  }
+
+  /** On the replaying thread, after applying {@code s}. */
+  void release(Series s) {
+    s.labels.clear();
+    freeSeries.offer(s);
   }
 }

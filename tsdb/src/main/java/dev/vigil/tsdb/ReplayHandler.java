@@ -136,6 +136,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
       shards.barrier(); // earlier samples of a ref this record brings must stay unknown
       head.replaySeries(s.refs, s.labels);
       series += s.labels.size();
+      ahead.release(s);
     } else {
       ReadAheadDecoder.Other o = (ReadAheadDecoder.Other) prepared;
       shards.barrier(); // tombstones and the rest must see every earlier sample applied

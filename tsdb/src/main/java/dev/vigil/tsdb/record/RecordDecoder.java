@@ -33,6 +33,16 @@ public final class RecordDecoder {
       }
     }
 
+    /**
+     * Arrays to decode a float-samples v2 record of {@code n} samples into, each of at least
+     * {@code n} entries, instead of the decoder's own; {@link #floatSamples} then gets these
+     * arrays. For a visitor that keeps the samples (replay's read-ahead thread), which is spared
+     * a copy of each. Null, the default: the decoder's own arrays.
+     */
+    default FloatColumns floatColumns(int n) {
+      return null;
+    }
+
     default void histogramSample(long ref, long t, FloatHistogram h) {}
 
     default void tombstone(long ref, long minT, long maxT) {}
@@ -42,6 +52,15 @@ public final class RecordDecoder {
 
     /** The metadata of series {@code ref} (record type 6, {@link MetadataRecordCodec}). */
     default void metadata(long ref, dev.vigil.model.metadata.Metadata metadata) {}
+  }
+
+  /** Arrays a {@link Visitor} lends the decoder (see {@link Visitor#floatColumns}). */
+  public interface FloatColumns {
+    long[] refs();
+
+    long[] ts();
+
+    double[] vs();
   }
 
   private final Labels.Builder builder = Labels.builder();
@@ -129,14 +148,31 @@ public final class RecordDecoder {
 
   private void floatsV2(ByteSource in, Visitor visitor) {
     int n = ChainedFloatsDecoder.count(in);
-    if (n > refs.length) {
-      int cap = Math.max(n, refs.length * 2);
-      refs = new long[cap];
-      ts = new long[cap];
-      vs = new double[cap];
+    FloatColumns lent = visitor.floatColumns(n);
+    long[] r;
+    long[] t;
+    double[] v;
+    if (lent != null) {
+      r = lent.refs();
+      t = lent.ts();
+      v = lent.vs();
+      if (r.length < n || t.length < n || v.length < n) {
+        throw new IllegalStateException("columns lent for " + n + " samples hold "
+            + Math.min(r.length, Math.min(t.length, v.length)));
+      }
+    } else {
+      if (n > refs.length) {
+        int cap = Math.max(n, refs.length * 2);
+        refs = new long[cap];
+        ts = new long[cap];
+        vs = new double[cap];
+      }
+      r = refs;
+      t = ts;
+      v = vs;
     }
-    chained.decode(in, n, refs, ts, vs);
-    visitor.floatSamples(refs, ts, vs, n);
+    chained.decode(in, n, r, t, v);
+    visitor.floatSamples(r, t, v, n);
   }
 
   private void tombstones(ByteSource in, Visitor visitor) {

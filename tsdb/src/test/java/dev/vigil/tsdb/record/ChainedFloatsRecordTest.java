@@ -109,6 +109,108 @@ class ChainedFloatsRecordTest {
     assertThat(samples).isGreaterThan(100_000);
   }
 
+  /** A visitor lending its arrays (replay's read-ahead) gets each record decoded into them. */
+  private static class Lend implements RecordDecoder.Visitor, RecordDecoder.FloatColumns {
+    long[] refs = new long[0];
+    long[] ts = new long[0];
+    double[] vs = new double[0];
+    final List<Sample> out = new ArrayList<>();
+    int lentRecords;
+
+    @Override
+    public RecordDecoder.FloatColumns floatColumns(int n) {
+      if (refs.length < n) {
+        refs = new long[n + 3];
+        ts = new long[n + 3];
+        vs = new double[n + 3];
+      }
+      return this;
+    }
+
+    @Override
+    public void floatSamples(long[] r, long[] t, double[] v, int n) {
+      if (r == refs && t == ts && v == vs) {
+        lentRecords++;
+      }
+      for (int i = 0; i < n; i++) {
+        out.add(new Sample(r[i], t[i], Double.doubleToRawLongBits(v[i])));
+      }
+    }
+
+    @Override
+    public long[] refs() {
+      return refs;
+    }
+
+    @Override
+    public long[] ts() {
+      return ts;
+    }
+
+    @Override
+    public double[] vs() {
+      return vs;
+    }
+  }
+
+  @Test
+  void recordsDecodeIntoArraysTheVisitorLendsWithTheSameSamples() {
+    SplittableRandom r = new SplittableRandom(5);
+    RecordEncoder enc = new RecordEncoder();
+    RecordDecoder own = new RecordDecoder();
+    RecordDecoder lending = new RecordDecoder();
+    Lend lend = new Lend();
+    ByteSink s = new ByteSink();
+    double[] last = new double[5000];
+    boolean[] seen = new boolean[5000];
+    int records = 400;
+    for (int rec = 0; rec < records; rec++) {
+      int n = 1 + r.nextInt(rec % 50 == 0 ? 3000 : 60); // arrays grow, and are reused smaller
+      enc.floatsV2Start();
+      long ref = 1 + r.nextInt(1000);
+      for (int i = 0; i < n; i++) {
+        ref = r.nextInt(5) == 0 ? 1 + r.nextInt(4999) : ref + 1;
+        int slot = (int) (ref % 5000);
+        double v = next(r, ref, last[slot], !seen[slot]);
+        last[slot] = v;
+        seen[slot] = true;
+        enc.floatV2(ref, 1_700_000_000_000L + rec * 15_000L + r.nextInt(3), v);
+      }
+      s.reset();
+      enc.floatsV2End(s);
+      Collect c = new Collect();
+      own.decode(new ByteSource("rec " + rec, s.array(), 0, s.length()), c);
+      lend.out.clear();
+      lending.decode(new ByteSource("rec " + rec, s.array(), 0, s.length()), lend);
+      assertThat(lend.out).as("record %d", rec).isEqualTo(c.out);
+    }
+    assertThat(lend.lentRecords).isEqualTo(records);
+  }
+
+  @Test
+  void lentArraysShorterThanTheRecordAreRefused() {
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink s = new ByteSink();
+    enc.floatsV2Start();
+    for (int i = 0; i < 5; i++) {
+      enc.floatV2(1 + i, 1000, i);
+    }
+    enc.floatsV2End(s);
+    Lend tooShort = new Lend() {
+      @Override
+      public RecordDecoder.FloatColumns floatColumns(int n) {
+        refs = new long[n];
+        ts = new long[n - 1];
+        vs = new double[n];
+        return this;
+      }
+    };
+    assertThatThrownBy(() -> new RecordDecoder().decode(
+        new ByteSource("short", s.array(), 0, s.length()), tooShort))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("columns lent for 5 samples hold 4");
+  }
+
   /**
    * A caller keeping the chain (as the head does, in its series) writes the bytes the encoder's
    * own chain writes, for any order, repeats within a record, unchainable refs and restarts.
