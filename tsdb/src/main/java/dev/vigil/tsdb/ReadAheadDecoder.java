@@ -109,7 +109,7 @@ final class ReadAheadDecoder {
     if (type == RecordType.FLOAT_SAMPLES_V2 || type == RecordType.FLOAT_SAMPLES_V1) {
       Floats f = free.poll();
       out = f != null ? f : new Floats();
-    } else if (type == RecordType.SERIES_V1) {
+    } else if (type == RecordType.SERIES_V1 || type == RecordType.SERIES_V2) {
       Series s = freeSeries.poll();
       out = s != null ? s : new Series();
     } else {

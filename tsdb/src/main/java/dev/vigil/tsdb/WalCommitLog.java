@@ -67,10 +67,11 @@ final class WalCommitLog implements CommitLog {
     buf.reset();
     if (b.seriesCount() > 0) {
       int mark = WalWriter.beginRecord(buf);
-      enc.seriesStart(buf);
+      enc.seriesV2Start();
       for (int i = 0; i < b.seriesCount(); i++) {
-        enc.series(buf, b.seriesRef(i), b.seriesLabels(i));
+        enc.seriesV2(b.seriesRef(i), b.seriesLabels(i));
       }
+      enc.seriesV2End(buf);
       WalWriter.endRecord(buf, mark, crc);
     }
     int n = b.sampleCount();

@@ -9,6 +9,7 @@ import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.head.CommitBatch;
 import dev.vigil.tsdb.record.RecordDecoder;
+import dev.vigil.tsdb.record.RecordType;
 import dev.vigil.tsdb.wal.FullDiskChannel;
 import dev.vigil.tsdb.wal.WalOptions;
 import dev.vigil.tsdb.wal.WalReader;
@@ -135,5 +136,28 @@ class WalCommitLogTest {
     assertThat(got.getLast()).endsWith("3@1999000=-6496.75");
     assertThat(got.stream().map(x -> x.substring(0, x.indexOf(':'))).distinct().count())
         .isGreaterThan(10);
+  }
+
+  @Test
+  void aBatchsNewSeriesAreOneSeriesRecordV2() {
+    Path dir = tmp.resolve("wal");
+    try (WalWriter w = WalWriter.open(dir, WalOptions.defaults())) {
+      new WalCommitLog(w).write(new Batch(true, 1000, new double[] {1, 2, 3}));
+    }
+    List<Integer> types = new ArrayList<>();
+    List<String> series = new ArrayList<>();
+    WalReader.read(dir, (buf, len, segment, offset) -> {
+      types.add(buf[0] & 0xFF);
+      new RecordDecoder().decode(new ByteSource("wal", java.util.Arrays.copyOf(buf, len)),
+          new RecordDecoder.Visitor() {
+            @Override
+            public void series(long ref, Labels labels) {
+              series.add(ref + " " + labels);
+            }
+          });
+    }, 0);
+    assertThat(types).containsExactly(RecordType.SERIES_V2, RecordType.FLOAT_SAMPLES_V2);
+    assertThat(series).containsExactly("1 {__name__=\"m\", s=\"1\"}",
+        "2 {__name__=\"m\", s=\"2\"}", "3 {__name__=\"m\", s=\"3\"}");
   }
 }

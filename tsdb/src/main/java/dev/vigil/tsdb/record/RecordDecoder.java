@@ -101,6 +101,7 @@ public final class RecordDecoder {
     int type = in.getByte();
     switch (type) {
       case RecordType.SERIES_V1 -> series(in, visitor);
+      case RecordType.SERIES_V2 -> seriesV2(in, visitor);
       case RecordType.FLOAT_SAMPLES_V1 -> floats(in, visitor);
       case RecordType.FLOAT_SAMPLES_V2 -> floatsV2(in, visitor);
       case RecordType.HISTOGRAM_SAMPLES_V1 -> histograms(in, visitor, false);
@@ -111,7 +112,7 @@ public final class RecordDecoder {
       default -> throw new CorruptDataException(in.resource(), 0, "unknown record type " + type
           + ", known: 1 (series), 2 (float samples), 3 (tombstones), 4 (exemplars),"
           + " 6 (metadata), 16 (histogram samples), 17 (float samples v2),"
-          + " 18 (histogram samples v2)");
+          + " 18 (histogram samples v2), 19 (series v2)");
     }
   }
 
@@ -122,6 +123,44 @@ public final class RecordDecoder {
         throw in.corrupt("series ref " + ref + " not in [1, 2^31)");
       }
       visitor.series(ref, LabelsCodec.read(in, builder, strings, "label"));
+    }
+  }
+
+  /** The symbols of the series record v2 being decoded. */
+  private String[] symbols = new String[64];
+
+  private void seriesV2(ByteSource in, Visitor visitor) {
+    int count = in.getUvarintInt(in.remaining(), "symbol count");
+    if (count > symbols.length) {
+      symbols = new String[Math.max(count, symbols.length * 2)];
+    }
+    String[] sym = symbols;
+    for (int i = 0; i < count; i++) {
+      sym[i] = in.getUvarintString(strings);
+      if (i > 0 && sym[i - 1].compareTo(sym[i]) >= 0) {
+        throw in.corrupt("symbols out of order: " + sym[i - 1] + " then " + sym[i]);
+      }
+    }
+    int maxId = count - 1;
+    while (in.hasRemaining()) {
+      long ref = in.getUvarint();
+      if (ref <= 0 || ref > Integer.MAX_VALUE) {
+        throw in.corrupt("series ref " + ref + " not in [1, 2^31)");
+      }
+      int n = in.getUvarintInt(in.remaining() / 2, "label", " count");
+      builder.reset(Labels.EMPTY);
+      // Symbols are sorted, so names in order are increasing numbers.
+      int previousName = -1;
+      for (int i = 0; i < n; i++) {
+        int name = in.getUvarintInt(maxId, "label name", " symbol");
+        if (name <= previousName) {
+          throw in.corrupt("label names out of order: " + sym[previousName] + " then "
+              + sym[name]);
+        }
+        previousName = name;
+        builder.append(sym[name], sym[in.getUvarintInt(maxId, "label value", " symbol")]);
+      }
+      visitor.series(ref, builder.build());
     }
   }
 

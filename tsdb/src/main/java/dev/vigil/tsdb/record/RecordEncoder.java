@@ -5,10 +5,12 @@ import dev.vigil.model.labels.Labels;
 import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.encoding.HistogramCodec;
 import dev.vigil.tsdb.encoding.LabelsCodec;
+import java.util.Arrays;
 
 /**
  * Appends record payloads to a caller-owned {@link ByteSink} (layouts in {@code FORMAT.md}).
- * Usage: {@code seriesStart}, then {@code series} per series; or {@code floatsV2Start},
+ * Usage: {@code seriesV2Start}, {@code seriesV2} per series and {@code seriesV2End} (type 19,
+ * what the TSDB's commits write; {@code seriesStart} and {@code series} write type 1); or {@code floatsV2Start},
  * {@code floatV2} per sample and {@code floatsV2End} (type 17, what the TSDB writes; the older
  * {@code floatsStart}/{@code floatSample} write type 2); or {@code histogramsStart} then
  * {@code histogramSample} per sample. A record ends where the caller ends it. Holds the delta
@@ -26,6 +28,55 @@ public final class RecordEncoder {
   public void series(ByteSink out, long ref, Labels labels) {
     out.putUvarint(ref);
     LabelsCodec.write(out, labels);
+  }
+
+  private final SeriesSymbols symbols = new SeriesSymbols();
+  private long[] pendingRefs = new long[16];
+  private Labels[] pendingLabels = new Labels[16];
+  private int pending;
+
+  /**
+   * Starts a series record v2 (type 19: each name and value once per record, the series as
+   * numbers into them): {@code seriesV2} per series, then {@code seriesV2End}, which writes it.
+   */
+  public void seriesV2Start() {
+    symbols.clear();
+    pending = 0;
+  }
+
+  public void seriesV2(long ref, Labels labels) {
+    if (pending == pendingRefs.length) {
+      pendingRefs = Arrays.copyOf(pendingRefs, pending * 2);
+      pendingLabels = Arrays.copyOf(pendingLabels, pending * 2);
+    }
+    pendingRefs[pending] = ref;
+    pendingLabels[pending++] = labels;
+    for (int i = 0; i < labels.size(); i++) {
+      symbols.add(labels.name(i));
+      symbols.add(labels.value(i));
+    }
+  }
+
+  /** Writes the series record v2 of the series given since {@link #seriesV2Start}. */
+  public void seriesV2End(ByteSink out) {
+    symbols.sort();
+    out.putByte(RecordType.SERIES_V2);
+    out.putUvarint(symbols.size());
+    for (int i = 0; i < symbols.size(); i++) {
+      out.putUvarintString(symbols.get(i));
+    }
+    for (int k = 0; k < pending; k++) {
+      Labels labels = pendingLabels[k];
+      out.putUvarint(pendingRefs[k]);
+      out.putUvarint(labels.size());
+      for (int i = 0; i < labels.size(); i++) {
+        out.putUvarint(symbols.id(labels.name(i)));
+        out.putUvarint(symbols.id(labels.value(i)));
+      }
+      pendingLabels[k] = null;
+    }
+    pending = 0;
+    symbols.clear();
   }
 
   /** Starts a float-samples record whose deltas are relative to the first sample's ref and t. */

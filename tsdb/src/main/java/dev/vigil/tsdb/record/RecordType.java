@@ -24,6 +24,12 @@ public final class RecordType {
    * replaces type 0x10 in the TSDB's writers).
    */
   public static final int HISTOGRAM_SAMPLES_V2 = 0x12;
+  /**
+   * Series with each label name and value written once per record and the series as numbers
+   * into that table (replaces type 1 in the TSDB's commits; a checkpoint's records, one series
+   * each, stay type 1).
+   */
+  public static final int SERIES_V2 = 0x13;
 
   private RecordType() {}
 }

@@ -54,7 +54,24 @@ class RecordCodecTest {
       ByteSink s = new ByteSink();
       List<String> want = new ArrayList<>();
       int n = 1 + r.nextInt(50);
-      switch (iter % 3) {
+      switch (iter % 4) {
+        case 3 -> {
+          enc.seriesV2Start();
+          for (int i = 0; i < n; i++) {
+            // Shared names and values, one of each per series, a name that is also a value,
+            // and a series with one label or none.
+            Labels l = switch (r.nextInt(4)) {
+              case 0 -> Labels.EMPTY;
+              case 1 -> Labels.of("job", "job");
+              default -> Labels.of("__name__", "m" + r.nextInt(5), "pod", "p-é-" + r.nextInt(),
+                  "a" + r.nextInt(3), "\n\"" + i, "zz", "m" + r.nextInt(5));
+            };
+            long ref = 1 + r.nextInt(Integer.MAX_VALUE - 1);
+            enc.seriesV2(ref, l);
+            want.add("series " + ref + " " + l);
+          }
+          enc.seriesV2End(s);
+        }
         case 0 -> {
           enc.seriesStart(s);
           for (int i = 0; i < n; i++) {
@@ -202,6 +219,66 @@ class RecordCodecTest {
   }
 
   @Test
+  void seriesV2GoldenBytes() {
+    ByteSink s = new ByteSink();
+    RecordEncoder enc = new RecordEncoder();
+    enc.seriesV2Start();
+    enc.seriesV2(3, Labels.of("job", "x", "a", "b"));
+    enc.seriesV2(4, Labels.of("job", "b"));
+    enc.seriesV2End(s);
+    // Symbols sorted: a b job x (ids 0 1 2 3); then ref, count, (name id, value id) pairs.
+    assertThat(HexFormat.of().formatHex(s.toByteArray())).isEqualTo("13" + "04"
+        + "0161" + "0162" + "036a6f62" + "0178"
+        + "03" + "02" + "0001" + "0203"
+        + "04" + "01" + "0201");
+  }
+
+  @Test
+  void seriesV2WritesEachStringOncePerRecord() {
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink v1 = new ByteSink();
+    ByteSink v2 = new ByteSink();
+    enc.seriesStart(v1);
+    enc.seriesV2Start();
+    List<String> want = new ArrayList<>();
+    for (int i = 1; i <= 2000; i++) {
+      // A scrape target's new series: its pod, node and job labels shared by all of them.
+      Labels l = Labels.of("__name__", "metric_" + (i % 200) + "_total", "instance",
+          "10.0.0.7:8080", "job", "kubelet", "namespace", "kube-system", "node",
+          "ip-10-0-1-17.ec2.internal", "pod", "coredns-7d9f8b6c4-x2x7q", "le", "" + (i / 200));
+      enc.series(v1, i, l);
+      enc.seriesV2(i, l);
+      want.add("series " + i + " " + l);
+    }
+    enc.seriesV2End(v2);
+    assertThat(decode(v2.toByteArray())).isEqualTo(want);
+    assertThat(v2.length()).as("v1 %d bytes", v1.length()).isLessThan(v1.length() / 5);
+  }
+
+  @Test
+  void seriesV2RejectsSymbolsOrIdsThatDoNotDecodeToOrderedLabels() {
+    ByteSink unsorted = new ByteSink().putByte(RecordType.SERIES_V2).putUvarint(2)
+        .putUvarintString("b").putUvarintString("a");
+    assertThatThrownBy(() -> decode(unsorted.toByteArray()))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("symbols out of order: b then a");
+    ByteSink outOfRange = new ByteSink().putByte(RecordType.SERIES_V2).putUvarint(2)
+        .putUvarintString("a").putUvarintString("b").putUvarint(1).putUvarint(1)
+        .putUvarint(0).putUvarint(2);
+    assertThatThrownBy(() -> decode(outOfRange.toByteArray()))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("label value symbol 2 out of range [0, 1]");
+    ByteSink namesBackwards = new ByteSink().putByte(RecordType.SERIES_V2).putUvarint(2)
+        .putUvarintString("a").putUvarintString("b").putUvarint(1).putUvarint(2)
+        .putUvarint(1).putUvarint(0).putUvarint(0).putUvarint(1);
+    assertThatThrownBy(() -> decode(namesBackwards.toByteArray()))
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("label names out of order: b then a");
+    ByteSink refZero = new ByteSink().putByte(RecordType.SERIES_V2).putUvarint(0).putUvarint(0)
+        .putUvarint(0);
+    assertThatThrownBy(() -> decode(refZero.toByteArray())).hasMessageContaining("series ref 0");
+  }
+
+  @Test
   void truncationYieldsAnErrorOrAWholeElementPrefixNeverGarbage() {
     RecordEncoder enc = new RecordEncoder();
     ByteSink s = new ByteSink();
@@ -209,6 +286,13 @@ class RecordCodecTest {
     for (int i = 1; i <= 5; i++) {
       enc.series(s, i, Labels.of("__name__", "metric" + i, "job", "j"));
     }
+    check(s.toByteArray());
+    s.reset();
+    enc.seriesV2Start();
+    for (int i = 1; i <= 5; i++) {
+      enc.seriesV2(i, Labels.of("__name__", "metric" + i, "job", "j"));
+    }
+    enc.seriesV2End(s);
     check(s.toByteArray());
     s.reset();
     enc.histogramsStart(s, 1, 1);
