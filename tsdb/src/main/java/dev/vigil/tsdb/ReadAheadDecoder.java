@@ -21,50 +21,24 @@ final class ReadAheadDecoder {
    * A decoded float-samples record; hand it back with {@link #release} once applied. A v2
    * record (what the WAL holds) is decoded straight into its arrays; a v1 record is copied in.
    */
-  static final class Floats implements RecordDecoder.Visitor, RecordDecoder.FloatColumns {
-    long[] refs = new long[0];
-    long[] ts = new long[0];
-    double[] vs = new double[0];
+  static final class Floats extends RecordDecoder.FloatColumns
+      implements RecordDecoder.Visitor {
     int n;
 
     @Override
     public RecordDecoder.FloatColumns floatColumns(int count) {
-      grow(count);
-      return this;
+      return ensure(count);
     }
 
     @Override
     public void floatSamples(long[] r, long[] t, double[] v, int count) {
       if (r != refs) {
-        grow(count);
+        ensure(count);
         System.arraycopy(r, 0, refs, 0, count);
         System.arraycopy(t, 0, ts, 0, count);
         System.arraycopy(v, 0, vs, 0, count);
       }
       n = count;
-    }
-
-    private void grow(int count) {
-      if (refs.length < count) {
-        refs = new long[count];
-        ts = new long[count];
-        vs = new double[count];
-      }
-    }
-
-    @Override
-    public long[] refs() {
-      return refs;
-    }
-
-    @Override
-    public long[] ts() {
-      return ts;
-    }
-
-    @Override
-    public double[] vs() {
-      return vs;
     }
   }
 

@@ -54,13 +54,24 @@ public final class RecordDecoder {
     default void metadata(long ref, dev.vigil.model.metadata.Metadata metadata) {}
   }
 
-  /** Arrays a {@link Visitor} lends the decoder (see {@link Visitor#floatColumns}). */
-  public interface FloatColumns {
-    long[] refs();
+  /**
+   * Arrays a {@link Visitor} lends the decoder (see {@link Visitor#floatColumns}): a record's
+   * refs, timestamps and values from index 0, grown by {@link #ensure}.
+   */
+  public static class FloatColumns {
+    public long[] refs = new long[0];
+    public long[] ts = new long[0];
+    public double[] vs = new double[0];
 
-    long[] ts();
-
-    double[] vs();
+    /** Makes each array hold at least {@code n} entries (what they held is not kept). */
+    public final FloatColumns ensure(int n) {
+      if (refs.length < n || ts.length < n || vs.length < n) {
+        refs = new long[n];
+        ts = new long[n];
+        vs = new double[n];
+      }
+      return this;
+    }
   }
 
   private final Labels.Builder builder = Labels.builder();
@@ -192,9 +203,9 @@ public final class RecordDecoder {
     long[] t;
     double[] v;
     if (lent != null) {
-      r = lent.refs();
-      t = lent.ts();
-      v = lent.vs();
+      r = lent.refs;
+      t = lent.ts;
+      v = lent.vs;
       if (r.length < n || t.length < n || v.length < n) {
         throw new IllegalStateException("columns lent for " + n + " samples hold "
             + Math.min(r.length, Math.min(t.length, v.length)));

@@ -110,21 +110,14 @@ class ChainedFloatsRecordTest {
   }
 
   /** A visitor lending its arrays (replay's read-ahead) gets each record decoded into them. */
-  private static class Lend implements RecordDecoder.Visitor, RecordDecoder.FloatColumns {
-    long[] refs = new long[0];
-    long[] ts = new long[0];
-    double[] vs = new double[0];
+  private static class Lend extends RecordDecoder.FloatColumns
+      implements RecordDecoder.Visitor {
     final List<Sample> out = new ArrayList<>();
     int lentRecords;
 
     @Override
     public RecordDecoder.FloatColumns floatColumns(int n) {
-      if (refs.length < n) {
-        refs = new long[n + 3];
-        ts = new long[n + 3];
-        vs = new double[n + 3];
-      }
-      return this;
+      return ensure(n);
     }
 
     @Override
@@ -135,21 +128,6 @@ class ChainedFloatsRecordTest {
       for (int i = 0; i < n; i++) {
         out.add(new Sample(r[i], t[i], Double.doubleToRawLongBits(v[i])));
       }
-    }
-
-    @Override
-    public long[] refs() {
-      return refs;
-    }
-
-    @Override
-    public long[] ts() {
-      return ts;
-    }
-
-    @Override
-    public double[] vs() {
-      return vs;
     }
   }
 
