@@ -15,11 +15,19 @@ final class SeriesSymbols {
   private int size;
 
   void clear() {
-    if (size > 0) {
-      Arrays.fill(keys, null);
-      Arrays.fill(sorted, 0, size, null);
-      size = 0;
+    if (size == 0) {
+      return;
     }
+    if (keys.length > 1024 && size * 8 < keys.length) {
+      // Grown by an earlier, larger record: the commits after a burst of new series write a
+      // few each, and clearing the whole table would cost each of them the burst's size.
+      keys = new String[64];
+      ids = new int[64];
+    } else {
+      Arrays.fill(keys, null);
+    }
+    Arrays.fill(sorted, 0, size, null);
+    size = 0;
   }
 
   /** Adds {@code s} unless it is in already. */

@@ -256,6 +256,23 @@ class RecordCodecTest {
   }
 
   @Test
+  void anEncoderWritesSmallSeriesRecordsRightAfterALargeOne() {
+    RecordEncoder enc = new RecordEncoder();
+    for (int size : new int[] {3000, 2, 1, 3000, 3000, 5, 700}) {
+      ByteSink s = new ByteSink();
+      List<String> want = new ArrayList<>();
+      enc.seriesV2Start();
+      for (int i = 0; i < size; i++) {
+        Labels l = Labels.of("__name__", "m", "pod", "pod-" + size + "-" + i, "job", "j" + i % 3);
+        enc.seriesV2(i + 1, l);
+        want.add("series " + (i + 1) + " " + l);
+      }
+      enc.seriesV2End(s);
+      assertThat(decode(s.toByteArray())).as("record of %d", size).isEqualTo(want);
+    }
+  }
+
+  @Test
   void seriesV2RejectsSymbolsOrIdsThatDoNotDecodeToOrderedLabels() {
     ByteSink unsorted = new ByteSink().putByte(RecordType.SERIES_V2).putUvarint(2)
         .putUvarintString("b").putUvarintString("a");
