@@ -37,7 +37,7 @@
 # 1.94 s -> 1.01 s, cold `mixin build` of the kubernetes-mixin 3.7 s -> 1.7 s
 # (bench/mixin/run.sh).
 VIGIL_COMPILER_DIRECTIVES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/server-compiler-directives.json"
-# The memory this process may use, in kB: the machine's, or its cgroup's limit when lower.
+# The memory this process may use, in kB: the machine's, or its cgroup (v2) limit when lower.
 vigil_memory_kb() {
   local kb limit
   kb="$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)"
@@ -57,6 +57,7 @@ vigil_java_opts() {
     server | agent)
       printf '%s\n' -XX:+UseG1GC -XX:+UseTransparentHugePages -Xss8m \
         -XX:Tier2BackedgeNotifyFreqLog=17 -XX:Tier3BackedgeNotifyFreqLog=16
+      # (A 4 GB machine's MemTotal reads a little under 4 GB: from 3.75 GB on.)
       if [ "$1" = server ] && [ "$(vigil_memory_kb)" -ge $((4 * 1024 * 1024 - 262144)) ]; then
         printf '%s\n' -XX:NewSize=128m
       fi
