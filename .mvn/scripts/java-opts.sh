@@ -57,14 +57,16 @@ vigil_java_opts() {
     server | agent)
       printf '%s\n' -XX:+UseG1GC -XX:+UseTransparentHugePages -Xss8m \
         -XX:Tier2BackedgeNotifyFreqLog=17 -XX:Tier3BackedgeNotifyFreqLog=16
-      # (A 4 GB machine's MemTotal reads a little under 4 GB: from 3.75 GB on.)
-      if [ "$1" = server ] && [ "$(vigil_memory_kb)" -ge $((4 * 1024 * 1024 - 262144)) ]; then
-        printf '%s\n' -XX:NewSize=128m
-      fi
-      if [ "$1" = server ] && [ -f "$VIGIL_COMPILER_DIRECTIVES" ]; then
-        # The JVM's own messages ("1 compiler directives added") go to standard error.
-        printf '%s\n' -XX:+DisplayVMOutputToStderr -XX:+UnlockDiagnosticVMOptions \
-          "-XX:CompilerDirectivesFile=$VIGIL_COMPILER_DIRECTIVES"
+      if [ "$1" = server ]; then
+        # (A 4 GB machine's MemTotal reads a little under 4 GB: from 3.75 GB on.)
+        if [ "$(vigil_memory_kb)" -ge $((4 * 1024 * 1024 - 262144)) ]; then
+          printf '%s\n' -XX:NewSize=128m
+        fi
+        if [ -f "$VIGIL_COMPILER_DIRECTIVES" ]; then
+          # The JVM's own messages ("1 compiler directives added") go to standard error.
+          printf '%s\n' -XX:+DisplayVMOutputToStderr -XX:+UnlockDiagnosticVMOptions \
+            "-XX:CompilerDirectivesFile=$VIGIL_COMPILER_DIRECTIVES"
+        fi
       fi
       ;;
     tsdb) printf '%s\n' -XX:+UseSerialGC -Xss8m ;;
