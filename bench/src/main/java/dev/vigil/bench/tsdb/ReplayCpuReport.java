@@ -26,13 +26,16 @@ import java.nio.file.Path;
  * With {@code periodic:K}, the data is written with a head snapshot taken after round K (as
  * the server's periodic snapshot), and every open is a restart after a crash: the snapshot
  * restored, then the WAL written after it replayed; {@code crash} (the default) replays the
- * whole WAL. {@code SERIES} (default {@value WalReplayBenchmark#SERIES}) sets how many series
+ * whole WAL. With {@code cut}, the head is cut into blocks once written (as the server does
+ * when it spans more than 1.5 block ranges, e.g. with 800 samples, 3 h 20 min), which
+ * checkpoints the WAL, and every open replays the checkpoint: a restart after a crash of a
+ * server past its first cut. {@code SERIES} (default {@value WalReplayBenchmark#SERIES}) sets how many series
  * are written, e.g. 1000000 for a large cluster's head, where every replayed sample goes to a
  * series whose state is out of the CPU caches.
  *
  * <pre>
  * java -Xmx6g -cp bench/target/benchmarks.jar dev.vigil.bench.tsdb.ReplayCpuReport \
- *     [opens [DIR [ROUNDS [crash|snapshot|periodic:K [SERIES]]]]]
+ *     [opens [DIR [ROUNDS [crash|cut|snapshot|periodic:K [SERIES]]]]]
  * </pre>
  */
 public final class ReplayCpuReport {
@@ -49,8 +52,10 @@ public final class ReplayCpuReport {
     boolean snapshot = mode.equals("snapshot");
     int snapshotAfter = mode.startsWith("periodic:")
         ? Integer.parseInt(mode.substring("periodic:".length())) : -1;
-    if (!snapshot && snapshotAfter < 0 && !mode.equals("crash")) {
-      throw new IllegalArgumentException("mode must be crash, snapshot or periodic:K, got " + mode);
+    boolean cut = mode.equals("cut");
+    if (!snapshot && snapshotAfter < 0 && !cut && !mode.equals("crash")) {
+      throw new IllegalArgumentException(
+          "mode must be crash, cut, snapshot or periodic:K, got " + mode);
     }
     int series = args.length > 4 ? Integer.parseInt(args[4]) : WalReplayBenchmark.SERIES;
     TsdbOptions options = o.withWal(o.wal().withFsync(FsyncPolicy.INTERVAL))
@@ -65,7 +70,7 @@ public final class ReplayCpuReport {
       if (!keep || !Files.exists(dir)) {
         WalReplayBenchmark.writeWal(dir, options,
             args.length > 2 ? Integer.parseInt(args[2]) : WalReplayBenchmark.ROUNDS,
-            snapshotAfter, series);
+            snapshotAfter, series, cut);
       }
       for (int i = 0; i < opens; i++) {
         if (i > 0) {

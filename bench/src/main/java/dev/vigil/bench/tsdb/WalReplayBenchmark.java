@@ -96,6 +96,16 @@ public class WalReplayBenchmark {
   /** As {@link #writeWal(Path, TsdbOptions, int, int)} for the first {@code series} series. */
   static void writeWal(Path dir, TsdbOptions options, int rounds, int snapshotAfter, int series)
       throws IOException {
+    writeWal(dir, options, rounds, snapshotAfter, series, false);
+  }
+
+  /**
+   * As {@link #writeWal(Path, TsdbOptions, int, int, int)}; with {@code cut}, the head is cut
+   * into blocks at the end as the server does once it spans 1.5 block ranges, which checkpoints
+   * the WAL: the data of a restart after the server's first cut.
+   */
+  static void writeWal(Path dir, TsdbOptions options, int rounds, int snapshotAfter, int series,
+      boolean cut) throws IOException {
     Labels[] labels = AppendBenchmark.seriesLabels(series);
     long[] refs = new long[labels.length];
     try (Tsdb db = Tsdb.open(dir, options)) {
@@ -104,6 +114,9 @@ public class WalReplayBenchmark {
         if (k == snapshotAfter) {
           db.writeHeadSnapshot();
         }
+      }
+      if (cut) {
+        db.cutBlocks();
       }
     }
   }
