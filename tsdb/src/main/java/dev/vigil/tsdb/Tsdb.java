@@ -988,16 +988,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         head.beginCheckpointCapture(from, () -> last[0] = wal.rotateNow() - 1);
     int n = last[0];
     RecordEncoder enc = new RecordEncoder();
-    ByteSink buf = new ByteSink(1 << 16);
     CRC32C crc = new CRC32C();
     try (Head.CheckpointCapture capture = captured;
         WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
+      CheckpointSeriesBatch batch = new CheckpointSeriesBatch(cw, crc);
+      ByteSink buf = batch.records();
       capture.forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) -> {
-        buf.reset();
-        int mark = WalWriter.beginRecord(buf);
-        enc.seriesStart(buf);
-        enc.series(buf, ref, labels);
-        WalWriter.endRecord(buf, mark, crc);
+        batch.series(ref, labels);
         // In-order samples strictly before out-of-order ones: replay tells them apart by
         // their order (see Head.replaySample). Value chains restart per series (the first
         // value is written whole), so each series' records stand alone wherever the
@@ -1010,15 +1007,16 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
         if (deleted != null) {
           // The samples above include deleted ones (so the newest in-order sample is there
           // for replay's order test), as do chunks in chunks_head: keep them hidden.
-          mark = WalWriter.beginRecord(buf);
+          int mark = WalWriter.beginRecord(buf);
           enc.tombstonesStart(buf);
           for (int i = 0; i < deleted.length; i += 2) {
             enc.tombstone(buf, ref, deleted[i], deleted[i + 1]);
           }
           WalWriter.endRecord(buf, mark, crc);
         }
-        cw.write(buf);
+        batch.endSeries();
       });
+      batch.flush();
     }
     WalCheckpoint.finish(walDir, n, from);
   }

@@ -26,8 +26,8 @@ public final class RecordType {
   public static final int HISTOGRAM_SAMPLES_V2 = 0x12;
   /**
    * Series with each label name and value written once per record and the series as numbers
-   * into that table (replaces type 1 in the TSDB's commits; a checkpoint's records, one series
-   * each, stay type 1).
+   * into that table (replaces type 1 in the TSDB's commits and checkpoints, which write one per
+   * batch of series; the remote-write sender's WAL still writes type 1).
    */
   public static final int SERIES_V2 = 0x13;
 

@@ -144,7 +144,8 @@ public final class WalCheckpoint {
       }
       FileTrees.syncDirectory(walDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("finishing WAL checkpoint " + dst, e);
+      throw new UncheckedIOException("finishing WAL checkpoint " + dst + ": " + e.getMessage(),
+          e);
     }
   }
 
