@@ -87,7 +87,11 @@ public final class WalReader {
               "segment " + idx + " follows segment " + segs[i - 1] + ": segments missing"));
         }
         long size = Files.size(file);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        // A buffer no larger than the segment: every open starts a segment, and a directory
+        // restarted often holds many that are empty (a 64 KiB buffer each added up to a young
+        // collection in a replay).
+        int buffer = (int) Math.max(1, Math.min(1 << 16, size));
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), buffer)) {
           byte[] header = new byte[WalFormat.SEGMENT_HEADER_SIZE];
           if (readFully(in, header, WalFormat.SEGMENT_HEADER_SIZE) < WalFormat.SEGMENT_HEADER_SIZE) {
             return new Result(records, segs, new Corruption(idx, file, 0,
