@@ -6,6 +6,7 @@ import dev.vigil.collector.config.FileSdConfig;
 import dev.vigil.model.labels.Labels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,7 +63,12 @@ class FileDiscoveryTest {
       d.start(exec, seen::add);
       Thread.sleep(200);
       assertThat(seen).hasSize(1);
-      Files.writeString(f, "- targets: [h1:1, h2:2]\n");
+      // Replaced atomically, as file_sd files must be (Prometheus's documentation says so too):
+      // a refresh between an in-place write's truncation and its bytes reads an empty file
+      // and publishes no groups, which made this test fail now and then.
+      Path next = dir.resolve("t.yaml.tmp");
+      Files.writeString(next, "- targets: [h1:1, h2:2]\n");
+      Files.move(next, f, StandardCopyOption.ATOMIC_MOVE);
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (seen.size() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(20);
