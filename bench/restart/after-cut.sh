@@ -27,19 +27,13 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$ROOT/.mvn/scripts/java-opts.sh"
-echo "training the AOT cache..."
-# shellcheck disable=SC2046
-"$JAVA" $(vigil_java_opts server) -XX:AOTCacheOutput="$WORK/vigil.aot" -cp "$JAR" \
-  dev.vigil.app.Main aot-training "$WORK/aot-training" > "$WORK/aot.log" 2>&1
+train_server_aot "$WORK"
 report() {
   # shellcheck disable=SC2046
   "$JAVA" $(vigil_java_opts server) -XX:AOTCache="$WORK/vigil.aot" -cp "$JAR" \
     dev.vigil.bench.tsdb.ReplayCpuReport "$@"
 }
 printf 'global:\n  scrape_interval: 1h\nscrape_configs: []\n' > "$WORK/prometheus.yml"
-port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 echo "preparing Vigil's data..."
 report 0 "$WORK/vigil" "$SCRAPES" cut "$SERIES" > "$WORK/vigil-prepare.log" 2>&1
@@ -51,7 +45,7 @@ promtool tsdb bench write --out="$WORK/prom-bench" --metrics="$SERIES" --scrapes
   "$WORK/labels.json" > /dev/null 2>&1
 mv "$WORK/prom-bench/storage" "$WORK/prom"
 # (The port first: the log must be this start's before the loop below reads it.)
-PORT="$(port)"
+PORT="$(free_port)"
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom" \
   --web.listen-address="127.0.0.1:$PORT" > "$WORK/prom-prepare.log" 2>&1 &
 PROM_PID=$!
@@ -73,7 +67,7 @@ vigil_side() {
 prom_side() {
   rm -rf "$WORK/prom-run" && cp -a "$WORK/prom" "$WORK/prom-run"
   local port
-  port="$(port)"
+  port="$(free_port)"
   : > "$WORK/prom-run.log"
   prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom-run" \
     --web.listen-address="127.0.0.1:$port" > "$WORK/prom-run.log" 2>&1 &

@@ -44,10 +44,7 @@ trap cleanup EXIT
 
 AOT_OPTS=()
 if [ "${AOT:-on}" != off ]; then
-  echo "training the AOT cache..."
-  # shellcheck disable=SC2046
-  "$JAVA" $(vigil_java_opts server) -XX:AOTCacheOutput="$WORK/vigil.aot" -cp "$JAR" \
-    dev.vigil.app.Main aot-training "$WORK/aot-training" > "$WORK/aot.log" 2>&1
+  train_server_aot "$WORK"
   AOT_OPTS=(-XX:AOTCache="$WORK/vigil.aot")
 fi
 printf 'global:\n  scrape_interval: 1h\nscrape_configs: []\n' > "$WORK/prometheus.yml"

@@ -46,10 +46,7 @@ trap cleanup EXIT
 AOT_OPTS=()
 AOT="${AOT:-on}"
 if [ "$AOT" != off ]; then
-  echo "training the AOT cache..."
-  # shellcheck disable=SC2046
-  "$JAVA" $(vigil_java_opts server) -XX:AOTCacheOutput="$WORK/vigil.aot" -cp "$JAR" \
-    dev.vigil.app.Main aot-training "$WORK/aot-training" > "$WORK/aot.log" 2>&1
+  train_server_aot "$WORK"
   AOT_OPTS=(-XX:AOTCache="$WORK/vigil.aot")
 fi
 # shellcheck disable=SC2046
@@ -66,7 +63,7 @@ prom() {
   local dir="$1" what="$2"
   shift 2
   local port
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  port="$(free_port)"
   prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$dir" \
     --web.listen-address="127.0.0.1:$port" "$@" > "$dir.log" 2>&1 &
   PROM_PID=$!
