@@ -12,9 +12,10 @@ import java.util.function.UnaryOperator;
 /**
  * The read-ahead thread's share of WAL replay: float-sample records (types 2 and 17, nearly all
  * of a WAL) are decoded there into pooled arrays and series records into labels, so the
- * replaying thread only applies them; other records (tombstones, histograms, exemplars,
- * metadata: few) are copied and decoded by the replaying thread, in log order with the rest. The value chains of type-17
- * records live in this thread's decoder.
+ * replaying thread only applies them; float runs (type 20, in checkpoints) only to their header,
+ * the record copied for the apply shard, which mostly skips it; other records (tombstones,
+ * histograms, exemplars, metadata: few) are copied and decoded by the replaying thread, in log
+ * order with the rest. The value chains of type-17 records live in this thread's decoder.
  */
 final class ReadAheadDecoder {
   /**
@@ -61,12 +62,25 @@ final class ReadAheadDecoder {
     }
   }
 
+  /**
+   * A float run (type 20) read up to its samples: its header, and the record copied for the
+   * apply shard of its series, which skips it when the chunks that series took over from the
+   * head chunk files hold it, and decodes it otherwise. Hand it back with {@link #release}.
+   */
+  static final class FloatRun extends RecordDecoder.FloatRunHeader {
+    byte[] payload = new byte[256];
+    int length;
+    int segment;
+    long offset;
+  }
+
   /** Any other record, for the replaying thread to decode. */
   record Other(byte[] payload, int segment, long offset) {}
 
   private final ReplayRecordDecoder decoder;
   private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Series> freeSeries = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<FloatRun> freeRuns = new ConcurrentLinkedQueue<>();
 
   /**
    * Series labels are decoded to {@code canonical}'s strings: the head's interned ones, so that
@@ -76,9 +90,12 @@ final class ReadAheadDecoder {
     decoder = new ReplayRecordDecoder(canonical);
   }
 
-  /** On the read-ahead thread: a {@link Floats}, {@link Series} or {@link Other}. */
+  /** On the read-ahead thread: a {@link Floats}, {@link Series}, {@link FloatRun} or {@link Other}. */
   Object prepare(byte[] buf, int len, int segment, long offset) {
     int type = len > 0 ? buf[0] & 0xFF : -1;
+    if (type == RecordType.FLOAT_RUN) {
+      return run(buf, len, segment, offset);
+    }
     RecordDecoder.Visitor out;
     if (type == RecordType.FLOAT_SAMPLES_V2 || type == RecordType.FLOAT_SAMPLES_V1) {
       Floats f = free.poll();
@@ -91,6 +108,27 @@ final class ReadAheadDecoder {
     }
     decoder.decode(buf, len, segment, offset, out);
     return out;
+  }
+
+  private FloatRun run(byte[] buf, int len, int segment, long offset) {
+    FloatRun r = freeRuns.poll();
+    if (r == null) {
+      r = new FloatRun();
+    }
+    decoder.floatRunHeader(buf, len, segment, offset, r);
+    if (r.payload.length < len) {
+      r.payload = new byte[Math.max(len, r.payload.length * 2)];
+    }
+    System.arraycopy(buf, 0, r.payload, 0, len);
+    r.length = len;
+    r.segment = segment;
+    r.offset = offset;
+    return r;
+  }
+
+  /** On any apply thread, once {@code r} is applied. */
+  void release(FloatRun r) {
+    freeRuns.offer(r);
   }
 
   /** On the replaying thread, after applying {@code f}. */

@@ -113,7 +113,8 @@ public final class ReadOnlyTsdb implements Queryable, AutoCloseable {
       head.endReplay();
       head.setMinValidTime(minValid);
       Tsdb.ReplayStats stats = new Tsdb.ReplayStats(handler.samples, handler.series,
-          handler.unknown, corruption, (System.nanoTime() - start) / 1_000_000, 0, null, 0);
+          handler.unknown, corruption, (System.nanoTime() - start) / 1_000_000, 0, null, 0,
+          handler.runsSkipped);
       return new ReadOnlyTsdb(dir, head, blocks, skipped, stats);
     } catch (RuntimeException e) {
       for (Block b : blocks) {

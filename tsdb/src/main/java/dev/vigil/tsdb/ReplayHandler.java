@@ -14,6 +14,8 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   long samples;
   long series;
   long unknown;
+  /** Float runs (type 20) skipped undecoded: chunks taken over held them (after finish()). */
+  long runsSkipped;
   // Samples applied on this thread; samples and unknown add the apply shards' at finish().
   private long countedSamples;
   private long countedUnknown;
@@ -65,11 +67,11 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   /** With windows of at most {@code windowSamples} (0: no window) or {@code windowRecords}. */
   ReplayHandler(Head head, int applyShards, int windowSamples, int windowRecords) {
     this.head = head;
-    this.shards = new ShardedApply(head, applyShards);
+    this.ahead = new ReadAheadDecoder(head::internString);
+    this.shards = new ShardedApply(head, applyShards, ahead);
     this.applyShards = applyShards;
     this.window = windowSamples > 0 ? new FloatRecordWindow(windowSamples, windowRecords) : null;
     this.aheadBytes = (long) Math.max(1024, windowSamples) * DECODED_BYTES_PER_SAMPLE;
-    this.ahead = new ReadAheadDecoder(head::internString);
   }
 
   /**
@@ -92,6 +94,8 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
       bytes = (long) f.n * DECODED_BYTES_PER_SAMPLE;
     } else if (prepared instanceof ReadAheadDecoder.Series s) {
       bytes = (long) s.labels.size() * DECODED_BYTES_PER_SERIES;
+    } else if (prepared instanceof ReadAheadDecoder.FloatRun r) {
+      bytes = r.length;
     } else if (prepared instanceof ReadAheadDecoder.Other o) {
       bytes = o.payload().length;
     } else {
@@ -106,13 +110,15 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
     shards.barrier();
     samples = countedSamples + shards.applied();
     unknown = countedUnknown + shards.unknown();
+    runsSkipped = shards.runsSkipped();
   }
 
   void close() {
     shards.close();
   }
 
-  // Decoding of float samples on the read-ahead thread, applying in the shards.
+  // Decoding of float samples on the read-ahead thread, applying in the shards (which hand
+  // float runs back to it).
   private final ReadAheadDecoder ahead;
 
   @Override
@@ -132,7 +138,9 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
       return;
     }
     applyWindow(); // every other record comes after the samples logged before it
-    if (prepared instanceof ReadAheadDecoder.Series s) {
+    if (prepared instanceof ReadAheadDecoder.FloatRun r) {
+      shards.run(r); // in order with the samples of its series, on their shard
+    } else if (prepared instanceof ReadAheadDecoder.Series s) {
       shards.barrier(); // earlier samples of a ref this record brings must stay unknown
       head.replaySeries(s.refs, s.labels);
       series += s.labels.size();

@@ -30,18 +30,40 @@ final class ReplayRecordDecoder {
 
   /** Decodes the payload {@code buf[0, len)} of the record at {@code offset} into {@code out}. */
   void decode(byte[] buf, int len, int segment, long offset, RecordDecoder.Visitor out) {
+    ByteSource in = source(buf, len, segment, offset);
+    try {
+      decoder.decode(in, out);
+    } catch (CorruptDataException e) {
+      throw doesNotDecode(e);
+    }
+  }
+
+  /**
+   * Reads only the header of the float run (type 20) {@code buf[0, len)} at {@code offset}
+   * into {@code out} (see {@link RecordDecoder#floatRunHeader}).
+   */
+  void floatRunHeader(byte[] buf, int len, int segment, long offset,
+      RecordDecoder.FloatRunHeader out) {
+    ByteSource in = source(buf, len, segment, offset);
+    try {
+      decoder.floatRunHeader(in, out);
+    } catch (CorruptDataException e) {
+      throw doesNotDecode(e);
+    }
+  }
+
+  private ByteSource source(byte[] buf, int len, int segment, long offset) {
     if (segment != this.segment) {
       this.segment = segment;
       segmentName = "WAL segment " + segment;
       decoder.segmentStart();
     }
-    src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
-    try {
-      decoder.decode(src, out);
-    } catch (CorruptDataException e) {
-      // The CRC matched, so the bytes are what was written: a bug or a newer writer.
-      throw new StorageException("WAL record with valid checksum does not decode: "
-          + e.getMessage(), e);
-    }
+    return src.reset(segmentName, buf, 0, len, offset + WalFormat.RECORD_HEADER_SIZE);
+  }
+
+  private static StorageException doesNotDecode(CorruptDataException e) {
+    // The CRC matched, so the bytes are what was written: a bug or a newer writer.
+    return new StorageException("WAL record with valid checksum does not decode: "
+        + e.getMessage(), e);
   }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.ArrayBlockingQueue;
  * before any record that must come after all earlier samples (tombstones, histograms,
  * exemplars, metadata, and series records: a sample logged before its series record must stay
  * unknown, and a second ref of a series must not race its first) and at the end; it returns at
- * once when no sample was routed since the last one. Batches are reused: no allocation per
- * sample.
+ * once when no sample was routed since the last one. Float runs (one series' samples, type 20)
+ * go to the shard of their series in the same batches, between the samples routed before and
+ * after them. Batches are reused: no allocation per sample.
  */
 final class ShardedApply implements AutoCloseable {
   static final int BATCH = 4096;
@@ -28,11 +29,17 @@ final class ShardedApply implements AutoCloseable {
   /** Batches per worker thread: one being filled, the others queued or being applied. */
   private static final int BATCHES = 4;
 
+  /** Float runs per batch (a run is applied before the batch's sample at its position). */
+  static final int BATCH_RUNS = 256;
+
   private static final class Batch {
     final long[] refs = new long[BATCH];
     final long[] ts = new long[BATCH];
     final double[] vs = new double[BATCH];
     int n;
+    final ReadAheadDecoder.FloatRun[] runs = new ReadAheadDecoder.FloatRun[BATCH_RUNS];
+    final int[] runAt = new int[BATCH_RUNS];
+    int nRuns;
     /** Instead of samples: a window's layouts, for the shard's positions of each. */
     List<FloatRecordWindow.Group> columns;
   }
@@ -41,22 +48,21 @@ final class ShardedApply implements AutoCloseable {
   private final int shards;
   private final Batch[] filling;
   private final Worker[] workers; // [0] unused: shard 0 runs on the caller's thread
-  private final Head.ReplayShard shard0 = new Head.ReplayShard();
-  private long unknown0;
-  private long applied0;
+  private final RunApply shard0;
   private boolean pending; // samples routed since the last barrier
 
-  ShardedApply(Head head, int shards) {
+  ShardedApply(Head head, int shards, ReadAheadDecoder runs) {
     if (shards < 1) {
       throw new IllegalArgumentException("replay apply shards must be at least 1, got " + shards);
     }
     this.head = head;
     this.shards = shards;
+    shard0 = new RunApply(head, runs);
     filling = new Batch[shards];
     workers = new Worker[shards];
     filling[0] = new Batch();
     for (int i = 1; i < shards; i++) {
-      workers[i] = new Worker(head, i);
+      workers[i] = new Worker(head, i, runs);
       filling[i] = workers[i].take();
     }
   }
@@ -84,6 +90,25 @@ final class ShardedApply implements AutoCloseable {
     }
   }
 
+  /**
+   * On the replaying thread: routes a float run to the shard of its series, in order with the
+   * samples routed before and after it.
+   */
+  void run(ReadAheadDecoder.FloatRun r) {
+    pending = true;
+    if (shards == 1) {
+      shard0.run(r);
+      return;
+    }
+    int w = shardOf(head.replayHasAliases() ? head.replaySeriesId(r.ref) : r.ref, shards);
+    Batch b = filling[w];
+    b.runs[b.nRuns] = r;
+    b.runAt[b.nRuns++] = b.n;
+    if (b.nRuns == BATCH_RUNS) {
+      flush(w);
+    }
+  }
+
   /** The shard that applies the series with id (or unknown ref) {@code key}. */
   static int shardOf(long key, int shards) {
     return (int) Long.remainderUnsigned(key >>> ROUTE_BLOCK_BITS, shards);
@@ -103,9 +128,9 @@ final class ShardedApply implements AutoCloseable {
       b.columns = groups;
       workers[w].submit(b);
     }
-    long[] counted = applyColumns(head, shard0, groups, 0);
-    applied0 += counted[0];
-    unknown0 += counted[1];
+    long[] counted = applyColumns(head, shard0.shard, groups, 0);
+    shard0.applied += counted[0];
+    shard0.unknown += counted[1];
     barrier();
   }
 
@@ -128,12 +153,11 @@ final class ShardedApply implements AutoCloseable {
 
   private void flush(int w) {
     Batch b = filling[w];
-    if (b.n == 0) {
+    if (b.n == 0 && b.nRuns == 0) {
       return;
     }
     if (w == 0) {
-      apply0(b.refs, b.ts, b.vs, b.n);
-      b.n = 0;
+      shard0.batch(b);
     } else {
       workers[w].submit(b);
       filling[w] = workers[w].take();
@@ -141,9 +165,66 @@ final class ShardedApply implements AutoCloseable {
   }
 
   private void apply0(long[] refs, long[] ts, double[] vs, int n) {
-    int missing = head.replayFloatsShard(shard0, refs, ts, vs, n);
-    unknown0 += missing;
-    applied0 += n - missing;
+    shard0.samples(refs, ts, vs, 0, n);
+  }
+
+  /**
+   * One shard's application of samples and float runs, with its counts: on the thread of that
+   * shard only. A run the series' taken-over chunks do not hold is decoded here (rare: the
+   * head chunk files lost what the checkpoint that wrote the run had in them).
+   */
+  private static final class RunApply {
+    final Head head;
+    final Head.ReplayShard shard = new Head.ReplayShard();
+    private final ReadAheadDecoder runs;
+    private ReplayRecordDecoder decoder; // on the first run not skipped
+    private ReadAheadDecoder.Floats decoded;
+    long applied;
+    long unknown;
+    long runsSkipped;
+
+    RunApply(Head head, ReadAheadDecoder runs) {
+      this.head = head;
+      this.runs = runs;
+    }
+
+    void samples(long[] refs, long[] ts, double[] vs, int start, int end) {
+      if (end > start) {
+        int missing = head.replayFloatsShard(shard, refs, ts, vs, start, end);
+        unknown += missing;
+        applied += end - start - missing;
+      }
+    }
+
+    void run(ReadAheadDecoder.FloatRun r) {
+      if (head.replaySkipRun(r.ref, r.firstT, r.lastT)) {
+        applied += r.n;
+        runsSkipped++;
+      } else {
+        if (decoder == null) {
+          decoder = new ReplayRecordDecoder();
+          decoded = new ReadAheadDecoder.Floats();
+        }
+        decoder.decode(r.payload, r.length, r.segment, r.offset, decoded);
+        samples(decoded.refs, decoded.ts, decoded.vs, 0, decoded.n);
+      }
+      runs.release(r);
+    }
+
+    /** Applies {@code b}'s samples and runs in order, and empties it. */
+    void batch(Batch b) {
+      int from = 0;
+      for (int j = 0; j < b.nRuns; j++) {
+        int at = b.runAt[j];
+        samples(b.refs, b.ts, b.vs, from, at);
+        run(b.runs[j]);
+        b.runs[j] = null;
+        from = at;
+      }
+      samples(b.refs, b.ts, b.vs, from, b.n);
+      b.n = 0;
+      b.nRuns = 0;
+    }
   }
 
   /**
@@ -161,11 +242,11 @@ final class ShardedApply implements AutoCloseable {
     for (int w = 1; w < shards; w++) {
       workers[w].awaitIdle();
     }
-    long lo = shard0.minT();
-    long hi = shard0.maxT();
+    long lo = shard0.shard.minT();
+    long hi = shard0.shard.maxT();
     for (int w = 1; w < shards; w++) {
-      lo = Math.min(lo, workers[w].shard.minT());
-      hi = Math.max(hi, workers[w].shard.maxT());
+      lo = Math.min(lo, workers[w].apply.shard.minT());
+      hi = Math.max(hi, workers[w].apply.shard.maxT());
     }
     if (lo <= hi) {
       head.replayWidenTimeRange(lo, hi);
@@ -174,20 +255,29 @@ final class ShardedApply implements AutoCloseable {
 
   /** Samples applied (valid after {@link #barrier}). */
   long applied() {
-    long a = applied0;
+    long a = shard0.applied;
     for (int w = 1; w < shards; w++) {
-      a += workers[w].applied;
+      a += workers[w].apply.applied;
     }
     return a;
   }
 
   /** Samples whose series ref was unknown (valid after {@link #barrier}). */
   long unknown() {
-    long u = unknown0;
+    long u = shard0.unknown;
     for (int w = 1; w < shards; w++) {
-      u += workers[w].unknown;
+      u += workers[w].apply.unknown;
     }
     return u;
+  }
+
+  /** Float runs skipped undecoded (valid after {@link #barrier}). */
+  long runsSkipped() {
+    long r = shard0.runsSkipped;
+    for (int w = 1; w < shards; w++) {
+      r += workers[w].apply.runsSkipped;
+    }
+    return r;
   }
 
   @Override
@@ -205,16 +295,15 @@ final class ShardedApply implements AutoCloseable {
     private final ArrayBlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
     // Written by the worker, read by the replaying thread after taking every batch back.
-    final Head.ReplayShard shard = new Head.ReplayShard();
-    long applied;
-    long unknown;
+    final RunApply apply;
     private Throwable failure;
 
     private final int index;
 
-    Worker(Head head, int shard) {
+    Worker(Head head, int shard, ReadAheadDecoder runs) {
       this.head = head;
       this.index = shard;
+      this.apply = new RunApply(head, runs);
       for (int i = 0; i < BATCHES; i++) {
         free.add(new Batch());
       }
@@ -235,13 +324,11 @@ final class ShardedApply implements AutoCloseable {
         if (failure == null) {
           try {
             if (b.columns != null) {
-              long[] counted = applyColumns(head, shard, b.columns, index);
-              applied += counted[0];
-              unknown += counted[1];
+              long[] counted = applyColumns(head, apply.shard, b.columns, index);
+              apply.applied += counted[0];
+              apply.unknown += counted[1];
             } else {
-              int missing = head.replayFloatsShard(shard, b.refs, b.ts, b.vs, b.n);
-              unknown += missing;
-              applied += b.n - missing;
+              apply.batch(b);
             }
           } catch (Throwable e) {
             failure = e; // reported at the next barrier; later batches are only returned
@@ -249,6 +336,10 @@ final class ShardedApply implements AutoCloseable {
         }
         b.n = 0;
         b.columns = null;
+        for (int j = 0; j < b.nRuns; j++) {
+          b.runs[j] = null; // after a failure: not applied, and not needed any more
+        }
+        b.nRuns = 0;
         free.add(b); // never blocks: there are only BATCHES batches
       }
     }

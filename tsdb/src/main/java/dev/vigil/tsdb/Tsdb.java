@@ -1,28 +1,20 @@
 package dev.vigil.tsdb;
 
-import dev.vigil.model.exemplar.Exemplar;
 import dev.vigil.model.exemplar.ExemplarQueryable;
 import dev.vigil.model.exemplar.ExemplarSeries;
-import dev.vigil.model.histogram.FloatHistogram;
-import dev.vigil.model.metadata.Metadata;
-import dev.vigil.model.labels.Labels;
 import dev.vigil.model.storage.Appender;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.model.storage.Querier;
-import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.Storage;
 import dev.vigil.model.storage.StorageException;
-import dev.vigil.model.storage.ValueKind;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockFormat;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.block.Ulid;
 import dev.vigil.tsdb.chunks.MappedHeadChunks;
-import dev.vigil.tsdb.encoding.ByteSink;
-import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.encoding.CorruptDataException;
 import dev.vigil.tsdb.fs.FileTrees;
 import dev.vigil.tsdb.head.CommitBatch;
@@ -34,10 +26,6 @@ import dev.vigil.tsdb.snapshot.HeadSnapshotFormat;
 import dev.vigil.tsdb.snapshot.HeadSnapshotReader;
 import dev.vigil.tsdb.snapshot.HeadSnapshotWriter;
 import dev.vigil.tsdb.snapshot.WalPosition;
-import dev.vigil.tsdb.record.ExemplarRecordCodec;
-import dev.vigil.tsdb.record.MetadataRecordCodec;
-import dev.vigil.tsdb.record.RecordDecoder;
-import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalCheckpoint;
 import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalReadAhead;
@@ -65,7 +53,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import java.util.zip.CRC32C;
 
 /**
  * One time-series database in a directory ({@code <dir>/wal}, {@code <dir>/chunks_head},
@@ -131,9 +118,12 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
    *     they lost), or null
    * @param snapshotSeries series restored from a head snapshot instead of replaying the WAL (0:
    *     the WAL was replayed, and the other counts describe that)
+   * @param runsSkipped float runs of the checkpoint skipped without decoding, as the chunks
+   *     taken over held them (their samples are counted in {@code samples})
    */
   public record ReplayStats(long samples, long series, long unknownRefs, String corruption,
-      long millis, long headChunks, String headChunkCorruption, long snapshotSeries) {}
+      long millis, long headChunks, String headChunkCorruption, long snapshotSeries,
+      long runsSkipped) {}
 
   /** No snapshot restored, the head is untouched. */
   private static final long NO_SNAPSHOT = -1;
@@ -498,7 +488,7 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     proxy.target = new WalCommitLog(writer);
     ReplayStats stats = new ReplayStats(handler.samples, handler.series, handler.unknown,
         corruption, (System.nanoTime() - start) / 1_000_000, adopted,
-        headChunks.loaded().corruption(), Math.max(0, snapshotSeries));
+        headChunks.loaded().corruption(), Math.max(0, snapshotSeries), handler.runsSkipped);
     if (handler.unknown > 0) {
       LOG.log(System.Logger.Level.WARNING, "WAL " + walDir + ": " + handler.unknown
           + " samples referenced series with no series record and were skipped");
@@ -511,8 +501,8 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     } else {
       LOG.log(System.Logger.Level.INFO, "opened " + dir + ": replayed " + stats.samples()
           + " samples of " + head.numSeries() + " series (" + adopted + " full chunks from "
-          + CHUNKS_HEAD + ") and " + handler.exemplars + " exemplars in " + stats.millis()
-          + " ms");
+          + CHUNKS_HEAD + ", holding " + handler.runsSkipped + " runs of the checkpoint) and "
+          + handler.exemplars + " exemplars in " + stats.millis() + " ms");
     }
     // The head must not accept what the blocks already hold, nor what a cut moved to a block
     // that retention dropped since; queries read the head from there on (Tsdb.cutUpTo).
@@ -987,108 +977,13 @@ public final class Tsdb implements Storage, ExemplarQueryable, AutoCloseable {
     Head.CheckpointCapture captured =
         head.beginCheckpointCapture(from, () -> last[0] = wal.rotateNow() - 1);
     int n = last[0];
-    RecordEncoder enc = new RecordEncoder();
-    CRC32C crc = new CRC32C();
     try (Head.CheckpointCapture capture = captured;
         WalWriter cw = WalCheckpoint.begin(walDir, n, options.wal())) {
-      CheckpointSeriesBatch batch = new CheckpointSeriesBatch(cw, crc);
-      ByteSink buf = batch.records();
-      capture.forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) -> {
-        batch.series(ref, labels);
-        // In-order samples strictly before out-of-order ones: replay tells them apart by
-        // their order (see Head.replaySample). Value chains restart per series (the first
-        // value is written whole), so each series' records stand alone wherever the
-        // checkpoint's segments are cut.
-        long previous = writeSamples(buf, enc, crc, ref, inOrder, RecordEncoder.NO_PREVIOUS);
-        if (outOfOrder != null) {
-          writeSamples(buf, enc, crc, ref, outOfOrder, previous);
-        }
-        writeExemplarsAndMetadata(buf, crc, ref, exemplars, metadata);
-        if (deleted != null) {
-          // The samples above include deleted ones (so the newest in-order sample is there
-          // for replay's order test), as do chunks in chunks_head: keep them hidden.
-          int mark = WalWriter.beginRecord(buf);
-          enc.tombstonesStart(buf);
-          for (int i = 0; i < deleted.length; i += 2) {
-            enc.tombstone(buf, ref, deleted[i], deleted[i + 1]);
-          }
-          WalWriter.endRecord(buf, mark, crc);
-        }
-        batch.endSeries();
-      });
-      batch.flush();
+      CheckpointWriter writer = new CheckpointWriter(cw);
+      capture.forEach(writer::series);
+      writer.flush();
     }
     WalCheckpoint.finish(walDir, n, from);
-  }
-
-  // Appends the samples as records in iteration order, one record per run of one kind.
-  /**
-   * Writes the series' samples from {@code it}, float values chained from {@code previous}
-   * (the bits of its last float value written, or {@code NO_PREVIOUS}); returns the bits of the
-   * last float value written.
-   */
-  private static long writeSamples(ByteSink buf, RecordEncoder enc, CRC32C crc, long ref,
-      SampleIterator it, long previous) {
-    int mark = -1;
-    ValueKind open = ValueKind.NONE;
-    for (ValueKind k = it.next(); k != ValueKind.NONE; k = it.next()) {
-      if (k != open) {
-        if (mark >= 0) {
-          endSamples(buf, enc, crc, mark, open);
-        }
-        mark = WalWriter.beginRecord(buf);
-        if (k == ValueKind.FLOAT) {
-          enc.floatsV2StartCallerChained();
-        } else {
-          enc.histogramsStart(buf, ref, it.atT());
-        }
-        open = k;
-      }
-      if (k == ValueKind.FLOAT) {
-        double v = it.atF();
-        enc.floatV2(ref, it.atT(), v, previous);
-        previous = Double.doubleToRawLongBits(v);
-      } else {
-        enc.histogramSample(buf, ref, it.atT(), it.atHistogram());
-      }
-    }
-    if (mark >= 0) {
-      endSamples(buf, enc, crc, mark, open);
-    }
-    return previous;
-  }
-
-  /**
-   * A checkpoint keeps, of each surviving series, its exemplars from {@code from} on and its
-   * metadata, as Prometheus's checkpoint does.
-   */
-  private static final MetadataRecordCodec METADATA_CODEC = new MetadataRecordCodec(); // stateless
-
-  private static void writeExemplarsAndMetadata(ByteSink buf, CRC32C crc, long ref,
-      List<Exemplar> ex, Metadata md) {
-    if (!ex.isEmpty()) {
-      ExemplarRecordCodec codec = new ExemplarRecordCodec(); // only for series with exemplars
-      int mark = WalWriter.beginRecord(buf);
-      codec.start(buf, ref, ex.get(0).timestamp());
-      for (Exemplar e : ex) {
-        codec.exemplar(buf, ref, e.timestamp(), e.value(), e.labels());
-      }
-      WalWriter.endRecord(buf, mark, crc);
-    }
-    if (md != null) {
-      int mark = WalWriter.beginRecord(buf);
-      METADATA_CODEC.start(buf);
-      METADATA_CODEC.metadata(buf, ref, md);
-      WalWriter.endRecord(buf, mark, crc);
-    }
-  }
-
-  private static void endSamples(ByteSink buf, RecordEncoder enc, CRC32C crc, int mark,
-      ValueKind kind) {
-    if (kind == ValueKind.FLOAT) {
-      enc.floatsV2End(buf);
-    }
-    WalWriter.endRecord(buf, mark, crc);
   }
 
   private void ensureOpen() {

@@ -9,13 +9,17 @@ import dev.vigil.model.storage.Queryable;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.memory.InMemoryStorage;
 import dev.vigil.tsdb.contract.QueryableContract;
+import dev.vigil.tsdb.encoding.ByteSink;
 import dev.vigil.tsdb.head.HeadOptions;
+import dev.vigil.tsdb.record.RecordEncoder;
+import dev.vigil.tsdb.wal.WalWriter;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +90,39 @@ class TsdbHeadChunksTest {
     }
     try (Tsdb db = Tsdb.open(dir, OPTS)) {
       assertThat(db.replayStats().headChunks()).isEqualTo(20 * 24);
+      assertThat(all(db)).isEqualTo(all(ref));
+    }
+  }
+
+  @Test
+  void aSampleOfAnUnknownRefFrom2To30IsCountedWhileChunksAreTakenOver() throws IOException {
+    InMemoryStorage ref = new InMemoryStorage();
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      load(db, ref, 0, 2000);
+    }
+    // One record: series 1 (s=0) twice, so it is replayed sample by sample, and a ref no
+    // series has, past 2^30, where a series id doubled overflows an int.
+    long huge = (1L << 30) + 5;
+    try (WalWriter w = WalWriter.open(dir.resolve("wal"), OPTS.wal())) {
+      ByteSink b = new ByteSink(64);
+      int mark = WalWriter.beginRecord(b);
+      RecordEncoder e = new RecordEncoder();
+      e.floatsV2Start();
+      e.floatV2(1, 2000, 1000.0);
+      e.floatV2(1, 2010, 1005.0);
+      e.floatV2(huge, 2000, 1);
+      e.floatsV2End(b);
+      WalWriter.endRecord(b, mark, new CRC32C());
+      w.sync(w.write(b));
+    }
+    for (int t : new int[] {2000, 2010}) {
+      Appender a = ref.appender();
+      a.append(0, series(0), t, t * 0.5);
+      a.commit();
+    }
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      assertThat(db.replayStats().headChunks()).isEqualTo(20 * 19);
+      assertThat(db.replayStats().unknownRefs()).isEqualTo(1);
       assertThat(all(db)).isEqualTo(all(ref));
     }
   }

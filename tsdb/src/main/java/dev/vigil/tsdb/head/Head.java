@@ -13,6 +13,7 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.Storage;
 import dev.vigil.model.storage.StorageException;
 import dev.vigil.tsdb.chunks.HeadChunks;
+import dev.vigil.tsdb.chunks.MappedHeadChunks;
 import dev.vigil.tsdb.chunks.HeapHeadChunks;
 import dev.vigil.tsdb.exemplar.CircularExemplarStorage;
 import java.util.ArrayList;
@@ -337,15 +338,17 @@ public final class Head implements Storage, ExemplarQueryable {
   }
 
   /**
-   * What {@link CheckpointCapture#forEach} hands out: one series, its in-order samples and its
-   * out-of-order samples (null when none) from a given time, deleted ones included, its
-   * tombstones (null when none), which hide them again after replay, and its exemplars from
-   * that time and metadata (null when none).
+   * What {@link CheckpointCapture#forEach} hands out: one series, its in-order samples from a
+   * given time and the newest of them that its closed chunks in the head chunk files hold
+   * ({@code Long.MIN_VALUE}: none, or the head keeps no files), its out-of-order samples (null
+   * when none) from that time, deleted ones included, its tombstones (null when none), which
+   * hide them again after replay, and its exemplars from that time and metadata (null when
+   * none).
    */
   @FunctionalInterface
   public interface CheckpointVisitor {
-    void visit(long ref, Labels labels, SampleIterator inOrder, SampleIterator outOfOrder,
-        long[] deleted, List<Exemplar> exemplars, Metadata metadata);
+    void visit(long ref, Labels labels, SampleIterator inOrder, long inChunkFiles,
+        SampleIterator outOfOrder, long[] deleted, List<Exemplar> exemplars, Metadata metadata);
   }
 
   /**
@@ -374,11 +377,15 @@ public final class Head implements Storage, ExemplarQueryable {
       takeAll(c -> {
         MemSeries s = c.series;
         SampleIterator inOrder;
+        long inChunkFiles = Long.MIN_VALUE;
         synchronized (lockFor(s.id)) {
           inOrder = s.inOrderCheckpointIterator(from, c.maxT, chunks);
+          if (chunks instanceof MappedHeadChunks) {
+            inChunkFiles = Math.min(s.closedMaxT(), c.maxT);
+          }
         }
-        visitor.visit(s.id, s.labels, inOrder, c.outOfOrder, c.deleted, c.exemplars,
-            c.metadata);
+        visitor.visit(s.id, s.labels, inOrder, inChunkFiles, c.outOfOrder, c.deleted,
+            c.exemplars, c.metadata);
       });
     }
 
@@ -688,7 +695,7 @@ public final class Head implements Storage, ExemplarQueryable {
         }
         newest.set(id, s.maxT);
         long[] skip = replaySkip;
-        if (skip != null && (id << 1) + 1 < skip.length && snap.maxT() > skip[id << 1]) {
+        if (skip != null && id < skip.length >>> 1 && snap.maxT() > skip[id << 1]) {
           // The WAL after the snapshot follows: its samples up to the snapshot's newest were
           // out of order when appended (see replaySample).
           skip[id << 1] = snap.maxT();
@@ -989,8 +996,11 @@ public final class Head implements Storage, ExemplarQueryable {
    * took over; tracks the newest in-order timestamp as a side effect (see {@link #replaySkip}).
    */
   private static boolean inTakenOverChunk(long[] skip, int id, long t) {
+    if (skip == null || id >= skip.length >>> 1) { // (id << 1 overflows from 2^30 on)
+      return false; // no chunks taken over
+    }
     int k = id << 1;
-    if (skip == null || k + 1 >= skip.length || skip[k + 1] == Long.MIN_VALUE || t <= skip[k]) {
+    if (skip[k + 1] == Long.MIN_VALUE || t <= skip[k]) {
       return false; // no chunks taken over, or an out-of-order sample: apply it
     }
     skip[k] = t;
@@ -1057,6 +1067,13 @@ public final class Head implements Storage, ExemplarQueryable {
    * cache misses in flight, as the commit does (see {@link AppendBatch}).
    */
   public int replayFloatsShard(ReplayShard shard, long[] refs, long[] ts, double[] vs, int n) {
+    return replayFloatsShard(shard, refs, ts, vs, 0, n);
+  }
+
+  /** {@link #replayFloatsShard} of the samples at {@code [start, end)}. */
+  public int replayFloatsShard(ReplayShard shard, long[] refs, long[] ts, double[] vs,
+      int start, int end) {
+    int n = end;
     int unknown = 0;
     long[] skip = replaySkip;
     int perChunk = options.samplesPerChunk();
@@ -1066,7 +1083,7 @@ public final class Head implements Storage, ExemplarQueryable {
     long lo = shard.minT;
     long hi = shard.maxT;
     int touched = 0;
-    for (int from = 0; from < n; from += REPLAY_PREFETCH) {
+    for (int from = start; from < n; from += REPLAY_PREFETCH) {
       int to = Math.min(n, from + REPLAY_PREFETCH);
       int k = 0;
       for (int i = from; i < to; i++) {
@@ -1109,6 +1126,27 @@ public final class Head implements Storage, ExemplarQueryable {
     shard.maxT = hi;
     shard.touchSink ^= touched;
     return unknown;
+  }
+
+  /**
+   * Replay on the apply worker of series {@code ref}: skips a float run (a series' in-order
+   * samples, timestamps strictly increasing from {@code firstT} to {@code lastT}) when the
+   * chunks that series took over from the head chunk files hold all of it, exactly as
+   * {@link #replayFloatsShard} would skip each of its samples: the run starts after the newest
+   * in-order sample replayed so far and ends within the chunks. Returns false, having changed
+   * nothing, when it does not: then replay its samples.
+   */
+  public boolean replaySkipRun(long ref, long firstT, long lastT) {
+    long[] skip = replaySkip;
+    if (ref <= 0 || ref >= Integer.MAX_VALUE || !tracksNewest(skip, (int) ref)) {
+      return false;
+    }
+    int k = (int) ref << 1;
+    if (firstT <= skip[k] || lastT > skip[k + 1]) {
+      return false;
+    }
+    skip[k] = lastT;
+    return true;
   }
 
   /**
@@ -1478,8 +1516,7 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /** Whether {@link #replaySkip} tracks series {@code id}'s newest in-order timestamp. */
   private static boolean tracksNewest(long[] skip, int id) {
-    int k = id << 1;
-    return skip != null && k + 1 < skip.length && skip[k + 1] != Long.MIN_VALUE;
+    return skip != null && id < skip.length >>> 1 && skip[(id << 1) + 1] != Long.MIN_VALUE;
   }
 
   // ---- exemplars and metadata ----

@@ -23,6 +23,11 @@ final class ChainedFloatsDecoder {
     chain.restart();
   }
 
+  /** Forgets {@code ref}'s previous value: a value coded against it is an error. */
+  void forget(long ref) {
+    chain.forget(ref);
+  }
+
   /** The sample count of the record at {@code in} (after the type byte). */
   static int count(ByteSource in) {
     // Each sample costs at least half a byte (its code), so corrupt counts cannot ask for much.

@@ -82,6 +82,48 @@ final class ChainedFloatsEncoder {
       throw new IllegalStateException("a float-samples record needs at least one sample");
     }
     out.putByte(RecordType.FLOAT_SAMPLES_V2);
+    body(out);
+  }
+
+  /**
+   * Writes the samples added since {@link #begin} as a float run (type 20): one series, its
+   * timestamps strictly increasing. The run's values are outside the value chain: its first
+   * value is written whole (a caller-chained record must pass {@link RecordEncoder#NO_PREVIOUS}
+   * with it), and afterwards the series has no previous value in this encoder's chain.
+   */
+  void endRun(ByteSink out) {
+    if (n == 0) {
+      throw new IllegalStateException("a float run needs at least one sample");
+    }
+    long ref = refs[0];
+    if (ref <= 0 || ref >= Integer.MAX_VALUE) {
+      throw new IllegalStateException("float run of series ref " + ref + " not in [1, 2^31)");
+    }
+    for (int i = 1; i < n; i++) {
+      if (refs[i] != ref) {
+        throw new IllegalStateException("float run of series " + ref + " has a sample of "
+            + refs[i]);
+      }
+      if (ts[i] <= ts[i - 1]) {
+        throw new IllegalStateException("float run of series " + ref + ": timestamp " + ts[i]
+            + " after " + ts[i - 1]);
+      }
+    }
+    if (callerChained && prevs[0] != RecordEncoder.NO_PREVIOUS) {
+      throw new IllegalStateException("a float run's first value is written whole: pass"
+          + " NO_PREVIOUS");
+    }
+    chain.forget(ref);
+    out.putByte(RecordType.FLOAT_RUN);
+    out.putUvarint(ref);
+    out.putVarint(ts[0]);
+    out.putVarint(ts[n - 1]);
+    body(out);
+    chain.forget(ref);
+  }
+
+  /** The layout of type 17 after its type byte. */
+  private void body(ByteSink out) {
     out.putUvarint(n);
     putDeltaColumn(out, refs, n);
     putDeltaColumn(out, ts, n);

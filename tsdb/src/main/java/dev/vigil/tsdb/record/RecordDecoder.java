@@ -115,6 +115,7 @@ public final class RecordDecoder {
       case RecordType.SERIES_V2 -> seriesV2(in, visitor);
       case RecordType.FLOAT_SAMPLES_V1 -> floats(in, visitor);
       case RecordType.FLOAT_SAMPLES_V2 -> floatsV2(in, visitor);
+      case RecordType.FLOAT_RUN -> floatRun(in, visitor);
       case RecordType.HISTOGRAM_SAMPLES_V1 -> histograms(in, visitor, false);
       case RecordType.HISTOGRAM_SAMPLES_V2 -> histograms(in, visitor, true);
       case RecordType.TOMBSTONES_V1 -> tombstones(in, visitor);
@@ -123,7 +124,7 @@ public final class RecordDecoder {
       default -> throw new CorruptDataException(in.resource(), 0, "unknown record type " + type
           + ", known: 1 (series), 2 (float samples), 3 (tombstones), 4 (exemplars),"
           + " 6 (metadata), 16 (histogram samples), 17 (float samples v2),"
-          + " 18 (histogram samples v2), 19 (series v2)");
+          + " 18 (histogram samples v2), 19 (series v2), 20 (float run)");
     }
   }
 
@@ -223,6 +224,88 @@ public final class RecordDecoder {
     }
     chained.decode(in, n, r, t, v);
     visitor.floatSamples(r, t, v, n);
+  }
+
+  /**
+   * The header of a float run (type 20): its series, first and last timestamp, and sample
+   * count, as {@link #floatRunHeader} reads it without decoding the samples.
+   */
+  public static class FloatRunHeader {
+    public long ref;
+    public long firstT;
+    public long lastT;
+    public int n;
+  }
+
+  /**
+   * Reads the header of the float run at {@code in} (type byte included) into {@code out},
+   * leaving {@code in} at its samples, and forgets the series' previous value as decoding the
+   * run would have: a reader that skips a run is left with the chain of one that decoded it.
+   * The samples are trusted to match the header (the record's checksum matched; decoding the
+   * run checks them).
+   */
+  public void floatRunHeader(ByteSource in, FloatRunHeader out) {
+    int type = in.getByte();
+    if (type != RecordType.FLOAT_RUN) {
+      throw in.corrupt("record type " + type + " is not a float run (" + RecordType.FLOAT_RUN
+          + ")");
+    }
+    floatRunFields(in, out);
+  }
+
+  private void floatRunFields(ByteSource in, FloatRunHeader out) {
+    long ref = in.getUvarint();
+    if (ref <= 0 || ref >= Integer.MAX_VALUE) {
+      throw in.corrupt("float run of series ref " + ref + " not in [1, 2^31)");
+    }
+    long first = in.getVarint();
+    long last = in.getVarint();
+    int n = ChainedFloatsDecoder.count(in);
+    // Strictly increasing timestamps: n of them span at least n - 1 (a span past 2^63 - 1
+    // overflows to negative: plenty).
+    long span = last - first;
+    if (last < first || (span >= 0 && span < n - 1)) {
+      throw in.corrupt("float run of series " + ref + " with " + n + " samples in ["
+          + first + ", " + last + "]");
+    }
+    chained.forget(ref);
+    out.ref = ref;
+    out.firstT = first;
+    out.lastT = last;
+    out.n = n;
+  }
+
+  private final FloatRunHeader run = new FloatRunHeader();
+
+  private void floatRun(ByteSource in, Visitor visitor) {
+    floatRunFields(in, run);
+    int n = run.n;
+    long ref = run.ref;
+    if (n > refs.length) {
+      int cap = Math.max(n, refs.length * 2);
+      refs = new long[cap];
+      ts = new long[cap];
+      vs = new double[cap];
+    }
+    long at = in.offset();
+    chained.decode(in, n, refs, ts, vs);
+    chained.forget(ref);
+    for (int i = 0; i < n; i++) {
+      if (refs[i] != ref) {
+        throw new CorruptDataException(in.resource(), at, "float run of series " + ref
+            + " holds a sample of series " + refs[i]);
+      }
+      if (i > 0 && ts[i] <= ts[i - 1]) {
+        throw new CorruptDataException(in.resource(), at, "float run of series " + ref
+            + ": timestamp " + ts[i] + " after " + ts[i - 1]);
+      }
+    }
+    if (ts[0] != run.firstT || ts[n - 1] != run.lastT) {
+      throw new CorruptDataException(in.resource(), at, "float run of series " + ref
+          + " spans [" + ts[0] + ", " + ts[n - 1] + "], its header says [" + run.firstT + ", "
+          + run.lastT + "]");
+    }
+    visitor.floatSamples(refs, ts, vs, n);
   }
 
   private void tombstones(ByteSource in, Visitor visitor) {

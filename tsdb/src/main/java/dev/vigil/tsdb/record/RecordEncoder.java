@@ -136,6 +136,15 @@ public final class RecordEncoder {
     chained.end(out);
   }
 
+  /**
+   * Writes the samples added since {@link #floatsV2Start} or
+   * {@link #floatsV2StartCallerChained} as a float run (type 20): one series, timestamps
+   * strictly increasing, the first value written whole; the series' chain restarts after it.
+   */
+  public void floatRunEnd(ByteSink out) {
+    chained.endRun(out);
+  }
+
   /** Forgets every series' previous value: the next value of each is written whole. O(1). */
   public void restartChain() {
     chained.restartChain();

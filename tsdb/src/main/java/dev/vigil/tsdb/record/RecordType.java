@@ -30,6 +30,12 @@ public final class RecordType {
    * batch of series; the remote-write sender's WAL still writes type 1).
    */
   public static final int SERIES_V2 = 0x13;
+  /**
+   * One series' in-order float samples with their time range in a header (checkpoints write
+   * the samples that closed chunks in the head chunk files hold as these): replay skips a run
+   * those chunks cover without decoding it. Its values are outside the value chains of type 17.
+   */
+  public static final int FLOAT_RUN = 0x14;
 
   private RecordType() {}
 }

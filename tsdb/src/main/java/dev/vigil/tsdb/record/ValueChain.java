@@ -55,6 +55,14 @@ final class ValueChain {
     return set;
   }
 
+  /** Forgets {@code ref}'s value (if it has one): its next value is written whole. */
+  void forget(long ref) {
+    if (chainable(ref) && ref < values.length) {
+      int i = (int) ref;
+      set[i >>> 6] &= ~(1L << i);
+    }
+  }
+
   void put(long ref, long valueBits) {
     int i = (int) ref;
     if (i >= values.length) {

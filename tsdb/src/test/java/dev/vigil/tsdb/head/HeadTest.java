@@ -422,7 +422,7 @@ class HeadTest {
     List<String> checkpointed = new ArrayList<>();
     try (Head.CheckpointCapture c = h.beginCheckpointCapture(Long.MIN_VALUE,
         () -> createSeries(h, 5000, 12_000))) {
-      c.forEach((ref, labels, inOrder, outOfOrder, deleted, exemplars, metadata) ->
+      c.forEach((ref, labels, inOrder, inChunkFiles, outOfOrder, deleted, exemplars, metadata) ->
           checkpointed.add(labels.get("i")));
     }
     assertThat(checkpointed).hasSize(12_000).endsWith("11999");

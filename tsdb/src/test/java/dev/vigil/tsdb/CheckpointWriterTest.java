@@ -11,6 +11,8 @@ import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.tsdb.encoding.ByteSource;
+import dev.vigil.tsdb.fs.FileTrees;
+import dev.vigil.tsdb.head.HeadOptions;
 import dev.vigil.tsdb.record.RecordDecoder;
 import dev.vigil.tsdb.record.RecordType;
 import dev.vigil.tsdb.wal.WalCheckpoint;
@@ -25,19 +27,71 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The records of the checkpoint a block cut writes: a series record v2 per batch of series, each
- * before the records of its series, and a reopened database holding every sample after the cut.
+ * before the records of its series; the samples the head chunk files hold as float runs, which
+ * a restart skips while the files hold them and decodes when they are gone; and a reopened
+ * database holding every sample after the cut either way.
  */
-class CheckpointSeriesBatchTest {
+class CheckpointWriterTest {
   private static final long MINUTE = 60_000;
-  private static final int SERIES = 2 * CheckpointSeriesBatch.MAX_SERIES + 300;
+  private static final int SERIES = 2 * CheckpointWriter.MAX_SERIES + 300;
 
   @TempDir
   Path dir;
 
+  /**
+   * 30 samples per chunk: the head after the cut (120 samples a series) closes 3 or 4. No head
+   * snapshot at close: every reopen replays the checkpoint.
+   */
+  private static final TsdbOptions OPTS = TsdbOptions.defaults()
+      .withHead(new HeadOptions(0, 30)).withSnapshotOnShutdown(false);
+  private static final long END = 4 * 60 * MINUTE;
+
   @Test
   void seriesRecordsComeABatchAtATimeBeforeTheirSeriesRecords() {
-    TsdbOptions opts = TsdbOptions.defaults();
-    long end = 4 * 60 * MINUTE;
+    writeAndCut();
+    RecordsSeen seen = readCheckpoint();
+    assertThat(seen.problems).isEmpty();
+    assertThat(seen.seriesPerRecord).containsExactly(CheckpointWriter.MAX_SERIES,
+        CheckpointWriter.MAX_SERIES, 300);
+    // Every series' closed chunks are in chunks_head: a run each, then its open chunk's samples.
+    assertThat(seen.runs).isEqualTo(SERIES);
+    assertThat(seen.samples).isEqualTo(SERIES * 120L);
+    assertThat(seen.runSamples).isGreaterThanOrEqualTo(SERIES * 90L).isLessThan(SERIES * 120L);
+
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      assertThat(db.replayStats().runsSkipped()).isEqualTo(SERIES);
+      assertThat(db.replayStats().samples()).isEqualTo(SERIES * 120L);
+      assertEverySample(db);
+    }
+  }
+
+  @Test
+  void runsAreSkippedOnOneApplyShardToo() {
+    writeAndCut();
+    try (Tsdb db = Tsdb.open(dir, OPTS.withReplayApplyShards(1))) {
+      assertThat(db.replayStats().runsSkipped()).isEqualTo(SERIES);
+      assertEverySample(db);
+    }
+  }
+
+  @Test
+  void runsAreDecodedWhenTheHeadChunkFilesAreGone() throws Exception {
+    writeAndCut();
+    FileTrees.delete(dir.resolve("chunks_head"));
+    for (int shards : new int[] {1, 2, 3}) {
+      try (Tsdb db = Tsdb.open(dir, OPTS.withReplayApplyShards(shards))) {
+        assertThat(db.replayStats().runsSkipped()).as("%d shards", shards).isZero();
+        assertThat(db.replayStats().samples()).isEqualTo(SERIES * 120L);
+        assertEverySample(db);
+      }
+      // Each open writes its own chunks_head again: remove it for the next.
+      FileTrees.delete(dir.resolve("chunks_head"));
+    }
+  }
+
+  private void writeAndCut() {
+    TsdbOptions opts = OPTS;
+    long end = END;
     try (Tsdb db = Tsdb.open(dir, opts)) {
       long[] refs = new long[SERIES];
       for (long t = 0; t < end; t += MINUTE) {
@@ -49,11 +103,23 @@ class CheckpointSeriesBatchTest {
       }
       assertThat(db.cutBlocks()).hasSize(1);
     }
+  }
 
+  /** What {@link #readCheckpoint} found. */
+  private static final class RecordsSeen {
+    final List<Integer> seriesPerRecord = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+    long runs;
+    long runSamples;
+    long samples;
+  }
+
+  private RecordsSeen readCheckpoint() {
+    RecordsSeen seen = new RecordsSeen();
+    List<Integer> seriesPerRecord = seen.seriesPerRecord;
+    List<String> problems = seen.problems;
     WalCheckpoint.Found checkpoint = WalCheckpoint.latest(dir.resolve("wal"));
     assertThat(checkpoint).isNotNull();
-    List<Integer> seriesPerRecord = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
     Set<Long> introduced = new HashSet<>();
     RecordDecoder decoder = new RecordDecoder();
     WalReader.Result r = WalReader.read(checkpoint.dir(), (buf, len, segment, offset) -> {
@@ -75,20 +141,27 @@ class CheckpointSeriesBatchTest {
               if (!introduced.contains(ref)) {
                 problems.add("sample of ref " + ref + " before its series record");
               }
+              seen.samples++;
+              if (type == RecordType.FLOAT_RUN) {
+                seen.runSamples++;
+              }
             }
           });
       if (type == RecordType.SERIES_V2) {
         seriesPerRecord.add(series[0]);
       }
+      if (type == RecordType.FLOAT_RUN) {
+        seen.runs++;
+      }
     });
     assertThat(r.corruption()).isNull();
-    assertThat(problems).isEmpty();
-    assertThat(seriesPerRecord).containsExactly(CheckpointSeriesBatch.MAX_SERIES,
-        CheckpointSeriesBatch.MAX_SERIES, 300);
+    return seen;
+  }
 
-    // Reopened: every sample the head kept after the cut, each once.
-    try (Tsdb db = Tsdb.open(dir, opts);
-        Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+  /** Every sample the head kept after the cut, and the block's before it, each once. */
+  private static void assertEverySample(Tsdb db) {
+    long end = END;
+    try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       SeriesSet set = q.select(true, SelectHints.range(0, 0), List.of(Matcher.equal("__name__",
           "batch")));
       int seen = 0;
