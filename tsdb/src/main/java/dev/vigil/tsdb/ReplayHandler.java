@@ -129,7 +129,10 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   @Override
   public void consume(Object prepared) {
     if (prepared instanceof ReadAheadDecoder.Floats f) {
-      if (window == null) {
+      if (window == null || (f.n > 1 && f.refs[0] == f.refs[1])) {
+        // A record with a series twice (a checkpoint's: one series each) fails any window's
+        // grouping: it goes as logged, after the window held before it.
+        applyWindow();
         shards.floats(f.refs, f.ts, f.vs, f.n);
         ahead.release(f);
       } else if (window.add(f)) {
