@@ -63,7 +63,7 @@ vigil_java_opts() {
           printf '%s\n' -XX:NewSize=128m
         fi
         if [ -f "$VIGIL_COMPILER_DIRECTIVES" ]; then
-          # The JVM's own messages ("1 compiler directives added") go to standard error.
+          # The JVM's own messages ("2 compiler directives added") go to standard error.
           printf '%s\n' -XX:+DisplayVMOutputToStderr -XX:+UnlockDiagnosticVMOptions \
             "-XX:CompilerDirectivesFile=$VIGIL_COMPILER_DIRECTIVES"
         fi

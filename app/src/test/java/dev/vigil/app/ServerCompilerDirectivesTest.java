@@ -24,7 +24,7 @@ class ServerCompilerDirectivesTest {
 
   private static List<String> patterns() throws IOException {
     List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("\"(dev/vigil/[^\"]+)\"").matcher(Files.readString(FILE));
+    Matcher m = Pattern.compile("\"-?(dev/vigil/[^\"]+)\"").matcher(Files.readString(FILE));
     while (m.find()) {
       out.add(m.group(1));
     }
@@ -59,6 +59,6 @@ class ServerCompilerDirectivesTest {
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-    assertThat(out).contains("1 compiler directives added");
+    assertThat(out).contains("2 compiler directives added");
   }
 }
