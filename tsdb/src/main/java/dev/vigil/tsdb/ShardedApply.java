@@ -48,7 +48,7 @@ final class ShardedApply implements AutoCloseable {
   private final int shards;
   private final Batch[] filling;
   private final Worker[] workers; // [0] unused: shard 0 runs on the caller's thread
-  private final RunApply shard0;
+  private final Shard shard0;
   private boolean pending; // samples routed since the last barrier
 
   ShardedApply(Head head, int shards, ReadAheadDecoder runs) {
@@ -57,7 +57,7 @@ final class ShardedApply implements AutoCloseable {
     }
     this.head = head;
     this.shards = shards;
-    shard0 = new RunApply(head, runs);
+    shard0 = new Shard(head, runs);
     filling = new Batch[shards];
     workers = new Worker[shards];
     filling[0] = new Batch();
@@ -173,7 +173,7 @@ final class ShardedApply implements AutoCloseable {
    * shard only. A run the series' taken-over chunks do not hold is decoded here (rare: the
    * head chunk files lost what the checkpoint that wrote the run had in them).
    */
-  private static final class RunApply {
+  private static final class Shard {
     final Head head;
     final Head.ReplayShard shard = new Head.ReplayShard();
     private final ReadAheadDecoder runs;
@@ -183,7 +183,7 @@ final class ShardedApply implements AutoCloseable {
     long unknown;
     long runsSkipped;
 
-    RunApply(Head head, ReadAheadDecoder runs) {
+    Shard(Head head, ReadAheadDecoder runs) {
       this.head = head;
       this.runs = runs;
     }
@@ -295,7 +295,7 @@ final class ShardedApply implements AutoCloseable {
     private final ArrayBlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
     // Written by the worker, read by the replaying thread after taking every batch back.
-    final RunApply apply;
+    final Shard apply;
     private Throwable failure;
 
     private final int index;
@@ -303,7 +303,7 @@ final class ShardedApply implements AutoCloseable {
     Worker(Head head, int shard, ReadAheadDecoder runs) {
       this.head = head;
       this.index = shard;
-      this.apply = new RunApply(head, runs);
+      this.apply = new Shard(head, runs);
       for (int i = 0; i < BATCHES; i++) {
         free.add(new Batch());
       }
