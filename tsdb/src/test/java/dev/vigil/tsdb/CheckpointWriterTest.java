@@ -10,6 +10,8 @@ import dev.vigil.model.storage.SampleIterator;
 import dev.vigil.model.storage.SelectHints;
 import dev.vigil.model.storage.SeriesSet;
 import dev.vigil.model.storage.ValueKind;
+import dev.vigil.model.storage.memory.InMemoryStorage;
+import dev.vigil.tsdb.contract.QueryableContract;
 import dev.vigil.model.labels.Matcher;
 import dev.vigil.tsdb.encoding.ByteSource;
 import dev.vigil.tsdb.fs.FileTrees;
@@ -98,6 +100,54 @@ class CheckpointWriterTest {
       assertThat(db.replayStats().runsSkipped()).isZero();
       assertThat(db.replayStats().samples()).isEqualTo(SERIES * 120L);
       assertEverySample(db);
+    }
+  }
+
+  @Test
+  void runsStopAtHistogramSamplesAndGoOnAfterThem() throws Exception {
+    // Series switching between floats and native histograms inside the head after the cut
+    // [0, 2h): float runs end where a histogram comes, and start again after it.
+    InMemoryStorage ref = new InMemoryStorage();
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      for (long m = 0; m < 240; m++) {
+        long t = m * MINUTE;
+        Appender a = db.appender();
+        Appender r = ref.appender();
+        for (int i = 0; i < 20; i++) {
+          Labels l = Labels.of("__name__", "mixed", "i", Integer.toString(i));
+          boolean histogram = (m >= 150 + i && m < 170 + i) || m == 200 + i;
+          if (histogram) {
+            a.appendHistogram(0, l, t, QueryableContract.histogramForTest(m + i));
+            r.appendHistogram(0, l, t, QueryableContract.histogramForTest(m + i));
+          } else {
+            a.append(0, l, t, m * 0.5 + i);
+            r.append(0, l, t, m * 0.5 + i);
+          }
+        }
+        a.commit();
+        r.commit();
+      }
+      assertThat(db.cutBlocks()).hasSize(1);
+    }
+    RecordsSeen seen = readCheckpoint();
+    assertThat(seen.problems).isEmpty();
+    assertThat(seen.runs).as("runs, several per series").isGreaterThan(20);
+    List<String> want = mixed(ref);
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      assertThat(db.replayStats().runsSkipped()).isEqualTo(seen.runs);
+      assertThat(mixed(db)).isEqualTo(want);
+    }
+    FileTrees.delete(dir.resolve("chunks_head"));
+    try (Tsdb db = Tsdb.open(dir, OPTS)) {
+      assertThat(db.replayStats().runsSkipped()).isZero();
+      assertThat(mixed(db)).isEqualTo(want);
+    }
+  }
+
+  private static List<String> mixed(Queryable q) {
+    try (Querier querier = q.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      return QueryableContract.dump(querier.select(true, SelectHints.range(0, 0),
+          List.of(Matcher.equal("__name__", "mixed"))));
     }
   }
 
