@@ -256,64 +256,76 @@ public final class MappedHeadChunks implements HeadChunks, AutoCloseable {
     }
     long off = HeadChunkFormat.HEADER_SIZE;
     CRC32C crc = new CRC32C();
-    while (true) {
+    while (off >= 0) {
       s.end = off;
-      if (off + 8 > size) {
-        return s; // end of data: the file's end
-      }
-      int at = w.fill(off, (int) Math.min(size - off, MAX_PREFIX));
-      if (w.be(at, 8) == 0) {
-        return s; // end of data: the zeros of the preallocated tail
-      }
-      if (off + HeadChunkFormat.RECORD_FIXED + 1 > size) {
-        s.problem = "torn record: " + (size - off) + " bytes left";
-        return s;
-      }
-      long series = w.be(at, 8);
-      long minT = w.be(at + 8, 8);
-      long maxT = w.be(at + 16, 8);
-      int enc = w.buf[at + 24] & 0xFF;
-      long lenPos = off + HeadChunkFormat.RECORD_FIXED;
-      long len = 0;
-      int shift = 0;
-      int b;
-      do {
-        if (lenPos >= size || shift > 28) {
-          s.problem = "bad chunk length";
-          return s;
-        }
-        b = w.buf[(int) (at + lenPos - off)] & 0xFF;
-        lenPos++;
-        len |= (long) (b & 0x7F) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
-      long total = lenPos - off + len + 4;
-      if (series <= 0 || series > Integer.MAX_VALUE) {
-        s.problem = "series ref " + series + " not in [1, 2^31)";
-        return s;
-      }
-      if (len > ChunkEnvelope.MAX_DATA_BYTES || off + total > size) {
-        s.problem = "chunk of " + len + " bytes runs past the file end " + size;
-        return s;
-      }
-      at = w.fill(off, (int) total);
-      int expected = Crc32c.of(crc, w.buf, at, (int) (total - 4));
-      int stored = (int) w.be(at + (int) total - 4, 4);
-      if (expected != stored) {
-        s.problem = "checksum mismatch: stored 0x" + Integer.toHexString(stored)
-            + ", computed 0x" + Integer.toHexString(expected);
-        return s;
-      }
-      if (Encoding.of(enc) == null || maxT < minT) {
-        s.problem = "record with encoding " + enc + " and time range [" + minT + ", " + maxT
-            + "] (known encodings: 1 XOR, 16 histogram v1)";
-        return s;
-      }
-      visitor.chunk((int) series, ChunkSegmentFormat.ref(idx, off), minT, maxT);
-      s.chunks++;
-      s.maxT = Math.max(s.maxT, maxT);
-      off += total;
+      off = record(w, off, size, crc, idx, visitor, s);
     }
+    return s;
+  }
+
+  /**
+   * Reads, checks and delivers the record at {@code off}; returns the offset of the next one,
+   * or -1 at the end of the data or at damage (then in {@code s.problem}). A method of its own,
+   * called once per chunk, so that the JIT compiles it once as a whole early instead of
+   * replacing the long loop of {@link #scan} on the stack first and compiling it again after.
+   */
+  private static long record(Window w, long off, long size, CRC32C crc, int idx,
+      LoadVisitor visitor, Scan s) throws IOException {
+    if (off + 8 > size) {
+      return -1; // end of data: the file's end
+    }
+    int at = w.fill(off, (int) Math.min(size - off, MAX_PREFIX));
+    if (w.be(at, 8) == 0) {
+      return -1; // end of data: the zeros of the preallocated tail
+    }
+    if (off + HeadChunkFormat.RECORD_FIXED + 1 > size) {
+      s.problem = "torn record: " + (size - off) + " bytes left";
+      return -1;
+    }
+    long series = w.be(at, 8);
+    long minT = w.be(at + 8, 8);
+    long maxT = w.be(at + 16, 8);
+    int enc = w.buf[at + 24] & 0xFF;
+    long lenPos = off + HeadChunkFormat.RECORD_FIXED;
+    long len = 0;
+    int shift = 0;
+    int b;
+    do {
+      if (lenPos >= size || shift > 28) {
+        s.problem = "bad chunk length";
+        return -1;
+      }
+      b = w.buf[(int) (at + lenPos - off)] & 0xFF;
+      lenPos++;
+      len |= (long) (b & 0x7F) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    long total = lenPos - off + len + 4;
+    if (series <= 0 || series > Integer.MAX_VALUE) {
+      s.problem = "series ref " + series + " not in [1, 2^31)";
+      return -1;
+    }
+    if (len > ChunkEnvelope.MAX_DATA_BYTES || off + total > size) {
+      s.problem = "chunk of " + len + " bytes runs past the file end " + size;
+      return -1;
+    }
+    at = w.fill(off, (int) total);
+    int expected = Crc32c.of(crc, w.buf, at, (int) (total - 4));
+    int stored = (int) w.be(at + (int) total - 4, 4);
+    if (expected != stored) {
+      s.problem = "checksum mismatch: stored 0x" + Integer.toHexString(stored)
+          + ", computed 0x" + Integer.toHexString(expected);
+      return -1;
+    }
+    if (Encoding.of(enc) == null || maxT < minT) {
+      s.problem = "record with encoding " + enc + " and time range [" + minT + ", " + maxT
+          + "] (known encodings: 1 XOR, 16 histogram v1)";
+      return -1;
+    }
+    visitor.chunk((int) series, ChunkSegmentFormat.ref(idx, off), minT, maxT);
+    s.chunks++;
+    s.maxT = Math.max(s.maxT, maxT);
+    return off + total;
   }
 
   /** A heap copy of a stretch of a file, read in large blocks, for {@link #scan}. */
