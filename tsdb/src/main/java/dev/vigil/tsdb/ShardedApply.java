@@ -71,7 +71,7 @@ final class ShardedApply implements AutoCloseable {
   void floats(long[] refs, long[] ts, double[] vs, int n) {
     pending = true;
     if (shards == 1) {
-      apply0(refs, ts, vs, n);
+      shard0.samples(refs, ts, vs, 0, n);
       return;
     }
     boolean aliases = head.replayHasAliases();
@@ -128,27 +128,8 @@ final class ShardedApply implements AutoCloseable {
       b.columns = groups;
       workers[w].submit(b);
     }
-    long[] counted = applyColumns(head, shard0.shard, groups, 0);
-    shard0.applied += counted[0];
-    shard0.unknown += counted[1];
+    shard0.columns(groups, 0);
     barrier();
-  }
-
-  /** Applies shard {@code w}'s positions of every layout; returns {applied, unknown}. */
-  private static long[] applyColumns(Head head, Head.ReplayShard shard,
-      List<FloatRecordWindow.Group> groups, int w) {
-    long applied = 0;
-    long unknown = 0;
-    for (FloatRecordWindow.Group g : groups) {
-      int np = g.counts[w];
-      if (np == 0) {
-        continue;
-      }
-      int missing = head.replayFloatColumns(shard, g.refs, g.positions[w], np, g.ts, g.vs, g.k);
-      applied += (long) np * g.k - missing;
-      unknown += missing;
-    }
-    return new long[] {applied, unknown};
   }
 
   private void flush(int w) {
@@ -162,10 +143,6 @@ final class ShardedApply implements AutoCloseable {
       workers[w].submit(b);
       filling[w] = workers[w].take();
     }
-  }
-
-  private void apply0(long[] refs, long[] ts, double[] vs, int n) {
-    shard0.samples(refs, ts, vs, 0, n);
   }
 
   /**
@@ -193,6 +170,20 @@ final class ShardedApply implements AutoCloseable {
         int missing = head.replayFloatsShard(shard, refs, ts, vs, start, end);
         unknown += missing;
         applied += end - start - missing;
+      }
+    }
+
+    /** Applies shard {@code w}'s positions of every layout of a window. */
+    void columns(List<FloatRecordWindow.Group> groups, int w) {
+      for (FloatRecordWindow.Group g : groups) {
+        int np = g.counts[w];
+        if (np == 0) {
+          continue;
+        }
+        int missing = head.replayFloatColumns(shard, g.refs, g.positions[w], np, g.ts, g.vs,
+            g.k);
+        applied += (long) np * g.k - missing;
+        unknown += missing;
       }
     }
 
@@ -290,7 +281,6 @@ final class ShardedApply implements AutoCloseable {
   /** One shard's thread: applies batches in the order they were submitted. */
   private static final class Worker {
     private static final Batch STOP = new Batch();
-    private final Head head;
     private final ArrayBlockingQueue<Batch> todo = new ArrayBlockingQueue<>(BATCHES + 1);
     private final ArrayBlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
     private final Thread thread;
@@ -301,7 +291,6 @@ final class ShardedApply implements AutoCloseable {
     private final int index;
 
     Worker(Head head, int shard, ReadAheadDecoder runs) {
-      this.head = head;
       this.index = shard;
       this.apply = new Shard(head, runs);
       for (int i = 0; i < BATCHES; i++) {
@@ -324,9 +313,7 @@ final class ShardedApply implements AutoCloseable {
         if (failure == null) {
           try {
             if (b.columns != null) {
-              long[] counted = applyColumns(head, apply.shard, b.columns, index);
-              apply.applied += counted[0];
-              apply.unknown += counted[1];
+              apply.columns(b.columns, index);
             } else {
               apply.batch(b);
             }

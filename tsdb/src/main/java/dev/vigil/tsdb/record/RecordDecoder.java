@@ -94,9 +94,7 @@ public final class RecordDecoder {
   private final ExemplarRecordCodec exemplars = new ExemplarRecordCodec();
   private final MetadataRecordCodec metadata = new MetadataRecordCodec();
   // Decoded float samples of the current record, reused across records.
-  private long[] refs = new long[256];
-  private long[] ts = new long[256];
-  private double[] vs = new double[256];
+  private final FloatColumns own = new FloatColumns().ensure(256);
 
   /**
    * Call when the next record is the first of a segment (or checkpoint segment). Optional:
@@ -180,14 +178,14 @@ public final class RecordDecoder {
     long baseRef = in.getBE64();
     long baseT = in.getBE64();
     int n = 0;
-    long[] r = refs;
-    long[] t = ts;
-    double[] v = vs;
+    long[] r = own.refs;
+    long[] t = own.ts;
+    double[] v = own.vs;
     while (in.hasRemaining()) {
       if (n == r.length) {
-        r = refs = Arrays.copyOf(r, n * 2);
-        t = ts = Arrays.copyOf(t, n * 2);
-        v = vs = Arrays.copyOf(v, n * 2);
+        r = own.refs = Arrays.copyOf(r, n * 2);
+        t = own.ts = Arrays.copyOf(t, n * 2);
+        v = own.vs = Arrays.copyOf(v, n * 2);
       }
       r[n] = baseRef + in.getVarint();
       t[n] = baseT + in.getVarint();
@@ -199,31 +197,31 @@ public final class RecordDecoder {
 
   private void floatsV2(ByteSource in, Visitor visitor) {
     int n = ChainedFloatsDecoder.count(in);
+    FloatColumns c = columnsFor(visitor, n);
+    chained.decode(in, n, c.refs, c.ts, c.vs);
+    visitor.floatSamples(c.refs, c.ts, c.vs, n);
+  }
+
+  /**
+   * Where a float-samples v2 body of {@code n} samples decodes to: the columns the visitor
+   * lends (see {@link Visitor#floatColumns}), else this decoder's own, grown to {@code n}.
+   */
+  private FloatColumns columnsFor(Visitor visitor, int n) {
     FloatColumns lent = visitor.floatColumns(n);
-    long[] r;
-    long[] t;
-    double[] v;
     if (lent != null) {
-      r = lent.refs;
-      t = lent.ts;
-      v = lent.vs;
-      if (r.length < n || t.length < n || v.length < n) {
+      if (lent.refs.length < n || lent.ts.length < n || lent.vs.length < n) {
         throw new IllegalStateException("columns lent for " + n + " samples hold "
-            + Math.min(r.length, Math.min(t.length, v.length)));
+            + Math.min(lent.refs.length, Math.min(lent.ts.length, lent.vs.length)));
       }
-    } else {
-      if (n > refs.length) {
-        int cap = Math.max(n, refs.length * 2);
-        refs = new long[cap];
-        ts = new long[cap];
-        vs = new double[cap];
-      }
-      r = refs;
-      t = ts;
-      v = vs;
+      return lent;
     }
-    chained.decode(in, n, r, t, v);
-    visitor.floatSamples(r, t, v, n);
+    if (n > own.refs.length) {
+      int cap = Math.max(n, own.refs.length * 2);
+      own.refs = new long[cap];
+      own.ts = new long[cap];
+      own.vs = new double[cap];
+    }
+    return own;
   }
 
   /**
@@ -281,12 +279,10 @@ public final class RecordDecoder {
     floatRunFields(in, run);
     int n = run.n;
     long ref = run.ref;
-    if (n > refs.length) {
-      int cap = Math.max(n, refs.length * 2);
-      refs = new long[cap];
-      ts = new long[cap];
-      vs = new double[cap];
-    }
+    FloatColumns c = columnsFor(visitor, n);
+    long[] refs = c.refs;
+    long[] ts = c.ts;
+    double[] vs = c.vs;
     long at = in.offset();
     chained.decode(in, n, refs, ts, vs);
     chained.forget(ref);
