@@ -26,7 +26,9 @@ final class FloatRecordWindow {
   static final class Group {
     long[] refs;
     int n;
+    /** Per record, its timestamps, or null when they are all {@link #sharedTs}'s entry. */
     long[][] ts = new long[4][];
+    long[] sharedTs = new long[4];
     double[][] vs = new double[4][];
     int k;
     /** Per apply shard, the positions whose series that shard applies. */
@@ -36,9 +38,11 @@ final class FloatRecordWindow {
     private void add(ReadAheadDecoder.Floats f) {
       if (k == ts.length) {
         ts = Arrays.copyOf(ts, k * 2);
+        sharedTs = Arrays.copyOf(sharedTs, k * 2);
         vs = Arrays.copyOf(vs, k * 2);
       }
-      ts[k] = f.ts;
+      ts[k] = f.tsShared ? null : f.ts;
+      sharedTs[k] = f.sharedT;
       vs[k] = f.vs;
       k++;
     }
@@ -51,12 +55,13 @@ final class FloatRecordWindow {
     }
   }
 
-  private final int maxSamples;
+  /** At most this many bytes of decoded records ({@link ReadAheadDecoder.Floats#decodedBytes}). */
+  private final long maxBytes;
   private final int maxRecords;
-  /** Where the current window closes: from an eighth of maxSamples, doubling per window. */
+  /** Where the current window closes: from an eighth of maxBytes, doubling per window. */
   private long limit;
   private final List<ReadAheadDecoder.Floats> records = new ArrayList<>();
-  private long samples;
+  private long bytes;
   private final List<Group> groups = new ArrayList<>();
   private int used;
   /** Open-addressed: group index + 1 by hash of the ref column, 0 when free. */
@@ -68,21 +73,23 @@ final class FloatRecordWindow {
 
   /**
    * A window closes at {@code maxSamples} samples or {@code maxRecords} records: its decoded
-   * records stay on the heap until applied (24 bytes per sample). The first windows are
+   * records stay on the heap until applied, and samples count as their decoded bytes do, so
+   * that records of samples sharing a timestamp (16 bytes each, not 24) fill a window of
+   * {@code maxSamples} full-size samples' bytes with 1.5 times as many. The first windows are
    * smaller: the apply threads wait for the read-ahead thread to decode a whole window before
    * they start, and early in a restart it decodes slowly (not compiled yet).
    */
   FloatRecordWindow(int maxSamples, int maxRecords) {
-    this.maxSamples = maxSamples;
+    this.maxBytes = (long) maxSamples * ReadAheadDecoder.Floats.BYTES_PER_SAMPLE;
     this.maxRecords = maxRecords;
-    this.limit = Math.max(1, maxSamples / 8);
+    this.limit = Math.max(1, maxBytes / 8);
   }
 
   /** Holds {@code f} back; returns whether the window is full now. */
   boolean add(ReadAheadDecoder.Floats f) {
     records.add(f);
-    samples += f.n;
-    return samples >= limit || records.size() >= maxRecords;
+    bytes += f.decodedBytes();
+    return bytes >= limit || records.size() >= maxRecords;
   }
 
   boolean isEmpty() {
@@ -183,11 +190,11 @@ final class FloatRecordWindow {
 
   /** Forgets the held records (after they were applied and handed back). */
   void clear() {
-    if (samples >= limit) {
-      limit = Math.min(maxSamples, limit * 2);
+    if (bytes >= limit) {
+      limit = Math.min(maxBytes, limit * 2);
     }
     records.clear();
-    samples = 0;
+    bytes = 0;
     clearGroups();
   }
 

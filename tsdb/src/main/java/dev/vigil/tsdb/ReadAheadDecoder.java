@@ -21,25 +21,52 @@ final class ReadAheadDecoder {
   /**
    * A decoded float-samples record; hand it back with {@link #release} once applied. A v2
    * record (what the WAL holds) is decoded straight into its arrays; a v1 record is copied in.
+   * A v2 record whose samples share one timestamp (a scrape's) keeps it in {@link #sharedT}
+   * and needs no timestamp array ({@link #tsShared}): a third less memory per held sample, so
+   * that replay's windows hold more samples of each series in the same heap.
    */
   static final class Floats extends RecordDecoder.FloatColumns
       implements RecordDecoder.Visitor {
+    /** Decoded bytes per sample: ref, timestamp and value; without the timestamp when shared. */
+    static final int BYTES_PER_SAMPLE = 24;
+    static final int BYTES_PER_SAMPLE_SHARED_TS = 16;
+
     int n;
 
     @Override
     public RecordDecoder.FloatColumns floatColumns(int count) {
-      return ensure(count);
+      return ensureRefsAndValues(count);
+    }
+
+    @Override
+    public boolean takesSharedTimestamps() {
+      return true;
     }
 
     @Override
     public void floatSamples(long[] r, long[] t, double[] v, int count) {
       if (r != refs) {
-        ensure(count);
+        ensureRefsAndValues(count);
         System.arraycopy(r, 0, refs, 0, count);
-        System.arraycopy(t, 0, ts, 0, count);
+        System.arraycopy(t, 0, timestampsFor(count), 0, count);
         System.arraycopy(v, 0, vs, 0, count);
+        tsShared = false;
       }
       n = count;
+    }
+
+    /** The record's timestamps as an array: a shared one written out first. */
+    long[] timestamps() {
+      if (tsShared) {
+        Arrays.fill(timestampsFor(n), 0, n, sharedT);
+        tsShared = false;
+      }
+      return ts;
+    }
+
+    /** What the record takes on the heap while held: {@link #BYTES_PER_SAMPLE} or less. */
+    long decodedBytes() {
+      return (long) n * (tsShared ? BYTES_PER_SAMPLE_SHARED_TS : BYTES_PER_SAMPLE);
     }
   }
 

@@ -42,11 +42,13 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
    * here) and may bring a young collection into the replay, which a short WAL does not win
    * back (100k series x 100 samples, 40 MB: 0.82 s against 0.93 s with whole windows), while
    * windows under half (300k samples for a crash's 24 MB after a head snapshot) lose more to
-   * cache misses per series than they save.
+   * cache misses per series than they save. Window and read-ahead count decoded bytes, 24 per
+   * sample; records whose samples share one timestamp (a scrape's) take 16, so a window holds
+   * 1.5 times as many of theirs in the same heap (bench/README.md, "Shared timestamps").
    */
   static final int WINDOW_SAMPLES = 1 << 20;
   static final int WINDOW_RECORDS = 4096;
-  private static final int DECODED_BYTES_PER_SAMPLE = 24;
+  private static final int DECODED_BYTES_PER_SAMPLE = ReadAheadDecoder.Floats.BYTES_PER_SAMPLE;
   /** A decoded series record's labels, per series: the label set, strings shared mostly. */
   private static final int DECODED_BYTES_PER_SERIES = 256;
   private static final int RECORD_OVERHEAD_BYTES = 64;
@@ -91,7 +93,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
   public long weight(Object prepared) {
     long bytes;
     if (prepared instanceof ReadAheadDecoder.Floats f) {
-      bytes = (long) f.n * DECODED_BYTES_PER_SAMPLE;
+      bytes = f.decodedBytes();
     } else if (prepared instanceof ReadAheadDecoder.Series s) {
       bytes = (long) s.labels.size() * DECODED_BYTES_PER_SERIES;
     } else if (prepared instanceof ReadAheadDecoder.FloatRun r) {
@@ -133,7 +135,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
         // A record with a series twice (a checkpoint's: one series each) fails any window's
         // grouping: it goes as logged, after the window held before it.
         applyWindow();
-        shards.floats(f.refs, f.ts, f.vs, f.n);
+        shards.floats(f.refs, f.timestamps(), f.vs, f.n);
         ahead.release(f);
       } else if (window.add(f)) {
         applyWindow();
@@ -165,7 +167,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
       windowsByLayout++;
     } else {
       for (ReadAheadDecoder.Floats f : window.records()) {
-        shards.floats(f.refs, f.ts, f.vs, f.n);
+        shards.floats(f.refs, f.timestamps(), f.vs, f.n);
       }
       windowsByRecord++;
     }

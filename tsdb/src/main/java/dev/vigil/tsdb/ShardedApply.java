@@ -180,8 +180,8 @@ final class ShardedApply implements AutoCloseable {
         if (np == 0) {
           continue;
         }
-        int missing = head.replayFloatColumns(shard, g.refs, g.positions[w], np, g.ts, g.vs,
-            g.k);
+        int missing = head.replayFloatColumns(shard, g.refs, g.positions[w], np, g.ts,
+            g.sharedTs, g.vs, g.k);
         applied += (long) np * g.k - missing;
         unknown += missing;
       }

@@ -16,6 +16,7 @@ import dev.vigil.tsdb.record.RecordEncoder;
 import dev.vigil.tsdb.wal.WalCheckpoint;
 import dev.vigil.tsdb.wal.WalFormat;
 import dev.vigil.tsdb.wal.WalOptions;
+import dev.vigil.tsdb.wal.WalReader;
 import dev.vigil.tsdb.wal.WalWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * WAL replay that applies windows of float records layout by layout ({@link FloatRecordWindow})
@@ -50,8 +53,14 @@ class ColumnReplayTest {
     return Labels.of("__name__", "m" + (s % 5), "s", Long.toString(s));
   }
 
-  /** One random WAL: targets own disjoint series, each target's order fixed for the run. */
-  private static void writeWal(Path walDir, long seed) {
+  /**
+   * One random WAL: targets own disjoint series, each target's order fixed for the run. With
+   * {@code v2}, float records are type 17 (value chains; in one segment, so that no chain
+   * crosses a segment start), and half the targets commit one timestamp for all their series
+   * (a scrape's), which replay keeps once per record instead of per sample, unless an
+   * out-of-order or extra sample in the record has another.
+   */
+  private static void writeWal(Path walDir, long seed, boolean v2) {
     SplittableRandom r = new SplittableRandom(seed);
     List<List<Long>> targets = new ArrayList<>();
     for (int t = 0; t < TARGETS; t++) {
@@ -68,7 +77,9 @@ class ColumnReplayTest {
     RecordEncoder enc = new RecordEncoder();
     ByteSink sink = new ByteSink();
     CRC32C crc = new CRC32C();
-    try (WalWriter w = WalWriter.open(walDir, WalOptions.defaults().withSegmentSize(128 * 1024))) {
+    WalOptions options = v2 ? WalOptions.defaults()
+        : WalOptions.defaults().withSegmentSize(128 * 1024);
+    try (WalWriter w = WalWriter.open(walDir, options)) {
       for (int round = 0; round < ROUNDS; round++) {
         long t0 = round * 15_000L;
         if (round == 0 || round == 10) {
@@ -96,24 +107,27 @@ class ColumnReplayTest {
         for (int target : order) {
           List<Long> refs = targets.get(target);
           int mark = WalWriter.beginRecord(sink);
-          enc.floatsStart(sink, refs.get(0), t0);
+          FloatRecord f = FloatRecord.start(v2, enc, sink, refs.get(0), t0);
+          boolean sharedTs = v2 && target % 2 == 0;
           for (long s : refs) {
-            long t = t0 + (s % 3) * 7;
-            if (r.nextInt(50) == 0) {
+            long t = sharedTs ? t0 : t0 + (s % 3) * 7;
+            // (rarer where the timestamp is shared: most of those records keep it shared)
+            if (r.nextInt(sharedTs ? 1000 : 50) == 0) {
               t -= 20_000 + r.nextInt(3) * 15_000L; // out of order, maybe onto a held sample
             }
             double v = s % 4 == 0 ? r.nextGaussian() : round * 2.0 + s;
-            enc.floatSample(sink, s, t, v);
+            f.sample(s, t, v);
           }
           if (round % 9 == 4 && target == order[0]) {
-            enc.floatSample(sink, refs.get(1), t0 + 1, 1.5); // twice in one record
+            f.sample(refs.get(1), t0 + 1, 1.5); // twice in one record
           }
           if (round % 11 == 6 && target == order[1]) {
-            enc.floatSample(sink, targets.get(order[2]).get(0), t0 + 2, 2.5); // two targets
+            f.sample(targets.get(order[2]).get(0), t0 + 2, 2.5); // two targets
           }
           if (round >= 10 && round % 7 == 3 && target == order[0]) {
-            enc.floatSample(sink, ALIAS, t0 + 3, 3.5); // series 7 under its second ref
+            f.sample(ALIAS, t0 + 3, 3.5); // series 7 under its second ref
           }
+          f.end();
           WalWriter.endRecord(sink, mark, crc);
         }
         if (round % 8 == 5) {
@@ -126,6 +140,45 @@ class ColumnReplayTest {
         }
         w.sync(w.write(sink));
         sink.reset();
+      }
+    }
+  }
+
+  /** A float-samples record being written: type 2 (v1) or type 17 (v2). */
+  private sealed interface FloatRecord {
+    void sample(long ref, long t, double v);
+
+    void end();
+
+    static FloatRecord start(boolean v2, RecordEncoder enc, ByteSink sink, long baseRef,
+        long baseT) {
+      if (v2) {
+        enc.floatsV2Start();
+        return new V2(enc, sink);
+      }
+      enc.floatsStart(sink, baseRef, baseT);
+      return new V1(enc, sink);
+    }
+
+    record V1(RecordEncoder enc, ByteSink sink) implements FloatRecord {
+      @Override
+      public void sample(long ref, long t, double v) {
+        enc.floatSample(sink, ref, t, v);
+      }
+
+      @Override
+      public void end() {}
+    }
+
+    record V2(RecordEncoder enc, ByteSink sink) implements FloatRecord {
+      @Override
+      public void sample(long ref, long t, double v) {
+        enc.floatV2(ref, t, v);
+      }
+
+      @Override
+      public void end() {
+        enc.floatsV2End(sink);
       }
     }
   }
@@ -148,13 +201,14 @@ class ColumnReplayTest {
     }
   }
 
-  @Test
-  void layoutByLayoutReplaysExactlyWhatRecordByRecordReplays() {
+  @ParameterizedTest(name = "float records v{0}")
+  @ValueSource(ints = {1, 2})
+  void layoutByLayoutReplaysExactlyWhatRecordByRecordReplays(int version) {
     long byLayout = 0;
     long byRecord = 0;
     for (long seed = 1; seed <= Long.getLong("seeds", 4); seed++) {
-      Path wal = tmp.resolve("wal-" + seed);
-      writeWal(wal, seed);
+      Path wal = tmp.resolve("wal-" + version + "-" + seed);
+      writeWal(wal, seed, version == 2);
       Replayed logged = replay(wal, 1, 0, 0);
       assertThat(logged.unknown()).as("seed %d: unknown", seed).isEqualTo(2 * ROUNDS);
       assertThat(logged.dump()).as("seed %d: series", seed).hasSize(SERIES);
@@ -176,6 +230,18 @@ class ColumnReplayTest {
     // Both ways were taken: the comparison is not one of record-by-record with itself.
     assertThat(byLayout).isPositive();
     assertThat(byRecord).isPositive();
+    if (version == 2) {
+      // Records with one timestamp for all samples, and records without, were both replayed.
+      long[] sharedAndNot = new long[2];
+      ReadAheadDecoder decoder = new ReadAheadDecoder(x -> x);
+      WalReader.read(tmp.resolve("wal-2-1"), (buf, len, segment, offset) -> {
+        if (decoder.prepare(buf, len, segment, offset) instanceof ReadAheadDecoder.Floats f) {
+          sharedAndNot[f.tsShared ? 0 : 1]++;
+        }
+      });
+      assertThat(sharedAndNot[0]).isGreaterThan(ROUNDS);
+      assertThat(sharedAndNot[1]).isGreaterThan(ROUNDS);
+    }
   }
 
   @Test

@@ -1151,8 +1151,8 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * Replay of {@code k} float-samples records that log the same refs in the same order, on one
-   * apply worker: record {@code r} holds {@code ts[r][i]}, {@code vs[r][i]} for
-   * {@code refs[i]}. Applies the samples at the {@code np} given positions series by series
+   * apply worker: record {@code r} holds {@code ts[r][i]} (or {@code sharedTs[r]} for every
+   * sample, when {@code ts[r]} is null), {@code vs[r][i]} for {@code refs[i]}. Applies the samples at the {@code np} given positions series by series
    * (for each, its {@code k} samples in log order), so each series and the tail of its chunk
    * are fetched into the caches once for {@code k} samples instead of once per sample. The
    * result is that of {@link #replayFloatsShard} on the records one after the other as long as
@@ -1160,7 +1160,7 @@ public final class Head implements Storage, ExemplarQueryable {
    * before the next barrier (the caller checks). Returns how many samples had unknown refs.
    */
   public int replayFloatColumns(ReplayShard shard, long[] refs, int[] positions, int np,
-      long[][] ts, double[][] vs, int k) {
+      long[][] ts, long[] sharedTs, double[][] vs, int k) {
     int unknown = 0;
     long[] skip = replaySkip;
     int perChunk = options.samplesPerChunk();
@@ -1185,7 +1185,7 @@ public final class Head implements Storage, ExemplarQueryable {
         touched ^= series[j].touchForAppend();
       }
       for (int j = 0; j < m; j++) {
-        replayRun(shard, series[j], refs[kept[j]], kept[j], ts, vs, k, skip, perChunk);
+        replayRun(shard, series[j], refs[kept[j]], kept[j], ts, sharedTs, vs, k, skip, perChunk);
       }
     }
     shard.touchSink ^= touched;
@@ -1199,12 +1199,13 @@ public final class Head implements Storage, ExemplarQueryable {
    * measured faster with it (bench/README.md, "WAL replay layout by layout").
    */
   private void replayRun(ReplayShard shard, MemSeries s, long ref, int i, long[][] ts,
-      double[][] vs, int k, long[] skip, int perChunk) {
+      long[] sharedTs, double[][] vs, int k, long[] skip, int perChunk) {
     long lo = shard.minT;
     long hi = shard.maxT;
     s.reserveOpenChunk(perChunk);
     for (int r = 0; r < k; r++) {
-      long t = ts[r][i];
+      long[] recordTs = ts[r];
+      long t = recordTs != null ? recordTs[i] : sharedTs[r];
       // The checks of replayFloatsShard, in the same order, one sample after the other.
       if (ref < Integer.MAX_VALUE && inTakenOverChunk(skip, (int) ref, t)) {
         continue;

@@ -55,6 +55,70 @@ final class ChainedFloatsDecoder {
   private void decodeChained(ByteSource in, int n, long[] refs, long[] ts, double[] vs) {
     deltaColumn(in, refs, n, "refs");
     deltaColumn(in, ts, n, "timestamps");
+    valuesToEnd(in, n, refs, vs);
+  }
+
+  /**
+   * As {@link #decode} into {@code c}, except that a timestamp column holding one value (the
+   * samples of a scrape share its timestamp) is not written out: {@code c.tsShared} is set and
+   * {@code c.sharedT} holds it. Otherwise the timestamps go to {@code c.timestampsFor(n)}.
+   */
+  void decodeSharingTimestamps(ByteSource in, int n, RecordDecoder.FloatColumns c) {
+    try {
+      deltaColumn(in, c.refs, n, "refs");
+      c.tsShared = sharedValue(in, n);
+      if (c.tsShared) {
+        c.sharedT = shared;
+      } else {
+        deltaColumn(in, c.timestampsFor(n), n, "timestamps");
+      }
+      valuesToEnd(in, n, c.refs, c.vs);
+    } catch (CorruptDataException e) {
+      chain.restart();
+      throw e;
+    }
+  }
+
+  /** The value of the column {@link #sharedValue} read last. */
+  private long shared;
+
+  /**
+   * Reads a delta column ({@link #deltaColumn}'s layout) that holds one value n times: its
+   * first delta, then zero deltas, in runs or not. Returns true with the value in
+   * {@link #shared}; else returns false with {@code in} where it was, for {@link #deltaColumn}
+   * to decode the column (and report what is wrong with it, if anything).
+   */
+  private boolean sharedValue(ByteSource in, int n) {
+    int start = in.position();
+    long first = in.getVarint();
+    long lastDelta = first;
+    boolean pairable = true;
+    int i = 1;
+    while (i < n) {
+      long d = in.getVarint();
+      if (d != 0) {
+        in.seek(start);
+        return false;
+      }
+      if (pairable && d == lastDelta) {
+        long more = in.getUvarint();
+        if (more < 0 || more > n - i - 1) {
+          in.seek(start);
+          return false;
+        }
+        i += 1 + (int) more;
+        pairable = false;
+      } else {
+        i++;
+        lastDelta = 0;
+        pairable = true;
+      }
+    }
+    shared = first;
+    return true;
+  }
+
+  private void valuesToEnd(ByteSource in, int n, long[] refs, double[] vs) {
     int codeStart = in.position();
     in.skip((n + 1) >>> 1);
     values(in, codeStart, n, refs, vs);

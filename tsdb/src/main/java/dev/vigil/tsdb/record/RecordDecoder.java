@@ -56,12 +56,18 @@ public final class RecordDecoder {
 
   /**
    * Arrays a {@link Visitor} lends the decoder (see {@link Visitor#floatColumns}): a record's
-   * refs, timestamps and values from index 0, grown by {@link #ensure}.
+   * refs, timestamps and values from index 0, grown by {@link #ensure}. Columns that
+   * {@link #takesSharedTimestamps} may get a float-samples v2 record whose samples all carry
+   * one timestamp (a scrape's) as {@link #sharedT} alone: {@link #tsShared} is then set and
+   * {@link #ts} is left as it was, so that they need no timestamp array for such records.
    */
   public static class FloatColumns {
     public long[] refs = new long[0];
     public long[] ts = new long[0];
     public double[] vs = new double[0];
+    /** Whether the last record decoded here had one timestamp, {@link #sharedT}, not in ts. */
+    public boolean tsShared;
+    public long sharedT;
 
     /** Makes each array hold at least {@code n} entries (what they held is not kept). */
     public final FloatColumns ensure(int n) {
@@ -71,6 +77,28 @@ public final class RecordDecoder {
         vs = new double[n];
       }
       return this;
+    }
+
+    /** As {@link #ensure} for refs and values only; {@link #timestampsFor} grows ts. */
+    public final FloatColumns ensureRefsAndValues(int n) {
+      if (refs.length < n || vs.length < n) {
+        refs = new long[n];
+        vs = new double[n];
+      }
+      return this;
+    }
+
+    /** The timestamp array, grown to hold at least {@code n} (what it held is not kept). */
+    public final long[] timestampsFor(int n) {
+      if (ts.length < n) {
+        ts = new long[n];
+      }
+      return ts;
+    }
+
+    /** Whether a record whose samples share one timestamp may leave {@link #ts} unwritten. */
+    public boolean takesSharedTimestamps() {
+      return false;
     }
   }
 
@@ -198,7 +226,11 @@ public final class RecordDecoder {
   private void floatsV2(ByteSource in, Visitor visitor) {
     int n = ChainedFloatsDecoder.count(in);
     FloatColumns c = columnsFor(visitor, n);
-    chained.decode(in, n, c.refs, c.ts, c.vs);
+    if (c.takesSharedTimestamps()) {
+      chained.decodeSharingTimestamps(in, n, c);
+    } else {
+      chained.decode(in, n, c.refs, c.ts, c.vs);
+    }
     visitor.floatSamples(c.refs, c.ts, c.vs, n);
   }
 
@@ -209,7 +241,9 @@ public final class RecordDecoder {
   private FloatColumns columnsFor(Visitor visitor, int n) {
     FloatColumns lent = visitor.floatColumns(n);
     if (lent != null) {
-      if (lent.refs.length < n || lent.ts.length < n || lent.vs.length < n) {
+      // Columns taking shared timestamps grow ts when a record needs it (timestampsFor).
+      if (lent.refs.length < n || lent.vs.length < n
+          || (!lent.takesSharedTimestamps() && lent.ts.length < n)) {
         throw new IllegalStateException("columns lent for " + n + " samples hold "
             + Math.min(lent.refs.length, Math.min(lent.ts.length, lent.vs.length)));
       }
@@ -281,7 +315,8 @@ public final class RecordDecoder {
     long ref = run.ref;
     FloatColumns c = columnsFor(visitor, n);
     long[] refs = c.refs;
-    long[] ts = c.ts;
+    long[] ts = c.timestampsFor(n);
+    c.tsShared = false;
     double[] vs = c.vs;
     long at = in.offset();
     chained.decode(in, n, refs, ts, vs);

@@ -2,6 +2,7 @@ package dev.vigil.tsdb.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vigil.model.storage.StaleNaN;
 import dev.vigil.tsdb.encoding.ByteSink;
@@ -163,6 +164,127 @@ class ChainedFloatsRecordTest {
       assertThat(lend.out).as("record %d", rec).isEqualTo(c.out);
     }
     assertThat(lend.lentRecords).isEqualTo(records);
+  }
+
+  /** Lends columns that take a record's one shared timestamp without writing ts. */
+  private static final class LendSharing extends RecordDecoder.FloatColumns
+      implements RecordDecoder.Visitor {
+    final List<Sample> out = new ArrayList<>();
+    int shared;
+
+    @Override
+    public RecordDecoder.FloatColumns floatColumns(int n) {
+      return ensureRefsAndValues(n);
+    }
+
+    @Override
+    public boolean takesSharedTimestamps() {
+      return true;
+    }
+
+    @Override
+    public void floatSamples(long[] r, long[] t, double[] v, int n) {
+      if (tsShared) {
+        shared++;
+      }
+      for (int i = 0; i < n; i++) {
+        out.add(new Sample(r[i], tsShared ? sharedT : t[i], Double.doubleToRawLongBits(v[i])));
+      }
+    }
+  }
+
+  /**
+   * A record whose samples all carry one timestamp (however its column's runs fall: one
+   * sample, two, a first timestamp of 0, extremes) decodes without a timestamp array; one that
+   * differs anywhere (first, second, last sample) decodes into the array; both give the
+   * samples the plain decoder gives.
+   */
+  @Test
+  void aTimestampSharedByAllOfARecordsSamplesIsKeptOnceForColumnsThatTakeIt() {
+    SplittableRandom r = new SplittableRandom(11);
+    RecordEncoder enc = new RecordEncoder();
+    RecordDecoder plain = new RecordDecoder();
+    RecordDecoder sharing = new RecordDecoder();
+    LendSharing lend = new LendSharing();
+    ByteSink s = new ByteSink();
+    long[] firsts = {0, 1, -1, 15_000, 1_700_000_000_000L, Long.MIN_VALUE, Long.MAX_VALUE};
+    int records = 0;
+    int sharedRecords = 0;
+    for (int rec = 0; rec < 2000; rec++) {
+      int n = switch (rec % 4) {
+        case 0 -> 1 + rec % 3;
+        case 1 -> 3 + r.nextInt(5);
+        default -> 1 + r.nextInt(500);
+      };
+      long t0 = r.nextInt(3) == 0 ? firsts[r.nextInt(firsts.length)] : r.nextLong();
+      // -1: all share t0; else this sample's timestamp differs
+      int odd = r.nextBoolean() ? -1 : switch (r.nextInt(4)) {
+        case 0 -> 0;
+        case 1 -> Math.min(1, n - 1);
+        case 2 -> n - 1;
+        default -> r.nextInt(n);
+      };
+      enc.floatsV2Start();
+      long ref = 1 + r.nextInt(100);
+      for (int i = 0; i < n; i++) {
+        ref = r.nextInt(4) == 0 ? 1 + r.nextInt(4999) : ref + 1;
+        enc.floatV2(ref, i == odd ? t0 + 1 + r.nextInt(1000) : t0, r.nextInt(1000));
+      }
+      s.reset();
+      enc.floatsV2End(s);
+      Collect want = new Collect();
+      plain.decode(new ByteSource("rec " + rec, s.array(), 0, s.length()), want);
+      lend.out.clear();
+      int before = lend.shared;
+      sharing.decode(new ByteSource("rec " + rec, s.array(), 0, s.length()), lend);
+      boolean allShare = want.out.stream().allMatch(x -> x.t() == want.out.get(0).t());
+      assertThat(lend.shared - before).as("record %d shares its timestamp", rec)
+          .isEqualTo(allShare ? 1 : 0);
+      assertThat(lend.out).as("record %d", rec).isEqualTo(want.out);
+      records++;
+      sharedRecords += allShare ? 1 : 0;
+    }
+    assertThat(sharedRecords).isBetween(records / 4, records * 3 / 4);
+  }
+
+  @Test
+  void aRecordWhoseSamplesAllShareATimestampNeedsNoTimestampArray() {
+    RecordEncoder enc = new RecordEncoder();
+    ByteSink s = new ByteSink();
+    enc.floatsV2Start();
+    for (int i = 0; i < 1000; i++) {
+      enc.floatV2(1 + i, 60_000, i);
+    }
+    enc.floatsV2End(s);
+    LendSharing lend = new LendSharing();
+    new RecordDecoder().decode(new ByteSource("shared", s.array(), 0, s.length()), lend);
+    assertThat(lend.shared).isEqualTo(1);
+    assertThat(lend.ts).isEmpty();
+    assertThat(lend.sharedT).isEqualTo(60_000);
+  }
+
+  /**
+   * A timestamp column that starts like a shared one but whose run overruns the record is
+   * reported as the plain decoder reports it.
+   */
+  @Test
+  void aDamagedSharedTimestampColumnIsReportedAsThePlainDecoderReportsIt() {
+    ByteSink body = new ByteSink();
+    body.putByte(RecordType.FLOAT_SAMPLES_V2);
+    body.putUvarint(4); // samples
+    ChainedFloatsEncoder.putDeltaColumn(body, new long[] {1, 2, 3, 4}, 4);
+    body.putVarint(1000).putVarint(0).putVarint(0).putUvarint(7); // a run of 7 more: 3 left
+    byte[] bytes = Arrays.copyOf(body.array(), body.length() + 8);
+    Lend plainLend = new Lend();
+    LendSharing sharingLend = new LendSharing();
+    Throwable plain = catchThrowable(() -> new RecordDecoder().decode(
+        new ByteSource("damaged", bytes, 0, bytes.length), plainLend));
+    Throwable sharing = catchThrowable(() -> new RecordDecoder().decode(
+        new ByteSource("damaged", bytes, 0, bytes.length), sharingLend));
+    assertThat(plain).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("timestamps run of 7 more exceeds the 1 samples left");
+    assertThat(sharing).isInstanceOf(CorruptDataException.class)
+        .hasMessage(plain.getMessage());
   }
 
   @Test
