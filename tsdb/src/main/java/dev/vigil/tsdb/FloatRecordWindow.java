@@ -55,7 +55,7 @@ final class FloatRecordWindow {
     }
   }
 
-  /** At most this many bytes of decoded records ({@link ReadAheadDecoder.Floats#decodedBytes}). */
+  /** The most decoded bytes a window holds ({@link ReadAheadDecoder.Floats#decodedBytes}). */
   private final long maxBytes;
   private final int maxRecords;
   /** Where the current window closes: from an eighth of maxBytes, doubling per window. */

@@ -44,7 +44,7 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
    * windows under half (300k samples for a crash's 24 MB after a head snapshot) lose more to
    * cache misses per series than they save. Window and read-ahead count decoded bytes, 24 per
    * sample; records whose samples share one timestamp (a scrape's) take 16, so a window holds
-   * 1.5 times as many of theirs in the same heap (bench/README.md, "Shared timestamps").
+   * 1.5 times as many of theirs in the same heap (bench/README.md, "shared timestamps kept once").
    */
   static final int WINDOW_SAMPLES = 1 << 20;
   static final int WINDOW_RECORDS = 4096;

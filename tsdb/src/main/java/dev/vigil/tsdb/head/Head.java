@@ -1152,12 +1152,13 @@ public final class Head implements Storage, ExemplarQueryable {
   /**
    * Replay of {@code k} float-samples records that log the same refs in the same order, on one
    * apply worker: record {@code r} holds {@code ts[r][i]} (or {@code sharedTs[r]} for every
-   * sample, when {@code ts[r]} is null), {@code vs[r][i]} for {@code refs[i]}. Applies the samples at the {@code np} given positions series by series
-   * (for each, its {@code k} samples in log order), so each series and the tail of its chunk
-   * are fetched into the caches once for {@code k} samples instead of once per sample. The
-   * result is that of {@link #replayFloatsShard} on the records one after the other as long as
-   * no series is at two positions, nor at a position of another group of records replayed
-   * before the next barrier (the caller checks). Returns how many samples had unknown refs.
+   * sample, when {@code ts[r]} is null), {@code vs[r][i]} for {@code refs[i]}. Applies the
+   * samples at the {@code np} given positions series by series (for each, its {@code k}
+   * samples in log order), so each series and the tail of its chunk are fetched into the
+   * caches once for {@code k} samples instead of once per sample. The result is that of
+   * {@link #replayFloatsShard} on the records one after the other as long as no series is at
+   * two positions, nor at a position of another group of records replayed before the next
+   * barrier (the caller checks). Returns how many samples had unknown refs.
    */
   public int replayFloatColumns(ReplayShard shard, long[] refs, int[] positions, int np,
       long[][] ts, long[] sharedTs, double[][] vs, int k) {
@@ -1185,7 +1186,8 @@ public final class Head implements Storage, ExemplarQueryable {
         touched ^= series[j].touchForAppend();
       }
       for (int j = 0; j < m; j++) {
-        replayRun(shard, series[j], refs[kept[j]], kept[j], ts, sharedTs, vs, k, skip, perChunk);
+        replayRun(shard, series[j], refs[kept[j]], kept[j], ts, sharedTs, vs, k, skip,
+            perChunk);
       }
     }
     shard.touchSink ^= touched;
