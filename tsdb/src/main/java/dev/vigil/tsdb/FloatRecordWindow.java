@@ -74,8 +74,9 @@ final class FloatRecordWindow {
   /**
    * A window closes at {@code maxSamples} samples or {@code maxRecords} records: its decoded
    * records stay on the heap until applied, and samples count as their decoded bytes do, so
-   * that records of samples sharing a timestamp (16 bytes each, not 24) fill a window of
-   * {@code maxSamples} full-size samples' bytes with 1.5 times as many. The first windows are
+   * that records whose samples share a timestamp, and whose refs are shared with the other
+   * records of their layout (8 bytes per sample, not 24), fill a window of {@code maxSamples}
+   * full-size samples' bytes with up to 3 times as many. The first windows are
    * smaller: the apply threads wait for the read-ahead thread to decode a whole window before
    * they start, and early in a restart it decodes slowly (not compiled yet).
    */
@@ -133,11 +134,13 @@ final class FloatRecordWindow {
 
   /** The group of records logging exactly {@code f}'s refs, new if none yet. */
   private Group layoutOf(ReadAheadDecoder.Floats f, int mask) {
-    long h = hash(f.refs, f.n);
+    long h = refsHash(f.refs, f.n);
     int slot = (int) (h ^ (h >>> 32)) & mask;
     while (table[slot] != 0) {
       Group c = groups.get(table[slot] - 1);
-      if (hashes[slot] == h && c.n == f.n && Arrays.equals(c.refs, 0, c.n, f.refs, 0, f.n)) {
+      // Records of a layout the read-ahead thread has seen before share one refs array.
+      if (hashes[slot] == h && c.n == f.n
+          && (c.refs == f.refs || Arrays.equals(c.refs, 0, c.n, f.refs, 0, f.n))) {
         return c;
       }
       slot = (slot + 1) & mask;
@@ -232,7 +235,7 @@ final class FloatRecordWindow {
    * alike, and {@link #group} compares candidates in full (a vectorised compare that stops at
    * the first difference).
    */
-  private static long hash(long[] refs, int n) {
+  static long refsHash(long[] refs, int n) {
     long h = n * 0x9E3779B97F4A7C15L;
     if (n == 0) {
       return h;

@@ -22,20 +22,41 @@ final class ReadAheadDecoder {
    * A decoded float-samples record; hand it back with {@link #release} once applied. A v2
    * record (what the WAL holds) is decoded straight into its arrays; a v1 record is copied in.
    * A v2 record whose samples share one timestamp (a scrape's) keeps it in {@link #sharedT}
-   * and needs no timestamp array ({@link #tsShared}): a third less memory per held sample, so
-   * that replay's windows hold more samples of each series in the same heap.
+   * and needs no timestamp array ({@link #tsShared}); one that logs the refs of an earlier
+   * record, in the same order, holds that record's refs array ({@link #refsShared},
+   * {@link RefColumns}). A scrape's record held in a window then takes 8 bytes per sample
+   * instead of 24, and windows hold that many more samples of each series in the same heap.
    */
   static final class Floats extends RecordDecoder.FloatColumns
       implements RecordDecoder.Visitor {
-    /** Decoded bytes per sample: ref, timestamp and value; without the timestamp when shared. */
+    /** Decoded bytes per sample: ref, timestamp and value, 8 each. */
     static final int BYTES_PER_SAMPLE = 24;
-    static final int BYTES_PER_SAMPLE_SHARED_TS = 16;
+    private static final long[] NONE = new long[0];
 
     int n;
+    /** Whether {@link #refs} is an array shared with other records ({@link RefColumns}). */
+    boolean refsShared;
+    /** Where a v2 record's refs are decoded before they are shared or copied; null: own. */
+    private final ReadAheadDecoder readAhead;
+    private long[] own = NONE;
+
+    /** Columns decoded on their own (a float run on its apply shard). */
+    Floats() {
+      this(null);
+    }
+
+    private Floats(ReadAheadDecoder readAhead) {
+      this.readAhead = readAhead;
+    }
 
     @Override
     public RecordDecoder.FloatColumns floatColumns(int count) {
-      return ensureRefsAndValues(count);
+      refs = readAhead != null ? readAhead.refScratch(count) : ownRefs(count);
+      refsShared = false;
+      if (vs.length < count) {
+        vs = new double[count];
+      }
+      return this;
     }
 
     @Override
@@ -46,13 +67,45 @@ final class ReadAheadDecoder {
     @Override
     public void floatSamples(long[] r, long[] t, double[] v, int count) {
       if (r != refs) {
-        ensureRefsAndValues(count);
+        refs = ownRefs(count);
+        refsShared = false;
         System.arraycopy(r, 0, refs, 0, count);
         System.arraycopy(t, 0, timestampsFor(count), 0, count);
+        if (vs.length < count) {
+          vs = new double[count];
+        }
         System.arraycopy(v, 0, vs, 0, count);
         tsShared = false;
       }
       n = count;
+    }
+
+    private long[] ownRefs(int count) {
+      if (own.length < count) {
+        own = new long[count];
+      }
+      return own;
+    }
+
+    /**
+     * After a v2 record was decoded, its refs in the read-ahead thread's scratch array: the
+     * array of its layout when {@code columns} shares one (this record's own array is then let
+     * go: while layouts repeat, it is not needed), else a copy of its own.
+     */
+    void keepRefs(RefColumns columns) {
+      // A record with a series twice (a checkpoint's, one series each) is applied as logged,
+      // never held in a window: nothing to share.
+      boolean twice = n > 1 && refs[0] == refs[1];
+      long[] shared = twice ? null : columns.shared(refs, n);
+      if (shared != null) {
+        refs = shared;
+        refsShared = true;
+        own = NONE;
+      } else {
+        long[] o = ownRefs(n);
+        System.arraycopy(refs, 0, o, 0, n);
+        refs = o;
+      }
     }
 
     /** The record's timestamps as an array: a shared one written out first. */
@@ -64,9 +117,12 @@ final class ReadAheadDecoder {
       return ts;
     }
 
-    /** What the record takes on the heap while held: {@link #BYTES_PER_SAMPLE} or less. */
+    /**
+     * What the record takes on the heap while held: {@link #BYTES_PER_SAMPLE}, less the
+     * timestamp when the samples share one and the ref when the column is shared.
+     */
     long decodedBytes() {
-      return (long) n * (tsShared ? BYTES_PER_SAMPLE_SHARED_TS : BYTES_PER_SAMPLE);
+      return (long) n * (8 + (tsShared ? 0 : 8) + (refsShared ? 0 : 8));
     }
   }
 
@@ -126,7 +182,7 @@ final class ReadAheadDecoder {
     RecordDecoder.Visitor out;
     if (type == RecordType.FLOAT_SAMPLES_V2 || type == RecordType.FLOAT_SAMPLES_V1) {
       Floats f = free.poll();
-      out = f != null ? f : new Floats();
+      out = f != null ? f : new Floats(this);
     } else if (type == RecordType.SERIES_V1 || type == RecordType.SERIES_V2) {
       Series s = freeSeries.poll();
       out = s != null ? s : new Series();
@@ -134,7 +190,21 @@ final class ReadAheadDecoder {
       return new Other(Arrays.copyOf(buf, len), segment, offset);
     }
     decoder.decode(buf, len, segment, offset, out);
+    if (type == RecordType.FLOAT_SAMPLES_V2) {
+      ((Floats) out).keepRefs(refColumns);
+    }
     return out;
+  }
+
+  private final RefColumns refColumns = new RefColumns();
+  private long[] refScratch = new long[0];
+
+  /** The read-ahead thread's array that v2 records' refs are decoded into. */
+  private long[] refScratch(int n) {
+    if (refScratch.length < n) {
+      refScratch = new long[Math.max(n, refScratch.length * 2)];
+    }
+    return refScratch;
   }
 
   private FloatRun run(byte[] buf, int len, int segment, long offset) {

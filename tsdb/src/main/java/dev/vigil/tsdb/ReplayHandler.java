@@ -43,8 +43,9 @@ final class ReplayHandler implements WalReadAhead.Stage<Object>,
    * back (100k series x 100 samples, 40 MB: 0.82 s against 0.93 s with whole windows), while
    * windows under half (300k samples for a crash's 24 MB after a head snapshot) lose more to
    * cache misses per series than they save. Window and read-ahead count decoded bytes, 24 per
-   * sample; records whose samples share one timestamp (a scrape's) take 16, so a window holds
-   * 1.5 times as many of theirs in the same heap (bench/README.md, "shared timestamps kept once").
+   * sample; records whose samples share one timestamp (a scrape's) and repeat an earlier
+   * record's refs take 8, so a window holds up to 3 times as many of theirs in the same heap
+   * (bench/README.md, "shared timestamps kept once", "ref columns shared").
    */
   static final int WINDOW_SAMPLES = 1 << 20;
   static final int WINDOW_RECORDS = 4096;

@@ -231,16 +231,20 @@ class ColumnReplayTest {
     assertThat(byLayout).isPositive();
     assertThat(byRecord).isPositive();
     if (version == 2) {
-      // Records with one timestamp for all samples, and records without, were both replayed.
-      long[] sharedAndNot = new long[2];
+      // Records with one timestamp for all samples and records without, records holding
+      // their layout's shared refs and records with their own, were all replayed.
+      long[] counts = new long[4];
       ReadAheadDecoder decoder = new ReadAheadDecoder(x -> x);
       WalReader.read(tmp.resolve("wal-2-1"), (buf, len, segment, offset) -> {
         if (decoder.prepare(buf, len, segment, offset) instanceof ReadAheadDecoder.Floats f) {
-          sharedAndNot[f.tsShared ? 0 : 1]++;
+          counts[f.tsShared ? 0 : 1]++;
+          counts[f.refsShared ? 2 : 3]++;
         }
       });
-      assertThat(sharedAndNot[0]).isGreaterThan(ROUNDS);
-      assertThat(sharedAndNot[1]).isGreaterThan(ROUNDS);
+      assertThat(counts[0]).isGreaterThan(ROUNDS);
+      assertThat(counts[1]).isGreaterThan(ROUNDS);
+      assertThat(counts[2]).isGreaterThan(ROUNDS);
+      assertThat(counts[3]).isGreaterThan(TARGETS);
     }
   }
 
