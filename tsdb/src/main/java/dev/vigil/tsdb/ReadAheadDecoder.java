@@ -196,7 +196,9 @@ final class ReadAheadDecoder {
     return out;
   }
 
-  private final RefColumns refColumns = new RefColumns();
+  // Shared ref columns take at most a 64th of the heap, as a window does.
+  private final RefColumns refColumns =
+      new RefColumns(Runtime.getRuntime().maxMemory() / 64 / Long.BYTES);
   private long[] refScratch = new long[0];
 
   /** The read-ahead thread's array that v2 records' refs are decoded into. */

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * each series in the same heap. A column seen once costs its hash; seen again, it is copied
  * once into an array that is never written afterwards and handed to every later record with
  * the same refs. On the read-ahead thread only. Bounded: past {@value #MAX_COLUMNS} columns or
- * {@value #MAX_REFS} refs in shared arrays it starts over (arrays handed out stay valid).
+ * its refs in shared arrays (at most {@value #MAX_REFS}) it starts over (arrays handed out stay
+ * valid).
  */
 final class RefColumns {
   static final int MAX_COLUMNS = 4096;
@@ -24,6 +25,16 @@ final class RefColumns {
   private final boolean[] used = new boolean[2 * MAX_COLUMNS];
   private int columns;
   private long refsShared;
+  private final long maxRefs;
+
+  RefColumns() {
+    this(MAX_REFS);
+  }
+
+  /** Holding at most {@code maxRefs} refs in shared arrays (at least 65,536). */
+  RefColumns(long maxRefs) {
+    this.maxRefs = Math.max(1 << 16, Math.min(MAX_REFS, maxRefs));
+  }
 
   /**
    * The array holding exactly {@code refs[0, n)} that earlier records with this column hold
@@ -48,7 +59,7 @@ final class RefColumns {
       if (hashes[slot] == h && lengths[slot] == n) {
         long[] column = shared[slot];
         if (column == null) {
-          if (refsShared + n > MAX_REFS) {
+          if (refsShared + n > maxRefs) {
             clear();
             return null;
           }

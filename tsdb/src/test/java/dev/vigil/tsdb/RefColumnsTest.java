@@ -70,4 +70,26 @@ class RefColumnsTest {
     }
     assertThat(again).isEqualTo(first);
   }
+
+  /** A bound on refs in shared arrays (a 64th of the heap in replay) starts it over too. */
+  @Test
+  void moreRefsThanItsBoundStartItOver() {
+    RefColumns columns = new RefColumns(1); // at least 65,536 refs
+    long[][] handedOut = new long[40][];
+    int startedOver = 0;
+    for (int i = 0; i < 40; i++) {
+      long[] c = column(1 + i * 2000L, 2000);
+      columns.shared(c, 2000);
+      handedOut[i] = columns.shared(c, 2000);
+      if (handedOut[i] == null) {
+        startedOver++; // the second sighting came right after starting over
+      }
+    }
+    assertThat(startedOver).isPositive().isLessThan(4);
+    for (int i = 0; i < 40; i++) {
+      if (handedOut[i] != null) {
+        assertThat(handedOut[i]).isEqualTo(column(1 + i * 2000L, 2000));
+      }
+    }
+  }
 }
