@@ -51,11 +51,9 @@ final class ReadAheadDecoder {
 
     @Override
     public RecordDecoder.FloatColumns floatColumns(int count) {
-      refs = readAhead != null ? readAhead.refScratch(count) : ownRefs(count);
+      refs = readAhead != null ? readAhead.scratchRefs(count) : ownRefs(count);
       refsShared = false;
-      if (vs.length < count) {
-        vs = new double[count];
-      }
+      valuesFor(count);
       return this;
     }
 
@@ -71,10 +69,7 @@ final class ReadAheadDecoder {
         refsShared = false;
         System.arraycopy(r, 0, refs, 0, count);
         System.arraycopy(t, 0, timestampsFor(count), 0, count);
-        if (vs.length < count) {
-          vs = new double[count];
-        }
-        System.arraycopy(v, 0, vs, 0, count);
+        System.arraycopy(v, 0, valuesFor(count), 0, count);
         tsShared = false;
       }
       n = count;
@@ -122,7 +117,8 @@ final class ReadAheadDecoder {
      * timestamp when the samples share one and the ref when the column is shared.
      */
     long decodedBytes() {
-      return (long) n * (8 + (tsShared ? 0 : 8) + (refsShared ? 0 : 8));
+      int shared = (tsShared ? Long.BYTES : 0) + (refsShared ? Long.BYTES : 0);
+      return (long) n * (BYTES_PER_SAMPLE - shared);
     }
   }
 
@@ -164,6 +160,11 @@ final class ReadAheadDecoder {
   private final ConcurrentLinkedQueue<Floats> free = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Series> freeSeries = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<FloatRun> freeRuns = new ConcurrentLinkedQueue<>();
+  // Shared ref columns take at most a 64th of the heap, as a window does.
+  private final RefColumns refColumns =
+      new RefColumns(Runtime.getRuntime().maxMemory() / 64 / Long.BYTES);
+  /** The array v2 records' refs are decoded into, before they are shared or copied. */
+  private long[] scratchRefs = new long[0];
 
   /**
    * Series labels are decoded to {@code canonical}'s strings: the head's interned ones, so that
@@ -196,17 +197,12 @@ final class ReadAheadDecoder {
     return out;
   }
 
-  // Shared ref columns take at most a 64th of the heap, as a window does.
-  private final RefColumns refColumns =
-      new RefColumns(Runtime.getRuntime().maxMemory() / 64 / Long.BYTES);
-  private long[] refScratch = new long[0];
-
-  /** The read-ahead thread's array that v2 records' refs are decoded into. */
-  private long[] refScratch(int n) {
-    if (refScratch.length < n) {
-      refScratch = new long[Math.max(n, refScratch.length * 2)];
+  /** {@link #scratchRefs}, grown to hold at least {@code n}: on the read-ahead thread. */
+  private long[] scratchRefs(int n) {
+    if (scratchRefs.length < n) {
+      scratchRefs = new long[Math.max(n, scratchRefs.length * 2)];
     }
-    return refScratch;
+    return scratchRefs;
   }
 
   private FloatRun run(byte[] buf, int len, int segment, long offset) {

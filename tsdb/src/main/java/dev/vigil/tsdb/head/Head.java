@@ -1017,7 +1017,7 @@ public final class Head implements Storage, ExemplarQueryable {
       if (replayAlone == null) {
         replayAlone = new ReplayShard();
       }
-      int unknown = replayFloatsShard(replayAlone, refs, ts, vs, n);
+      int unknown = replayFloatsShard(replayAlone, refs, ts, vs, 0, n);
       widenTimeRange(replayAlone.minT, replayAlone.maxT);
       return unknown;
     }
@@ -1056,8 +1056,8 @@ public final class Head implements Storage, ExemplarQueryable {
 
   /**
    * Replay on one of several apply workers: as {@link #replayFloats}, without the commit lock,
-   * for samples of series that only this worker applies (every ref of a series goes to one
-   * worker, see {@link #replayHasAliases}). Widens the shard's time range instead of the
+   * for the samples at {@code [start, end)} of series that only this worker applies (every
+   * ref of a series goes to one worker, see {@link #replayHasAliases}). Widens the shard's time range instead of the
    * head's; hand it to {@link #replayWidenTimeRange} once all workers are idle. Returns how
    * many refs were unknown.
    *
@@ -1066,14 +1066,8 @@ public final class Head implements Storage, ExemplarQueryable {
    * of their chunk buffers, then the samples are appended; loops doing only reads keep many
    * cache misses in flight, as the commit does (see {@link AppendBatch}).
    */
-  public int replayFloatsShard(ReplayShard shard, long[] refs, long[] ts, double[] vs, int n) {
-    return replayFloatsShard(shard, refs, ts, vs, 0, n);
-  }
-
-  /** {@link #replayFloatsShard} of the samples at {@code [start, end)}. */
   public int replayFloatsShard(ReplayShard shard, long[] refs, long[] ts, double[] vs,
       int start, int end) {
-    int n = end;
     int unknown = 0;
     long[] skip = replaySkip;
     int perChunk = options.samplesPerChunk();
@@ -1083,8 +1077,8 @@ public final class Head implements Storage, ExemplarQueryable {
     long lo = shard.minT;
     long hi = shard.maxT;
     int touched = 0;
-    for (int from = start; from < n; from += REPLAY_PREFETCH) {
-      int to = Math.min(n, from + REPLAY_PREFETCH);
+    for (int from = start; from < end; from += REPLAY_PREFETCH) {
+      int to = Math.min(end, from + REPLAY_PREFETCH);
       int k = 0;
       for (int i = from; i < to; i++) {
         long ref = refs[i];

@@ -79,13 +79,12 @@ public final class RecordDecoder {
       return this;
     }
 
-    /** As {@link #ensure} for refs and values only; {@link #timestampsFor} grows ts. */
-    public final FloatColumns ensureRefsAndValues(int n) {
-      if (refs.length < n || vs.length < n) {
-        refs = new long[n];
+    /** The value array, grown to hold at least {@code n} (what it held is not kept). */
+    public final double[] valuesFor(int n) {
+      if (vs.length < n) {
         vs = new double[n];
       }
-      return this;
+      return vs;
     }
 
     /** The timestamp array, grown to hold at least {@code n} (what it held is not kept). */

@@ -174,7 +174,11 @@ class ChainedFloatsRecordTest {
 
     @Override
     public RecordDecoder.FloatColumns floatColumns(int n) {
-      return ensureRefsAndValues(n);
+      if (refs.length < n) {
+        refs = new long[n];
+      }
+      valuesFor(n);
+      return this;
     }
 
     @Override
