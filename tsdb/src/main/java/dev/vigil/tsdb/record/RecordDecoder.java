@@ -249,10 +249,7 @@ public final class RecordDecoder {
       return lent;
     }
     if (n > own.refs.length) {
-      int cap = Math.max(n, own.refs.length * 2);
-      own.refs = new long[cap];
-      own.ts = new long[cap];
-      own.vs = new double[cap];
+      own.ensure(Math.max(n, own.refs.length * 2));
     }
     return own;
   }
